@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { requestIdMiddleware } from './common/request-id.middleware';
+import { hubValidationPipe } from './common/validation';
+import { ResolvedHubConfig } from './config/hub-config';
+import { ObjectStorage } from './storage/object-storage';
+
+/**
+ * Builds the hub's Nest application exactly as production runs it: middleware, validation,
+ * errors, OpenAPI. `main.ts` and the end-to-end tests both start here.
+ */
+export async function createApp(config: ResolvedHubConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(json({ limit: config.bodyLimit }));
+  app.use(urlencoded({ extended: false, limit: config.bodyLimit }));
+  app.useGlobalPipes(hubValidationPipe);
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Model Hub API')
+      .setDescription('Models, versions, weights and licensing between the organizations of a model alliance.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session JWT from /api/v1/auth/login or an hf_ API token' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+
+  await app.get(ObjectStorage).ensureBucket();
+  return app;
+}

@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AuthModule } from './auth/auth.module';
+import { ResolvedHubConfig } from './config/hub-config';
+import { CoreModule } from './core.module';
+import { HealthModule } from './health/health.module';
+import { OrgsModule } from './orgs/orgs.module';
+import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: ResolvedHubConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forConfig(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // The id set by requestIdMiddleware, so every log line of a request carries it.
+            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+          },
+        }),
+        HealthModule,
+        AuthModule,
+        UsersModule,
+        TokensModule,
+        OrgsModule,
+      ],
+    };
+  }
+}

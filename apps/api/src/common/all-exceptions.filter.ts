@@ -1,0 +1,98 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ApiError } from '@model-hub/contracts';
+import type { Response } from 'express';
+import { Prisma } from '../generated/prisma/client';
+import { HubException } from './hub-exception';
+import type { HubRequest } from './request-context';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+};
+
+/**
+ * Turns every error into the one JSON shape `{error, code, requestId, details?}`. Database
+ * constraint errors become 409/404/400; anything unexpected is logged and answered 500.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<HubRequest>();
+    const res = ctx.getResponse<Response>();
+    const { status, body, headers } = this.describe(exception);
+    const payload: ApiError = { error: body.error, code: body.code, requestId: req.id, ...(body.details ? { details: body.details } : {}) };
+    if (status >= 500) this.logger.error({ err: exception, requestId: req.id }, 'Unhandled error');
+    if (res.headersSent) return void res.end();
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    // The Hugging Face clients show X-Error-Message when the body is not JSON (HEAD requests).
+    res.setHeader('X-Error-Message', encodeURIComponent(payload.error).slice(0, 1000));
+    res.status(status).json({ ...body.extra, ...payload });
+  }
+
+  private describe(exception: unknown): {
+    status: number;
+    body: { error: string; code: string; details?: ApiError['details']; extra?: Record<string, unknown> };
+    headers: Record<string, string>;
+  } {
+    if (exception instanceof HubException) {
+      const headers: Record<string, string> = { ...exception.extras.headers };
+      if (exception.extras.hfErrorCode) headers['X-Error-Code'] = exception.extras.hfErrorCode;
+      return {
+        status: exception.getStatus(),
+        body: { error: exception.message, code: exception.code, details: exception.extras.details, extra: exception.extras.body },
+        headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const isUnknownRoute = status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message);
+      return {
+        status,
+        body: { error: isUnknownRoute ? `No route ${message.replace(/^Cannot /, '')}` : message, code: isUnknownRoute ? 'route_not_found' : (CODE_BY_STATUS[status] ?? 'error') },
+        headers: {},
+      };
+    }
+    const bodyParser = exception as { type?: string; status?: number; message?: string; limit?: number };
+    if (bodyParser?.type === 'entity.parse.failed') {
+      return { status: 400, body: { error: `Malformed JSON in request body: ${bodyParser.message}`, code: 'malformed_json' }, headers: {} };
+    }
+    if (bodyParser?.type === 'entity.too.large') {
+      return { status: 413, body: { error: `Request body is larger than the limit of ${bodyParser.limit} bytes`, code: 'payload_too_large' }, headers: {} };
+    }
+    if (bodyParser?.status && bodyParser.status >= 400 && bodyParser.status < 500) {
+      return { status: bodyParser.status, body: { error: bodyParser.message ?? 'Bad request', code: CODE_BY_STATUS[bodyParser.status] ?? 'bad_request' }, headers: {} };
+    }
+    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+      const mapped = mapPrismaError(exception);
+      if (mapped) return { status: mapped.status, body: { error: mapped.message, code: mapped.code }, headers: {} };
+    }
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'Internal server error', code: 'internal_error' }, headers: {} };
+  }
+}
+
+function mapPrismaError(e: Prisma.PrismaClientKnownRequestError): { status: number; code: string; message: string } | null {
+  switch (e.code) {
+    case 'P2002':
+      return { status: 409, code: 'already_exists', message: 'A record with the same unique value already exists' };
+    case 'P2025':
+      return { status: 404, code: 'not_found', message: 'The record does not exist' };
+    case 'P2003':
+      return { status: 400, code: 'invalid_reference', message: 'The request refers to a record that does not exist' };
+    default:
+      return null;
+  }
+}

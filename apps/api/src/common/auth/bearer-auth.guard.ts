@@ -1,0 +1,46 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { TokenScope } from '@model-hub/contracts';
+import { HubException } from '../hub-exception';
+import type { HubRequest } from '../request-context';
+import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './auth.decorators';
+import { hasScope, Principal } from './principal';
+
+/**
+ * The global guard. Every route needs `Authorization: Bearer <jwt or hf_ token>` unless marked
+ * @Public(); a token that is sent is always verified (a bad one is 401 even on public routes),
+ * and the route's scope (default `read`) is checked.
+ */
+@Injectable()
+export class BearerAuthGuard extends AuthGuard('bearer') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<HubRequest>();
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    const hasCredentials = Boolean(req.headers.authorization);
+    if (!hasCredentials) {
+      if (isPublic) return true;
+      throw HubException.unauthorized();
+    }
+    await super.canActivate(context);
+    const scope =
+      this.reflector.getAllAndOverride<TokenScope>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? 'read';
+    if (!hasScope(req.user!, scope)) {
+      throw HubException.forbidden(`This action needs a token with the '${scope}' scope`, 'insufficient_scope');
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(err: unknown, user: TUser | false, info: unknown): TUser {
+    if (err) throw err;
+    if (!user) {
+      const reason = typeof info === 'string' ? info : 'The bearer token is missing, invalid, expired or revoked';
+      throw HubException.unauthorized(reason.startsWith('Bearer') ? 'The bearer token is missing, invalid, expired or revoked' : reason);
+    }
+    return user;
+  }
+}

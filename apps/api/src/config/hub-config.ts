@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the hub reads from the environment. Parsed once at boot: a wrong or missing
+ * value stops the server with a message naming the variable (see `.env.example`).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ message: 'expected a whole number' })
+    .int({ message: 'expected a whole number' })
+    .min(min, { message: `expected a number >= ${min}` })
+    .max(max, { message: `expected a number <= ${max}` });
+const url = z.url({ message: 'expected an absolute URL such as http://localhost:3000' });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url.optional(),
+  HUB_DATA_DIR: z.string().min(1).default('./.hub-data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgresql:// connection URL' })
+    .optional(),
+  DATABASE_POOL_SIZE: int(1, 500).default(10),
+
+  S3_ENDPOINT: url.optional(),
+  S3_PUBLIC_ENDPOINT: url.optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'expected a bucket name of 3-63 lower-case letters, digits, dots or dashes' })
+    .default('model-hub'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+
+  JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
+  JWT_EXPIRES_IN_SECONDS: int(60).default(7 * 24 * 3600),
+  HUB_ADMIN_USERNAME: z.string().min(1).optional(),
+
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, { message: 'expected a size such as 1mb or 512kb' })
+    .default('1mb'),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1).default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: int(1).default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: int(1).default(15 * 60),
+});
+
+export type HubEnv = z.infer<typeof envSchema>;
+
+export interface HubConfig {
+  env: HubEnv['NODE_ENV'];
+  port: number;
+  host: string;
+  /** External address used in links the hub returns; defaults to http://localhost:PORT. */
+  publicUrl: string;
+  dataDir: string;
+  logLevel: HubEnv['LOG_LEVEL'];
+  /** Unset: the hub starts an embedded PostgreSQL under dataDir. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  s3: {
+    /** Unset: the hub starts an embedded S3-compatible server under dataDir. */
+    endpoint?: string;
+    publicEndpoint?: string;
+    region: string;
+    bucket: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    forcePathStyle: boolean;
+  };
+  jwt: { secret?: string; expiresInSeconds: number };
+  adminUsername?: string;
+  bodyLimit: string;
+  loginRateLimit: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+}
+
+/** Raised when the environment is invalid; its message lists every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubConfig {
+  // Empty strings count as unset, as in most .env loaders.
+  const raw = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.S3_ENDPOINT && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: required when S3_ENDPOINT is set');
+  }
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(e.HUB_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      publicEndpoint: e.S3_PUBLIC_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    },
+    jwt: { secret: e.JWT_SECRET, expiresInSeconds: e.JWT_EXPIRES_IN_SECONDS },
+    adminUsername: e.HUB_ADMIN_USERNAME,
+    bodyLimit: e.BODY_LIMIT,
+    loginRateLimit: {
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+  };
+}
+
+/** Nest injection token for the resolved config (after embedded services filled in the gaps). */
+export const HUB_CONFIG = Symbol('HUB_CONFIG');
+
+/** The config once every service address is known. */
+export interface ResolvedHubConfig extends HubConfig {
+  databaseUrl: string;
+  s3: HubConfig['s3'] & { endpoint: string; accessKeyId: string; secretAccessKey: string };
+  jwt: { secret: string; expiresInSeconds: number };
+}

@@ -1,0 +1,5 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
+import { CreateOrgDto } from './create-org.dto';
+
+/** Every field optional; the name cannot change (it is the organization's address). */
+export class UpdateOrgDto extends PartialType(OmitType(CreateOrgDto, ['name'] as const)) {}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { OrgRole } from '@model-hub/contracts';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { OrgRecord, OrgRepository } from './org.repository';
+import { roleAtLeast } from './org-roles';
+
+/**
+ * Who may act for an organization. Shared by every module that writes on an organization's
+ * behalf, so the rule (role, and organization-restricted tokens) lives once.
+ */
+@Injectable()
+export class OrgAccessService {
+  constructor(private readonly orgs: OrgRepository) {}
+
+  async findOrThrow(name: string): Promise<OrgRecord> {
+    const org = await this.orgs.findByName(name);
+    if (!org) throw HubException.notFound(`Organization '${name}' not found`, 'org_not_found');
+    return org;
+  }
+
+  /** A token restricted to one organization can act for that organization only. */
+  assertTokenMayActFor(principal: Principal, organizationId: string | null): void {
+    if (principal.restrictedToOrgId && principal.restrictedToOrgId !== organizationId) {
+      throw HubException.forbidden(
+        `This token is restricted to the organization '${principal.restrictedToOrgName}' and cannot act elsewhere`,
+        'token_org_restricted',
+      );
+    }
+  }
+
+  /** The caller's role in `org`, which must be at least `minimum`; 403 otherwise. */
+  async requireRole(principal: Principal, org: OrgRecord, minimum: OrgRole): Promise<OrgRole> {
+    this.assertTokenMayActFor(principal, org.id);
+    const role = await this.orgs.roleOf(org.id, principal.userId);
+    if (!roleAtLeast(role, minimum)) {
+      throw HubException.forbidden(`This action needs the '${minimum}' role in the organization '${org.name}'`, 'insufficient_role');
+    }
+    return role!;
+  }
+
+  roleOf(organizationId: string, userId: string): Promise<OrgRole | null> {
+    return this.orgs.roleOf(organizationId, userId);
+  }
+}
