@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { ResolvedHubConfig } from './config/hub-config';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
+import { ModelsModule } from './models/models.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -30,6 +31,7 @@ export class AppModule {
         UsersModule,
         TokensModule,
         OrgsModule,
+        ModelsModule,
       ],
     };
   }

@@ -1,0 +1,130 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { hasScope, type Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { OrgAccessService } from '../orgs/org-access.service';
+import { roleAtLeast } from '../orgs/org-roles';
+import type { OrgRole } from '@model-hub/contracts';
+import { ModelRecord, ModelRepository } from './model.repository';
+
+/**
+ * The one place that decides who may read, write, administer and download a model. Every route
+ * (native and Hugging Face-compatible) goes through it; licensing extends `assertCanDownload`.
+ *
+ * - Membership: for a user's namespace, that user; for an organization's, any of its members. A
+ *   token restricted to an organization counts only for that organization (not even for its
+ *   owner's own namespace).
+ * - Read: public and gated models, anyone; private ones, members only. Others get 404, the same
+ *   answer as a model that does not exist, so private names never leak.
+ * - Write: membership and a token with the `write` scope.
+ * - Admin (settings, delete): write, plus `admin` or `owner` role for an organization.
+ * - Download: read, and for a gated model membership (401/403 `GatedRepo` otherwise).
+ */
+@Injectable()
+export class ModelAccessService {
+  constructor(
+    private readonly models: ModelRepository,
+    private readonly orgAccess: OrgAccessService,
+  ) {}
+
+  /** The model if `principal` may see it; 404 `RepoNotFound` when it does not exist or is hidden. */
+  async findReadable(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
+    const model = await this.models.findByName(namespace, name);
+    if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
+    return model;
+  }
+
+  async canRead(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
+    if (!model.private) return true;
+    return (await this.roleIn(principal, model)) !== null;
+  }
+
+  /** Membership and the `write` scope; 401 anonymous, 404 when unreadable, 403 otherwise. */
+  async assertCanWrite(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+    await this.requireRole(principal, model, 'member', 'write to');
+  }
+
+  /** Settings and deletion: the user themselves, or an organization's admin or owner. */
+  async assertCanAdmin(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+    await this.requireRole(principal, model, 'admin', 'change the settings of or delete');
+  }
+
+  /**
+   * Whether `principal` may have the files' bytes. The caller has already found the model
+   * readable, so private models are settled; gated ones serve their files to members only until
+   * licence grants exist.
+   */
+  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+    if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
+    if (model.private || model.gated === 'none') return;
+    if ((await this.roleIn(principal, model)) !== null) return;
+    const how = `Its files are available to members of '${model.namespace}'; ask an administrator of '${model.namespace}' for access`;
+    if (!principal) {
+      throw new HubException(HttpStatus.UNAUTHORIZED, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to download its files. ${how}.`, {
+        hfErrorCode: 'GatedRepo',
+      });
+    }
+    throw new HubException(HttpStatus.FORBIDDEN, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${how}.`, {
+      hfErrorCode: 'GatedRepo',
+    });
+  }
+
+  /**
+   * Whether `principal` may create models in a namespace (membership and `write`): used before a
+   * model exists. `namespace` as `NamespaceRepository.findByName` returns it.
+   */
+  async assertCanCreateIn(principal: Principal | undefined, namespace: { name: string; kind: 'user' | 'org'; userId?: string; organizationId?: string }): Promise<void> {
+    if (!principal) throw HubException.unauthorized();
+    this.assertWriteScope(principal);
+    const role = await this.roleFor(principal, namespace.kind === 'user' ? namespace.userId! : null, namespace.organizationId ?? null);
+    if (role === null) {
+      this.orgAccess.assertTokenMayActFor(principal, namespace.organizationId ?? null);
+      throw HubException.forbidden(
+        namespace.kind === 'user'
+          ? `You cannot create models in '${namespace.name}': it is another user's namespace`
+          : `You cannot create models in '${namespace.name}': you are not a member of that organization`,
+        'not_namespace_member',
+      );
+    }
+  }
+
+  private async requireRole(principal: Principal | undefined, model: ModelRecord, minimum: OrgRole, action: string): Promise<void> {
+    if (!principal) throw HubException.unauthorized();
+    const role = await this.roleIn(principal, model);
+    if (role === null && model.private) throw repoNotFound(model.fullName);
+    this.assertWriteScope(principal);
+    if (role === null) {
+      // A restricted token gets the specific reason; otherwise the caller is simply not a member.
+      this.orgAccess.assertTokenMayActFor(principal, model.ownerOrgId);
+      throw HubException.forbidden(`You cannot ${action} ${model.fullName}: you are not a member of '${model.namespace}'`, 'not_namespace_member');
+    }
+    if (!roleAtLeast(role, minimum)) {
+      throw HubException.forbidden(`You cannot ${action} ${model.fullName}: this needs the '${minimum}' role in '${model.namespace}'`, 'insufficient_role');
+    }
+  }
+
+  private assertWriteScope(principal: Principal): void {
+    if (!hasScope(principal, 'write')) {
+      throw HubException.forbidden("This action needs a token with the 'write' scope", 'insufficient_scope');
+    }
+  }
+
+  /** The caller's role in the model's namespace; a user is `owner` of their own. Null: not a member. */
+  private roleIn(principal: Principal | undefined, model: ModelRecord): Promise<OrgRole | null> {
+    return this.roleFor(principal, model.ownerUserId, model.ownerOrgId);
+  }
+
+  private async roleFor(principal: Principal | undefined, ownerUserId: string | null, ownerOrgId: string | null): Promise<OrgRole | null> {
+    if (!principal) return null;
+    if (ownerUserId) return ownerUserId === principal.userId && !principal.restrictedToOrgId ? 'owner' : null;
+    if (!ownerOrgId || (principal.restrictedToOrgId && principal.restrictedToOrgId !== ownerOrgId)) return null;
+    return this.orgAccess.roleOf(ownerOrgId, principal.userId);
+  }
+}
+
+export const repoNotFound = (fullName: string) =>
+  HubException.notFound(
+    `Repository Not Found for model ${fullName}: it does not exist, or it is private and you are not a member of its namespace. ` +
+      'If the model is private, make sure you are authenticated with a token of a member.',
+    'repo_not_found',
+    'RepoNotFound',
+  );

@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../database/prisma.service';
+import { namespaceKey } from '../namespaces/namespace-rules';
+import { modelNameKey } from './model-name-rules';
+import type { GatedMode } from './model-visibility';
+
+/** The columns a model card fills. */
+export interface ModelCardColumns {
+  license: string | null;
+  pipelineTag: string | null;
+  libraryName: string | null;
+  tags: string[];
+  languages: string[];
+  datasets: string[];
+  baseModels: string[];
+  cardData: Record<string, unknown> | null;
+  cardWarnings: string[];
+}
+
+/** Just the card columns of a row or record (so that no other field leaks into an answer). */
+export const cardColumnsOf = (m: ModelCardColumns): ModelCardColumns => ({
+  license: m.license,
+  pipelineTag: m.pipelineTag,
+  libraryName: m.libraryName,
+  tags: m.tags,
+  languages: m.languages,
+  datasets: m.datasets,
+  baseModels: m.baseModels,
+  cardData: m.cardData,
+  cardWarnings: m.cardWarnings,
+});
+
+/** A model as the services see it. Never a Prisma type: other modules code against this shape. */
+export interface ModelRecord extends ModelCardColumns {
+  /** The model's uuid (foreign key for commits, branches, uploads...). */
+  id: string;
+  namespaceId: string;
+  /** The namespace's name as its owner spelled it. */
+  namespace: string;
+  namespaceKind: 'user' | 'org';
+  /** Set when the namespace is a user's. */
+  ownerUserId: string | null;
+  /** Set when the namespace is an organization's. */
+  ownerOrgId: string | null;
+  name: string;
+  /** `namespace/name`, the Hugging Face repo id. */
+  fullName: string;
+  private: boolean;
+  gated: GatedMode;
+  downloads: number;
+  likes: number;
+  createdAt: Date;
+  lastModified: Date;
+  /** Head of `main` when the record was read (every model has one from its creation on). */
+  mainCommitId: string | null;
+}
+
+export const MODEL_SORTS = ['downloads', 'likes', 'lastModified', 'createdAt'] as const;
+export type ModelSort = (typeof MODEL_SORTS)[number];
+
+/** Keyset position: the sort value and id of the last item of the previous page. */
+export interface ModelKeyset {
+  value: number | string;
+  id: string;
+}
+
+export interface ModelSearchParams {
+  /** null: anonymous, public models only; otherwise private models of these namespaces too. */
+  visibleNamespaceIds: string[] | null;
+  namespace?: string;
+  nameContains?: string;
+  /** Every tag must match (see `tagCondition`). */
+  tags?: string[];
+  pipelineTag?: string;
+  sort: ModelSort;
+  after?: ModelKeyset;
+  take: number;
+}
+
+const include = {
+  namespace: { include: { user: { select: { id: true } }, organization: { select: { id: true } } } },
+  branches: { where: { name: 'main' }, select: { commitId: true } },
+} satisfies Prisma.ModelInclude;
+
+type ModelRow = Prisma.ModelGetPayload<{ include: typeof include }>;
+
+const toRecord = (m: ModelRow): ModelRecord => ({
+  id: m.id,
+  namespaceId: m.namespaceId,
+  namespace: m.namespace.name,
+  namespaceKind: m.namespace.kind,
+  ownerUserId: m.namespace.user?.id ?? null,
+  ownerOrgId: m.namespace.organization?.id ?? null,
+  name: m.name,
+  fullName: `${m.namespace.name}/${m.name}`,
+  private: m.private,
+  gated: m.gated,
+  ...cardColumnsOf({ ...m, cardData: (m.cardData as Record<string, unknown> | null) ?? null }),
+  downloads: m.downloads,
+  likes: m.likes,
+  createdAt: m.createdAt,
+  lastModified: m.lastModified,
+  mainCommitId: m.branches[0]?.commitId ?? null,
+});
+
+/**
+ * A tag filter as the Hugging Face `filter` parameter understands it: a plain tag matches the
+ * card's tags, library, task or language; `license:`, `dataset:` and `base_model:` prefixes match
+ * those fields.
+ */
+function tagCondition(tag: string): Prisma.ModelWhereInput {
+  const [prefix, ...rest] = tag.split(':');
+  const value = rest.join(':');
+  if (value && prefix === 'license') return { license: { equals: value, mode: 'insensitive' } };
+  if (value && prefix === 'dataset') return { datasets: { has: value } };
+  if (value && prefix === 'base_model') return { baseModels: { has: value } };
+  return { OR: [{ tags: { has: tag } }, { libraryName: tag }, { pipelineTag: tag }, { languages: { has: tag } }] };
+}
+
+@Injectable()
+export class ModelRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findByName(namespace: string, name: string): Promise<ModelRecord | null> {
+    return this.prisma.model
+      .findFirst({ where: { nameKey: modelNameKey(name), namespace: { nameKey: namespaceKey(namespace) } }, include })
+      .then((m) => (m ? toRecord(m) : null));
+  }
+
+  findById(id: string): Promise<ModelRecord | null> {
+    return this.prisma.model.findUnique({ where: { id }, include }).then((m) => (m ? toRecord(m) : null));
+  }
+
+  /**
+   * Creates the model, its first (empty) commit and its `main` branch in one transaction, so no
+   * model ever exists without `main`. Returns null when the name is already taken in the namespace.
+   */
+  async createWithInitialCommit(data: {
+    namespaceId: string;
+    name: string;
+    private: boolean;
+    gated: GatedMode;
+    authorId: string;
+    commit: { id: string; title: string; createdAt: Date };
+    /** Filled in by the caller before the insert: the commit id hashes the model id. */
+    id: string;
+  }): Promise<ModelRecord | null> {
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        await tx.model.create({
+          data: {
+            id: data.id,
+            namespaceId: data.namespaceId,
+            name: data.name,
+            nameKey: modelNameKey(data.name),
+            private: data.private,
+            gated: data.gated,
+            createdAt: data.commit.createdAt,
+            lastModified: data.commit.createdAt,
+          },
+        });
+        await tx.commit.create({
+          data: { id: data.commit.id, modelId: data.id, authorId: data.authorId, title: data.commit.title, createdAt: data.commit.createdAt },
+        });
+        await tx.branch.create({ data: { modelId: data.id, name: 'main', commitId: data.commit.id } });
+      });
+    } catch (e) {
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
+      throw e;
+    }
+    return this.findById(data.id);
+  }
+
+  async updateSettings(id: string, settings: { private: boolean; gated: GatedMode }): Promise<ModelRecord> {
+    return toRecord(await this.prisma.model.update({ where: { id }, data: settings, include }));
+  }
+
+  async updateCard(id: string, card: ModelCardColumns): Promise<void> {
+    await this.prisma.model.update({
+      where: { id },
+      data: { ...card, cardData: card.cardData === null ? Prisma.DbNull : (card.cardData as Prisma.InputJsonObject) },
+    });
+  }
+
+  /** Records a commit's time as the model's last modification. */
+  async touchLastModified(id: string, at: Date): Promise<void> {
+    await this.prisma.model.update({ where: { id }, data: { lastModified: at } });
+  }
+
+  /** Deletes the model; commits, branches, versions, uploads and download events go with it. */
+  async delete(id: string): Promise<boolean> {
+    return (await this.prisma.model.deleteMany({ where: { id } })).count > 0;
+  }
+
+  /**
+   * Namespaces whose private models `userId` may see: their own (unless the token is restricted
+   * to an organization) and those of their organizations (only `restrictedToOrgId` when set).
+   */
+  async memberNamespaceIds(userId: string, restrictedToOrgId?: string): Promise<string[]> {
+    const rows = await this.prisma.namespace.findMany({
+      where: restrictedToOrgId
+        ? { organization: { id: restrictedToOrgId, memberships: { some: { userId } } } }
+        : { OR: [{ user: { id: userId } }, { organization: { memberships: { some: { userId } } } }] },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** One page, sorted descending by `sort` then by id, strictly after `after`. */
+  async search(p: ModelSearchParams): Promise<ModelRecord[]> {
+    const where: Prisma.ModelWhereInput[] = [
+      p.visibleNamespaceIds === null ? { private: false } : { OR: [{ private: false }, { namespaceId: { in: p.visibleNamespaceIds } }] },
+    ];
+    if (p.namespace !== undefined) where.push({ namespace: { nameKey: namespaceKey(p.namespace) } });
+    if (p.nameContains) where.push({ name: { contains: p.nameContains, mode: 'insensitive' } });
+    for (const tag of p.tags ?? []) where.push(tagCondition(tag));
+    if (p.pipelineTag) where.push({ pipelineTag: p.pipelineTag });
+    if (p.after) {
+      const value = p.sort === 'lastModified' || p.sort === 'createdAt' ? new Date(p.after.value) : p.after.value;
+      where.push({ OR: [{ [p.sort]: { lt: value } }, { [p.sort]: value, id: { lt: p.after.id } }] });
+    }
+    const rows = await this.prisma.model.findMany({
+      where: { AND: where },
+      orderBy: [{ [p.sort]: 'desc' }, { id: 'desc' }],
+      take: p.take,
+      include,
+    });
+    return rows.map(toRecord);
+  }
+}

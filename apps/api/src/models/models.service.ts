@@ -1,0 +1,104 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ModelVisibility } from '@model-hub/contracts';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { NamespaceRepository } from '../namespaces/namespace.repository';
+import { generateCommitId } from './commit-id';
+import { ModelAccessService } from './model-access.service';
+import { ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.parser';
+import { assertValidModelName } from './model-name-rules';
+import { ModelRecord, ModelRepository } from './model.repository';
+import { ModelPage, ModelSearchQuery, ModelSearchService } from './model-search.service';
+import { applyVisibilityChange, HfGated, VisibilityChange } from './model-visibility';
+
+export interface CreateModelInput {
+  namespace: string;
+  name: string;
+  /** Default `public`. `gated` means gated `auto`. */
+  visibility?: ModelVisibility;
+  /** Hugging Face form; `private: true` = visibility `private`. */
+  private?: boolean;
+  gated?: HfGated;
+}
+
+export const INITIAL_COMMIT_TITLE = 'Initial commit';
+
+/** Models: creation, settings, deletion, listing and their cards. Authorization is ModelAccessService's. */
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly models: ModelRepository,
+    private readonly access: ModelAccessService,
+    private readonly namespaces: NamespaceRepository,
+    private readonly search: ModelSearchService,
+    private readonly cards: ModelCardParser,
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+  ) {}
+
+  /** Creates `namespace/name` with an empty initial commit on `main`. 409 (body has `url`) when it exists. */
+  async create(principal: Principal | undefined, input: CreateModelInput): Promise<ModelRecord> {
+    assertValidModelName(input.name);
+    const namespace = await this.namespaces.findByName(input.namespace);
+    if (!namespace) throw HubException.notFound(`Namespace '${input.namespace}' not found: no user or organization has this name`, 'namespace_not_found');
+    await this.access.assertCanCreateIn(principal, namespace);
+    const settings = applyVisibilityChange({ private: false, gated: 'none' }, input);
+    const id = randomUUID();
+    const at = new Date();
+    const created = await this.models.createWithInitialCommit({
+      id,
+      namespaceId: namespace.id,
+      name: input.name,
+      ...settings,
+      authorId: principal!.userId,
+      commit: { id: generateCommitId({ modelId: id, parentId: null, title: INITIAL_COMMIT_TITLE, at }), title: INITIAL_COMMIT_TITLE, createdAt: at },
+    });
+    if (!created) {
+      const fullName = `${namespace.name}/${input.name}`;
+      throw new HubException(HttpStatus.CONFLICT, 'model_exists', `You already created this model repo: a model named '${fullName}' already exists (names are case-insensitive)`, {
+        body: { url: `${this.config.publicUrl}/${fullName}` },
+      });
+    }
+    return created;
+  }
+
+  get(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
+    return this.access.findReadable(principal, namespace, name);
+  }
+
+  /** Changes `private` / `gated` (see `applyVisibilityChange`); needs admin rights on the model. */
+  async updateSettings(principal: Principal | undefined, namespace: string, name: string, change: VisibilityChange): Promise<ModelRecord> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    await this.access.assertCanAdmin(principal, model);
+    return this.models.updateSettings(model.id, applyVisibilityChange(model, change));
+  }
+
+  /** Deletes the model with its history; needs admin rights. Blobs are left to garbage collection. */
+  async delete(principal: Principal | undefined, namespace: string, name: string): Promise<void> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    await this.access.assertCanAdmin(principal, model);
+    await this.models.delete(model.id);
+  }
+
+  list(principal: Principal | undefined, query: ModelSearchQuery): Promise<ModelPage> {
+    return this.search.search(principal, query);
+  }
+
+  /**
+   * Re-reads the model card into the metadata columns. Called by the commit service whenever a
+   * commit changes `README.md` (null when it was deleted). Never throws for a bad card: the
+   * problems are stored as `cardWarnings` and returned.
+   */
+  async applyCard(modelId: string, readme: string | null): Promise<ParsedModelCard> {
+    const card = this.cards.parse(readme);
+    const { warnings, ...columns } = card;
+    await this.models.updateCard(modelId, { ...columns, cardWarnings: warnings });
+    return card;
+  }
+
+  /** Hugging Face's `POST /api/validate-yaml` on a README's content. */
+  validateYaml(content: string): YamlValidation {
+    return this.cards.validateYaml(content);
+  }
+}
