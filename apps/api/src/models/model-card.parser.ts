@@ -73,7 +73,7 @@ function extractFrontMatter(text: string): FrontMatter {
 }
 
 function parseYaml(text: string, firstLine: number): { value: unknown; errors: string[]; warnings: string[] } {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const where = (e: { linePos?: [{ line: number; col: number }, ...unknown[]] }) =>
     e.linePos ? ` (README.md line ${e.linePos[0].line + firstLine - 1}, column ${e.linePos[0].col})` : '';
   const errors = doc.errors.map((e) => `${firstSentence(e.message)}${where(e as never)}`);
@@ -86,7 +86,8 @@ function parseYaml(text: string, firstLine: number): { value: unknown; errors: s
   }
 }
 
-const firstSentence = (message: string) => message.split('\n')[0].trim();
+// With prettyErrors the message's first line ends with " at line L, column C:" (front-matter lines); we give README lines.
+const firstSentence = (message: string) => message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
 
 function fromMetadata(value: unknown, warnings: string[]): ParsedModelCard {
   if (value === null || value === undefined) return { ...EMPTY, cardData: {}, warnings: [...warnings, 'The YAML metadata block of README.md is empty'] };

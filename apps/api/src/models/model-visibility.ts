@@ -40,7 +40,7 @@ export function applyVisibilityChange(
   current: { private: boolean; gated: GatedMode },
   change: VisibilityChange,
 ): { private: boolean; gated: GatedMode } {
-  const next = { ...current };
+  const next = { private: current.private, gated: current.gated };
   if (change.visibility === 'public') Object.assign(next, { private: false, gated: 'none' });
   if (change.visibility === 'private') next.private = true;
   if (change.visibility === 'gated') Object.assign(next, { private: false, gated: current.gated === 'none' ? 'auto' : current.gated });

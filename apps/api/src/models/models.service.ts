@@ -55,7 +55,8 @@ export class ModelsService {
       commit: { id: generateCommitId({ modelId: id, parentId: null, title: INITIAL_COMMIT_TITLE, at }), title: INITIAL_COMMIT_TITLE, createdAt: at },
     });
     if (!created) {
-      const fullName = `${namespace.name}/${input.name}`;
+      const existing = await this.models.findByName(namespace.name, input.name);
+      const fullName = existing?.fullName ?? `${namespace.name}/${input.name}`;
       throw new HubException(HttpStatus.CONFLICT, 'model_exists', `You already created this model repo: a model named '${fullName}' already exists (names are case-insensitive)`, {
         body: { url: `${this.config.publicUrl}/${fullName}` },
       });
