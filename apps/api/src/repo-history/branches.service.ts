@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { ModelAccessService } from '../models/model-access.service';
+import type { ModelRecord } from '../models/model.repository';
+import { CommitRepository } from './commit.repository';
+import { assertValidRefName, printable } from './repo-path-rules';
+import { DEFAULT_BRANCH, RevisionService, revisionNotFound } from './revision.service';
+import { VersionRepository } from './version.repository';
+
+export interface RefInfo {
+  name: string;
+  /** `refs/heads/<name>` or `refs/tags/<name>`. */
+  ref: string;
+  targetCommit: string;
+}
+
+export interface RefList {
+  branches: RefInfo[];
+  /** Versions (immutable tags). */
+  tags: RefInfo[];
+}
+
+/**
+ * Branches: names that move from commit to commit. `main` always exists and cannot be deleted.
+ * Names follow git's ref rules (repo-path-rules.ts) and never repeat a version's name, so a
+ * revision always means one thing.
+ */
+@Injectable()
+export class BranchesService {
+  constructor(
+    private readonly commits: CommitRepository,
+    private readonly versions: VersionRepository,
+    private readonly revisions: RevisionService,
+    private readonly access: ModelAccessService,
+  ) {}
+
+  /** Creates `name` at `startingPoint` (any revision; default the head of `main`). 409 `branch_exists`. */
+  async create(principal: Principal | undefined, model: ModelRecord, name: string, startingPoint?: string): Promise<RefInfo> {
+    await this.access.assertCanWrite(principal, model);
+    assertValidRefName(name, 'branch', 'invalid_branch_name');
+    const { commitId } = await this.revisions.resolve(model, startingPoint);
+    if (await this.versions.headOf(model.id, name)) {
+      throw HubException.conflict(`'${printable(name)}' is already the name of a version of ${model.fullName}: choose another branch name`, 'ref_exists');
+    }
+    if (!(await this.commits.createBranch(model.id, name, commitId))) {
+      throw HubException.conflict(`Branch '${printable(name)}' already exists in ${model.fullName}`, 'branch_exists');
+    }
+    return { name, ref: `refs/heads/${name}`, targetCommit: commitId };
+  }
+
+  /** Deletes a branch (its commits stay reachable by id and by versions). `main`: 409. */
+  async delete(principal: Principal | undefined, model: ModelRecord, name: string): Promise<void> {
+    await this.access.assertCanWrite(principal, model);
+    if (name === DEFAULT_BRANCH) {
+      throw HubException.conflict(`'${DEFAULT_BRANCH}' is the default branch of ${model.fullName} and cannot be deleted`, 'default_branch');
+    }
+    if (!(await this.commits.deleteBranch(model.id, name))) throw revisionNotFound(model, name, ' (no such branch)');
+  }
+
+  async listRefs(model: ModelRecord): Promise<RefList> {
+    const [branches, versions] = await Promise.all([this.commits.listBranches(model.id), this.versions.list(model.id)]);
+    return {
+      branches: branches.map((b) => ({ name: b.name, ref: `refs/heads/${b.name}`, targetCommit: b.commitId })),
+      tags: versions.map((v) => ({ name: v.name, ref: `refs/tags/${v.name}`, targetCommit: v.commitId })),
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { HubException } from '../common/hub-exception';
+import type { ModelRecord } from '../models/model.repository';
+import { CommitRepository } from './commit.repository';
+import { printable } from './repo-path-rules';
+import { VersionRepository } from './version.repository';
+
+export const DEFAULT_BRANCH = 'main';
+
+/** What a revision named. */
+export interface ResolvedRevision {
+  commitId: string;
+  kind: 'branch' | 'version' | 'commit';
+  /** The branch or version name (absent for commit ids). */
+  name?: string;
+}
+
+const FULL_ID = /^[0-9a-f]{40}$/;
+const PREFIX = /^[0-9a-f]{7,39}$/;
+
+export const revisionNotFound = (model: ModelRecord, revision: string, why = '') =>
+  HubException.notFound(
+    `Revision Not Found for model ${model.fullName}: '${printable(revision)}' is not a branch, version or commit of this model${why}`,
+    'revision_not_found',
+    'RevisionNotFound',
+  );
+
+/**
+ * Turns a revision as clients write it into a commit id. In order:
+ * - `HEAD` → the `main` branch;
+ * - `refs/heads/<b>` → branch b; `refs/tags/<v>` → version v (also URL-decoded `refs%2Fheads%2F...`);
+ * - a branch name, then a version name (branch and version names never collide: both are refused
+ *   when the other exists);
+ * - a full 40-hex commit id of this model;
+ * - a unique prefix of 7 to 39 hex characters of one of this model's commit ids.
+ * Anything else, or an ambiguous prefix, is 404 `RevisionNotFound`.
+ */
+@Injectable()
+export class RevisionService {
+  constructor(
+    private readonly commits: CommitRepository,
+    private readonly versions: VersionRepository,
+  ) {}
+
+  async resolve(model: ModelRecord, revision: string | undefined): Promise<ResolvedRevision> {
+    const rev = revision === undefined || revision === '' ? 'HEAD' : revision;
+    if (rev === 'HEAD') return this.branch(model, DEFAULT_BRANCH, rev);
+    if (rev.startsWith('refs/heads/')) return this.branch(model, rev.slice('refs/heads/'.length), rev);
+    if (rev.startsWith('refs/tags/')) return this.version(model, rev.slice('refs/tags/'.length), rev);
+    if (rev.startsWith('refs/')) throw revisionNotFound(model, rev, ' (only refs/heads/ and refs/tags/ exist here; pull requests are not supported yet)');
+
+    const branchHead = await this.commits.branchHead(model.id, rev);
+    if (branchHead) return { commitId: branchHead, kind: 'branch', name: rev };
+    const versionCommit = await this.versions.headOf(model.id, rev);
+    if (versionCommit) return { commitId: versionCommit, kind: 'version', name: rev };
+
+    const hex = rev.toLowerCase();
+    if (FULL_ID.test(hex)) {
+      if (await this.commits.commitExists(model.id, hex)) return { commitId: hex, kind: 'commit' };
+    } else if (PREFIX.test(hex)) {
+      const ids = await this.commits.commitIdsByPrefix(model.id, hex, 2);
+      if (ids.length === 1) return { commitId: ids[0], kind: 'commit' };
+      if (ids.length > 1) throw revisionNotFound(model, rev, ' (the commit id prefix is ambiguous: give more characters)');
+    }
+    throw revisionNotFound(model, rev);
+  }
+
+  /** The head of a branch; 404 `RevisionNotFound` when the branch does not exist. */
+  async branchHead(model: ModelRecord, branch: string): Promise<string> {
+    return (await this.branch(model, branch, branch)).commitId;
+  }
+
+  private async branch(model: ModelRecord, name: string, asWritten: string): Promise<ResolvedRevision> {
+    const head = await this.commits.branchHead(model.id, name);
+    if (!head) throw revisionNotFound(model, asWritten);
+    return { commitId: head, kind: 'branch', name };
+  }
+
+  private async version(model: ModelRecord, name: string, asWritten: string): Promise<ResolvedRevision> {
+    const commitId = await this.versions.headOf(model.id, name);
+    if (!commitId) throw revisionNotFound(model, asWritten);
+    return { commitId, kind: 'version', name };
+  }
+}
