@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, ExecutionContext, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ApiError } from '@model-hub/contracts';
 import type { Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
@@ -30,7 +30,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<HubRequest>();
     const res = ctx.getResponse<Response>();
-    const { status, body, headers } = this.describe(exception);
+    const { status, body, headers } = this.describe(exception, isMalformedJson(exception, host, req));
     const payload: ApiError = { error: body.error, code: body.code, requestId: req.id, ...(body.details ? { details: body.details } : {}) };
     if (status >= 500) this.logger.error({ err: exception, requestId: req.id }, 'Unhandled error');
     if (res.headersSent) return void res.end();
@@ -40,7 +40,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res.status(status).json({ ...body.extra, ...payload });
   }
 
-  private describe(exception: unknown): {
+  private describe(exception: unknown, malformedJson: boolean): {
     status: number;
     body: { error: string; code: string; details?: ApiError['details']; extra?: Record<string, unknown> };
     headers: Record<string, string>;
@@ -53,6 +53,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         body: { error: exception.message, code: exception.code, details: exception.extras.details, extra: exception.extras.body },
         headers,
       };
+    }
+    if (malformedJson) {
+      const message = exception instanceof Error ? exception.message : String(exception);
+      return { status: 400, body: { error: `Malformed JSON in request body: ${message}`, code: 'malformed_json' }, headers: {} };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -67,9 +71,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     const bodyParser = exception as { type?: string; status?: number; message?: string; limit?: number };
-    if (bodyParser?.type === 'entity.parse.failed') {
-      return { status: 400, body: { error: `Malformed JSON in request body: ${bodyParser.message}`, code: 'malformed_json' }, headers: {} };
-    }
     if (bodyParser?.type === 'entity.too.large') {
       return { status: 413, body: { error: `Request body is larger than the limit of ${bodyParser.limit} bytes`, code: 'payload_too_large' }, headers: {} };
     }
@@ -82,6 +83,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'Internal server error', code: 'internal_error' }, headers: {} };
   }
+}
+
+/**
+ * Nest turns the body parser's SyntaxError into a plain BadRequestException before any filter sees
+ * it, dropping the error's `type`. What still tells it apart: it reaches us from Express's error
+ * chain (no route handler), on a JSON request whose body was never set. The other error Nest maps
+ * the same way, a bad percent-encoding in the path, comes after the body was parsed.
+ */
+function isMalformedJson(exception: unknown, host: ArgumentsHost, req: HubRequest): boolean {
+  if ((exception as { type?: string } | null)?.type === 'entity.parse.failed') return true;
+  if (exception instanceof HubException || !(exception instanceof HttpException) || exception.getStatus() !== 400) return false;
+  const handler = (host as Partial<ExecutionContext>).getHandler?.();
+  return !handler && req.body === undefined && Boolean(req.is('json'));
 }
 
 function mapPrismaError(e: Prisma.PrismaClientKnownRequestError): { status: number; code: string; message: string } | null {

@@ -1,11 +1,23 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, HubException } from './hub-exception';
+
+/** Constraints that say the value has the wrong type; when one fails, the others are noise. */
+const TYPE_CONSTRAINTS = new Set(['isString', 'isArray', 'isInt', 'isNumber', 'isBoolean', 'isObject', 'whitelistValidation']);
+
+/** One clear message a problem: "is required" for a missing field, the type error before the rest. */
+function problemsOf(e: ValidationError, field: string): FieldProblem[] {
+  const constraints = Object.entries(e.constraints ?? {});
+  if (!constraints.length) return [];
+  // Optional fields skip validation when absent, so an error on an absent value means "required".
+  if (e.value === undefined) return [{ field, message: `${field} is required` }];
+  const typeErrors = constraints.filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return (typeErrors.length ? typeErrors : constraints).map(([, message]) => ({ field, message }));
+}
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(e.children ?? [], field)];
+    return [...problemsOf(e, field), ...flatten(e.children ?? [], field)];
   });
 }
 
@@ -13,13 +25,51 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
  * Validates every body and query against its DTO. Unknown fields are refused, so a typo in a
  * field name is a clear 400 rather than a silently ignored value.
  */
-export const hubValidationPipe = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  exceptionFactory: (errors) => {
-    const details = flatten(errors);
-    const summary = details.map((d) => d.message).join('; ');
-    return HubException.badRequest('validation_failed', `Invalid request: ${summary}`, details);
-  },
-});
+export class HubValidationPipe extends ValidationPipe {
+  constructor(options: { refuseUnknownFields?: boolean } = {}) {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: options.refuseUnknownFields ?? true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const details = flatten(errors);
+        const summary = details.map((d) => d.message).join('; ');
+        return HubException.badRequest('validation_failed', `Invalid request: ${summary}`, details);
+      },
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A JSON array or scalar where an object is expected would otherwise fail field by field
+    // ("property 0 should not exist"), which hides the real mistake.
+    if (metadata.type === 'body' && !metadata.data && this.toValidate(metadata) && !isPlainObjectOrAbsent(value)) {
+      throw HubException.badRequest('invalid_body', 'The request body must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+const isPlainObjectOrAbsent = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
+
+const ACCEPTS_UNKNOWN_FIELDS = Symbol('hub:acceptsUnknownFields');
+
+/**
+ * Marks a DTO whose unknown fields are dropped rather than refused: for the Hugging Face-
+ * compatible routes, whose clients send fields this hub has no use for (`resourceGroupId`,
+ * `xetEnabled`, `expand`...).
+ */
+export const AcceptsUnknownFields = (): ClassDecorator => (target) => {
+  Reflect.defineMetadata(ACCEPTS_UNKNOWN_FIELDS, true, target);
+};
+
+const lenientPipe = new HubValidationPipe({ refuseUnknownFields: false });
+
+/** The global pipe: strict, except for DTOs marked @AcceptsUnknownFields(). */
+class GlobalValidationPipe extends HubValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.metatype && Reflect.getMetadata(ACCEPTS_UNKNOWN_FIELDS, metadata.metatype)) return lenientPipe.transform(value, metadata);
+    return super.transform(value, metadata);
+  }
+}
+
+export const hubValidationPipe = new GlobalValidationPipe();
