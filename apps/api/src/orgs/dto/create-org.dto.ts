@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORGANIZATION_KINDS, type OrganizationKind } from '@model-hub/contracts';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
+/** May be left out but not null: the column always has a value (null clears description and website). */
+const OmittableNotNull = () => ValidateIf((_, value) => value !== undefined);
 
 export class CreateOrgDto {
   @ApiProperty({ example: 'acme-ai', description: 'Unique name shared with usernames: 2-39 letters, digits, "-", "_" or "."' })
@@ -12,7 +14,7 @@ export class CreateOrgDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'ACME AI Lab', maxLength: 100 })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
