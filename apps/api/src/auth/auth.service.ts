@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthResult } from '@model-hub/contracts';
 import { TOKEN_SCOPES } from '@model-hub/contracts';
@@ -21,7 +21,7 @@ interface SessionClaims {
 }
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnApplicationBootstrap {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
     private readonly users: UserRepository,
@@ -31,6 +31,11 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly rateLimit: LoginRateLimitRepository,
   ) {}
+
+  /** HUB_ADMIN_USERNAME names the administrator even when that account existed before it was set. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.adminUsername) await this.users.grantAdmin(this.config.adminUsername);
+  }
 
   async register(dto: RegisterDto): Promise<AuthResult> {
     assertValidNamespaceName(dto.username, 'username');
@@ -47,14 +52,16 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, address: string): Promise<AuthResult> {
-    const account = dto.login.toLowerCase();
+    const user = await this.users.findByLogin(dto.login);
+    // One counter per account whether the caller types its username or its email; a name that
+    // matches no account is counted as typed.
+    const account = user ? `user:${user.id}` : `login:${dto.login.toLowerCase()}`;
     const wait = await this.rateLimit.retryAfterSeconds(account, address);
     if (wait > 0) {
       throw new HubException(429, 'too_many_login_attempts', `Too many failed logins; try again in ${wait} seconds`, {
         headers: { 'Retry-After': String(wait) },
       });
     }
-    const user = await this.users.findByLogin(dto.login);
     const ok = user ? await this.hasher.verify(user.passwordHash, dto.password) : false;
     if (!user || !ok) {
       await this.rateLimit.recordFailure(account, address);

@@ -57,6 +57,11 @@ export class UserRepository {
     return this.prisma.user.findFirst({ where: { namespace: { nameKey: namespaceKey(username) } } });
   }
 
+  /** Makes the named user (if registered) a platform administrator. */
+  async grantAdmin(username: string): Promise<void> {
+    await this.prisma.user.updateMany({ where: { namespace: { nameKey: namespaceKey(username) } }, data: { isAdmin: true } });
+  }
+
   async emailTaken(email: string): Promise<boolean> {
     return (await this.prisma.user.count({ where: { emailKey: email.toLowerCase() } })) > 0;
   }
