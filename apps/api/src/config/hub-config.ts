@@ -8,13 +8,14 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+// Digits only: Number() would also take '0x10', '1e3' or ' 80 ', which are typos here.
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ message: 'expected a whole number' })
-    .int({ message: 'expected a whole number' })
-    .min(min, { message: `expected a number >= ${min}` })
-    .max(max, { message: `expected a number <= ${max}` });
-const url = z.url({ message: 'expected an absolute URL such as http://localhost:3000' });
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'expected a whole number' })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: `expected a number >= ${min}` }).max(max, { message: `expected a number <= ${max}` }));
+const url = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://localhost:3000' });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
