@@ -44,18 +44,18 @@ const expectHubError = (promise: Promise<unknown>, status: number, code: string)
 describe('OrgsService', () => {
   let roles: Record<string, OrgRole>;
   let change: MembershipChange;
-  let repo: jest.Mocked<Pick<OrgRepository, 'create' | 'findByName' | 'update' | 'roleOf' | 'addMember' | 'changeMembership' | 'members' | 'list'>>;
-  let users: jest.Mocked<Pick<UserRepository, 'findByUsername'>>;
-  let namespaces: jest.Mocked<Pick<NamespaceRepository, 'isTaken'>>;
+  let repo: Record<'create' | 'findByName' | 'update' | 'roleOf' | 'addMember' | 'changeMembership' | 'members' | 'list', jest.Mock>;
+  let users: Record<'findByUsername', jest.Mock>;
+  let namespaces: Record<'isTaken', jest.Mock>;
   let service: OrgsService;
 
   beforeEach(() => {
     roles = { alice: 'owner', adam: 'admin', mia: 'member' };
     change = 'done';
     repo = {
-      create: jest.fn(async (data) => ({ ...org, ...data })),
+      create: jest.fn(async (data: Partial<OrgRecord>) => ({ ...org, ...data })),
       findByName: jest.fn(async (name: string) => (name.toLowerCase() === 'acme' ? org : null)),
-      update: jest.fn(async (_id, data) => ({ ...org, ...data })),
+      update: jest.fn(async (_id: string, data: Partial<OrgRecord>) => ({ ...org, ...data })),
       roleOf: jest.fn(async (_orgId: string, userId: string) => roles[userId] ?? null),
       addMember: jest.fn(async () => undefined),
       changeMembership: jest.fn(async () => change),
