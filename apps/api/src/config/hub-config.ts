@@ -50,6 +50,8 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, { message: 'expected a size such as 1mb or 512kb' })
     .default('1mb'),
+  MAX_PATH_LENGTH: int(1, 4096).default(1024),
+  MAX_COMMIT_OPERATIONS: int(1).default(25_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1).default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: int(1).default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: int(1).default(15 * 60),
@@ -81,6 +83,10 @@ export interface HubConfig {
   jwt: { secret?: string; expiresInSeconds: number };
   adminUsername?: string;
   bodyLimit: string;
+  /** Longest file path a commit may write (characters). */
+  maxPathLength: number;
+  /** Most operations one commit may have. */
+  maxCommitOperations: number;
   loginRateLimit: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
 }
 
@@ -129,6 +135,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
     jwt: { secret: e.JWT_SECRET, expiresInSeconds: e.JWT_EXPIRES_IN_SECONDS },
     adminUsername: e.HUB_ADMIN_USERNAME,
     bodyLimit: e.BODY_LIMIT,
+    maxPathLength: e.MAX_PATH_LENGTH,
+    maxCommitOperations: e.MAX_COMMIT_OPERATIONS,
     loginRateLimit: {
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,

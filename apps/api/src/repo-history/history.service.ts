@@ -17,8 +17,8 @@ export interface HistoryEntry {
 
 export interface HistoryPage {
   commits: HistoryEntry[];
-  /** Absent on the last page. */
-  nextCursor?: string;
+  /** Null on the last page. */
+  nextCursor: string | null;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -58,7 +58,7 @@ export class HistoryService {
         date: c.createdAt,
         parents: c.parentId ? [c.parentId] : [],
       })),
-      ...(rows.length > limit ? { nextCursor: rows[limit].id } : {}),
+      nextCursor: rows.length > limit ? rows[limit].id : null,
     };
   }
 

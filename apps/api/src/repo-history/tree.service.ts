@@ -31,8 +31,8 @@ export interface TreeListOptions {
 
 export interface TreePage {
   entries: TreeEntry[];
-  /** Absent on the last page. */
-  nextCursor?: string;
+  /** Null on the last page. */
+  nextCursor: string | null;
 }
 
 /** A file of a commit as downloads need it. */
@@ -81,18 +81,19 @@ export class TreeService {
         : entryNotFound(model, commitId, folder);
     }
     const { fileEntries, dirs } = this.group(files, prefix, Boolean(options.recursive));
-    const all: { path: string; file?: ManifestFile; dir?: DirAggregate }[] = [
-      ...fileEntries.map((f) => ({ path: f.path, file: f })),
-      ...[...dirs.values()].map((d) => ({ path: d.path, dir: d })),
-    ].sort((a, b) => compareCodePoints(a.path, b.path));
+    // Code-point order (PostgreSQL's "C" collation), so pages do not depend on the locale.
+    const all: { path: string; key: Buffer; file?: ManifestFile; dir?: DirAggregate }[] = [
+      ...fileEntries.map((f) => ({ path: f.path, key: Buffer.from(f.path), file: f })),
+      ...[...dirs.values()].map((d) => ({ path: d.path, key: Buffer.from(d.path), dir: d })),
+    ].sort((a, b) => Buffer.compare(a.key, b.key));
 
-    const after = options.cursor ? decodeCursor(options.cursor) : null;
+    const after = options.cursor ? Buffer.from(decodeCursor(options.cursor)) : null;
     const limit = Math.min(Math.max(options.limit ?? DEFAULT_TREE_LIMIT, 1), MAX_TREE_LIMIT);
-    const start = after === null ? 0 : all.findIndex((e) => compareCodePoints(e.path, after) > 0);
+    const start = after === null ? 0 : all.findIndex((e) => Buffer.compare(e.key, after) > 0);
     const page = start < 0 ? [] : all.slice(start, start + limit);
     const hasMore = start >= 0 && start + limit < all.length;
     const entries = await this.present(page, Boolean(options.expand));
-    return { entries, ...(hasMore ? { nextCursor: encodeCursor(page[page.length - 1].path) } : {}) };
+    return { entries, nextCursor: hasMore ? encodeCursor(page[page.length - 1].path) : null };
   }
 
   /** Entries for the given paths (files or folders) that exist at the commit; missing ones are left out. */
@@ -191,13 +192,6 @@ export class TreeService {
       };
     });
   }
-}
-
-/** Orders by Unicode code point, like PostgreSQL's "C" collation on UTF-8. */
-function compareCodePoints(a: string, b: string): number {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return Buffer.compare(x, y);
 }
 
 const encodeCursor = (path: string) => Buffer.from(path, 'utf8').toString('base64url');

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { posix } from 'node:path';
+import type { Principal } from '../common/auth/principal';
+import { BlobRef, BlobService } from '../blobs/blob.service';
+import { ModelAccessService } from '../models/model-access.service';
+import type { ModelRecord } from '../models/model.repository';
+import { DownloadEventRepository } from './download-event.repository';
+import { RevisionService } from './revision.service';
+import { RepoFile, TreeService } from './tree.service';
+
+export interface DownloadRequest {
+  method: 'GET' | 'HEAD';
+  /** The client's address, recorded with the download event. */
+  address?: string | null;
+}
+
+/** How to answer a download: a redirect to the bucket, or the bytes of an inline file. */
+export interface FileResolution {
+  commitId: string;
+  file: RepoFile;
+  blob: BlobRef;
+  /** The strong ETag (quoted content sha256). */
+  etag: string;
+  /** Presigned GET of the blob (GET and HEAD), for files stored in the bucket. */
+  redirectUrl?: string;
+  /** The bytes, for inline files on GET (absent on HEAD). */
+  inlineBytes?: Buffer;
+}
+
+/**
+ * The one decision behind both download routes (Hugging Face `resolve` and the native
+ * `files/*path`): who may have the bytes, which bytes, where they are, and the download event.
+ *
+ * Order: the download permission first (gated models: 401/403 `GatedRepo`, so nothing about the
+ * files leaks), then the revision (404 `RevisionNotFound`), then the file (404 `EntryNotFound`,
+ * carrying `X-Repo-Commit` like every answer of resolve). Files in the bucket get a short-lived
+ * presigned URL naming the file (Content-Disposition) — on HEAD too, as Hugging Face answers HEAD
+ * with the same redirect; inline files get their bytes on GET. Every GET (not HEAD) is recorded
+ * as a DownloadEvent and counted in the model's `downloads`; ranged GETs (resumes) included: the
+ * counting rules of discovery decide what counts as one download.
+ */
+@Injectable()
+export class FileDownloadService {
+  constructor(
+    private readonly access: ModelAccessService,
+    private readonly revisions: RevisionService,
+    private readonly tree: TreeService,
+    private readonly blobs: BlobService,
+    private readonly events: DownloadEventRepository,
+  ) {}
+
+  async resolve(principal: Principal | undefined, model: ModelRecord, revision: string | undefined, path: string, request: DownloadRequest): Promise<FileResolution> {
+    await this.access.assertCanDownload(principal, model);
+    const { commitId } = await this.revisions.resolve(model, revision);
+    const file = await this.tree.getFile(model, commitId, path, { 'X-Repo-Commit': commitId });
+    const blob: BlobRef = { sha256: file.blobSha256, size: file.size, storageKey: file.storageKey, inline: file.inline };
+    const resolution: FileResolution = { commitId, file, blob, etag: `"${file.blobSha256}"` };
+    if (!blob.inline) {
+      resolution.redirectUrl = await this.blobs.presignDownload(blob, { filename: posix.basename(file.path) });
+    } else if (request.method === 'GET') {
+      const bytes = await this.blobs.readInline(blob.sha256);
+      if (!bytes) throw new Error(`Blob ${blob.sha256} is marked inline but has no inline data`);
+      resolution.inlineBytes = bytes;
+    }
+    if (request.method === 'GET') {
+      await this.events.record({
+        modelId: model.id,
+        path: file.path,
+        commitId,
+        blobSha256: file.blobSha256,
+        userId: principal?.userId ?? null,
+        address: request.address ?? null,
+      });
+    }
+    return resolution;
+  }
+}

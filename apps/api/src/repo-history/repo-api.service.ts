@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Principal } from '../common/auth/principal';
+import { ModelAccessService } from '../models/model-access.service';
+import { BranchesService, RefInfo, RefList } from './branches.service';
+import { parseCommitOperations } from './commit-operations.parser';
+import { CommitService } from './commit.service';
+import type { CreateBranchDto } from './dto/branch.dto';
+import type { CreateCommitDto } from './dto/commit-request.dto';
+import type { HistoryQuery, RevisionQuery, TreeQuery } from './dto/repo-queries.dto';
+import type { CreateVersionDto } from './dto/version.dto';
+import { FileDownloadService } from './file-download.service';
+import { sendFileResolution } from './file-response';
+import { HistoryPage, HistoryService } from './history.service';
+import { RevisionService } from './revision.service';
+import { TreeEntry, TreeService } from './tree.service';
+import { VersionInfo, VersionsService } from './versions.service';
+
+/**
+ * The native API (`/api/v1/models/{ns}/{name}/...`) over the repo-history services: finds the
+ * model the caller may see (404 otherwise), then hands over. No rule lives here.
+ */
+@Injectable()
+export class RepoApiService {
+  constructor(
+    private readonly access: ModelAccessService,
+    private readonly revisions: RevisionService,
+    private readonly commits: CommitService,
+    private readonly tree: TreeService,
+    private readonly history: HistoryService,
+    private readonly branches: BranchesService,
+    private readonly versions: VersionsService,
+    private readonly downloads: FileDownloadService,
+  ) {}
+
+  async listVersions(p: Principal | undefined, ns: string, name: string): Promise<VersionInfo[]> {
+    return this.versions.list(await this.access.findReadable(p, ns, name));
+  }
+
+  async createVersion(p: Principal, ns: string, name: string, dto: CreateVersionDto): Promise<VersionInfo> {
+    return this.versions.create(p, await this.access.findReadable(p, ns, name), dto);
+  }
+
+  async latestVersion(p: Principal | undefined, ns: string, name: string): Promise<VersionInfo> {
+    return this.versions.latest(await this.access.findReadable(p, ns, name));
+  }
+
+  async getVersion(p: Principal | undefined, ns: string, name: string, version: string): Promise<VersionInfo> {
+    return this.versions.get(await this.access.findReadable(p, ns, name), version);
+  }
+
+  async deprecateVersion(p: Principal, ns: string, name: string, version: string, message: string): Promise<VersionInfo> {
+    return this.versions.deprecate(p, await this.access.findReadable(p, ns, name), version, message);
+  }
+
+  async deleteVersion(p: Principal, ns: string, name: string, version: string): Promise<never> {
+    return this.versions.delete(p, await this.access.findReadable(p, ns, name), version);
+  }
+
+  async files(p: Principal | undefined, ns: string, name: string, q: TreeQuery): Promise<{ commitId: string; entries: TreeEntry[]; nextCursor: string | null }> {
+    const model = await this.access.findReadable(p, ns, name);
+    const { commitId } = await this.revisions.resolve(model, q.revision);
+    const page = await this.tree.list(model, commitId, q);
+    return { commitId, ...page };
+  }
+
+  /** GET and HEAD (Express routes HEAD to the GET handler; `req.method` tells them apart). */
+  async download(p: Principal | undefined, ns: string, name: string, path: string | string[], q: RevisionQuery, req: Request, res: Response): Promise<void> {
+    const model = await this.access.findReadable(p, ns, name);
+    const filePath = Array.isArray(path) ? path.join('/') : path;
+    const resolution = await this.downloads.resolve(p, model, q.revision, filePath, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', address: req.ip ?? null });
+    sendFileResolution(req, res, resolution);
+  }
+
+  async commitsOf(p: Principal | undefined, ns: string, name: string, q: HistoryQuery): Promise<HistoryPage> {
+    return this.history.list(await this.access.findReadable(p, ns, name), q.revision, q);
+  }
+
+  async commit(p: Principal, ns: string, name: string, dto: CreateCommitDto): Promise<{ commitId: string; parentCommit: string; branch: string }> {
+    const model = await this.access.findReadable(p, ns, name);
+    const operations = parseCommitOperations(dto.operations);
+    const r = await this.commits.commit(p, model, { branch: dto.branch ?? 'main', parentCommit: dto.parentCommit, summary: dto.summary, description: dto.description, operations });
+    return { commitId: r.commitId, parentCommit: r.parentId, branch: r.branch };
+  }
+
+  async refs(p: Principal | undefined, ns: string, name: string): Promise<RefList> {
+    return this.branches.listRefs(await this.access.findReadable(p, ns, name));
+  }
+
+  async createBranch(p: Principal, ns: string, name: string, dto: CreateBranchDto): Promise<RefInfo> {
+    return this.branches.create(p, await this.access.findReadable(p, ns, name), dto.name, dto.startingPoint);
+  }
+
+  async deleteBranch(p: Principal, ns: string, name: string, branch: string): Promise<void> {
+    return this.branches.delete(p, await this.access.findReadable(p, ns, name), branch);
+  }
+}
