@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from './hub-config';
+import { ConfigError, ENV_VARIABLES, loadConfig } from './hub-config';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -98,5 +99,14 @@ describe('loadConfig', () => {
 
   it('says what is wrong in the error message, one line a variable', () => {
     expect(() => loadConfig({ PORT: 'abc', PUBLIC_URL: 'nope' })).toThrow(/Invalid configuration:\n {2}- PORT: expected a whole number\n {2}- PUBLIC_URL: expected an absolute http\(s\) URL/);
+  });
+});
+
+describe('.env.example', () => {
+  const example = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', '.env.example'), 'utf8');
+  const documented = new Set([...example.matchAll(/^#?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+
+  it('documents every variable the hub reads', () => {
+    expect(ENV_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
   });
 });

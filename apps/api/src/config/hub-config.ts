@@ -59,6 +59,9 @@ const envSchema = z.object({
 
 export type HubEnv = z.infer<typeof envSchema>;
 
+/** Every variable the hub reads (each documented in .env.example; a unit test checks). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof HubEnv)[];
+
 export interface HubConfig {
   env: HubEnv['NODE_ENV'];
   port: number;
