@@ -15,6 +15,8 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .regex(/^\d+$/, { message: 'expected a whole number' })
     .transform(Number)
     .pipe(z.number().min(min, { message: `expected a number >= ${min}` }).max(max, { message: `expected a number <= ${max}` }));
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 const url = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://localhost:3000' });
 
 const envSchema = z.object({
@@ -55,6 +57,16 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1).default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: int(1).default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: int(1).default(15 * 60),
+
+  PRESIGNED_URL_TTL_SECONDS: int(1, 7 * 24 * 3600).default(300),
+  INLINE_BLOB_MAX_BYTES: int(0, 64 * MiB).default(MiB),
+  // S3 refuses a single PUT above 5 GiB and parts below 5 MiB (except the last).
+  MULTIPART_THRESHOLD: int(1, 5 * GiB).default(64 * MiB),
+  MULTIPART_CHUNK_SIZE: int(5 * MiB, 5 * GiB).default(64 * MiB),
+  MAX_FILE_SIZE: int(1, 10_000 * 5 * GiB).default(500 * GiB),
+  UPLOAD_EXPIRY_HOURS: int(1, 7 * 24).default(24),
+  BLOB_GC_GRACE_HOURS: int(0).default(24),
+  JOBS_ENABLED: bool.default(true),
 });
 
 export type HubEnv = z.infer<typeof envSchema>;
@@ -91,6 +103,23 @@ export interface HubConfig {
   /** Most operations one commit may have. */
   maxCommitOperations: number;
   loginRateLimit: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+  /** Lifetime of presigned download and single-PUT upload URLs. */
+  presignedUrlTtlSeconds: number;
+  blobs: {
+    /** Files up to this size committed inline are kept in PostgreSQL rather than the bucket. */
+    inlineMaxBytes: number;
+    /** LFS uploads above this size use the multipart transfer. */
+    multipartThresholdBytes: number;
+    /** Part size offered for multipart uploads (raised for huge files: S3 allows 10,000 parts). */
+    multipartChunkBytes: number;
+    maxFileBytes: number;
+    /** An upload not completed within this time is aborted and its staged bytes deleted. */
+    uploadExpiryHours: number;
+    /** Blobs no commit references are deleted once they are this old. */
+    gcGraceHours: number;
+  };
+  /** false: this process runs no background workers or schedules (it still enqueues jobs). */
+  jobsEnabled: boolean;
 }
 
 /** Raised when the environment is invalid; its message lists every bad variable. */
@@ -145,6 +174,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
       maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
     },
+    presignedUrlTtlSeconds: e.PRESIGNED_URL_TTL_SECONDS,
+    blobs: {
+      inlineMaxBytes: e.INLINE_BLOB_MAX_BYTES,
+      multipartThresholdBytes: e.MULTIPART_THRESHOLD,
+      multipartChunkBytes: e.MULTIPART_CHUNK_SIZE,
+      maxFileBytes: e.MAX_FILE_SIZE,
+      uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS,
+      gcGraceHours: e.BLOB_GC_GRACE_HOURS,
+    },
+    jobsEnabled: e.JOBS_ENABLED,
   };
 }
 

@@ -1,17 +1,62 @@
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
-import { ObjectStorage } from './object-storage';
+import {
+  ByteRange,
+  CompletedPart,
+  MultipartUploadSummary,
+  ObjectChangedError,
+  ObjectHead,
+  ObjectStorage,
+  ObjectSummary,
+} from './object-storage';
 import { createS3Client } from './s3-client.factory';
+
+/** S3's limit for a single CopyObject; larger objects are copied part by part. */
+const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
+const MAX_PARTS = 10_000;
+
+interface S3Error {
+  name?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+const errorName = (err: unknown) => (err as S3Error)?.name ?? (err as S3Error)?.Code;
+const httpStatus = (err: unknown) => (err as S3Error)?.$metadata?.httpStatusCode;
+/** Servers that lack an operation (s3rver has no ListMultipartUploads or AbortMultipartUpload). */
+const isUnsupported = (err: unknown) => errorName(err) === 'NotImplemented' || errorName(err) === 'MethodNotAllowed' || httpStatus(err) === 501;
 
 @Injectable()
 export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
+  private readonly logger = new Logger('ObjectStorage');
   protected readonly client: S3Client;
+  /** Signs the URLs handed to clients, which may reach the storage under another address. */
+  protected readonly publicClient: S3Client;
   protected readonly bucket: string;
+  private readonly warned = new Set<string>();
 
   constructor(@Inject(HUB_CONFIG) protected readonly config: ResolvedHubConfig) {
     super();
     this.client = createS3Client(config);
+    this.publicClient = config.s3.publicEndpoint ? createS3Client(config, config.s3.publicEndpoint) : this.client;
     this.bucket = config.s3.bucket;
   }
 
@@ -30,7 +75,176 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
   }
 
+  async putObject(key: string, body: Buffer | Readable, size: number): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: size }));
+  }
+
+  presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
+    return getSignedUrl(this.publicClient, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentLength: opts.contentLength }), {
+      expiresIn: opts.expiresIn,
+    });
+  }
+
+  presignGet(key: string, opts: { expiresIn: number; filename?: string; range?: string }): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Range: opts.range,
+      ResponseContentDisposition: opts.filename ? contentDisposition(opts.filename) : undefined,
+    });
+    return getSignedUrl(this.publicClient, command, { expiresIn: opts.expiresIn });
+  }
+
+  async createMultipart(key: string): Promise<string> {
+    const res = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
+    if (!res.UploadId) throw new Error(`The storage returned no upload id for ${key}`);
+    return res.UploadId;
+  }
+
+  presignUploadPart(key: string, uploadId: string, partNumber: number, opts: { expiresIn: number }): Promise<string> {
+    return getSignedUrl(this.publicClient, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), {
+      expiresIn: opts.expiresIn,
+    });
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
+    const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    await this.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+      }),
+    );
+  }
+
+  async abortMultipart(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (err) {
+      if (errorName(err) === 'NoSuchUpload' || httpStatus(err) === 404) return;
+      if (isUnsupported(err)) return this.warnOnce('abort', 'The S3 server cannot abort multipart uploads; their parts stay until its own cleanup removes them');
+      throw err;
+    }
+  }
+
+  async listMultipartUploads(prefix: string): Promise<MultipartUploadSummary[]> {
+    const uploads: MultipartUploadSummary[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    try {
+      do {
+        const res = await this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+        );
+        for (const u of res.Uploads ?? []) {
+          if (u.Key && u.UploadId) uploads.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? new Date(0) });
+        }
+        keyMarker = res.IsTruncated ? res.NextKeyMarker : undefined;
+        uploadIdMarker = res.IsTruncated ? res.NextUploadIdMarker : undefined;
+      } while (keyMarker);
+    } catch (err) {
+      if (!isUnsupported(err)) throw err;
+      this.warnOnce('list-uploads', 'The S3 server cannot list multipart uploads; only uploads the hub recorded are cleaned up');
+      return [];
+    }
+    return uploads;
+  }
+
+  async head(key: string): Promise<ObjectHead | null> {
+    try {
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: Number(res.ContentLength ?? 0), etag: res.ETag ?? '' };
+    } catch (err) {
+      if (errorName(err) === 'NotFound' || errorName(err) === 'NoSuchKey' || httpStatus(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  async getStream(key: string, range?: ByteRange): Promise<{ body: Readable; etag: string; size: number }> {
+    const res = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined }),
+    );
+    return { body: res.Body as Readable, etag: res.ETag ?? '', size: Number(res.ContentLength ?? 0) };
+  }
+
+  async list(prefix: string): Promise<ObjectSummary[]> {
+    const objects: ObjectSummary[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of res.Contents ?? []) {
+        if (o.Key) objects.push({ key: o.Key, size: Number(o.Size ?? 0), lastModified: o.LastModified ?? new Date(0) });
+      }
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return objects;
+  }
+
+  async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}): Promise<void> {
+    const source = `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`;
+    try {
+      const head = await this.head(fromKey);
+      if (!head) throw Object.assign(new Error(`No object at ${fromKey}`), { name: 'NoSuchKey' });
+      if (opts.ifMatch && head.etag && head.etag !== opts.ifMatch) throw new ObjectChangedError(fromKey);
+      if (head.size <= MAX_SINGLE_COPY_BYTES) {
+        await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: source, CopySourceIfMatch: opts.ifMatch }));
+      } else {
+        await this.copyInParts(source, toKey, head.size, opts.ifMatch);
+      }
+    } catch (err) {
+      if (errorName(err) === 'PreconditionFailed' || httpStatus(err) === 412) throw new ObjectChangedError(fromKey);
+      throw err;
+    }
+  }
+
+  /** CopyObject stops at 5 GiB: larger objects are copied range by range into a multipart upload. */
+  private async copyInParts(source: string, toKey: string, size: number, ifMatch?: string): Promise<void> {
+    const partSize = Math.max(512 * 1024 ** 2, Math.ceil(size / MAX_PARTS));
+    const uploadId = await this.createMultipart(toKey);
+    try {
+      const parts: CompletedPart[] = [];
+      for (let start = 0, partNumber = 1; start < size; start += partSize, partNumber++) {
+        const end = Math.min(start + partSize, size) - 1;
+        const res = await this.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.bucket,
+            Key: toKey,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            CopySource: source,
+            CopySourceRange: `bytes=${start}-${end}`,
+            CopySourceIfMatch: ifMatch,
+          }),
+        );
+        parts.push({ partNumber, etag: res.CopyPartResult?.ETag ?? '' });
+      }
+      await this.completeMultipart(toKey, uploadId, parts);
+    } catch (err) {
+      await this.abortMultipart(toKey, uploadId).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
   onModuleDestroy(): void {
     this.client.destroy();
+    if (this.publicClient !== this.client) this.publicClient.destroy();
   }
+
+  private warnOnce(what: string, message: string): void {
+    if (this.warned.has(what)) return;
+    this.warned.add(what);
+    this.logger.warn(message);
+  }
+}
+
+/** `attachment` with the name in both forms: plain ASCII for old clients, RFC 5987 for the rest. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
