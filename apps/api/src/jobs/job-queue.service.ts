@@ -1,0 +1,166 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+
+/** The PostgreSQL schema pg-boss keeps its tables in (created at first start). */
+export const JOBS_SCHEMA = 'pgboss';
+
+export interface JobContext {
+  id: string;
+  name: string;
+}
+
+/** Handles one job; what it returns is kept as the job's output. Throwing fails (and retries) it. */
+export type JobHandler<T extends object> = (data: T, job: JobContext) => Promise<unknown>;
+
+export interface RegisterOptions {
+  /** How often an idle worker looks for jobs (default 2 s; at least 0.5 s). */
+  pollingIntervalSeconds?: number;
+  /** Retries after a failure (default 2), `retryDelay` seconds apart. */
+  retryLimit?: number;
+  retryDelay?: number;
+  /** A job running longer than this is failed (default 15 minutes). */
+  expireInSeconds?: number;
+  /** `singleton`/`stately` keep one job of the queue queued or running at a time. */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
+}
+
+export type SendOptions = PgBoss.SendOptions;
+
+export interface JobOutcome {
+  id: string;
+  state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+  output: unknown;
+}
+
+/**
+ * The job queue shared by housekeeping, licensing and discovery: pg-boss 10 on the hub's own
+ * PostgreSQL (schema `pgboss`), so every replica shares one queue and a job runs once whichever
+ * replica picks it up. Starts with the application and stops with it (in-flight jobs get a few
+ * seconds to finish). With JOBS_ENABLED=false the process still enqueues jobs but runs no worker,
+ * no schedule and no maintenance.
+ */
+@Injectable()
+export class JobQueueService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Jobs');
+  private readonly boss: PgBoss;
+  private readonly started: Promise<void>;
+  private markStarted!: (ok: boolean) => void;
+  private readonly queues = new Map<string, Promise<void>>();
+  /** This process's worker of each queue, woken up by `runNow` instead of waiting for its poll. */
+  private readonly workers = new Map<string, string>();
+
+  constructor(@Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig) {
+    const enabled = config.jobsEnabled;
+    this.boss = new PgBoss({
+      connectionString: config.databaseUrl,
+      schema: JOBS_SCHEMA,
+      application_name: 'model-hub-jobs',
+      max: Math.min(4, config.databasePoolSize),
+      supervise: enabled,
+      schedule: enabled,
+    });
+    this.boss.on('error', (err) => this.logger.error({ err }, 'Job queue error'));
+    this.started = new Promise<boolean>((resolve) => (this.markStarted = resolve)).then((ok) => {
+      if (!ok) throw new Error('The job queue is not running');
+    });
+    // Callers awaiting `started` after a failed start get the error; nobody awaiting is fine too.
+    this.started.catch(() => undefined);
+  }
+
+  get enabled(): boolean {
+    return this.config.jobsEnabled;
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.boss.start();
+      this.markStarted(true);
+    } catch (err) {
+      this.markStarted(false);
+      throw err;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
+  }
+
+  /**
+   * Runs `handler` for every job of queue `name` (jobs one at a time per process). Without
+   * JOBS_ENABLED only the queue is created.
+   */
+  async register<T extends object>(name: string, handler: JobHandler<T>, opts: RegisterOptions = {}): Promise<void> {
+    await this.ensureQueue(name);
+    // The queue may exist from an earlier start or an early `send`: its options are the handler's.
+    await this.boss.updateQueue(name, queueOptions(name, opts));
+    if (!this.enabled) return;
+    // pg-boss checks the key's presence, not its value: no `pollingIntervalSeconds: undefined`.
+    const workOptions: PgBoss.WorkOptions = { batchSize: 1, ...(opts.pollingIntervalSeconds ? { pollingIntervalSeconds: opts.pollingIntervalSeconds } : {}) };
+    const workerId = await this.boss.work<T>(name, workOptions, async ([job]) => {
+      return handler(job.data, { id: job.id, name: job.name });
+    });
+    this.workers.set(name, workerId);
+  }
+
+  /** Enqueues a job; returns its id (null when a singleton policy dropped it). */
+  async send<T extends object>(name: string, data: T = {} as T, opts: SendOptions = {}): Promise<string | null> {
+    await this.ensureQueue(name);
+    return this.boss.send(name, data, opts);
+  }
+
+  /**
+   * Enqueues a job of queue `name` on a cron schedule (5 fields, UTC), replacing an earlier
+   * schedule of that queue. Schedules live in the database: one replica enqueues each tick.
+   */
+  async schedule<T extends object>(name: string, cron: string, data: T = {} as T, opts: SendOptions = {}): Promise<void> {
+    await this.ensureQueue(name);
+    await this.boss.schedule(name, cron, data, { tz: 'UTC', ...opts });
+  }
+
+  /** The job's state and output (null when unknown or already archived away). */
+  async get(name: string, id: string): Promise<JobOutcome | null> {
+    await this.started;
+    const job = await this.boss.getJobById(name, id);
+    return job ? { id: job.id, state: job.state, output: job.output } : null;
+  }
+
+  /**
+   * Enqueues a job and waits until a worker (of any replica) has finished it. For operators and
+   * tests that want housekeeping now rather than at its next scheduled time.
+   */
+  async runNow<T extends object>(name: string, data: T = {} as T, timeoutMs = 120_000): Promise<JobOutcome> {
+    const id = await this.send(name, data, { retryLimit: 0 });
+    if (!id) throw new Error(`The job queue refused a job of '${name}'`);
+    const worker = this.workers.get(name);
+    if (worker) this.boss.notifyWorker(worker);
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+      const job = await this.get(name, id);
+      if (job && (job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled')) return job;
+      if (Date.now() > deadline) throw new Error(`Job ${name} ${id} did not finish within ${timeoutMs} ms (state: ${job?.state ?? 'unknown'})`);
+      await sleep(delay);
+    }
+  }
+
+  private ensureQueue(name: string): Promise<void> {
+    let created = this.queues.get(name);
+    if (!created) {
+      created = this.started.then(() => this.boss.createQueue(name, queueOptions(name, {})));
+      created.catch(() => this.queues.delete(name));
+      this.queues.set(name, created);
+    }
+    return created;
+  }
+}
+
+function queueOptions(name: string, opts: RegisterOptions): PgBoss.Queue {
+  return {
+    name,
+    policy: opts.policy ?? 'standard',
+    retryLimit: opts.retryLimit ?? 2,
+    retryDelay: opts.retryDelay ?? 30,
+    expireInSeconds: opts.expireInSeconds ?? 15 * 60,
+  };
+}
