@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../database/prisma.service';
+
+/** A stored blob, without its inline bytes. */
+export interface BlobRecord {
+  sha256: string;
+  size: bigint;
+  storageKey: string | null;
+  inline: boolean;
+  createdAt: Date;
+}
+
+type BlobRow = { sha256: string; size: bigint; storage_key: string | null; inline: boolean; created_at: Date };
+const toBlob = (r: BlobRow): BlobRecord => ({ sha256: r.sha256, size: BigInt(r.size), storageKey: r.storage_key, inline: r.inline, createdAt: r.created_at });
+
+/**
+ * A dedupe younger than this does not rewrite `created_at` (see `insertOrTouch`): popular bytes
+ * would otherwise cost a row update on every commit that names them.
+ */
+const TOUCH_AFTER = '1 hour';
+
+/** Blob writes done while holding the blob's lock (see `BlobRepository.withLock`). */
+export class LockedBlobWriter {
+  constructor(private readonly tx: Prisma.TransactionClient) {}
+
+  async find(sha256: string): Promise<BlobRecord | null> {
+    const rows = await this.tx.$queryRaw<BlobRow[]>`
+      SELECT sha256, size, storage_key, inline_data IS NOT NULL AS inline, created_at FROM blobs WHERE sha256 = ${sha256}`;
+    return rows[0] ? toBlob(rows[0]) : null;
+  }
+
+  async touch(sha256: string): Promise<void> {
+    await touch(this.tx, sha256);
+  }
+
+  /** See BlobRepository.insertOrTouch. */
+  insertOrTouch(blob: { sha256: string; size: bigint; storageKey: string | null; inlineData: Buffer | null }): Promise<BlobRecord> {
+    return insertOrTouch(this.tx, blob);
+  }
+
+  /**
+   * Deletes the row if no commit references it and it is older than `cutoff`; returns what was
+   * deleted. The commit_files foreign key (ON DELETE RESTRICT) backs the NOT EXISTS up against a
+   * commit racing this statement.
+   */
+  async deleteIfUnreferenced(sha256: string, cutoff: Date): Promise<BlobRecord | null> {
+    const rows = await this.tx.$queryRaw<BlobRow[]>`
+      DELETE FROM blobs b
+      WHERE b.sha256 = ${sha256} AND b.created_at < ${cutoff}
+        AND NOT EXISTS (SELECT 1 FROM commit_files cf WHERE cf.blob_sha256 = b.sha256)
+      RETURNING b.sha256, b.size, b.storage_key, b.inline_data IS NOT NULL AS inline, b.created_at`;
+    return rows[0] ? toBlob(rows[0]) : null;
+  }
+}
+
+/**
+ * Inserts the blob, or, when the bytes are already known, refreshes `created_at` so that garbage
+ * collection's grace period starts again: the caller is about to reference them. Returns the row
+ * as stored (which may be the earlier one, e.g. in the bucket rather than inline).
+ */
+async function insertOrTouch(
+  db: Prisma.TransactionClient | PrismaService,
+  blob: { sha256: string; size: bigint; storageKey: string | null; inlineData: Buffer | null },
+): Promise<BlobRecord> {
+  await db.$executeRaw`
+    INSERT INTO blobs (sha256, size, storage_key, inline_data, created_at)
+    VALUES (${blob.sha256}, ${blob.size}, ${blob.storageKey}, ${blob.inlineData}, now())
+    ON CONFLICT (sha256) DO UPDATE SET created_at = now()
+      WHERE blobs.created_at < now() - ${TOUCH_AFTER}::interval`;
+  const rows = await db.$queryRaw<BlobRow[]>`
+    SELECT sha256, size, storage_key, inline_data IS NOT NULL AS inline, created_at FROM blobs WHERE sha256 = ${blob.sha256}`;
+  if (!rows[0]) throw new Error(`Blob ${blob.sha256} vanished right after it was stored`);
+  return toBlob(rows[0]);
+}
+
+async function touch(db: Prisma.TransactionClient | PrismaService, sha256: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE blobs SET created_at = now() WHERE sha256 = ${sha256} AND created_at < now() - ${TOUCH_AFTER}::interval`;
+}
+
+/** The `blobs` table: content-addressed bytes, inline or in the bucket. */
+@Injectable()
+export class BlobRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async find(sha256: string): Promise<BlobRecord | null> {
+    const rows = await this.prisma.$queryRaw<BlobRow[]>`
+      SELECT sha256, size, storage_key, inline_data IS NOT NULL AS inline, created_at FROM blobs WHERE sha256 = ${sha256}`;
+    return rows[0] ? toBlob(rows[0]) : null;
+  }
+
+  async readInline(sha256: string): Promise<Buffer | null> {
+    const row = await this.prisma.blob.findUnique({ where: { sha256 }, select: { inlineData: true } });
+    return row?.inlineData ? Buffer.from(row.inlineData) : null;
+  }
+
+  /** For inline blobs, whose row is all there is: no lock needed. */
+  insertOrTouch(blob: { sha256: string; size: bigint; storageKey: string | null; inlineData: Buffer | null }): Promise<BlobRecord> {
+    return insertOrTouch(this.prisma, blob);
+  }
+
+  /** Restarts the garbage-collection grace period of bytes about to be referenced. */
+  async touch(sha256: string): Promise<void> {
+    await touch(this.prisma, sha256);
+  }
+
+  /**
+   * Runs `work` in a transaction holding a lock on this sha256 (an advisory lock, so it works
+   * before the row exists). Storing bytes in the bucket and collecting them take it, so garbage
+   * collection never deletes an object that a concurrent upload has just decided to reuse.
+   */
+  withLock<T>(sha256: string, work: (writer: LockedBlobWriter) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'blob:' + sha256}, 0))`;
+        return work(new LockedBlobWriter(tx));
+      },
+      // Copying a very large object inside the bucket can take minutes.
+      { maxWait: 30_000, timeout: 60 * 60_000 },
+    );
+  }
+
+  /** Whether a commit of this model (any branch, any point in history) holds these bytes. */
+  async isReferencedByModel(sha256: string, modelId: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ found: boolean }[]>`
+      SELECT EXISTS (
+        SELECT 1 FROM commit_files cf JOIN commits c ON c.id = cf.commit_id
+        WHERE cf.blob_sha256 = ${sha256} AND c.model_id = ${modelId}::uuid
+      ) AS found`;
+    return Boolean(rows[0]?.found);
+  }
+
+  /** Up to `limit` models whose commits hold these bytes. */
+  async modelsReferencing(sha256: string, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ model_id: string }[]>`
+      SELECT DISTINCT c.model_id::text AS model_id FROM commit_files cf JOIN commits c ON c.id = cf.commit_id
+      WHERE cf.blob_sha256 = ${sha256} LIMIT ${limit}`;
+    return rows.map((r) => r.model_id);
+  }
+
+  /** Blobs older than `cutoff` that no commit references: candidates for garbage collection. */
+  async findUnreferenced(cutoff: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ sha256: string }[]>`
+      SELECT b.sha256 FROM blobs b
+      WHERE b.created_at < ${cutoff}
+        AND NOT EXISTS (SELECT 1 FROM commit_files cf WHERE cf.blob_sha256 = b.sha256)
+      ORDER BY b.created_at LIMIT ${limit}`;
+    return rows.map((r) => r.sha256);
+  }
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HubException } from '../common/hub-exception';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { ObjectStorage } from '../storage/object-storage';
+import { contentKey, SHA256_HEX } from './blob-keys';
+import { BlobRecord, BlobRepository } from './blob.repository';
+import { UploadRecord, UploadRepository } from './upload.repository';
+import { UploadVerifier } from './upload-verifier.service';
+
+/** Where a blob's bytes are. Inline blobs live in PostgreSQL (`readInline`), the rest in the bucket. */
+export interface BlobRef {
+  sha256: string;
+  size: bigint;
+  storageKey: string | null;
+  inline: boolean;
+}
+
+const toRef = (b: BlobRecord): BlobRef => ({ sha256: b.sha256, size: b.size, storageKey: b.storageKey, inline: b.inline });
+
+/** How long `requireStored` waits for another request that is verifying the same upload. */
+const CONCURRENT_VERIFICATION_WAIT_MS = 60_000;
+
+const notUploaded = (sha256: string) =>
+  HubException.badRequest(
+    'blob_not_uploaded',
+    `Object ${sha256} has not been uploaded to this model: upload it through the LFS batch API (POST /{namespace}/{name}.git/info/lfs/objects/batch) before committing it`,
+  );
+
+/**
+ * Content-addressed blobs (see docs/registry-internals.md). The same bytes are stored once,
+ * however many files, commits and models use them; a Blob row exists only for bytes the hub has
+ * received itself or read back and hashed.
+ */
+@Injectable()
+export class BlobService {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly storage: ObjectStorage,
+    private readonly blobs: BlobRepository,
+    private readonly uploads: UploadRepository,
+    private readonly verifier: UploadVerifier,
+  ) {}
+
+  /**
+   * Stores bytes the hub received itself (a file sent inline in a commit): in PostgreSQL up to
+   * INLINE_BLOB_MAX_BYTES, in the bucket above. Bytes already stored are not stored again.
+   */
+  async storeBytes(bytes: Buffer): Promise<BlobRef> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const size = BigInt(bytes.length);
+    if (bytes.length <= this.config.blobs.inlineMaxBytes) {
+      return toRef(await this.blobs.insertOrTouch({ sha256, size, storageKey: null, inlineData: bytes }));
+    }
+    const blob = await this.blobs.withLock(sha256, async (writer) => {
+      const existing = await writer.find(sha256);
+      if (existing) {
+        await writer.touch(sha256);
+        return existing;
+      }
+      await this.storage.putObject(contentKey(sha256), bytes, bytes.length);
+      return writer.insertOrTouch({ sha256, size, storageKey: contentKey(sha256), inlineData: null });
+    });
+    return toRef(blob);
+  }
+
+  /**
+   * The blob a commit names, for a commit to `ctx.modelId`. It must be bytes this model may use:
+   * already in one of its commits, or uploaded (and verified) for it, or vouched for by the batch
+   * API because the uploader could read another model holding them. A pending upload of those
+   * bytes to this model is verified now. Knowing a hash alone never gets a blob: 400
+   * `blob_not_uploaded`; bytes that do not match: 400 `blob_mismatch`.
+   */
+  async requireStored(sha256: string, size: bigint | undefined, ctx: { modelId: string; userId?: string }): Promise<BlobRef> {
+    if (!SHA256_HEX.test(sha256)) {
+      throw HubException.badRequest('invalid_oid', `'${sha256}' is not a sha256: expected 64 lower-case hexadecimal characters`);
+    }
+    const blob = await this.blobs.find(sha256);
+    if (blob && ((await this.uploads.hasCompleted(sha256, ctx.modelId)) || (await this.blobs.isReferencedByModel(sha256, ctx.modelId)))) {
+      this.checkSize(blob, size);
+      await this.blobs.touch(sha256);
+      return toRef(blob);
+    }
+    const verified = await this.verifyPendingUpload(sha256, ctx);
+    if (!verified) throw notUploaded(sha256);
+    this.checkSize(verified, size);
+    return toRef(verified);
+  }
+
+  async readInline(sha256: string): Promise<Buffer | null> {
+    return this.blobs.readInline(sha256);
+  }
+
+  /** A short-lived URL the client downloads the bytes from (the bucket, or a CDN in front of it). */
+  async presignDownload(blob: BlobRef, opts: { filename: string; range?: string }): Promise<string> {
+    if (!blob.storageKey) throw new Error(`Blob ${blob.sha256} is stored inline: serve it with readInline`);
+    return this.storage.presignGet(blob.storageKey, { expiresIn: this.config.presignedUrlTtlSeconds, filename: opts.filename, range: opts.range });
+  }
+
+  /**
+   * Verifies the newest pending upload of these bytes to the model whose staged object exists.
+   * When another request is verifying it already, waits for that one's outcome.
+   */
+  private async verifyPendingUpload(sha256: string, ctx: { modelId: string; userId?: string }): Promise<BlobRecord | null> {
+    for (const upload of await this.uploads.findPending(sha256, ctx.modelId, ctx.userId)) {
+      if (upload.multipartUploadId) continue; // verified by its completion call
+      if (!(await this.storage.head(upload.stagingKey))) continue; // the client never PUT it
+      const claimed = await this.uploads.claim(upload.id);
+      if (claimed) return this.verifier.verifyClaimed(claimed);
+      return this.awaitVerification(upload);
+    }
+    return null;
+  }
+
+  private async awaitVerification(upload: UploadRecord): Promise<BlobRecord | null> {
+    const deadline = Date.now() + CONCURRENT_VERIFICATION_WAIT_MS;
+    while (Date.now() < deadline) {
+      const current = await this.uploads.findById(upload.id);
+      if (current?.status === 'completed') return this.blobs.find(upload.sha256);
+      if (current?.status === 'failed') {
+        throw HubException.badRequest('blob_mismatch', `The uploaded bytes do not match object ${upload.sha256}. Nothing was stored; upload the right bytes again.`);
+      }
+      if (!current || current.status === 'aborted' || !current.completedAt) return null;
+      await sleep(200);
+    }
+    throw HubException.conflict(`Object ${upload.sha256} is still being verified by another request; retry in a moment`, 'blob_verification_in_progress');
+  }
+
+  private checkSize(blob: BlobRecord, size: bigint | undefined): void {
+    if (size !== undefined && blob.size !== size) {
+      throw HubException.badRequest('blob_mismatch', `Object ${blob.sha256} is ${blob.size} bytes, not ${size}`);
+    }
+  }
+}

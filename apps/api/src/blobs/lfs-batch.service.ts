@@ -1,0 +1,263 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { ModelAccessService } from '../models/model-access.service';
+import { ModelRecord, ModelRepository } from '../models/model.repository';
+import { ObjectStorage } from '../storage/object-storage';
+import { SHA256_HEX, stagingKey } from './blob-keys';
+import { BlobRepository } from './blob.repository';
+import { LfsBatchDto } from './dto/lfs-batch.dto';
+import { LfsVerifyDto } from './dto/lfs-verify.dto';
+import { UploadRepository } from './upload.repository';
+import { UploadVerifier } from './upload-verifier.service';
+import { signCompletionToken } from './completion-token';
+
+export interface LfsAction {
+  href: string;
+  header?: Record<string, string>;
+  expires_in?: number;
+}
+
+export interface LfsObjectResult {
+  oid: string;
+  size: number;
+  authenticated?: boolean;
+  actions?: { upload?: LfsAction; verify?: LfsAction; download?: LfsAction };
+  error?: { code: number; message: string };
+}
+
+export interface LfsBatchResponse {
+  transfer: 'basic' | 'multipart';
+  objects: LfsObjectResult[];
+  hash_algo: 'sha256';
+}
+
+/** S3 limits: one PUT carries at most 5 GiB; a multipart upload has at most 10,000 parts. */
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
+const MAX_PARTS = 10_000;
+const MiB = 1024 * 1024;
+/** SigV4 presigned URLs live at most 7 days. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** Other models holding the bytes checked for "already stored" before handing out an upload anyway. */
+const MAX_MODELS_CHECKED = 20;
+
+/**
+ * The git-lfs batch API as the Hugging Face clients speak it: `basic` single PUTs with a
+ * `verify` action, and Hugging Face's `multipart` transfer (presigned part URLs plus a signed
+ * completion URL). Bytes go client → bucket directly; nothing becomes a Blob before the hub has
+ * read it back. Never answers `xet`.
+ */
+@Injectable()
+export class LfsBatchService {
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly access: ModelAccessService,
+    private readonly models: ModelRepository,
+    private readonly storage: ObjectStorage,
+    private readonly blobs: BlobRepository,
+    private readonly uploads: UploadRepository,
+    private readonly verifier: UploadVerifier,
+  ) {}
+
+  async batch(principal: Principal | undefined, namespace: string, name: string, req: LfsBatchDto, authorization?: string): Promise<LfsBatchResponse> {
+    if (req.hash_algo !== undefined && req.hash_algo !== 'sha256' && req.hash_algo !== 'sha_256') {
+      // The git-lfs batch API answers 409 for a hash algorithm the server does not support.
+      throw HubException.conflict(`Unsupported hash_algo '${req.hash_algo}': this hub names objects by sha256`, 'unsupported_hash_algo');
+    }
+    const model = await this.access.findReadable(principal, namespace, name);
+    const transfers = req.transfers ?? ['basic'];
+    if (!transfers.includes('basic') && !transfers.includes('multipart')) {
+      throw new HubException(HttpStatus.UNPROCESSABLE_ENTITY, 'unsupported_transfer', `None of the transfers ${transfers.join(', ')} is supported: this hub offers basic and multipart`);
+    }
+    let usedMultipart = false;
+    const objects: LfsObjectResult[] = [];
+    if (req.operation === 'upload') {
+      await this.access.assertCanWrite(principal, model);
+      for (const raw of req.objects) {
+        const result = await this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization);
+        usedMultipart ||= Boolean(result.actions?.upload?.header?.chunk_size);
+        objects.push(result);
+      }
+    } else {
+      await this.access.assertCanDownload(principal, model);
+      for (const raw of req.objects) objects.push(await this.planDownload(model, raw, authorization));
+    }
+    return { transfer: usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
+  }
+
+  /** The `verify` action: checks a single-PUT upload now (commits naming it would otherwise). */
+  async verify(principal: Principal, namespace: string, name: string, body: LfsVerifyDto): Promise<{ oid: string; size: number }> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    await this.access.assertCanWrite(principal, model);
+    const size = BigInt(body.size);
+    const blob = await this.blobs.find(body.oid);
+    if (blob && blob.size === size && (await this.uploads.hasCompleted(body.oid, model.id))) return { oid: body.oid, size: body.size };
+    for (const upload of await this.uploads.findPending(body.oid, model.id, principal.userId)) {
+      if (upload.multipartUploadId || upload.size !== size) continue;
+      const claimed = await this.uploads.claim(upload.id);
+      if (!claimed) throw HubException.conflict(`Object ${body.oid} is being verified by another request`, 'blob_verification_in_progress');
+      await this.verifier.verifyClaimed(claimed);
+      return { oid: body.oid, size: body.size };
+    }
+    throw HubException.badRequest('blob_not_uploaded', `There is no pending upload of object ${body.oid} (${body.size} bytes) to ${model.fullName}: ask the batch API for an upload first`);
+  }
+
+  /** The bytes of an object, for download actions of inline blobs (which have no bucket URL). */
+  async objectForDownload(principal: Principal | undefined, namespace: string, name: string, oid: string): Promise<{ inline: Buffer } | { redirect: string }> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    await this.access.assertCanDownload(principal, model);
+    const blob = SHA256_HEX.test(oid) ? await this.blobs.find(oid) : null;
+    if (!blob || !(await this.blobs.isReferencedByModel(oid, model.id))) throw HubException.notFound(`Object ${oid} does not exist in ${model.fullName}`, 'object_not_found');
+    if (blob.storageKey) return { redirect: await this.storage.presignGet(blob.storageKey, { expiresIn: this.config.presignedUrlTtlSeconds }) };
+    const bytes = await this.blobs.readInline(oid);
+    if (!bytes) throw new Error(`Blob ${oid} has neither a storage key nor inline data`);
+    return { inline: bytes };
+  }
+
+  private async planUpload(principal: Principal, model: ModelRecord, raw: unknown, multipartOk: boolean, authorization?: string): Promise<LfsObjectResult> {
+    const checked = this.checkObject(raw);
+    if ('error' in checked) return checked;
+    const { oid, size } = checked;
+    if (size > this.config.blobs.maxFileBytes) {
+      return objectError(oid, size, 422, `Object ${oid} is ${size} bytes, more than this hub's file size limit of ${this.config.blobs.maxFileBytes} bytes (MAX_FILE_SIZE)`);
+    }
+    if (await this.alreadyAvailable(principal, model, oid, size)) return { oid, size, authenticated: true };
+
+    const id = randomUUID();
+    const key = stagingKey(model.id, id);
+    const expiresAt = new Date(Date.now() + this.config.blobs.uploadExpiryHours * 3600_000);
+    const useMultipart = multipartOk && size > this.config.blobs.multipartThresholdBytes;
+    if (!useMultipart && size > MAX_SINGLE_PUT_BYTES) {
+      return objectError(oid, size, 422, `Object ${oid} is larger than 5 GiB: upload it with the multipart transfer`);
+    }
+    if (!useMultipart) {
+      await this.uploads.create({ id, modelId: model.id, userId: principal.userId, sha256: oid, size: BigInt(size), stagingKey: key, expiresAt });
+      const ttl = this.config.presignedUrlTtlSeconds;
+      return {
+        oid,
+        size,
+        authenticated: true,
+        actions: {
+          upload: { href: await this.storage.presignPut(key, { expiresIn: ttl, contentLength: size }), expires_in: ttl },
+          verify: {
+            href: `${this.repoUrl(model)}.git/info/lfs/objects/verify`,
+            // Python's huggingface_hub sends its own token; git-lfs sends these headers.
+            ...(authorization ? { header: { Authorization: authorization } } : {}),
+            expires_in: ttl,
+          },
+        },
+      };
+    }
+
+    const chunkSize = this.chunkSizeFor(size);
+    const partCount = Math.ceil(size / chunkSize);
+    const multipartUploadId = await this.storage.createMultipart(key);
+    try {
+      await this.uploads.create({ id, modelId: model.id, userId: principal.userId, sha256: oid, size: BigInt(size), stagingKey: key, multipartUploadId, partCount, expiresAt });
+    } catch (err) {
+      await this.storage.abortMultipart(key, multipartUploadId).catch(() => undefined);
+      throw err;
+    }
+    // Parts are uploaded one after another over what can be hours: their URLs live as long as the upload.
+    const partTtl = Math.min(this.config.blobs.uploadExpiryHours * 3600, MAX_PRESIGN_SECONDS);
+    const header: Record<string, string> = { chunk_size: String(chunkSize) };
+    for (let first = 1; first <= partCount; first += 200) {
+      const numbers = Array.from({ length: Math.min(200, partCount - first + 1) }, (_, i) => first + i);
+      const urls = await Promise.all(numbers.map((n) => this.storage.presignUploadPart(key, multipartUploadId, n, { expiresIn: partTtl })));
+      numbers.forEach((n, i) => (header[String(n).padStart(5, '0')] = urls[i]));
+    }
+    const token = signCompletionToken(this.config.jwt.secret, id, expiresAt);
+    return {
+      oid,
+      size,
+      authenticated: true,
+      actions: {
+        upload: {
+          href: `${this.config.publicUrl}/api/blobs/uploads/${id}/complete?token=${encodeURIComponent(token)}`,
+          header,
+          expires_in: Math.floor((expiresAt.getTime() - Date.now()) / 1000),
+        },
+      },
+    };
+  }
+
+  private async planDownload(model: ModelRecord, raw: unknown, authorization?: string): Promise<LfsObjectResult> {
+    const checked = this.checkObject(raw);
+    if ('error' in checked) return checked;
+    const { oid, size } = checked;
+    const blob = await this.blobs.find(oid);
+    if (!blob || blob.size !== BigInt(size) || !(await this.blobs.isReferencedByModel(oid, model.id))) {
+      return objectError(oid, size, 404, `Object ${oid} does not exist in ${model.fullName}`);
+    }
+    const ttl = this.config.presignedUrlTtlSeconds;
+    const href = blob.storageKey
+      ? await this.storage.presignGet(blob.storageKey, { expiresIn: ttl })
+      : `${this.repoUrl(model)}.git/info/lfs/objects/${oid}`;
+    const header = !blob.storageKey && authorization ? { Authorization: authorization } : undefined;
+    return { oid, size, authenticated: true, actions: { download: { href, ...(header ? { header } : {}), expires_in: ttl } } };
+  }
+
+  /**
+   * Whether the upload can be skipped: the bytes are stored and this caller may already have
+   * them, because this model holds them (or they were uploaded to it), or because the caller
+   * may download another model that holds them. In the last case the upload is recorded as
+   * vouched for, so that the commit naming the bytes passes `requireStored`. Anyone else
+   * uploads: knowing a hash neither gives access to bytes nor reveals that they exist.
+   */
+  private async alreadyAvailable(principal: Principal, model: ModelRecord, oid: string, size: number): Promise<boolean> {
+    const blob = await this.blobs.find(oid);
+    if (!blob || blob.size !== BigInt(size)) return false;
+    if ((await this.blobs.isReferencedByModel(oid, model.id)) || (await this.uploads.hasCompleted(oid, model.id))) return true;
+    for (const modelId of await this.blobs.modelsReferencing(oid, MAX_MODELS_CHECKED)) {
+      const other = modelId === model.id ? null : await this.models.findById(modelId);
+      if (!other || !(await this.mayDownload(principal, other))) continue;
+      const id = randomUUID();
+      await this.uploads.create({
+        id,
+        modelId: model.id,
+        userId: principal.userId,
+        sha256: oid,
+        size: blob.size,
+        // Nothing is ever staged here: the bytes were already stored.
+        stagingKey: stagingKey(model.id, id),
+        status: 'completed',
+        expiresAt: new Date(),
+      });
+      return true;
+    }
+    return false;
+  }
+
+  private async mayDownload(principal: Principal, model: ModelRecord): Promise<boolean> {
+    try {
+      await this.access.assertCanDownload(principal, model);
+      return true;
+    } catch (err) {
+      if (err instanceof HubException && err.getStatus() < 500) return false;
+      throw err;
+    }
+  }
+
+  /** A part size that keeps the upload within S3's 10,000 parts, in whole MiB. */
+  private chunkSizeFor(size: number): number {
+    const needed = Math.max(this.config.blobs.multipartChunkBytes, Math.ceil(size / MAX_PARTS));
+    return Math.ceil(needed / MiB) * MiB;
+  }
+
+  private checkObject(raw: unknown): { oid: string; size: number } | LfsObjectResult {
+    const o = (raw ?? {}) as { oid?: unknown; size?: unknown };
+    const oid = typeof o.oid === 'string' ? o.oid : String(o.oid ?? '');
+    const size = typeof o.size === 'number' && Number.isSafeInteger(o.size) && o.size >= 0 ? o.size : -1;
+    if (!SHA256_HEX.test(oid)) return objectError(oid, Math.max(size, 0), 422, `Invalid object id '${oid.slice(0, 100)}': expected a sha256 of 64 lower-case hexadecimal characters`);
+    if (size < 0) return objectError(oid, 0, 422, `Invalid size for object ${oid}: expected a whole number of bytes >= 0`);
+    return { oid, size };
+  }
+
+  private repoUrl(model: ModelRecord): string {
+    return `${this.config.publicUrl}/${model.namespace}/${model.name}`;
+  }
+}
+
+const objectError = (oid: string, size: number, code: number, message: string): LfsObjectResult => ({ oid, size, error: { code, message } });

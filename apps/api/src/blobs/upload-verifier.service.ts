@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { HubException } from '../common/hub-exception';
+import { ObjectChangedError, ObjectStorage } from '../storage/object-storage';
+import { contentKey } from './blob-keys';
+import { BlobRecord, BlobRepository } from './blob.repository';
+import { UploadRecord, UploadRepository } from './upload.repository';
+
+/**
+ * Turns a staged upload into a blob: reads the staged object back through a sha256 (streaming,
+ * never buffering the file), checks size and hash, copies it to its content-addressed key and
+ * records the Blob. The only way bytes a client uploaded become a Blob.
+ */
+@Injectable()
+export class UploadVerifier {
+  private readonly logger = new Logger('UploadVerifier');
+
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly blobs: BlobRepository,
+    private readonly uploads: UploadRepository,
+  ) {}
+
+  /**
+   * Verifies an upload the caller has claimed (UploadRepository.claim) and whose bytes are
+   * complete in the staging object. On a mismatch the staged object is deleted, the upload is
+   * marked failed and 400 `blob_mismatch` is thrown; on an unexpected error the claim is released
+   * so that the client can retry.
+   */
+  async verifyClaimed(upload: UploadRecord): Promise<BlobRecord> {
+    try {
+      const read = await this.storage.getStream(upload.stagingKey).catch((err: unknown) => {
+        if ((err as { name?: string }).name === 'NoSuchKey' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
+          throw HubException.badRequest('blob_not_uploaded', `Object ${upload.sha256} has not been uploaded yet: PUT its bytes to the upload URL first`);
+        }
+        throw err;
+      });
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of read.body as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+      const sha256 = hash.digest('hex');
+      if (sha256 !== upload.sha256 || BigInt(size) !== upload.size) {
+        await this.reject(upload);
+        throw HubException.badRequest(
+          'blob_mismatch',
+          `The uploaded bytes do not match object ${upload.sha256} (${upload.size} bytes): they are ${size} bytes with sha256 ${sha256}. Nothing was stored; upload the right bytes again.`,
+        );
+      }
+      const blob = await this.blobs.withLock(upload.sha256, async (writer) => {
+        const existing = await writer.find(upload.sha256);
+        if (existing) {
+          await writer.touch(upload.sha256);
+          return existing;
+        }
+        // Only copy what was hashed: the copy fails if the staged object changed since.
+        await this.storage.copy(upload.stagingKey, contentKey(upload.sha256), { ifMatch: read.etag || undefined });
+        return writer.insertOrTouch({ sha256: upload.sha256, size: upload.size, storageKey: contentKey(upload.sha256), inlineData: null });
+      });
+      await this.uploads.finish(upload.id, 'completed');
+      await this.storage.delete(upload.stagingKey).catch((err) => this.logger.warn(`Could not delete staged object ${upload.stagingKey}: ${err}`));
+      return blob;
+    } catch (err) {
+      if (err instanceof ObjectChangedError) {
+        await this.reject(upload);
+        throw HubException.badRequest('blob_mismatch', `The bytes of object ${upload.sha256} changed while the hub was verifying them. Nothing was stored; upload them again.`);
+      }
+      if (!(err instanceof HubException && err.code === 'blob_mismatch')) await this.uploads.release(upload.id);
+      throw err;
+    }
+  }
+
+  private async reject(upload: UploadRecord): Promise<void> {
+    await this.storage.delete(upload.stagingKey).catch((err) => this.logger.warn(`Could not delete staged object ${upload.stagingKey}: ${err}`));
+    await this.uploads.finish(upload.id, 'failed');
+  }
+}

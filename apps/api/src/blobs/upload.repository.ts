@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+
+export type UploadStatus = 'pending' | 'completed' | 'failed' | 'aborted';
+
+/**
+ * A client → storage upload. While `status` is `pending`, `completedAt` set means a hub process
+ * has claimed the upload and is completing or verifying it right now.
+ */
+export interface UploadRecord {
+  id: string;
+  modelId: string;
+  userId: string | null;
+  sha256: string;
+  size: bigint;
+  stagingKey: string;
+  multipartUploadId: string | null;
+  partCount: number | null;
+  status: UploadStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  completedAt: Date | null;
+}
+
+/** The `uploads` table. */
+@Injectable()
+export class UploadRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(
+    data: Pick<UploadRecord, 'id' | 'modelId' | 'userId' | 'sha256' | 'size' | 'stagingKey' | 'expiresAt'> &
+      Partial<Pick<UploadRecord, 'multipartUploadId' | 'partCount' | 'status'>>,
+  ): Promise<UploadRecord> {
+    return this.prisma.upload.create({
+      data: { ...data, completedAt: data.status === 'completed' ? new Date() : null },
+    });
+  }
+
+  findById(id: string): Promise<UploadRecord | null> {
+    return this.prisma.upload.findUnique({ where: { id } });
+  }
+
+  /** Unexpired, unclaimed pending uploads of these bytes to this model, newest first. */
+  findPending(sha256: string, modelId: string, userId?: string, take = 5): Promise<UploadRecord[]> {
+    return this.prisma.upload.findMany({
+      where: { sha256, modelId, userId, status: 'pending', completedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: 'desc' },
+      take,
+    });
+  }
+
+  /** Whether these bytes were ever verified (or vouched for) as an upload to this model. */
+  async hasCompleted(sha256: string, modelId: string): Promise<boolean> {
+    return (await this.prisma.upload.count({ where: { sha256, modelId, status: 'completed' }, take: 1 })) > 0;
+  }
+
+  /**
+   * Claims a pending, unexpired upload for completion or verification: exactly one caller gets
+   * the record, every concurrent or later one gets null.
+   */
+  async claim(id: string): Promise<UploadRecord | null> {
+    const n = await this.prisma.upload.updateMany({
+      where: { id, status: 'pending', completedAt: null, expiresAt: { gt: new Date() } },
+      data: { completedAt: new Date() },
+    });
+    return n.count === 1 ? this.findById(id) : null;
+  }
+
+  /** Gives a claim back after an unexpected failure, so that the client may retry. */
+  async release(id: string): Promise<void> {
+    await this.prisma.upload.updateMany({ where: { id, status: 'pending' }, data: { completedAt: null } });
+  }
+
+  async finish(id: string, status: Exclude<UploadStatus, 'pending'>): Promise<void> {
+    await this.prisma.upload.update({ where: { id }, data: { status, completedAt: status === 'completed' ? new Date() : undefined } });
+  }
+
+  /** Pending uploads whose time is up (claimed or not). */
+  findExpiredPending(now: Date, take: number): Promise<UploadRecord[]> {
+    return this.prisma.upload.findMany({ where: { status: 'pending', expiresAt: { lte: now } }, orderBy: { expiresAt: 'asc' }, take });
+  }
+
+  /** Marks an expired upload aborted, unless something finished it meanwhile. */
+  async abortIfPending(id: string): Promise<boolean> {
+    const n = await this.prisma.upload.updateMany({ where: { id, status: 'pending' }, data: { status: 'aborted' } });
+    return n.count === 1;
+  }
+
+  /** The multipart upload ids the hub still tracks as pending (the rest are strays). */
+  async pendingMultipartIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.prisma.upload.findMany({ where: { multipartUploadId: { in: ids }, status: 'pending' }, select: { multipartUploadId: true } });
+    return new Set(rows.map((r) => r.multipartUploadId!));
+  }
+}
