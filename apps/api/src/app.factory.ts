@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, urlencoded } from 'express';
+import { json, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { QuietStartupLogger } from './common/quiet-startup.logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
 import { ResolvedHubConfig } from './config/hub-config';
@@ -17,11 +18,13 @@ import { ObjectStorage } from './storage/object-storage';
  */
 export async function createApp(config: ResolvedHubConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(json({ limit: config.bodyLimit }));
+  // Hugging Face commits are NDJSON with small files inline (base64), so they get a larger limit.
+  app.use(text({ type: 'application/x-ndjson', limit: config.commitBodyLimit }));
   app.use(urlencoded({ extended: false, limit: config.bodyLimit }));
   app.useGlobalPipes(hubValidationPipe);
   app.useGlobalFilters(new AllExceptionsFilter());

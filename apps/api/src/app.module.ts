@@ -5,8 +5,10 @@ import { AuthModule } from './auth/auth.module';
 import { ResolvedHubConfig } from './config/hub-config';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
+import { HfCompatModule } from './hf-compat/hf-compat.module';
 import { ModelsModule } from './models/models.module';
 import { OrgsModule } from './orgs/orgs.module';
+import { RepoHistoryModule } from './repo-history/repo-history.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -32,6 +34,9 @@ export class AppModule {
         TokensModule,
         OrgsModule,
         ModelsModule,
+        RepoHistoryModule,
+        // Last: its `/:ns/:name/resolve/...` routes must not shadow any fixed route.
+        HfCompatModule,
       ],
     };
   }

@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from './config/hub-config';
-import { startHub } from './hub-runtime';
 
 async function main(): Promise<void> {
   let config;
@@ -12,6 +11,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Loaded only after the configuration is known to be good, so that a configuration mistake is
+  // reported as such even if something in the application itself fails to load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startHub } = require('./hub-runtime') as typeof import('./hub-runtime');
   const hub = await startHub(config);
   console.log(`\nModel Hub is running at ${hub.url}  (API docs: ${hub.url}/docs)\n`);
   let stopping = false;
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
     console.log(`${signal} received, shutting down...`);
     hub.stop().then(
       () => process.exit(0),
-      (err) => {
+      (err: unknown) => {
         console.error(err);
         process.exit(1);
       },
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('Model Hub failed to start:', err instanceof Error ? err.message : err);
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err);
+  console.error(`Model Hub failed to start: ${message}`);
   process.exit(1);
 });

@@ -52,6 +52,11 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, { message: 'expected a size such as 1mb or 512kb' })
     .default('1mb'),
+  COMMIT_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb|gb)$/i, { message: 'expected a size such as 200mb' })
+    .default('200mb'),
+  LFS_THRESHOLD_BYTES: int(1).default(10 * 1024 * 1024),
   MAX_PATH_LENGTH: int(1, 4096).default(1024),
   MAX_COMMIT_OPERATIONS: int(1).default(25_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1).default(10),
@@ -67,6 +72,12 @@ const envSchema = z.object({
   UPLOAD_EXPIRY_HOURS: int(1, 7 * 24).default(24),
   BLOB_GC_GRACE_HOURS: int(0).default(24),
   JOBS_ENABLED: bool.default(true),
+
+  GRANT_EXPIRY_NOTICE_DAYS: int(0, 365).default(7),
+  WEBHOOK_TIMEOUT_SECONDS: int(1, 300).default(10),
+  WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(8),
+  WEBHOOK_RETRY_DELAY_SECONDS: int(1, 24 * 3600).default(30),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
 });
 
 export type HubEnv = z.infer<typeof envSchema>;
@@ -98,6 +109,10 @@ export interface HubConfig {
   jwt: { secret?: string; expiresInSeconds: number };
   adminUsername?: string;
   bodyLimit: string;
+  /** Body limit of Hugging Face NDJSON commits (small files travel inline, base64). */
+  commitBodyLimit: string;
+  /** Files above this size are uploaded through LFS (see hf-compat/upload-mode.ts). */
+  lfsThresholdBytes: number;
   /** Longest file path a commit may write (characters). */
   maxPathLength: number;
   /** Most operations one commit may have. */
@@ -120,6 +135,18 @@ export interface HubConfig {
   };
   /** false: this process runs no background workers or schedules (it still enqueues jobs). */
   jobsEnabled: boolean;
+  licensing: {
+    /** Holders of a grant ending within this many days get a `grant.expiring` notice (0: none). */
+    grantExpiryNoticeDays: number;
+  };
+  webhooks: {
+    timeoutSeconds: number;
+    /** Attempts per delivery, the first included; retries wait retryDelaySeconds, doubling. */
+    maxAttempts: number;
+    retryDelaySeconds: number;
+    /** Whether webhook URLs may point at loopback, private or link-local addresses (default: outside production). */
+    allowPrivateTargets: boolean;
+  };
 }
 
 /** Raised when the environment is invalid; its message lists every bad variable. */
@@ -167,6 +194,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
     jwt: { secret: e.JWT_SECRET, expiresInSeconds: e.JWT_EXPIRES_IN_SECONDS },
     adminUsername: e.HUB_ADMIN_USERNAME,
     bodyLimit: e.BODY_LIMIT,
+    commitBodyLimit: e.COMMIT_BODY_LIMIT,
+    lfsThresholdBytes: e.LFS_THRESHOLD_BYTES,
     maxPathLength: e.MAX_PATH_LENGTH,
     maxCommitOperations: e.MAX_COMMIT_OPERATIONS,
     loginRateLimit: {
@@ -184,6 +213,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
       gcGraceHours: e.BLOB_GC_GRACE_HOURS,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    licensing: { grantExpiryNoticeDays: e.GRANT_EXPIRY_NOTICE_DAYS },
+    webhooks: {
+      timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== 'production',
+    },
   };
 }
 

@@ -66,7 +66,10 @@ export async function startEmbeddedPostgres(dir: string, database: string, log: 
   return { urlFor, stop };
 }
 
-/** A hub killed with SIGKILL leaves postmaster.pid behind; PostgreSQL refuses to start over a live one only. */
+/**
+ * A hub killed with SIGKILL leaves postmaster.pid behind: remove it when its process is gone, and
+ * say clearly when the cluster is in use by a live one.
+ */
 async function removeStalePid(dir: string): Promise<void> {
   const pidFile = path.join(dir, 'postmaster.pid');
   const content = await fs.readFile(pidFile, 'utf8').catch(() => null);
@@ -76,5 +79,7 @@ async function removeStalePid(dir: string): Promise<void> {
     process.kill(pid, 0);
   } catch {
     await fs.rm(pidFile, { force: true });
+    return;
   }
+  throw new Error(`${dir} is in use by a running PostgreSQL (pid ${pid}): is another hub running on the same HUB_DATA_DIR?`);
 }

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { ModelAccessService } from '../models/model-access.service';
+import { CommitService } from '../repo-history/commit.service';
+import { RevisionService } from '../repo-history/revision.service';
+import { HfPreuploadDto } from './dto/hf-preupload.dto';
+import { parseNdjsonCommit } from './ndjson-commit.parser';
+import { lfsPatternsFrom, uploadModeFor } from './upload-mode';
+
+const PULL_REQUESTS_UNSUPPORTED =
+  'Pull requests (create_pr) are not supported by this hub yet: commit to a branch you can write to instead';
+
+/** Uploads and commits in the Hugging Face protocol: preupload and the NDJSON commit. */
+@Injectable()
+export class HfCommitService {
+  constructor(
+    private readonly access: ModelAccessService,
+    private readonly revisions: RevisionService,
+    private readonly commits: CommitService,
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+  ) {}
+
+  async preupload(principal: Principal, namespace: string, name: string, revision: string, dto: HfPreuploadDto, createPr: boolean) {
+    const branch = branchOf(revision);
+    if (createPr) throw HubException.badRequest('pull_requests_unsupported', PULL_REQUESTS_UNSUPPORTED);
+    const model = await this.access.findReadable(principal, namespace, name);
+    await this.access.assertCanWrite(principal, model);
+    const commitOid = await this.revisions.branchHead(model, branch);
+    const lfsPatterns = lfsPatternsFrom(dto.gitAttributes);
+    return {
+      files: dto.files.map((f) => ({
+        path: f.path,
+        uploadMode: uploadModeFor(f, { thresholdBytes: this.config.lfsThresholdBytes, lfsPatterns }),
+        shouldIgnore: false,
+        oid: undefined,
+      })),
+      commitOid,
+    };
+  }
+
+  async commit(principal: Principal, namespace: string, name: string, revision: string, body: unknown, createPr: boolean) {
+    const branch = branchOf(revision);
+    if (createPr) throw HubException.badRequest('pull_requests_unsupported', PULL_REQUESTS_UNSUPPORTED);
+    if (typeof body !== 'string') {
+      throw new HubException(415, 'unsupported_media_type', 'A commit is sent as application/x-ndjson: one {key, value} JSON object a line');
+    }
+    const payload = parseNdjsonCommit(body);
+    const model = await this.access.findReadable(principal, namespace, name);
+    const { commitId } = await this.commits.commit(principal, model, {
+      branch,
+      parentCommit: payload.parentCommit,
+      summary: payload.summary,
+      description: payload.description,
+      operations: payload.operations.map((op) => (op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath } : op)),
+    });
+    return { commitOid: commitId, commitUrl: `${this.config.publicUrl}/${model.fullName}/commit/${commitId}`, success: true };
+  }
+}
+
+/** Commits go to a branch, named plainly or as `refs/heads/<name>`. */
+const branchOf = (revision: string) => revision.replace(/^refs\/heads\//, '');
+
+/** `create_pr=1`, `create_pr=true`: huggingface_hub and @huggingface/hub spell it differently. */
+export const isTruthyFlag = (value: unknown) => value === '1' || value === 'true' || value === 'True';

@@ -1,0 +1,48 @@
+import type { ModelRecord } from '../models/model.repository';
+
+export interface HfSibling {
+  rfilename: string;
+  size?: number;
+  blobId?: string;
+  lfs?: { sha256: string; size: number; pointerSize: number };
+}
+
+/**
+ * Tags as the Hugging Face Hub derives them: the card's own tags plus the library, task,
+ * languages, and `license:` / `dataset:` / `base_model:` entries.
+ */
+export function hfTags(m: ModelRecord): string[] {
+  const tags = [
+    ...m.tags,
+    ...(m.libraryName ? [m.libraryName] : []),
+    ...(m.pipelineTag ? [m.pipelineTag] : []),
+    ...m.languages,
+    ...(m.license ? [`license:${m.license}`] : []),
+    ...m.datasets.map((d) => `dataset:${d}`),
+    ...m.baseModels.map((b) => `base_model:${b}`),
+  ];
+  return [...new Set(tags)];
+}
+
+/** A model in the JSON shape of `GET /api/models/{repo}` (and of list items). */
+export function presentHfModel(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
+  return {
+    _id: m.id,
+    id: m.fullName,
+    modelId: m.fullName,
+    author: m.namespace,
+    sha: extra.sha ?? m.mainCommitId,
+    lastModified: m.lastModified.toISOString(),
+    createdAt: m.createdAt.toISOString(),
+    private: m.private,
+    gated: m.gated === 'none' ? false : m.gated,
+    disabled: false,
+    downloads: m.downloads,
+    likes: m.likes,
+    tags: hfTags(m),
+    pipeline_tag: m.pipelineTag ?? undefined,
+    library_name: m.libraryName ?? undefined,
+    cardData: m.cardData ?? undefined,
+    ...(extra.siblings ? { siblings: extra.siblings } : {}),
+  };
+}

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { ModelAccessService } from '../models/model-access.service';
+import { ModelRecord } from '../models/model.repository';
+import { ModelSearchService } from '../models/model-search.service';
+import { BranchesService } from '../repo-history/branches.service';
+import { HistoryService } from '../repo-history/history.service';
+import { RevisionService } from '../repo-history/revision.service';
+import { TreeEntry, TreeService } from '../repo-history/tree.service';
+import { VersionsService } from '../repo-history/versions.service';
+import { HfCommitsQuery, HfListModelsQuery, HfTreeQuery } from './dto/hf-query.dto';
+import { presentHfModel } from './hf-model.presenter';
+import { nextLink } from './link-header';
+
+/** An answer body plus the headers that go with it (pagination links). */
+export interface WithHeaders<T> {
+  body: T;
+  headers: Record<string, string>;
+}
+
+const HF_SORTS: Record<string, 'downloads' | 'likes' | 'lastModified' | 'createdAt'> = {
+  downloads: 'downloads',
+  likes: 'likes',
+  lastModified: 'lastModified',
+  last_modified: 'lastModified',
+  createdAt: 'createdAt',
+  created_at: 'createdAt',
+  // Trending arrives with discovery; until then the most downloaded come first.
+  trendingScore: 'downloads',
+};
+
+/** Reading models in the Hugging Face protocol: listings, info, trees, history, refs. */
+@Injectable()
+export class HfModelsService {
+  constructor(
+    private readonly access: ModelAccessService,
+    private readonly search: ModelSearchService,
+    private readonly revisions: RevisionService,
+    private readonly trees: TreeService,
+    private readonly history: HistoryService,
+    private readonly branches: BranchesService,
+    private readonly versions: VersionsService,
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+  ) {}
+
+  async list(principal: Principal | undefined, query: HfListModelsQuery): Promise<WithHeaders<unknown[]>> {
+    const page = await this.search.search(principal, {
+      author: query.author,
+      search: query.search,
+      tags: query.filter,
+      pipelineTag: query.pipeline_tag,
+      sort: query.sort ? HF_SORTS[query.sort] : undefined,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    const withSiblings = query.full || query.expand?.includes('siblings');
+    const body = await Promise.all(
+      page.items.map(async (m) => presentHfModel(m, withSiblings && m.mainCommitId ? { siblings: await this.siblings(m.mainCommitId) } : {})),
+    );
+    return { body, headers: nextLink(this.config.publicUrl, '/api/models', { ...query }, page.nextCursor) };
+  }
+
+  async info(principal: Principal | undefined, namespace: string, name: string, revision?: string) {
+    const model = await this.access.findReadable(principal, namespace, name);
+    const { commitId } = await this.revisions.resolve(model, revision);
+    return presentHfModel(model, { sha: commitId, siblings: await this.siblings(commitId) });
+  }
+
+  async tree(principal: Principal | undefined, namespace: string, name: string, revision: string, path: string | undefined, query: HfTreeQuery): Promise<WithHeaders<unknown[]>> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    const { commitId } = await this.revisions.resolve(model, revision);
+    const page = await this.trees.list(model, commitId, { path, recursive: query.recursive, expand: query.expand, cursor: query.cursor, limit: query.limit });
+    const location = `/api/models/${model.fullName}/tree/${encodeURIComponent(revision)}${path ? `/${path}` : ''}`;
+    return { body: page.entries.map(presentEntry), headers: nextLink(this.config.publicUrl, location, { ...query }, page.nextCursor) };
+  }
+
+  async pathsInfo(principal: Principal | undefined, namespace: string, name: string, revision: string, paths: string[], expand = false) {
+    const model = await this.access.findReadable(principal, namespace, name);
+    const { commitId } = await this.revisions.resolve(model, revision);
+    return (await this.trees.pathsInfo(model, commitId, paths, expand)).map(presentEntry);
+  }
+
+  async commits(principal: Principal | undefined, namespace: string, name: string, revision: string, query: HfCommitsQuery): Promise<WithHeaders<unknown[]>> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    const page = await this.history.list(model, revision, { limit: query.limit, cursor: query.cursor });
+    const body = page.commits.map((c) => ({ id: c.id, title: c.title, message: c.message, authors: c.authors, date: c.date.toISOString(), parents: c.parents }));
+    const location = `/api/models/${model.fullName}/commits/${encodeURIComponent(revision)}`;
+    return { body, headers: nextLink(this.config.publicUrl, location, { limit: query.limit }, page.nextCursor) };
+  }
+
+  async refs(principal: Principal | undefined, namespace: string, name: string) {
+    const model = await this.access.findReadable(principal, namespace, name);
+    const refs = await this.branches.listRefs(model);
+    return { branches: refs.branches, tags: refs.tags, converts: [], pullRequests: [] };
+  }
+
+  async createTag(principal: Principal, namespace: string, name: string, revision: string, tag: string, message?: string) {
+    const model = await this.access.findReadable(principal, namespace, name);
+    const version = await this.versions.create(principal, model, { name: tag, revision, notes: message });
+    return { name: version.name, ref: `refs/tags/${version.name}`, targetCommit: version.commitId };
+  }
+
+  async deleteTag(principal: Principal, namespace: string, name: string, tag: string): Promise<never> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    return this.versions.delete(principal, model, tag);
+  }
+
+  async createBranch(principal: Principal, namespace: string, name: string, branch: string, startingPoint?: string) {
+    const model = await this.access.findReadable(principal, namespace, name);
+    return this.branches.create(principal, model, branch, startingPoint);
+  }
+
+  async deleteBranch(principal: Principal, namespace: string, name: string, branch: string): Promise<void> {
+    const model = await this.access.findReadable(principal, namespace, name);
+    await this.branches.delete(principal, model, branch);
+  }
+
+  private async siblings(commitId: string) {
+    return (await this.trees.allPaths(commitId)).map((rfilename) => ({ rfilename }));
+  }
+
+  /** For the resolve route and the commit route: the readable model. */
+  findReadable(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
+    return this.access.findReadable(principal, namespace, name);
+  }
+}
+
+const presentEntry = (e: TreeEntry) => ({
+  type: e.type,
+  oid: e.oid,
+  size: e.size,
+  path: e.path,
+  ...(e.lfs ? { lfs: e.lfs } : {}),
+  ...(e.lastCommit ? { lastCommit: { id: e.lastCommit.id, title: e.lastCommit.title, date: e.lastCommit.date.toISOString() } } : {}),
+});

@@ -1,0 +1,65 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { ModelCardParser } from '../models/model-card.parser';
+import { ModelsService } from '../models/models.service';
+import { CommitService } from '../repo-history/commit.service';
+import { HfCreateRepoDto, HfDeleteRepoDto, HfRepoSettingsDto } from './dto/hf-repo.dto';
+
+/** Repository management in the Hugging Face protocol, over ModelsService. */
+@Injectable()
+export class HfReposService {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly commits: CommitService,
+    private readonly cards: ModelCardParser,
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+  ) {}
+
+  async create(principal: Principal, dto: HfCreateRepoDto) {
+    assertModelType(dto.type);
+    const namespace = dto.organization || principal.username;
+    const model = await this.models.create(principal, {
+      namespace,
+      name: dto.name,
+      visibility: dto.visibility,
+      private: dto.visibility === undefined && typeof dto.private === 'boolean' ? dto.private : undefined,
+    });
+    if (dto.files?.length) {
+      await this.commits.commit(principal, model, {
+        branch: 'main',
+        summary: 'Initial files',
+        operations: dto.files.map((f) => ({ kind: 'put' as const, path: f.path, content: Buffer.from(f.content, 'base64') })),
+      });
+    }
+    return { url: `${this.config.publicUrl}/${model.fullName}`, id: model.id, name: model.fullName };
+  }
+
+  async delete(principal: Principal, dto: HfDeleteRepoDto): Promise<void> {
+    assertModelType(dto.type);
+    await this.models.delete(principal, dto.organization || principal.username, dto.name);
+  }
+
+  async updateSettings(principal: Principal, namespace: string, name: string, dto: HfRepoSettingsDto) {
+    const model = await this.models.updateSettings(principal, namespace, name, dto);
+    return { private: model.private, gated: model.gated === 'none' ? false : model.gated };
+  }
+
+  validateYaml(content: string) {
+    const result = this.cards.validateYaml(content);
+    if (result.errors.length) {
+      // huggingface_hub reads `errors` from the 400 body and shows each message.
+      throw new HubException(HttpStatus.BAD_REQUEST, 'invalid_yaml', `The model card's YAML cannot be parsed: ${result.errors.map((e) => e.message).join('; ')}`, {
+        body: { errors: result.errors, warnings: result.warnings },
+      });
+    }
+    return result;
+  }
+}
+
+function assertModelType(type: string | undefined): void {
+  if (type && type !== 'model') {
+    throw HubException.badRequest('unsupported_repo_type', `This hub hosts models only; '${type}' repositories are not supported`);
+  }
+}

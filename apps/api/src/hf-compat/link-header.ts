@@ -1,0 +1,11 @@
+/** An absolute `Link: <...>; rel="next"` for paginated Hugging Face listings, built on PUBLIC_URL. */
+export function nextLink(publicUrl: string, path: string, query: Record<string, unknown>, cursor: string | null): Record<string, string> {
+  if (!cursor) return {};
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || key === 'cursor') continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  params.set('cursor', cursor);
+  return { Link: `<${publicUrl}${path}?${params.toString()}>; rel="next"` };
+}
