@@ -2,6 +2,8 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { NestContainer } from '@nestjs/core';
 import { createOrg, registerUser, TestUser } from '../support/factories';
+import { Client } from 'pg';
+import { readTestServices } from '../setup/test-services';
 import { createTestDatabase, startTestHub, TestHub } from '../support/test-hub';
 import { expectError, startReplica } from './platform-helpers';
 
@@ -189,8 +191,13 @@ describe('errors, request ids, OpenAPI, health', () => {
     });
 
     it('/readyz answers 503 when the database is unreachable, while /healthz stays 200', async () => {
-      const missing = (await createTestDatabase()).replace(/\/[^/]+$/, '/no_such_database');
-      const broken = await startReplica(hub, { DATABASE_URL: missing });
+      // A hub refuses to start without its database, so the database goes away under a running one.
+      const doomed = await createTestDatabase();
+      const broken = await startReplica(hub, { DATABASE_URL: doomed });
+      const admin = new Client({ connectionString: readTestServices().pgAdminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE "${new URL(doomed).pathname.slice(1)}" WITH (FORCE)`);
+      await admin.end();
       try {
         await broken.http().get('/healthz').expect(200);
         const res = await broken.http().get('/readyz');
