@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
-import { BlobService } from '../blobs/blob.service';
+import { BlobRef, BlobService } from '../blobs/blob.service';
 import { generateCommitId } from '../models/commit-id';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
@@ -161,10 +161,7 @@ export class CommitService {
       }
     }
     const stored = new Map<string, { size: bigint }>();
-    await forEachLimit([...puts.entries()], BLOB_CONCURRENCY, async ([sha, content]) => {
-      const ref = await this.blobs.storeBytes(content);
-      stored.set(sha, { size: ref.size });
-    });
+    await this.storePuts([...puts.entries()], stored);
     await forEachLimit([...lfs.entries()], BLOB_CONCURRENCY, async ([sha, size]) => {
       const ref = await this.blobs.requireStored(sha, size, { modelId: model.id, userId: principal.userId });
       stored.set(sha, { size: ref.size });
@@ -180,6 +177,24 @@ export class CommitService {
       }
     }
     return { stored, copySources };
+  }
+
+  /**
+   * Stores the contents of put operations. One `storeBytes` per distinct content costs a few
+   * queries each, which for 10,000 small files is most of a commit's time; when the blobs module
+   * offers `storeBytesMany` (one statement for many blobs) it is used instead.
+   */
+  private async storePuts(puts: [string, Buffer][], stored: Map<string, { size: bigint }>): Promise<void> {
+    const batch = (this.blobs as BlobService & Partial<BatchBlobStore>).storeBytesMany;
+    if (batch && puts.length > 1) {
+      const refs = await batch.call(this.blobs, puts.map(([, content]) => content));
+      refs.forEach((ref) => stored.set(ref.sha256, { size: ref.size }));
+      return;
+    }
+    await forEachLimit(puts, BLOB_CONCURRENCY, async ([sha, content]) => {
+      const ref = await this.blobs.storeBytes(content);
+      stored.set(sha, { size: ref.size });
+    });
   }
 
   /** Applies the operations, in order, to the head's manifest: what to write and which paths changed. */
@@ -289,6 +304,11 @@ export class CommitService {
       this.logger.error({ err, model: model.fullName }, 'Could not apply the model card');
     }
   }
+}
+
+/** A batch form of BlobService.storeBytes (same result, one ref per content, in order), not in the contract yet. */
+interface BatchBlobStore {
+  storeBytesMany(contents: Buffer[]): Promise<BlobRef[]>;
 }
 
 interface ResolvedBlobs {
