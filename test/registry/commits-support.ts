@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import type { Response } from 'supertest';
 import { contentKey } from '../../apps/api/src/blobs/blob-keys';
 import { createS3Client } from '../../apps/api/src/storage/s3-client.factory';
 import type { TestUser } from '../support/factories';
@@ -46,7 +47,7 @@ export async function filePaths(hub: TestHub, repoId: string, revision = 'main')
   const paths: string[] = [];
   let cursor: string | null = null;
   do {
-    const res = await hub.http().get(`/api/v1/models/${repoId}/files`).query({ revision, recursive: true, limit: 10000, ...(cursor ? { cursor } : {}) }).expect(200);
+    const res: Response = await hub.http().get(`/api/v1/models/${repoId}/files`).query({ revision, recursive: true, limit: 10000, ...(cursor ? { cursor } : {}) }).expect(200);
     paths.push(...(res.body.entries as { type: string; path: string }[]).filter((e) => e.type === 'file').map((e) => e.path));
     cursor = res.body.nextCursor;
   } while (cursor);

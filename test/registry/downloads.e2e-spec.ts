@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type request from 'supertest';
 import { createOrg, registerUser, TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, TestHub } from '../support/test-hub';
@@ -127,8 +128,10 @@ describe('downloads', () => {
 });
 
 /** supertest: keep the body as a Buffer whatever the content type. */
-function rawBody(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, callback: (err: Error | null, body: Buffer) => void) {
+function rawBody(res: request.Response, callback: (err: Error | null, body: Buffer) => void) {
+  // In Node, superagent hands the parser the response stream itself.
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  stream.on('end', () => callback(null, Buffer.concat(chunks)));
 }
