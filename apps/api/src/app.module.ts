@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module';
 import { ResolvedHubConfig } from './config/hub-config';
 import { CoreModule } from './core.module';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { HfCompatModule } from './hf-compat/hf-compat.module';
 import { ModelsModule } from './models/models.module';
@@ -35,6 +36,7 @@ export class AppModule {
         OrgsModule,
         ModelsModule,
         RepoHistoryModule,
+        DiscoveryModule,
         // Last: its `/:ns/:name/resolve/...` routes must not shadow any fixed route.
         HfCompatModule,
       ],

@@ -39,10 +39,23 @@ export function presentHfModel(m: ModelRecord, extra: { sha?: string | null; sib
     disabled: false,
     downloads: m.downloads,
     likes: m.likes,
+    trendingScore: Math.round(m.trendingScore * 1000) / 1000,
+    // Discovery: parameters per dtype of the safetensors files at main, and the pickle scan.
+    ...(m.safetensors ? { safetensors: m.safetensors } : {}),
+    ...(m.securityScan ? { securityRepoStatus: securityRepoStatus(m.securityScan) } : {}),
     tags: hfTags(m),
     pipeline_tag: m.pipelineTag ?? undefined,
     library_name: m.libraryName ?? undefined,
     cardData: m.cardData ?? undefined,
     ...(extra.siblings ? { siblings: extra.siblings } : {}),
+  };
+}
+
+/** Hugging Face's `securityRepoStatus` from discovery's pickle scan of `main`. */
+function securityRepoStatus(scan: Record<string, unknown>) {
+  const files = (scan.files as { path: string; status: string }[] | undefined) ?? [];
+  return {
+    scansDone: !files.some((f) => f.status === 'pending'),
+    filesWithIssues: files.filter((f) => f.status === 'dangerous' || f.status === 'suspicious').map((f) => ({ path: f.path, level: f.status })),
   };
 }

@@ -19,15 +19,14 @@ export interface WithHeaders<T> {
   headers: Record<string, string>;
 }
 
-const HF_SORTS: Record<string, 'downloads' | 'likes' | 'lastModified' | 'createdAt'> = {
+const HF_SORTS: Record<string, 'downloads' | 'likes' | 'lastModified' | 'createdAt' | 'trendingScore'> = {
   downloads: 'downloads',
   likes: 'likes',
   lastModified: 'lastModified',
   last_modified: 'lastModified',
   createdAt: 'createdAt',
   created_at: 'createdAt',
-  // Trending arrives with discovery; until then the most downloaded come first.
-  trendingScore: 'downloads',
+  trendingScore: 'trendingScore',
 };
 
 /** Reading models in the Hugging Face protocol: listings, info, trees, history, refs. */
@@ -133,4 +132,14 @@ const presentEntry = (e: TreeEntry) => ({
   path: e.path,
   ...(e.lfs ? { lfs: e.lfs } : {}),
   ...(e.lastCommit ? { lastCommit: { id: e.lastCommit.id, title: e.lastCommit.title, date: e.lastCommit.date.toISOString() } } : {}),
+  ...(e.security ? { securityFileStatus: securityFileStatus(e.security) } : {}),
+});
+
+/** Hugging Face's `securityFileStatus` of a pickle file, from discovery's scan. */
+const securityFileStatus = (s: NonNullable<TreeEntry['security']>) => ({
+  status: s.status === 'pending' ? 'unscanned' : s.status === 'dangerous' ? 'unsafe' : s.status,
+  pickleImportScan: {
+    highestSafetyLevel: s.status === 'safe' ? 'innocuous' : s.status,
+    imports: s.imports.map((i) => ({ module: i.module, name: i.name, safety: i.safety === 'safe' ? 'innocuous' : i.safety })),
+  },
 });

@@ -13,6 +13,14 @@ export interface ModelInfo extends ModelCardColumns {
   gated: HfGated;
   downloads: number;
   likes: number;
+  /** Counted downloads and likes of the last 7 days, newer days weighing more (docs/discovery.md). */
+  trendingScore: number;
+  /** Parameters in the safetensors files at `main` (null until scanned). */
+  parameters: number | null;
+  /** As Hugging Face: {parameters: {dtype: count}, total}, for the safetensors files at `main`. */
+  safetensors: { parameters: Record<string, number>; total: number } | null;
+  /** Pickle scan of the files at `main`: {status, files: [{path, status, imports}]} (null: no pickle files). */
+  security: Record<string, unknown> | null;
   createdAt: string;
   lastModified: string;
   /** Head commit of `main`. */
@@ -34,6 +42,10 @@ export const presentModel = (m: ModelRecord): ModelInfo => ({
   ...cardColumnsOf(m),
   downloads: m.downloads,
   likes: m.likes,
+  trendingScore: Math.round(m.trendingScore * 1000) / 1000,
+  parameters: m.parameters,
+  safetensors: m.safetensors,
+  security: m.securityScan,
   createdAt: m.createdAt.toISOString(),
   lastModified: m.lastModified.toISOString(),
   sha: m.mainCommitId,

@@ -50,33 +50,22 @@ export interface ModelRecord extends ModelCardColumns {
   gated: GatedMode;
   downloads: number;
   likes: number;
+  /** Discovery: counted downloads and likes of the last 7 days, newer days weighing more. */
+  trendingScore: number;
+  /** Discovery: parameters in the safetensors files at `main` (null until scanned). */
+  parameters: number | null;
+  /** Discovery: Hugging Face's `safetensors` ({parameters: {dtype: n}, total}) for `main`. */
+  safetensors: { parameters: Record<string, number>; total: number } | null;
+  /** Discovery: the pickle scan of the files at `main` (see discovery/scanners). */
+  securityScan: Record<string, unknown> | null;
   createdAt: Date;
   lastModified: Date;
   /** Head of `main` when the record was read (every model has one from its creation on). */
   mainCommitId: string | null;
 }
 
-export const MODEL_SORTS = ['downloads', 'likes', 'lastModified', 'createdAt'] as const;
+export const MODEL_SORTS = ['downloads', 'likes', 'lastModified', 'createdAt', 'trendingScore'] as const;
 export type ModelSort = (typeof MODEL_SORTS)[number];
-
-/** Keyset position: the sort value and id of the last item of the previous page. */
-export interface ModelKeyset {
-  value: number | string;
-  id: string;
-}
-
-export interface ModelSearchParams {
-  /** null: anonymous, public models only; otherwise private models of these namespaces too. */
-  visibleNamespaceIds: string[] | null;
-  namespace?: string;
-  nameContains?: string;
-  /** Every tag must match (see `tagCondition`). */
-  tags?: string[];
-  pipelineTag?: string;
-  sort: ModelSort;
-  after?: ModelKeyset;
-  take: number;
-}
 
 const include = {
   namespace: { include: { user: { select: { id: true } }, organization: { select: { id: true } } } },
@@ -99,24 +88,14 @@ const toRecord = (m: ModelRow): ModelRecord => ({
   ...cardColumnsOf({ ...m, cardData: (m.cardData as Record<string, unknown> | null) ?? null }),
   downloads: m.downloads,
   likes: m.likes,
+  trendingScore: m.trendingScore,
+  parameters: m.parameters === null ? null : Number(m.parameters),
+  safetensors: (m.safetensors as ModelRecord['safetensors']) ?? null,
+  securityScan: (m.securityScan as Record<string, unknown> | null) ?? null,
   createdAt: m.createdAt,
   lastModified: m.lastModified,
   mainCommitId: m.branches[0]?.commitId ?? null,
 });
-
-/**
- * A tag filter as the Hugging Face `filter` parameter understands it: a plain tag matches the
- * card's tags, library, task or language; `license:`, `dataset:` and `base_model:` prefixes match
- * those fields.
- */
-function tagCondition(tag: string): Prisma.ModelWhereInput {
-  const [prefix, ...rest] = tag.split(':');
-  const value = rest.join(':');
-  if (value && prefix === 'license') return { license: { equals: value, mode: 'insensitive' } };
-  if (value && prefix === 'dataset') return { datasets: { has: value } };
-  if (value && prefix === 'base_model') return { baseModels: { has: value } };
-  return { OR: [{ tags: { has: tag } }, { libraryName: tag }, { pipelineTag: tag }, { languages: { has: tag } }] };
-}
 
 @Injectable()
 export class ModelRepository {
@@ -207,25 +186,10 @@ export class ModelRepository {
     return rows.map((r) => r.id);
   }
 
-  /** One page, sorted descending by `sort` then by id, strictly after `after`. */
-  async search(p: ModelSearchParams): Promise<ModelRecord[]> {
-    const where: Prisma.ModelWhereInput[] = [
-      p.visibleNamespaceIds === null ? { private: false } : { OR: [{ private: false }, { namespaceId: { in: p.visibleNamespaceIds } }] },
-    ];
-    if (p.namespace !== undefined) where.push({ namespace: { nameKey: namespaceKey(p.namespace) } });
-    if (p.nameContains) where.push({ name: { contains: p.nameContains, mode: 'insensitive' } });
-    for (const tag of p.tags ?? []) where.push(tagCondition(tag));
-    if (p.pipelineTag) where.push({ pipelineTag: p.pipelineTag });
-    if (p.after) {
-      const value = p.sort === 'lastModified' || p.sort === 'createdAt' ? new Date(p.after.value) : p.after.value;
-      where.push({ OR: [{ [p.sort]: { lt: value } }, { [p.sort]: value, id: { lt: p.after.id } }] });
-    }
-    const rows = await this.prisma.model.findMany({
-      where: { AND: where },
-      orderBy: [{ [p.sort]: 'desc' }, { id: 'desc' }],
-      take: p.take,
-      include,
-    });
-    return rows.map(toRecord);
+  /** The models with these ids, in the order given (ids of models that no longer exist are skipped). */
+  async findByIds(ids: string[]): Promise<ModelRecord[]> {
+    if (!ids.length) return [];
+    const rows = new Map((await this.prisma.model.findMany({ where: { id: { in: ids } }, include })).map((m) => [m.id, toRecord(m)]));
+    return ids.flatMap((id) => rows.get(id) ?? []);
   }
 }

@@ -4,6 +4,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { BlobRef, BlobService } from '../blobs/blob.service';
+import { DiscoveryCommitHooks } from '../discovery/discovery-commit-hooks';
 import { generateCommitId } from '../models/commit-id';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
@@ -73,6 +74,7 @@ export class CommitService {
     private readonly blobs: BlobService,
     private readonly access: ModelAccessService,
     private readonly models: ModelsService,
+    private readonly discovery: DiscoveryCommitHooks,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
 
@@ -83,6 +85,8 @@ export class CommitService {
     // Fails early, before any bytes are stored, for a branch that does not exist.
     await this.revisions.branchHead(model, branch);
     const resolved = await this.resolveBlobs(principal, model, input.operations);
+    // An organization's pickle policy, before the branch moves (422 naming the file and import).
+    await this.discovery.beforeBranchMoves(model, input.operations);
 
     const result = await this.commits.write(async (w) => {
       const head = await w.lockBranch(model.id, branch);
@@ -112,6 +116,7 @@ export class CommitService {
     });
 
     if (branch === DEFAULT_BRANCH && result.readme !== undefined) await this.applyCard(model, result.readme);
+    await this.discovery.afterCommit(model, result.commitId);
     return { commitId: result.commitId, parentId: result.parentId, branch: result.branch };
   }
 
@@ -299,6 +304,7 @@ export class CommitService {
         text = bytes.toString('utf8');
       }
       await this.models.applyCard(model.id, text);
+      await this.discovery.indexCard(model.id, text);
     } catch (err) {
       // The commit is done; a card that cannot be applied must not turn it into an error.
       this.logger.error({ err, model: model.fullName }, 'Could not apply the model card');

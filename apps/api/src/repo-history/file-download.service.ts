@@ -4,6 +4,7 @@ import type { Principal } from '../common/auth/principal';
 import { BlobRef, BlobService } from '../blobs/blob.service';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
+import { downloader, isCountedDownload, utcDay } from '../discovery/signals/download-counting-rules';
 import { DownloadEventRepository } from './download-event.repository';
 import { RevisionService } from './revision.service';
 import { RepoFile, TreeService } from './tree.service';
@@ -36,8 +37,9 @@ export interface FileResolution {
  * carrying `X-Repo-Commit` like every answer of resolve). Files in the bucket get a short-lived
  * presigned URL naming the file (Content-Disposition) — on HEAD too, as Hugging Face answers HEAD
  * with the same redirect; inline files get their bytes on GET. Every GET (not HEAD) is recorded
- * as a DownloadEvent and counted in the model's `downloads`; ranged GETs (resumes) included: the
- * counting rules of discovery decide what counts as one download.
+ * as a DownloadEvent, ranged GETs (resumes) included; it counts in the model's `downloads` by
+ * discovery's rules (discovery/signals/download-counting-rules.ts: not the card or a config file,
+ * at most once per file, user or address, and UTC day).
  */
 @Injectable()
 export class FileDownloadService {
@@ -70,6 +72,7 @@ export class FileDownloadService {
         blobSha256: file.blobSha256,
         userId: principal?.userId ?? null,
         address: request.address ?? null,
+        counted: isCountedDownload(file.path) ? { who: downloader(principal?.userId, request.address), day: utcDay(new Date()) } : undefined,
       });
     }
     return resolution;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HubException } from '../common/hub-exception';
+import { FileScanService, type FileSecurity } from '../discovery/scanners/file-scan.service';
 import type { ModelRecord } from '../models/model.repository';
 import { CommitRepository, ManifestFile, StoredFile } from './commit.repository';
 import { directoryOid, fileOid, lfsPointer } from './git-oid';
@@ -17,6 +18,8 @@ export interface TreeEntry {
   lfs?: { oid: string; size: number; pointerSize: number };
   /** With `expand`: the last commit that changed the file (for a directory, anything inside it). */
   lastCommit?: { id: string; title: string; date: Date };
+  /** Pickle-based files: discovery's scan (status and imported globals; `pending` until scanned). */
+  security?: FileSecurity;
 }
 
 export interface TreeListOptions {
@@ -68,7 +71,10 @@ interface DirAggregate {
  */
 @Injectable()
 export class TreeService {
-  constructor(private readonly commits: CommitRepository) {}
+  constructor(
+    private readonly commits: CommitRepository,
+    private readonly scans: FileScanService,
+  ) {}
 
   async list(model: ModelRecord, commitId: string, options: TreeListOptions = {}): Promise<TreePage> {
     const folder = normalizeFolderPath(options.path ?? '');
@@ -162,6 +168,7 @@ export class TreeService {
       }
     }
     const summaries = new Map((await this.commits.commitSummaries([...commitIds])).map((c) => [c.id, c]));
+    const security = await this.scans.securityOf(items.flatMap((i) => (i.file ? [i.file] : [])));
     const lastCommit = (ids: string[]) => {
       let newest: { id: string; title: string; createdAt: Date } | undefined;
       for (const id of ids) {
@@ -180,6 +187,7 @@ export class TreeService {
           oid: fileOid(f),
           ...(f.lfs ? { lfs: { oid: f.blobSha256, size: Number(f.size), pointerSize: Buffer.byteLength(lfsPointer(f.blobSha256, f.size)) } } : {}),
           ...(expand ? lastCommit([f.lastCommitId]) : {}),
+          ...(security.has(f.blobSha256) ? { security: security.get(f.blobSha256) } : {}),
         };
       }
       const dir = item.dir!;

@@ -1,0 +1,72 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { HubException } from '../common/hub-exception';
+import { JobQueueService } from '../jobs/job-queue.service';
+import type { ModelRecord } from '../models/model.repository';
+import type { CommitOperation } from '../repo-history/commit.service';
+import { DISCOVERY_JOBS, ScanCommitJob } from './discovery-jobs';
+import { OrgSecurityPolicyRepository } from './policy/org-security-policy.repository';
+import { BlobScanRepository } from './scanners/blob-scan.repository';
+import { FileScanService } from './scanners/file-scan.service';
+import { importsAtLeast, PickleScan, scanKindOf } from './scanners/file-scanners';
+import { SearchIndexRepository } from './search/search-index.repository';
+import { cardText, searchDocument } from './search/search-text';
+
+/**
+ * What the commit service asks of discovery, and nothing more: the organization's pickle policy
+ * before the branch moves, the scan job after the commit, and the card text for search.
+ */
+@Injectable()
+export class DiscoveryCommitHooks {
+  private readonly logger = new Logger('Discovery');
+
+  constructor(
+    private readonly jobs: JobQueueService,
+    private readonly policies: OrgSecurityPolicyRepository,
+    private readonly scans: FileScanService,
+    private readonly blobs: BlobScanRepository,
+    private readonly search: SearchIndexRepository,
+  ) {}
+
+  /**
+   * Under an organization policy that blocks dangerous pickles, scans every pickle file the
+   * commit writes (its bytes are stored by now, the branch has not moved) and refuses the commit
+   * with 422 `dangerous_pickle`, naming the file and the imports, when one is dangerous.
+   */
+  async beforeBranchMoves(model: ModelRecord, operations: CommitOperation[]): Promise<void> {
+    if (!model.ownerOrgId) return;
+    const written = operations.filter((op): op is Extract<CommitOperation, { kind: 'put' | 'lfs' }> => (op.kind === 'put' || op.kind === 'lfs') && scanKindOf(op.path) === 'pickle');
+    if (!written.length || !(await this.policies.get(model.ownerOrgId)).blockDangerousPickles) return;
+    const refused: { file: string; imports: string[] }[] = [];
+    for (const op of written) {
+      const sha = op.kind === 'put' ? createHash('sha256').update(op.content).digest('hex') : op.sha256.toLowerCase();
+      const location = await this.blobs.location(sha);
+      if (!location) throw new Error(`Blob ${sha} of '${op.path}' is not stored`);
+      const scan = (await this.scans.scan(location, 'pickle', op.kind === 'put' ? op.content : undefined)) as PickleScan;
+      if (scan.verdict === 'dangerous') refused.push({ file: op.path, imports: importsAtLeast(scan, 'dangerous') });
+    }
+    if (!refused.length) return;
+    const [first] = refused;
+    throw new HubException(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'dangerous_pickle',
+      `Refused by the security policy of '${model.namespace}': '${first.file}' imports ${first.imports.join(', ')}, which can run code when the file is loaded. ` +
+        'Save the weights as safetensors, or ask an organization admin about the policy',
+      { body: { files: refused } },
+    );
+  }
+
+  /** Queues the scan of the commit's files. A queue failure never fails the commit (it is logged). */
+  async afterCommit(model: ModelRecord, commitId: string): Promise<void> {
+    try {
+      await this.jobs.send<ScanCommitJob>(DISCOVERY_JOBS.scanCommit, { modelId: model.id, commitId }, { retryLimit: 3, retryDelay: 10 });
+    } catch (err) {
+      this.logger.error({ err, model: model.fullName, commitId }, 'Could not queue the scan of a commit');
+    }
+  }
+
+  /** The card's text (null: no README) into the model's search document. */
+  async indexCard(modelId: string, readme: string | null): Promise<void> {
+    await this.search.setSearchBody(modelId, readme === null ? '' : searchDocument(cardText(readme)));
+  }
+}

@@ -1,0 +1,75 @@
+import { CatalogIndex, CatalogRow, EngineCriteria } from './catalog-index';
+
+let n = 0;
+const row = (over: Partial<CatalogRow>): CatalogRow => ({
+  id: `00000000-0000-0000-0000-${String(++n).padStart(12, '0')}`,
+  namespaceId: 'ns-a',
+  namespace: 'Acme',
+  name: `m${n}`,
+  private: false,
+  license: 'mit',
+  task: 'text-classification',
+  library: 'transformers',
+  tags: [],
+  languages: ['en'],
+  datasets: [],
+  baseModels: [],
+  downloads: 0,
+  likes: 0,
+  trendingScore: 0,
+  parameters: null,
+  createdAt: new Date(0),
+  lastModified: new Date(0),
+  verified: false,
+  offerCommercial: false,
+  ...over,
+});
+
+const base: EngineCriteria = { visibleNamespaceIds: null, sort: 'downloads', limit: 10, facets: true, facetLimit: 20 };
+
+describe('CatalogIndex', () => {
+  const index = new CatalogIndex();
+  const a = row({ downloads: 5, tags: ['chat', 'Chat'] });
+  const b = row({ downloads: 9, task: 'translation', license: 'cc-by-nc-4.0' });
+  const c = row({ downloads: 7, namespace: 'Beta', namespaceId: 'ns-b', private: true, tags: ['chat'] });
+  const d = row({ downloads: 7, license: 'cc-by-nc-4.0', tags: ['chat'], parameters: 7e9 });
+  [a, b, c, d].forEach((r) => index.upsert(r));
+
+  it('hides private models from results and counts unless their namespace is visible', () => {
+    expect(index.query(base).total).toBe(3);
+    expect(index.query(base).facets!.org).toEqual([{ value: 'Acme', count: 3 }]);
+    const member = index.query({ ...base, visibleNamespaceIds: new Set(['ns-b']) });
+    expect(member.total).toBe(4);
+    expect(member.facets!.org).toEqual([{ value: 'Acme', count: 3 }, { value: 'Beta', count: 1 }]);
+  });
+
+  it('counts each facet with the other filters applied, not its own', () => {
+    const r = index.query({ ...base, task: 'text-classification', license: 'mit' });
+    expect(r.items.map((e) => e.id)).toEqual([a.id]);
+    // task facet: license=mit applied, task not: a (text-classification) only, b is cc-by-nc.
+    expect(r.facets!.task).toEqual([{ value: 'text-classification', count: 1 }]);
+    // license facet: task applied, license not: a (mit) and d (cc-by-nc-4.0).
+    expect(r.facets!.license).toEqual([{ value: 'cc-by-nc-4.0', count: 1 }, { value: 'mit', count: 1 }]);
+    expect(r.facets!.tags).toEqual([{ value: 'chat', count: 1 }]);
+  });
+
+  it('filters commercial use from the licence table, and parameter ranges', () => {
+    expect(index.query({ ...base, commercial: true }).items.map((e) => e.id)).toEqual([a.id]);
+    expect(index.query({ ...base, commercial: false }).total).toBe(2);
+    expect(index.query({ ...base, minParams: 1e9 }).items.map((e) => e.id)).toEqual([d.id]);
+  });
+
+  it('pages by keyset, ties broken by id, unaffected by inserts above the cursor', () => {
+    const first = index.query({ ...base, limit: 1 });
+    expect(first.items.map((e) => e.id)).toEqual([b.id, d.id]);
+    index.upsert(row({ downloads: 100 }));
+    const second = index.query({ ...base, limit: 1, after: { value: 9, id: b.id } });
+    expect(second.items.map((e) => e.id)).toEqual([d.id, a.id]);
+  });
+
+  it('drops removed models', () => {
+    index.remove(a.id);
+    expect(index.get(a.id)).toBeUndefined();
+    expect(index.query({ ...base, tags: ['chat'] }).items.map((e) => e.id)).toEqual([d.id]);
+  });
+});
