@@ -22,11 +22,11 @@ export class TrendingRepository {
     return this.prisma.$executeRaw`
       WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d),
       signals AS (
-        SELECT dd.model_id, dd.downloads::float8 * (${TRENDING_DAYS} - (today.d - dd.day)) / ${TRENDING_DAYS} AS s
-        FROM model_download_days dd, today WHERE dd.day > today.d - ${TRENDING_DAYS}
+        SELECT dd.model_id, dd.downloads::float8 * (${TRENDING_DAYS}::int - (today.d - dd.day)) / ${TRENDING_DAYS}::int AS s
+        FROM model_download_days dd, today WHERE dd.day > today.d - ${TRENDING_DAYS}::int
         UNION ALL
-        SELECT l.model_id, ${LIKE_WEIGHT}::float8 * (${TRENDING_DAYS} - (today.d - l.created_at::date)) / ${TRENDING_DAYS}
-        FROM model_likes l, today WHERE l.created_at::date > today.d - ${TRENDING_DAYS}
+        SELECT l.model_id, ${LIKE_WEIGHT}::float8 * (${TRENDING_DAYS}::int - (today.d - l.created_at::date)) / ${TRENDING_DAYS}::int
+        FROM model_likes l, today WHERE l.created_at::date > today.d - ${TRENDING_DAYS}::int
       ),
       scores AS (SELECT model_id, sum(s) AS score FROM signals GROUP BY model_id)
       UPDATE models m SET trending_score = coalesce(sc.score, 0)
