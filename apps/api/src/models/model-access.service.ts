@@ -1,9 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { hasScope, type Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { OrgAccessService } from '../orgs/org-access.service';
 import { roleAtLeast } from '../orgs/org-roles';
 import type { OrgRole } from '@model-hub/contracts';
+import { DownloadDecision, DownloadGrantPort, ServedFile } from './download-grant.port';
 import { ModelRecord, ModelRepository } from './model.repository';
 
 /**
@@ -17,13 +18,19 @@ import { ModelRecord, ModelRepository } from './model.repository';
  *   answer as a model that does not exist, so private names never leak.
  * - Write: membership and a token with the `write` scope.
  * - Admin (settings, delete): write, plus `admin` or `owner` role for an organization.
- * - Download: read, and for a gated model membership (401/403 `GatedRepo` otherwise).
+ * - Download: read, and for a gated model membership or an active licence grant held by the
+ *   caller or by an organization they belong to (401/403 `GatedRepo` otherwise). Grants come
+ *   through `DownloadGrantPort`, which licensing implements (see download-grant.port.ts for why
+ *   a port: models must not import licensing, which builds on models).
  */
 @Injectable()
 export class ModelAccessService {
   constructor(
     private readonly models: ModelRepository,
     private readonly orgAccess: OrgAccessService,
+    // Optional: the hub always loads licensing, but a models module alone (unit tests, tools)
+    // still decides safely, members only.
+    @Optional() private readonly grants?: DownloadGrantPort,
   ) {}
 
   /** The model if `principal` may see it; 404 `RepoNotFound` when it does not exist or is hidden. */
@@ -49,23 +56,34 @@ export class ModelAccessService {
   }
 
   /**
-   * Whether `principal` may have the files' bytes. The caller has already found the model
-   * readable, so private models are settled; gated ones serve their files to members only until
-   * licence grants exist.
+   * Whether `principal` may have the files' bytes, and through what. The caller has already found
+   * the model readable, so private models are settled (members only: grants never open a private
+   * model); a gated model serves its files to members of its namespace and to holders of an active
+   * grant. Refusals: anonymous 401, others 403, both `GatedRepo`, saying how to request access.
    */
-  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<DownloadDecision> {
     if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
-    if (model.private || model.gated === 'none') return;
-    if ((await this.roleIn(principal, model)) !== null) return;
-    const how = `Its files are available to members of '${model.namespace}'; ask an administrator of '${model.namespace}' for access`;
-    if (!principal) {
-      throw new HubException(HttpStatus.UNAUTHORIZED, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to download its files. ${how}.`, {
-        hfErrorCode: 'GatedRepo',
-      });
-    }
-    throw new HubException(HttpStatus.FORBIDDEN, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${how}.`, {
-      hfErrorCode: 'GatedRepo',
-    });
+    const decision = await this.downloadDecision(principal, model);
+    if (decision) return decision;
+    throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
+  }
+
+  /** The decision without the refusal: null when the caller may not download (the access-status route). */
+  async downloadDecision(principal: Principal | undefined, model: ModelRecord): Promise<DownloadDecision | null> {
+    if (!model.private && model.gated === 'none') return { via: 'public' };
+    if ((await this.roleIn(principal, model)) !== null) return { via: 'member' };
+    if (model.private || !principal || !this.grants) return null;
+    const grant = await this.grants.findActiveGrant(principal, model);
+    return grant ? { via: 'grant', grant } : null;
+  }
+
+  /**
+   * The last step of every download of a gated model, right before the answer goes out: licensing
+   * re-checks the grant under a lock (a revoke that committed stops it) and writes the audit log.
+   */
+  async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void> {
+    if (decision.via === 'public' || model.private) return;
+    await this.grants?.confirmDownload(principal, model, decision, file);
   }
 
   /**
@@ -128,3 +146,16 @@ export const repoNotFound = (fullName: string) =>
     'repo_not_found',
     'RepoNotFound',
   );
+
+/** 401 (anonymous) or 403 `GatedRepo` for a gated model's files; `how` says how to ask for access. */
+export function gatedRepo(model: ModelRecord, principal: Principal | undefined, how?: string): HubException {
+  const hint = how ?? `Its files are available to members of '${model.namespace}'; ask an administrator of '${model.namespace}' for access.`;
+  if (!principal) {
+    return new HubException(HttpStatus.UNAUTHORIZED, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to download its files. ${hint}`, {
+      hfErrorCode: 'GatedRepo',
+    });
+  }
+  return new HubException(HttpStatus.FORBIDDEN, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${hint}`, {
+    hfErrorCode: 'GatedRepo',
+  });
+}

@@ -1,0 +1,51 @@
+import type { Principal } from '../common/auth/principal';
+import type { ModelRecord } from './model.repository';
+
+/** A licence grant that lets its holder download a gated model's files. */
+export interface DownloadGrant {
+  id: string;
+  offerId: string;
+  termsVersion: number;
+  /** Exactly one of the two grantees is set. */
+  granteeOrgId: string | null;
+  granteeUserId: string | null;
+  /** The grantee organization's or user's name. */
+  granteeName: string;
+  startsAt: Date;
+  endsAt: Date | null;
+}
+
+/** Why a caller may have a model's file bytes. */
+export type DownloadDecision = { via: 'public' } | { via: 'member' } | { via: 'grant'; grant: DownloadGrant };
+
+/** The file about to be served, as the download routes resolved it. */
+export interface ServedFile {
+  method: 'GET' | 'HEAD';
+  path: string;
+  /** The revision the caller asked for (`main` when none). */
+  revision: string;
+  commitId: string;
+}
+
+/**
+ * How licensing plugs grants into the one download decision (ModelAccessService) without the
+ * models module depending on licensing: models defines this port, licensing implements it and
+ * provides it from a global module (licensing/license-grants.module.ts). The dependency points one
+ * way (licensing → models), so there is no import cycle; without licensing loaded, gated files go
+ * to members only, which is the safe default.
+ */
+export abstract class DownloadGrantPort {
+  /** An active grant held by the caller, or by an organization they belong to (only the token's organization for a restricted token). */
+  abstract findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null>;
+
+  /**
+   * Called for a gated model right before the bytes (or the presigned URL) go out: re-checks a
+   * grant under a row lock, so that no download is authorized after a revoke has committed, and
+   * records the download in the licence audit log (GET only). Throws the same 403 as the decision
+   * when the grant ended in between.
+   */
+  abstract confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void>;
+
+  /** One sentence telling a refused caller how to ask for access. */
+  abstract howToRequestAccess(model: ModelRecord): string;
+}
