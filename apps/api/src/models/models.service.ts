@@ -1,7 +1,8 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ModelVisibility } from '@model-hub/contracts';
 import type { Principal } from '../common/auth/principal';
+import { HubEvents } from '../common/hub-events';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
@@ -11,7 +12,7 @@ import { ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.p
 import { assertValidModelName } from './model-name-rules';
 import { ModelRecord, ModelRepository } from './model.repository';
 import { ModelPage, ModelSearchQuery, ModelSearchService } from './model-search.service';
-import { applyVisibilityChange, HfGated, VisibilityChange } from './model-visibility';
+import { applyVisibilityChange, HfGated, VisibilityChange, visibilityOf } from './model-visibility';
 
 export interface CreateModelInput {
   namespace: string;
@@ -35,6 +36,8 @@ export class ModelsService {
     private readonly search: ModelSearchService,
     private readonly cards: ModelCardParser,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    // The webhooks module's port (model.created); optional so models work without it.
+    @Optional() private readonly events?: HubEvents,
   ) {}
 
   /** Creates `namespace/name` with an empty initial commit on `main`. 409 (body has `url`) when it exists. */
@@ -61,6 +64,7 @@ export class ModelsService {
         body: { url: `${this.config.publicUrl}/${fullName}` },
       });
     }
+    await this.events?.publish('model.created', { model: created.fullName, visibility: visibilityOf(created), createdBy: principal!.username }, [created.ownerOrgId]);
     return created;
   }
 

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { coerce, gt, parse, type SemVer } from 'semver';
 import type { Principal } from '../common/auth/principal';
+import { HubEvents } from '../common/hub-events';
 import { HubException } from '../common/hub-exception';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
@@ -48,6 +49,8 @@ export class VersionsService {
     private readonly commits: CommitRepository,
     private readonly revisions: RevisionService,
     private readonly access: ModelAccessService,
+    // The webhooks module's port (version.published); optional so versions work without it.
+    @Optional() private readonly events?: HubEvents,
   ) {}
 
   async create(principal: Principal | undefined, model: ModelRecord, input: { name: string; revision?: string; notes?: string }): Promise<VersionInfo> {
@@ -65,7 +68,9 @@ export class VersionsService {
     }
     const created = await this.versions.create({ modelId: model.id, name: input.name, commitId, notes: input.notes ?? '', createdById: principal?.userId ?? null });
     if (!created) throw versionExists(model, input.name);
-    return present((await this.versions.find(model.id, input.name))!);
+    const version = present((await this.versions.find(model.id, input.name))!);
+    await this.events?.publish('version.published', { model: model.fullName, version }, [model.ownerOrgId]);
+    return version;
   }
 
   /** Newest first. */
