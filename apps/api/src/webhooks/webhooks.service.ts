@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { OrgAccessService } from '../orgs/org-access.service';
+import type { OrgRecord } from '../orgs/org.repository';
+import type { CreateWebhookDto, ListDeliveriesQuery } from './dto/webhook.dto';
+import { webhookTargetProblem } from './webhook-target';
+import { DeliveryRecord, WebhookRecord, WebhookRepository } from './webhook.repository';
+
+export interface WebhookInfo {
+  id: string;
+  org: string;
+  url: string;
+  events: string[];
+  description: string;
+  createdAt: string;
+}
+
+export interface DeliveryInfo {
+  id: string;
+  webhookId: string;
+  event: string;
+  status: DeliveryRecord['status'];
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attemptLog: DeliveryRecord['log'];
+  payload: unknown;
+  deliveredAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Webhooks an organization may keep. */
+const MAX_WEBHOOKS_PER_ORG = 50;
+
+const present = (w: WebhookRecord, org: OrgRecord): WebhookInfo => ({
+  id: w.id,
+  org: org.name,
+  url: w.url,
+  events: w.events,
+  description: w.description,
+  createdAt: w.createdAt.toISOString(),
+});
+
+const presentDelivery = (d: DeliveryRecord): DeliveryInfo => ({
+  id: d.id,
+  webhookId: d.webhookId,
+  event: d.event,
+  status: d.status,
+  attempts: d.attempts,
+  lastStatusCode: d.lastStatusCode,
+  lastError: d.lastError,
+  attemptLog: d.log,
+  payload: JSON.parse(d.body),
+  deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  createdAt: d.createdAt.toISOString(),
+  updatedAt: d.updatedAt.toISOString(),
+});
+
+/** An organization's webhooks: its admins and owners manage them and read their deliveries. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    private readonly orgAccess: OrgAccessService,
+    @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+  ) {}
+
+  async list(principal: Principal, orgName: string): Promise<WebhookInfo[]> {
+    const org = await this.adminOf(principal, orgName);
+    return (await this.webhooks.list(org.id)).map((w) => present(w, org));
+  }
+
+  /** Creates the webhook; the answer carries the secret, which is never shown again. */
+  async create(principal: Principal, orgName: string, dto: CreateWebhookDto): Promise<WebhookInfo & { secret: string }> {
+    const org = await this.adminOf(principal, orgName);
+    const problem = await webhookTargetProblem(dto.url, this.config.webhooks.allowPrivateTargets);
+    if (problem) throw HubException.badRequest('invalid_webhook_url', problem, [{ field: 'url', message: problem }]);
+    if ((await this.webhooks.list(org.id)).length >= MAX_WEBHOOKS_PER_ORG) {
+      throw HubException.conflict(`'${org.name}' already has ${MAX_WEBHOOKS_PER_ORG} webhooks: delete one first`, 'too_many_webhooks');
+    }
+    const secret = dto.secret ?? `whsec_${randomBytes(32).toString('base64url')}`;
+    const created = await this.webhooks.create({ organizationId: org.id, url: dto.url, events: dto.events, secret, description: dto.description ?? '', createdById: principal.userId });
+    return { ...present(created, org), secret };
+  }
+
+  async delete(principal: Principal, orgName: string, id: string): Promise<void> {
+    const org = await this.adminOf(principal, orgName);
+    if (!(await this.webhooks.delete(org.id, id))) throw webhookNotFound(org, id);
+  }
+
+  async deliveries(principal: Principal, orgName: string, id: string, q: ListDeliveriesQuery): Promise<DeliveryInfo[]> {
+    const org = await this.adminOf(principal, orgName);
+    if (!(await this.webhooks.find(org.id, id))) throw webhookNotFound(org, id);
+    return (await this.webhooks.deliveries(id, q.limit, q.status)).map(presentDelivery);
+  }
+
+  private async adminOf(principal: Principal, orgName: string): Promise<OrgRecord> {
+    const org = await this.orgAccess.findOrThrow(orgName);
+    await this.orgAccess.requireRole(principal, org, 'admin');
+    return org;
+  }
+}
+
+const webhookNotFound = (org: OrgRecord, id: string) => HubException.notFound(`Webhook ${id} not found in '${org.name}'`, 'webhook_not_found');
