@@ -7,6 +7,7 @@ import { CoreModule } from './core.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { HfCompatModule } from './hf-compat/hf-compat.module';
+import { LicensingModule } from './licensing/licensing.module';
 import { ModelsModule } from './models/models.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { RepoHistoryModule } from './repo-history/repo-history.module';
@@ -37,6 +38,7 @@ export class AppModule {
         ModelsModule,
         RepoHistoryModule,
         DiscoveryModule,
+        LicensingModule,
         // Last: its `/:ns/:name/resolve/...` routes must not shadow any fixed route.
         HfCompatModule,
       ],

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
+import { gatedRepo } from '../models/model-access.service';
+import type { ModelRecord } from '../models/model.repository';
+import { GrantRepository } from './grant.repository';
+import { AuditInput, LicenseAuditRepository } from './license-audit.repository';
+import type { GrantRecord } from './licensing-records';
+
+const toDownloadGrant = (g: GrantRecord): DownloadGrant => ({
+  id: g.id,
+  offerId: g.offerId,
+  termsVersion: g.termsVersion,
+  granteeOrgId: g.grantee.kind === 'org' ? g.grantee.id : null,
+  granteeUserId: g.grantee.kind === 'user' ? g.grantee.id : null,
+  granteeName: g.grantee.name,
+  startsAt: g.startsAt,
+  endsAt: g.endsAt,
+});
+
+/**
+ * Licensing's side of the download decision (DownloadGrantPort): which grant lets a caller
+ * download, the last check under a lock right before the bytes go out, and the audit entry of
+ * every download of a gated file.
+ */
+@Injectable()
+export class GrantAccessService extends DownloadGrantPort {
+  constructor(
+    private readonly grants: GrantRepository,
+    private readonly audit: LicenseAuditRepository,
+  ) {
+    super();
+  }
+
+  async findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
+    const grant = await this.grants.findActiveFor(model.id, principal.userId, principal.restrictedToOrgId);
+    return grant ? toDownloadGrant(grant) : null;
+  }
+
+  async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void> {
+    if (decision.via === 'member') {
+      if (file.method === 'GET') await this.audit.record(this.entry(principal, model, decision, file));
+      return;
+    }
+    if (decision.via !== 'grant' || !principal) return;
+    if (await this.grants.confirmDownload(decision.grant.id, file.method === 'GET' ? this.entry(principal, model, decision, file) : null)) return;
+    // The grant ended between the decision and now; another active grant may still serve.
+    const other = await this.findActiveGrant(principal, model);
+    if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, file);
+    throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
+  }
+
+  howToRequestAccess(model: ModelRecord): string {
+    return (
+      `To request access, pick a licence offer from GET /api/v1/models/${model.fullName}/offers and request it with ` +
+      `POST /api/v1/offers/{offerId}/requests (for yourself, or for an organization you administer); ` +
+      `GET /api/v1/models/${model.fullName}/access shows your access and your request.`
+    );
+  }
+
+  private entry(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): AuditInput {
+    const grant = decision.via === 'grant' ? decision.grant : null;
+    return {
+      action: 'file.downloaded',
+      actorUserId: principal?.userId ?? null,
+      actorName: principal?.username ?? null,
+      modelId: model.id,
+      modelName: model.fullName,
+      publisherOrgId: model.ownerOrgId,
+      licenseeOrgId: grant?.granteeOrgId ?? null,
+      licenseeUserId: grant?.granteeUserId ?? null,
+      licenseeName: grant?.granteeName ?? null,
+      offerId: grant?.offerId ?? null,
+      termsVersion: grant?.termsVersion ?? null,
+      grantId: grant?.id ?? null,
+      via: grant ? 'grant' : 'member',
+      path: file.path,
+      revision: file.revision,
+      commitId: file.commitId,
+    };
+  }
+}

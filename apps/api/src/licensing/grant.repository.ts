@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../database/prisma.service';
+import { AuditContext, AuditInput, auditRow } from './license-audit.repository';
+import type { Grantee, GrantRecord } from './licensing-records';
+
+/** What grants and requests both include: the grantee, the offer's title and the model's name. */
+export const partiesInclude = {
+  granteeOrg: { select: { id: true, name: true } },
+  granteeUser: { select: { id: true, username: true } },
+  offer: { select: { title: true } },
+  model: { select: { name: true, namespace: { select: { name: true } } } },
+} as const;
+
+interface PartiesRow {
+  granteeOrg: { id: string; name: string } | null;
+  granteeUser: { id: string; username: string } | null;
+  offer: { title: string };
+  model: { name: string; namespace: { name: string } };
+}
+
+export const partiesOf = (r: PartiesRow): { grantee: Grantee; offerTitle: string; modelName: string } => ({
+  grantee: r.granteeOrg ? { kind: 'org', id: r.granteeOrg.id, name: r.granteeOrg.name } : { kind: 'user', id: r.granteeUser!.id, name: r.granteeUser!.username },
+  offerTitle: r.offer.title,
+  modelName: `${r.model.namespace.name}/${r.model.name}`,
+});
+
+export const grantInclude = partiesInclude satisfies Prisma.LicenseGrantInclude;
+type GrantRow = Prisma.LicenseGrantGetPayload<{ include: typeof grantInclude }>;
+
+export const toGrantRecord = (g: GrantRow): GrantRecord => ({
+  id: g.id,
+  offerId: g.offerId,
+  modelId: g.modelId,
+  requestId: g.requestId,
+  ...partiesOf(g),
+  termsVersion: g.termsVersion,
+  startsAt: g.startsAt,
+  endsAt: g.endsAt,
+  revokedAt: g.revokedAt,
+  revokeReason: g.revokeReason,
+  createdAt: g.createdAt,
+});
+
+export interface GrantFilter {
+  /** Grants on the models of this organization (issued). */
+  modelOwnerOrgId?: string;
+  /** Grants held by this organization. */
+  granteeOrgId?: string;
+  granteeUserId?: string;
+  modelId?: string;
+}
+
+export type RevokeResult = { revoked: GrantRecord } | { notActive: 'revoked' | 'expired' };
+
+@Injectable()
+export class GrantRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string): Promise<GrantRecord | null> {
+    return this.prisma.licenseGrant.findUnique({ where: { id }, include: grantInclude }).then((g) => (g ? toGrantRecord(g) : null));
+  }
+
+  async list(filter: GrantFilter, take = 500): Promise<GrantRecord[]> {
+    const rows = await this.prisma.licenseGrant.findMany({
+      where: {
+        modelId: filter.modelId,
+        granteeOrgId: filter.granteeOrgId,
+        granteeUserId: filter.granteeUserId,
+        model: filter.modelOwnerOrgId ? { namespace: { organization: { is: { id: filter.modelOwnerOrgId } } } } : undefined,
+      },
+      include: grantInclude,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+    return rows.map(toGrantRecord);
+  }
+
+  /**
+   * An active grant on the model for this user: their own, or one of an organization they belong
+   * to. `onlyOrgId` (an organization-restricted token) limits it to that organization's grants.
+   * The longest-lasting grant first.
+   */
+  async findActiveFor(modelId: string, userId: string, onlyOrgId?: string): Promise<GrantRecord | null> {
+    const now = new Date();
+    const holder: Prisma.LicenseGrantWhereInput = onlyOrgId
+      ? { granteeOrgId: onlyOrgId, granteeOrg: { memberships: { some: { userId } } } }
+      : { OR: [{ granteeUserId: userId }, { granteeOrg: { memberships: { some: { userId } } } }] };
+    const row = await this.prisma.licenseGrant.findFirst({
+      where: { modelId, revokedAt: null, startsAt: { lte: now }, AND: [{ OR: [{ endsAt: null }, { endsAt: { gt: now } }] }, holder] },
+      include: grantInclude,
+      orderBy: [{ endsAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'asc' }],
+    });
+    return row ? toGrantRecord(row) : null;
+  }
+
+  /**
+   * Revokes an active grant. The row is locked first (`FOR UPDATE`), which waits for every
+   * download holding it `FOR SHARE` (see `confirmDownload`); only then is `revoked_at` taken from
+   * the clock. So every download authorized under the grant is ordered before the revoke, and no
+   * download can be authorized once the revoke has committed.
+   */
+  async revoke(id: string, byId: string, reason: string, audit: AuditContext): Promise<RevokeResult> {
+    return this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ revoked: boolean; expired: boolean }[]>`
+        SELECT revoked_at IS NOT NULL AS revoked, (ends_at IS NOT NULL AND ends_at <= clock_timestamp()) AS expired
+        FROM license_grants WHERE id = ${id}::uuid FOR UPDATE`;
+      if (row.revoked) return { notActive: 'revoked' as const };
+      if (row.expired) return { notActive: 'expired' as const };
+      await tx.$executeRaw`UPDATE license_grants SET revoked_at = clock_timestamp(), revoked_by_id = ${byId}::uuid, revoke_reason = ${reason} WHERE id = ${id}::uuid`;
+      await tx.licenseAuditEvent.create({ data: auditRow(audit, { action: 'grant.revoked', grantId: id, details: { reason } }) });
+      return { revoked: toGrantRecord(await tx.licenseGrant.findUniqueOrThrow({ where: { id }, include: grantInclude })) };
+    });
+  }
+
+  /**
+   * The moment a download under a grant is authorized: locks the grant `FOR SHARE` if it is still
+   * active by the database clock, and (for GETs) writes the audit row while holding the lock.
+   * False when the grant was revoked or has expired since the decision.
+   */
+  async confirmDownload(grantId: string, audit: AuditInput | null): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const held = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM license_grants
+        WHERE id = ${grantId}::uuid AND revoked_at IS NULL AND starts_at <= clock_timestamp() AND (ends_at IS NULL OR ends_at > clock_timestamp())
+        FOR SHARE`;
+      if (!held.length) return false;
+      if (audit) {
+        // `at` from the clock after the lock is held: strictly before any revoke of this grant.
+        await tx.$executeRaw`
+          INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
+            licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, path, revision, commit_id, details)
+          VALUES (clock_timestamp(), ${audit.action}, ${audit.actorUserId ?? null}::uuid, ${audit.actorName ?? null}, ${audit.modelId ?? null}::uuid,
+            ${audit.modelName ?? null}, ${audit.publisherOrgId ?? null}::uuid, ${audit.licenseeOrgId ?? null}::uuid, ${audit.licenseeUserId ?? null}::uuid,
+            ${audit.licenseeName ?? null}, ${audit.offerId ?? null}::uuid, ${audit.termsVersion ?? null}::int, ${grantId}::uuid, ${audit.via ?? null},
+            ${audit.path ?? null}, ${audit.revision ?? null}, ${audit.commitId ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb)`;
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Claims the active grants ending within `until` whose expiry notice has not gone out, marking
+   * them notified in the same statement (`SKIP LOCKED`: two replicas never notify one grant twice).
+   */
+  async claimExpiring(until: Date): Promise<GrantRecord[]> {
+    const claimed = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE license_grants SET expiring_notified_at = clock_timestamp()
+      WHERE id IN (
+        SELECT id FROM license_grants
+        WHERE expiring_notified_at IS NULL AND revoked_at IS NULL AND ends_at IS NOT NULL
+          AND ends_at > clock_timestamp() AND ends_at <= ${until}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id`;
+    if (!claimed.length) return [];
+    const rows = await this.prisma.licenseGrant.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, include: grantInclude });
+    return rows.map(toGrantRecord);
+  }
+}

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { DownloadGrantPort } from '../models/download-grant.port';
+import { GrantAccessService } from './grant-access.service';
+import { GrantRepository } from './grant.repository';
+import { LicenseAuditRepository } from './license-audit.repository';
+
+/**
+ * Provides DownloadGrantPort to ModelAccessService. Global because the models module cannot
+ * import licensing (licensing imports models); this module depends on nothing but the database,
+ * so no cycle forms.
+ */
+@Global()
+@Module({
+  providers: [GrantRepository, LicenseAuditRepository, GrantAccessService, { provide: DownloadGrantPort, useExisting: GrantAccessService }],
+  exports: [DownloadGrantPort, GrantRepository, LicenseAuditRepository],
+})
+export class LicenseGrantsModule {}

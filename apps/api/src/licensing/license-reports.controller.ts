@@ -1,0 +1,26 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Public } from '../common/auth/auth.decorators';
+import type { Principal } from '../common/auth/principal';
+import { AccessStatusService } from './access-status.service';
+import { AuditQuery, UsageQuery } from './dto/licensing-queries.dto';
+import { LicenseReportsService } from './license-reports.service';
+
+@ApiTags('licensing')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class LicenseReportsController {
+  constructor(
+    private readonly accessStatus: AccessStatusService,
+    private readonly reports: LicenseReportsService,
+  ) {}
+
+  @Public() @Get('models/:namespace/:name/access') @ApiOperation({ summary: 'Whether you can download the files, through what (public, member, grant), and your request' })
+  access(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.accessStatus.status(p, ns, name); }
+
+  @Get('models/:namespace/:name/usage') @ApiOperation({ summary: "Downloads under grants per licensee and period, JSON or CSV (the model's admins)" })
+  usage(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: UsageQuery) { return this.reports.usage(p, ns, name, q); }
+
+  @Get('orgs/:org/audit') @ApiOperation({ summary: "The licence audit log of the organization's grants, either side (admins and owners)" })
+  audit(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Query() q: AuditQuery) { return this.reports.orgAudit(p, org, q); }
+}
