@@ -45,8 +45,8 @@ export interface JobOutcome {
 export class JobQueueService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly boss: PgBoss;
-  private readonly started: Promise<void>;
-  private markStarted!: (ok: boolean) => void;
+  /** Set by the first caller: the module's init hook, or a module registering jobs in its own init. */
+  private starting?: Promise<void>;
   private readonly queues = new Map<string, Promise<void>>();
   /** This process's worker of each queue, woken up by `runNow` instead of waiting for its poll. */
   private readonly workers = new Map<string, string>();
@@ -62,11 +62,6 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
       schedule: enabled,
     });
     this.boss.on('error', (err) => this.logger.error({ err }, 'Job queue error'));
-    this.started = new Promise<boolean>((resolve) => (this.markStarted = resolve)).then((ok) => {
-      if (!ok) throw new Error('The job queue is not running');
-    });
-    // Callers awaiting `started` after a failed start get the error; nobody awaiting is fine too.
-    this.started.catch(() => undefined);
   }
 
   get enabled(): boolean {
@@ -74,13 +69,7 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    try {
-      await this.boss.start();
-      this.markStarted(true);
-    } catch (err) {
-      this.markStarted(false);
-      throw err;
-    }
+    await this.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -89,7 +78,7 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Runs `handler` for every job of queue `name` (jobs one at a time per process). Without
-   * JOBS_ENABLED only the queue is created.
+   * JOBS_ENABLED only the queue is created. Safe to call from another module's onModuleInit.
    */
   async register<T extends object>(name: string, handler: JobHandler<T>, opts: RegisterOptions = {}): Promise<void> {
     await this.ensureQueue(name);
@@ -121,7 +110,7 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
 
   /** The job's state and output (null when unknown or already archived away). */
   async get(name: string, id: string): Promise<JobOutcome | null> {
-    await this.started;
+    await this.start();
     const job = await this.boss.getJobById(name, id);
     return job ? { id: job.id, state: job.state, output: job.output } : null;
   }
@@ -144,10 +133,20 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Starts pg-boss once. Other modules may register their jobs from their own onModuleInit,
+   * which Nest can run before this module's: whoever comes first starts the queue, rather than
+   * waiting for a hook that runs after it.
+   */
+  private start(): Promise<void> {
+    this.starting ??= this.boss.start().then(() => undefined);
+    return this.starting;
+  }
+
   private ensureQueue(name: string): Promise<void> {
     let created = this.queues.get(name);
     if (!created) {
-      created = this.started.then(() => this.boss.createQueue(name, queueOptions(name, {})));
+      created = this.start().then(() => this.boss.createQueue(name, queueOptions(name, {})));
       created.catch(() => this.queues.delete(name));
       this.queues.set(name, created);
     }
