@@ -8,10 +8,10 @@ import { ModelRecord, ModelRepository } from '../models/model.repository';
 import { ObjectStorage } from '../storage/object-storage';
 import { SHA256_HEX, stagingKey } from './blob-keys';
 import { BlobRepository } from './blob.repository';
+import { BlobService } from './blob.service';
 import { LfsBatchDto } from './dto/lfs-batch.dto';
 import { LfsVerifyDto } from './dto/lfs-verify.dto';
 import { UploadRepository } from './upload.repository';
-import { UploadVerifier } from './upload-verifier.service';
 import { signCompletionToken } from './completion-token';
 
 export interface LfsAction {
@@ -58,7 +58,7 @@ export class LfsBatchService {
     private readonly storage: ObjectStorage,
     private readonly blobs: BlobRepository,
     private readonly uploads: UploadRepository,
-    private readonly verifier: UploadVerifier,
+    private readonly blobService: BlobService,
   ) {}
 
   async batch(principal: Principal | undefined, namespace: string, name: string, req: LfsBatchDto, authorization?: string): Promise<LfsBatchResponse> {
@@ -87,21 +87,12 @@ export class LfsBatchService {
     return { transfer: usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
   }
 
-  /** The `verify` action: checks a single-PUT upload now (commits naming it would otherwise). */
+  /** The `verify` action: checks a single-PUT upload now (a commit naming it would otherwise). */
   async verify(principal: Principal, namespace: string, name: string, body: LfsVerifyDto): Promise<{ oid: string; size: number }> {
     const model = await this.access.findReadable(principal, namespace, name);
     await this.access.assertCanWrite(principal, model);
-    const size = BigInt(body.size);
-    const blob = await this.blobs.find(body.oid);
-    if (blob && blob.size === size && (await this.uploads.hasCompleted(body.oid, model.id))) return { oid: body.oid, size: body.size };
-    for (const upload of await this.uploads.findPending(body.oid, model.id, principal.userId)) {
-      if (upload.multipartUploadId || upload.size !== size) continue;
-      const claimed = await this.uploads.claim(upload.id);
-      if (!claimed) throw HubException.conflict(`Object ${body.oid} is being verified by another request`, 'blob_verification_in_progress');
-      await this.verifier.verifyClaimed(claimed);
-      return { oid: body.oid, size: body.size };
-    }
-    throw HubException.badRequest('blob_not_uploaded', `There is no pending upload of object ${body.oid} (${body.size} bytes) to ${model.fullName}: ask the batch API for an upload first`);
+    await this.blobService.requireStored(body.oid, BigInt(body.size), { modelId: model.id, userId: principal.userId });
+    return { oid: body.oid, size: body.size };
   }
 
   /** The bytes of an object, for download actions of inline blobs (which have no bucket URL). */
@@ -163,11 +154,9 @@ export class LfsBatchService {
     // Parts are uploaded one after another over what can be hours: their URLs live as long as the upload.
     const partTtl = Math.min(this.config.blobs.uploadExpiryHours * 3600, MAX_PRESIGN_SECONDS);
     const header: Record<string, string> = { chunk_size: String(chunkSize) };
-    for (let first = 1; first <= partCount; first += 200) {
-      const numbers = Array.from({ length: Math.min(200, partCount - first + 1) }, (_, i) => first + i);
-      const urls = await Promise.all(numbers.map((n) => this.storage.presignUploadPart(key, multipartUploadId, n, { expiresIn: partTtl })));
-      numbers.forEach((n, i) => (header[String(n).padStart(5, '0')] = urls[i]));
-    }
+    const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
+    const urls = await this.storage.presignUploadParts(key, multipartUploadId, numbers, { expiresIn: partTtl });
+    numbers.forEach((n, i) => (header[String(n).padStart(5, '0')] = urls[i]));
     const token = signCompletionToken(this.config.jwt.secret, id, expiresAt);
     return {
       oid,

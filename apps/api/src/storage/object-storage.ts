@@ -71,6 +71,8 @@ export abstract class ObjectStorage {
   abstract createMultipart(key: string): Promise<string>;
   /** A URL the client PUTs one part to (parts are numbered from 1); the answer's ETag names it. */
   abstract presignUploadPart(key: string, uploadId: string, partNumber: number, opts: { expiresIn: number }): Promise<string>;
+  /** `presignUploadPart` for many parts at once (a 500 GiB file has thousands), in the order given. */
+  abstract presignUploadParts(key: string, uploadId: string, partNumbers: number[], opts: { expiresIn: number }): Promise<string[]>;
   abstract completeMultipart(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;
   /** Frees the parts of an unfinished upload. An upload that no longer exists is not an error. */
   abstract abortMultipart(key: string, uploadId: string): Promise<void>;
