@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { contentKey } from '../../apps/api/src/blobs/blob-keys';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
 import { createOrg, createToken, registerUser, TestUser } from '../support/factories';
-import { completeMultipart, lfsBatch, LfsRepo, LFS_MEDIA_TYPE, putParts, sha256Hex, uploadLfsFile, uploadLfsObject } from '../support/lfs-client';
+import { completeMultipart, lfsBatch, lfsRepo, LFS_MEDIA_TYPE, putParts, sha256Hex, uploadLfsFile, uploadLfsObject } from '../support/lfs-client';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, TestHub } from '../support/test-hub';
 
@@ -25,7 +25,7 @@ describe('git-lfs batch API', () => {
   });
   afterAll(() => hub.close());
 
-  const repoOf = (user: TestUser, model: { namespace: string; name: string }): LfsRepo => ({ baseUrl: hub.url!, namespace: model.namespace, name: model.name, token: user.jwt });
+  const repoOf = (user: TestUser, model: { namespace: string; name: string }) => lfsRepo(hub.url!, model, user.jwt);
   const blobRows = (sha: string) => hubSql<{ sha256: string; size: bigint; storage_key: string | null }>(hub, 'SELECT sha256, size, storage_key FROM blobs WHERE sha256 = $1', sha);
   const uploadRows = (sha: string) => hubSql<{ status: string; staging_key: string }>(hub, 'SELECT status::text, staging_key FROM uploads WHERE sha256 = $1 ORDER BY created_at', sha);
   const commitLfs = (user: TestUser, model: { namespace: string; name: string }, path: string, oid: string, size: number) =>
@@ -255,7 +255,7 @@ describe('git-lfs batch API', () => {
     const pub = await createModel(hub, alice, { namespace: org });
     const priv = await createModel(hub, alice, { namespace: org, visibility: 'private' });
     const obj = [{ oid: sha256Hex('y'), size: 1 }];
-    const anon = (m: { namespace: string; name: string }): LfsRepo => ({ ...repoOf(alice, m), token: undefined });
+    const anon = (m: { namespace: string; name: string }) => lfsRepo(hub.url!, m);
 
     expect((await lfsBatch(anon(pub), 'upload', obj)).status).toBe(401);
     expect((await lfsBatch(repoOf(bob, pub), 'upload', obj)).status).toBe(403);

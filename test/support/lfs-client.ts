@@ -56,7 +56,13 @@ export interface LfsUpload {
 }
 
 export const LFS_MEDIA_TYPE = 'application/vnd.git-lfs+json';
+
+/** The LFS endpoint of a model (as `createModel` returns it) for a caller's credential (none: anonymous). */
+export const lfsRepo = (baseUrl: string, model: { namespace: string; name: string }, token?: string): LfsRepo => ({ baseUrl, namespace: model.namespace, name: model.name, token });
 export const sha256Hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** Node's fetch sends a Buffer as is; the DOM typings want an ArrayBuffer-backed view. */
+const asBody = (bytes: Buffer) => bytes as unknown as Uint8Array<ArrayBuffer>;
 
 const auth = (repo: LfsRepo): Record<string, string> => (repo.token ? { Authorization: `Bearer ${repo.token}` } : {});
 
@@ -106,7 +112,7 @@ export async function putParts(action: LfsAction, bytes: Buffer, concurrency = 4
     while (next < numbers.length) {
       const { key, partNumber } = numbers[next++];
       const slice = bytes.subarray((partNumber - 1) * chunkSize, partNumber * chunkSize);
-      const res = await fetch(header[key], { method: 'PUT', body: slice });
+      const res = await fetch(header[key], { method: 'PUT', body: asBody(slice) });
       if (!res.ok) throw new Error(`PUT of part ${partNumber} failed: ${res.status} ${await res.text()}`);
       const etag = res.headers.get('etag');
       if (!etag) throw new Error(`Part ${partNumber} came back without an ETag`);
@@ -148,7 +154,7 @@ export async function uploadLfsObject(
     const confirm = await completeMultipart(upload.href, { oid, parts });
     return { oid, size, object, outcome: 'uploaded', transfer: 'multipart', confirm, completionUrl: upload.href, parts };
   }
-  const res = await fetch(upload.href, { method: 'PUT', headers: upload.header ?? {}, body: bytes });
+  const res = await fetch(upload.href, { method: 'PUT', headers: upload.header ?? {}, body: asBody(bytes) });
   if (!res.ok) throw new Error(`PUT of ${oid} failed: ${res.status} ${await res.text()}`);
   const verify = object.actions?.verify;
   if (!verify || options.verify === false) return { oid, size, object, outcome: 'uploaded', transfer: 'basic' };

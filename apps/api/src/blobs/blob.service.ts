@@ -19,6 +19,12 @@ export interface BlobRef {
 
 const toRef = (b: BlobRecord): BlobRef => ({ sha256: b.sha256, size: b.size, storageKey: b.storageKey, inline: b.inline });
 
+/** storeBytesMany writes inline blobs in statements of at most this many rows and bytes. */
+const STORE_MANY_BATCH_ROWS = 1000;
+const STORE_MANY_BATCH_BYTES = 16 * 1024 * 1024;
+/** ...and puts larger ones into the bucket this many at a time. */
+const STORE_MANY_CONCURRENCY = 8;
+
 /** How long `requireStored` waits for another request that is verifying the same upload. */
 const CONCURRENT_VERIFICATION_WAIT_MS = 60_000;
 
@@ -66,6 +72,36 @@ export class BlobService {
   }
 
   /**
+   * storeBytes for many contents at once (a commit's inline files): the small ones in a few
+   * statements, the others one by one. Returns one ref per content, in order.
+   */
+  async storeBytesMany(contents: Buffer[]): Promise<BlobRef[]> {
+    const shas = contents.map((c) => createHash('sha256').update(c).digest('hex'));
+    const refs = new Map<string, BlobRef>();
+    const inline = new Map<string, Buffer>();
+    contents.forEach((c, i) => c.length <= this.config.blobs.inlineMaxBytes && inline.set(shas[i], c));
+    let batch: { sha256: string; data: Buffer }[] = [];
+    let batchBytes = 0;
+    const flush = async () => {
+      for (const blob of await this.blobs.insertOrTouchInlineMany(batch)) refs.set(blob.sha256, toRef(blob));
+      batch = [];
+      batchBytes = 0;
+    };
+    for (const [sha256, data] of inline) {
+      batch.push({ sha256, data });
+      batchBytes += data.length;
+      if (batch.length >= STORE_MANY_BATCH_ROWS || batchBytes >= STORE_MANY_BATCH_BYTES) await flush();
+    }
+    await flush();
+    const large = [...new Map(contents.map((c, i) => [shas[i], c] as const)).entries()].filter(([sha]) => !refs.has(sha));
+    for (let i = 0; i < large.length; i += STORE_MANY_CONCURRENCY) {
+      const stored = await Promise.all(large.slice(i, i + STORE_MANY_CONCURRENCY).map(([, content]) => this.storeBytes(content)));
+      for (const ref of stored) refs.set(ref.sha256, ref);
+    }
+    return shas.map((sha) => refs.get(sha)!);
+  }
+
+  /**
    * The blob a commit names, for a commit to `ctx.modelId`. It must be bytes this model may use:
    * already in one of its commits, or uploaded (and verified) for it, or vouched for by the batch
    * API because the uploader could read another model holding them. A pending upload of those
@@ -76,13 +112,14 @@ export class BlobService {
     if (!SHA256_HEX.test(sha256)) {
       throw HubException.badRequest('invalid_oid', `'${sha256}' is not a sha256: expected 64 lower-case hexadecimal characters`);
     }
-    const blob = await this.blobs.find(sha256);
-    if (blob && ((await this.uploads.hasCompleted(sha256, ctx.modelId)) || (await this.blobs.isReferencedByModel(sha256, ctx.modelId)))) {
-      this.checkSize(blob, size);
+    const usable = await this.usableBlob(sha256, ctx.modelId);
+    if (usable) {
+      this.checkSize(usable, size);
       await this.blobs.touch(sha256);
-      return toRef(blob);
+      return toRef(usable);
     }
-    const verified = await this.verifyPendingUpload(sha256, ctx);
+    // A pending upload: verified now, or by the concurrent request that already claimed it.
+    const verified = (await this.verifyPendingUpload(sha256, ctx)) ?? (await this.usableBlob(sha256, ctx.modelId));
     if (!verified) throw notUploaded(sha256);
     this.checkSize(verified, size);
     return toRef(verified);
@@ -98,17 +135,24 @@ export class BlobService {
     return this.storage.presignGet(blob.storageKey, { expiresIn: this.config.presignedUrlTtlSeconds, filename: opts.filename, range: opts.range });
   }
 
+  /** The blob, if this model may use it without uploading: it holds it already, or it was uploaded (or vouched for) for it. */
+  private async usableBlob(sha256: string, modelId: string): Promise<BlobRecord | null> {
+    const blob = await this.blobs.find(sha256);
+    if (!blob) return null;
+    return (await this.uploads.hasCompleted(sha256, modelId)) || (await this.blobs.isReferencedByModel(sha256, modelId)) ? blob : null;
+  }
+
   /**
    * Verifies the newest pending upload of these bytes to the model whose staged object exists.
    * When another request is verifying it already, waits for that one's outcome.
    */
   private async verifyPendingUpload(sha256: string, ctx: { modelId: string; userId?: string }): Promise<BlobRecord | null> {
     for (const upload of await this.uploads.findPending(sha256, ctx.modelId, ctx.userId)) {
+      if (upload.completedAt) return this.awaitVerification(upload);
       if (upload.multipartUploadId) continue; // verified by its completion call
       if (!(await this.storage.head(upload.stagingKey))) continue; // the client never PUT it
       const claimed = await this.uploads.claim(upload.id);
-      if (claimed) return this.verifier.verifyClaimed(claimed);
-      return this.awaitVerification(upload);
+      return claimed ? this.verifier.verifyClaimed(claimed) : this.awaitVerification(upload);
     }
     return null;
   }

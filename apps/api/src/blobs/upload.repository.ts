@@ -40,10 +40,10 @@ export class UploadRepository {
     return this.prisma.upload.findUnique({ where: { id } });
   }
 
-  /** Unexpired, unclaimed pending uploads of these bytes to this model, newest first. */
+  /** Unexpired pending uploads of these bytes to this model (claimed or not), newest first. */
   findPending(sha256: string, modelId: string, userId?: string, take = 5): Promise<UploadRecord[]> {
     return this.prisma.upload.findMany({
-      where: { sha256, modelId, userId, status: 'pending', completedAt: null, expiresAt: { gt: new Date() } },
+      where: { sha256, modelId, userId, status: 'pending', expiresAt: { gt: new Date() } },
       orderBy: { createdAt: 'desc' },
       take,
     });
