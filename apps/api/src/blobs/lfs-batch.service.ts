@@ -40,6 +40,8 @@ const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** Objects of one batch planned at once: hides round trips, leaves pool connections to others. */
+const OBJECTS_IN_FLIGHT = 4;
 /** Other models holding the bytes checked for "already stored" before handing out an upload anyway. */
 const MAX_MODELS_CHECKED = 20;
 
@@ -71,19 +73,15 @@ export class LfsBatchService {
     if (!transfers.includes('basic') && !transfers.includes('multipart')) {
       throw new HubException(HttpStatus.UNPROCESSABLE_ENTITY, 'unsupported_transfer', `None of the transfers ${transfers.join(', ')} is supported: this hub offers basic and multipart`);
     }
-    let usedMultipart = false;
-    const objects: LfsObjectResult[] = [];
+    let objects: LfsObjectResult[];
     if (req.operation === 'upload') {
       await this.access.assertCanWrite(principal, model);
-      for (const raw of req.objects) {
-        const result = await this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization);
-        usedMultipart ||= Boolean(result.actions?.upload?.header?.chunk_size);
-        objects.push(result);
-      }
+      objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) => this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization));
     } else {
       await this.access.assertCanDownload(principal, model);
-      for (const raw of req.objects) objects.push(await this.planDownload(model, raw, authorization));
+      objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) => this.planDownload(model, raw, authorization));
     }
+    const usedMultipart = objects.some((o) => o.actions?.upload?.header?.chunk_size);
     return { transfer: usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
   }
 
@@ -247,6 +245,20 @@ export class LfsBatchService {
   private repoUrl(model: ModelRecord): string {
     return `${this.config.publicUrl}/${model.namespace}/${model.name}`;
   }
+}
+
+/** `fn` over `items`, at most `limit` at a time; results in the items' order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 const objectError = (oid: string, size: number, code: number, message: string): LfsObjectResult => ({ oid, size, error: { code, message } });
