@@ -4,13 +4,14 @@ import { Client } from 'pg';
 import { applyMigrations } from '../../apps/api/src/database/schema-engine';
 import { startEmbeddedPostgres } from '../../apps/api/src/embedded/embedded-postgres';
 import { startEmbeddedS3 } from '../../apps/api/src/embedded/embedded-s3';
-import { servicesFile, TestServices } from './test-services';
+import { servicesFileFor, TestServices } from './test-services';
 
 /**
  * Starts a real PostgreSQL and a real S3-compatible server for the whole run, and migrates a
  * template database that every test file copies into a database of its own.
  */
 export default async function globalSetup(): Promise<void> {
+  const servicesFile = servicesFileFor(process.pid);
   const dataDir = path.join(path.dirname(servicesFile), `run-${process.pid}`);
   await fs.rm(dataDir, { recursive: true, force: true });
   await fs.mkdir(dataDir, { recursive: true });
@@ -25,5 +26,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.end();
   const services: TestServices = { pgAdminUrl: pg.urlFor('postgres'), templateDatabase: 'hub_template', s3Endpoint: s3.endpoint, dataDir };
   await fs.writeFile(servicesFile, JSON.stringify(services));
-  (globalThis as Record<string, unknown>).__hubTestServices = { pg, s3, dataDir };
+  // Workers start after this and inherit the environment.
+  process.env.HUB_TEST_SERVICES_FILE = servicesFile;
+  (globalThis as Record<string, unknown>).__hubTestServices = { pg, s3, dataDir, servicesFile };
 }

@@ -9,8 +9,14 @@ export interface TestServices {
   dataDir: string;
 }
 
-export const servicesFile = path.join(__dirname, '..', '..', '.test-data', 'services.json');
+/**
+ * One file per test run (named by the run's process id and handed to the workers through the
+ * environment), so that runs started side by side in one checkout never use each other's servers.
+ */
+export const servicesFileFor = (runId: number) => path.join(__dirname, '..', '..', '.test-data', `services-${runId}.json`);
 
 export function readTestServices(): TestServices {
-  return JSON.parse(fs.readFileSync(servicesFile, 'utf8')) as TestServices;
+  const file = process.env.HUB_TEST_SERVICES_FILE;
+  if (!file) throw new Error('HUB_TEST_SERVICES_FILE is not set: run the tests through jest (test/setup/global-setup.ts)');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestServices;
 }
