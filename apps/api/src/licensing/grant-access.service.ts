@@ -39,11 +39,11 @@ export class GrantAccessService extends DownloadGrantPort {
 
   async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void> {
     if (decision.via === 'member') {
-      if (file.method === 'GET') await this.audit.record(this.entry(principal, model, decision, file));
+      if (servesBytes(file)) await this.audit.record(this.entry(principal, model, decision, file));
       return;
     }
     if (decision.via !== 'grant' || !principal) return;
-    if (await this.grants.confirmDownload(decision.grant.id, file.method === 'GET' ? this.entry(principal, model, decision, file) : null)) return;
+    if (await this.grants.confirmDownload(decision.grant.id, servesBytes(file) ? this.entry(principal, model, decision, file) : null)) return;
     // The grant ended between the decision and now; another active grant may still serve.
     const other = await this.findActiveGrant(principal, model);
     if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, file);
@@ -77,6 +77,10 @@ export class GrantAccessService extends DownloadGrantPort {
       path: file.path,
       revision: file.revision,
       commitId: file.commitId,
+      details: { method: file.method },
     };
   }
 }
+
+/** A GET, or a HEAD answered with a presigned URL: either puts the bytes in the caller's hands. */
+const servesBytes = (file: ServedFile) => file.method === 'GET' || file.issuesUrl;

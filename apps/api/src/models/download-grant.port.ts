@@ -25,6 +25,11 @@ export interface ServedFile {
   /** The revision the caller asked for (`main` when none). */
   revision: string;
   commitId: string;
+  /**
+   * Whether the answer hands out a presigned URL to the bytes. A HEAD that does is as good as a
+   * download: huggingface_hub fetches the file straight from that URL without coming back.
+   */
+  issuesUrl: boolean;
 }
 
 /**

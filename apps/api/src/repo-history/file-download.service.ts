@@ -56,7 +56,7 @@ export class FileDownloadService {
     const { commitId } = await this.revisions.resolve(model, revision);
     const file = await this.tree.getFile(model, commitId, path, { 'X-Repo-Commit': commitId });
     // Gated models: licensing re-checks the grant under a lock and audits the download before any URL or byte goes out.
-    await this.access.confirmDownload(principal, model, decision, { method: request.method, path: file.path, revision: revision ?? 'main', commitId });
+    await this.access.confirmDownload(principal, model, decision, { method: request.method, path: file.path, revision: revision ?? 'main', commitId, issuesUrl: !file.inline });
     const blob: BlobRef = { sha256: file.blobSha256, size: file.size, storageKey: file.storageKey, inline: file.inline };
     const resolution: FileResolution = { commitId, file, blob, etag: `"${file.blobSha256}"` };
     if (!blob.inline) {
