@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
+import { mapLimit } from '../common/map-limit';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { ModelAccessService } from '../models/model-access.service';
 import { ModelRecord, ModelRepository } from '../models/model.repository';
@@ -245,20 +246,6 @@ export class LfsBatchService {
   private repoUrl(model: ModelRecord): string {
     return `${this.config.publicUrl}/${model.namespace}/${model.name}`;
   }
-}
-
-/** `fn` over `items`, at most `limit` at a time; results in the items' order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 const objectError = (oid: string, size: number, code: number, message: string): LfsObjectResult => ({ oid, size, error: { code, message } });

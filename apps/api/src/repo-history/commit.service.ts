@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { mapLimit } from '../common/map-limit';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
-import { BlobRef, BlobService } from '../blobs/blob.service';
+import { BlobService } from '../blobs/blob.service';
 import { DiscoveryCommitHooks } from '../discovery/discovery-commit-hooks';
 import { generateCommitId } from '../models/commit-id';
 import { ModelAccessService } from '../models/model-access.service';
@@ -167,7 +168,7 @@ export class CommitService {
     }
     const stored = new Map<string, { size: bigint }>();
     await this.storePuts([...puts.entries()], stored);
-    await forEachLimit([...lfs.entries()], BLOB_CONCURRENCY, async ([sha, size]) => {
+    await mapLimit([...lfs.entries()], BLOB_CONCURRENCY, async ([sha, size]) => {
       const ref = await this.blobs.requireStored(sha, size, { modelId: model.id, userId: principal.userId });
       stored.set(sha, { size: ref.size });
     });
@@ -185,21 +186,13 @@ export class CommitService {
   }
 
   /**
-   * Stores the contents of put operations. One `storeBytes` per distinct content costs a few
-   * queries each, which for 10,000 small files is most of a commit's time; when the blobs module
-   * offers `storeBytesMany` (one statement for many blobs) it is used instead.
+   * Stores the contents of put operations in one batch: one `storeBytes` per content would cost a
+   * few queries each, most of a 10,000-file commit's time.
    */
   private async storePuts(puts: [string, Buffer][], stored: Map<string, { size: bigint }>): Promise<void> {
-    const batch = (this.blobs as BlobService & Partial<BatchBlobStore>).storeBytesMany;
-    if (batch && puts.length > 1) {
-      const refs = await batch.call(this.blobs, puts.map(([, content]) => content));
-      refs.forEach((ref) => stored.set(ref.sha256, { size: ref.size }));
-      return;
-    }
-    await forEachLimit(puts, BLOB_CONCURRENCY, async ([sha, content]) => {
-      const ref = await this.blobs.storeBytes(content);
-      stored.set(sha, { size: ref.size });
-    });
+    if (!puts.length) return;
+    const refs = await this.blobs.storeBytesMany(puts.map(([, content]) => content));
+    refs.forEach((ref) => stored.set(ref.sha256, { size: ref.size }));
   }
 
   /** Applies the operations, in order, to the head's manifest: what to write and which paths changed. */
@@ -312,11 +305,6 @@ export class CommitService {
   }
 }
 
-/** A batch form of BlobService.storeBytes (same result, one ref per content, in order), not in the contract yet. */
-interface BatchBlobStore {
-  storeBytesMany(contents: Buffer[]): Promise<BlobRef[]>;
-}
-
 interface ResolvedBlobs {
   /** sha256 → stored size, for every put and LFS object. */
   stored: Map<string, { size: bigint }>;
@@ -326,11 +314,3 @@ interface ResolvedBlobs {
 
 const copyKey = (revision: string, path: string) => `${revision}\0${path}`;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-async function forEachLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
