@@ -48,6 +48,11 @@ async function startServices({ env = {} } = {}) {
   };
   const hub = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env: hubEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(hub, /Model Hub is running/, 'hub');
+  // Keep the hub's own output for when a run goes wrong.
+  const hubLog = fs.createWriteStream(path.join(os.tmpdir(), 'hub-bench-server.log'));
+  hub.stdout.pipe(hubLog);
+  hub.stderr.pipe(hubLog);
+  hub.on('exit', (code, signal) => hubLog.write(`\nhub exited: code ${code}, signal ${signal}\n`));
   return {
     dir,
     hubUrl: hubEnv.PUBLIC_URL,

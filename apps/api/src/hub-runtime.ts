@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { HubConfig, ResolvedHubConfig } from './config/hub-config';
-import { applyMigrations, releaseSchemaEngine } from './database/schema-engine';
+import { applyMigrations } from './database/schema-engine';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { startEmbeddedS3 } from './embedded/embedded-s3';
 
@@ -40,7 +40,6 @@ export async function startHub(config: HubConfig, log: (line: string) => void = 
       log(`Embedded S3 server started at ${embedded.endpoint} (data in ${path.join(config.dataDir, 's3')})`);
     }
     const applied = await applyMigrations(databaseUrl);
-    await releaseSchemaEngine();
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     const jwtSecret = config.jwt.secret ?? (await persistentSecret(config.dataDir));
     const resolved: ResolvedHubConfig = { ...config, databaseUrl, s3, jwt: { ...config.jwt, secret: jwtSecret } };

@@ -12,9 +12,10 @@ import { migrationsDir, schemaPath } from './repo-paths';
  * same `prisma/migrations/<name>/migration.sql` layout and `_prisma_migrations` table, so
  * `prisma migrate deploy` elsewhere applies the same files.
  */
-let loaded: Promise<{ Engine: typeof SchemaEngine; release: () => void }> | undefined;
+// The engine cannot be unloaded: callbacks it scheduled (its timers) still call into its memory.
+let loaded: Promise<{ Engine: typeof SchemaEngine }> | undefined;
 
-async function loadEngine(): Promise<{ Engine: typeof SchemaEngine; release: () => void }> {
+async function loadEngine(): Promise<{ Engine: typeof SchemaEngine }> {
   // The package is ESM and expects a bundler to wire its .wasm; wire it by hand once per process
   // (wasm-bindgen keeps module-level state, so a second instantiation would break it).
   const runtime = await import('@prisma/schema-engine-wasm/schema_engine_bg');
@@ -35,17 +36,7 @@ async function loadEngine(): Promise<{ Engine: typeof SchemaEngine; release: () 
   const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': imports as never });
   runtime.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
-  return { Engine: runtime.SchemaEngine, release: () => runtime.__wbg_set_wasm(undefined as never) };
-}
-
-/**
- * Lets the garbage collector take the engine's WebAssembly memory (tens of MB) once a server has
- * applied its migrations: it never needs the engine again. A later call would load it anew.
- */
-export async function releaseSchemaEngine(): Promise<void> {
-  const current = loaded;
-  loaded = undefined;
-  if (current) (await current).release();
+  return { Engine: runtime.SchemaEngine };
 }
 
 async function withEngine<T>(databaseUrl: string, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
