@@ -46,7 +46,9 @@ async function startServices({ env = {} } = {}) {
     S3_BUCKET: 'bench-hub',
     ...env,
   };
-  const hub = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env: hubEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // HUB_NODE_ARGS: extra Node flags for the hub, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+  const nodeArgs = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const hub = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/api/dist/main.js')], { env: hubEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(hub, /Model Hub is running/, 'hub');
   // Keep the hub's own output for when a run goes wrong.
   const hubLog = fs.createWriteStream(path.join(os.tmpdir(), 'hub-bench-server.log'));
