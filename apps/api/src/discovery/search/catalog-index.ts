@@ -26,21 +26,8 @@ export interface CatalogRow {
   offerCommercial: boolean;
 }
 
-/** A row plus what queries compare, prepared once: lower-cased keys and interned facet values. */
-export interface CatalogEntry extends CatalogRow {
-  nameKey: string;
-  nsKey: number;
-  taskKey: number;
-  licenseKey: number;
-  libraryKey: number;
-  tagKeys: number[];
-  languageKeys: string[];
-  datasetKeys: string[];
-  baseModelKeys: string[];
-  commercial: boolean;
-  createdMs: number;
-  updatedMs: number;
-}
+/** What the index returns: the row as loaded. */
+export type CatalogEntry = CatalogRow;
 
 export const ENGINE_SORTS = ['relevance', 'downloads', 'likes', 'trending', 'updated', 'created', 'parameters'] as const;
 export type EngineSort = (typeof ENGINE_SORTS)[number];
@@ -124,94 +111,184 @@ class Interner {
 }
 
 const NONE = -1;
+/** Tags (and languages) per model kept in the flat arrays; the rare model with more keeps the rest aside. */
+const TAGS = 8;
+const LANGS = 4;
 const lower = (s: string) => s.trim().toLowerCase();
 
 /**
  * Every model's filterable, sortable and facetable facts, in memory, for one API process. It is a
- * cache of PostgreSQL (CatalogIndexService keeps it fresh before every query), not a store.
+ * cache of PostgreSQL (SearchEngine keeps it fresh before every query), not a store.
  *
  * Why in memory: facet counts must be exact over the whole match set with each facet's own
  * filter left out. Measured here, PostgreSQL needs 25-60 ms to group 100,000 rows (one GROUP BY,
- * let alone five with different filters); one pass over this array computes all five in ~2 ms.
- * Full-text matching and ranking stay in PostgreSQL (GIN indexes); this index filters, counts,
- * sorts and pages.
+ * let alone five with different filters); one pass over these arrays computes all five in a few
+ * milliseconds. Full-text matching and ranking stay in PostgreSQL (GIN indexes); this index
+ * filters, counts, sorts and pages.
+ *
+ * Layout: one typed array per fact, indexed by slot (columnar), so a pass over 100,000 models
+ * reads memory sequentially; strings are interned to integers. A removed model's slot is filled
+ * with the last one.
  */
 export class CatalogIndex {
-  private readonly entries: CatalogEntry[] = [];
+  private n = 0;
+  private capacity = 0;
+  private rows: CatalogRow[] = [];
   private readonly slots = new Map<string, number>();
   private readonly namespaces = new Interner();
   private readonly nsDisplay: string[] = [];
+  /** Lower-cased namespace name → interned namespace (the `org` filter). */
+  private readonly namespaceByName = new Map<string, number>();
   private readonly tasks = new Interner();
   private readonly licenses = new Interner();
   private readonly libraries = new Interner();
   private readonly tags = new Interner();
+  private readonly languages = new Interner();
+  private readonly extraTags = new Map<string, number[]>();
+  private priv = new Uint8Array(0);
+  private verified = new Uint8Array(0);
+  private commercial = new Uint8Array(0);
+  private ns = new Int32Array(0);
+  private task = new Int32Array(0);
+  private license = new Int32Array(0);
+  private library = new Int32Array(0);
+  private tagCount = new Uint8Array(0);
+  /** 1 when the model has more than TAGS tags (the rest are in extraTags). */
+  private moreTags = new Uint8Array(0);
+  private tagKeys = new Int32Array(0);
+  private langCount = new Uint8Array(0);
+  private langKeys = new Int32Array(0);
+  private params = new Float64Array(0);
+  private sortKeys: Record<Exclude<EngineSort, 'relevance'>, Float64Array> = {
+    downloads: new Float64Array(0),
+    likes: new Float64Array(0),
+    trending: new Float64Array(0),
+    updated: new Float64Array(0),
+    created: new Float64Array(0),
+    parameters: new Float64Array(0),
+  };
 
   get size(): number {
-    return this.entries.length;
+    return this.n;
   }
 
   get(id: string): CatalogEntry | undefined {
     const slot = this.slots.get(id);
-    return slot === undefined ? undefined : this.entries[slot];
+    return slot === undefined ? undefined : this.rows[slot];
   }
 
   clear(): void {
-    this.entries.length = 0;
+    this.n = 0;
+    this.rows = [];
     this.slots.clear();
+    this.extraTags.clear();
   }
 
   upsert(row: CatalogRow): void {
-    const nsKey = this.namespaces.id(lower(row.namespace));
-    this.nsDisplay[nsKey] = row.namespace;
-    const entry: CatalogEntry = {
-      ...row,
-      nameKey: row.name.toLowerCase(),
-      nsKey,
-      taskKey: row.task ? this.tasks.id(lower(row.task)) : NONE,
-      licenseKey: row.license ? this.licenses.id(lower(row.license)) : NONE,
-      libraryKey: row.library ? this.libraries.id(lower(row.library)) : NONE,
-      tagKeys: [...new Set(row.tags.map((t) => this.tags.id(lower(t))))],
-      languageKeys: row.languages.map(lower),
-      datasetKeys: row.datasets.map(lower),
-      baseModelKeys: row.baseModels.map(lower),
-      commercial: row.offerCommercial || licenseAllowsCommercialUse(row.license),
-      createdMs: row.createdAt.getTime(),
-      updatedMs: row.lastModified.getTime(),
-    };
-    const slot = this.slots.get(row.id);
+    let slot = this.slots.get(row.id);
     if (slot === undefined) {
-      this.slots.set(row.id, this.entries.length);
-      this.entries.push(entry);
-    } else {
-      this.entries[slot] = entry;
+      if (this.n === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+      slot = this.n++;
+      this.slots.set(row.id, slot);
     }
+    this.rows[slot] = row;
+    const nsKey = this.namespaces.id(row.namespaceId);
+    this.nsDisplay[nsKey] = row.namespace;
+    this.namespaceByName.set(lower(row.namespace), nsKey);
+    this.priv[slot] = row.private ? 1 : 0;
+    this.verified[slot] = row.verified ? 1 : 0;
+    this.commercial[slot] = row.offerCommercial || licenseAllowsCommercialUse(row.license) ? 1 : 0;
+    this.ns[slot] = nsKey;
+    this.task[slot] = row.task ? this.tasks.id(lower(row.task)) : NONE;
+    this.license[slot] = row.license ? this.licenses.id(lower(row.license)) : NONE;
+    this.library[slot] = row.library ? this.libraries.id(lower(row.library)) : NONE;
+    const tagKeys = [...new Set(row.tags.map((t) => this.tags.id(lower(t))))];
+    this.tagCount[slot] = Math.min(tagKeys.length, TAGS);
+    this.moreTags[slot] = tagKeys.length > TAGS ? 1 : 0;
+    for (let i = 0; i < Math.min(tagKeys.length, TAGS); i++) this.tagKeys[slot * TAGS + i] = tagKeys[i];
+    if (tagKeys.length > TAGS) this.extraTags.set(row.id, tagKeys.slice(TAGS));
+    else this.extraTags.delete(row.id);
+    const langKeys = [...new Set(row.languages.map((l) => this.languages.id(lower(l))))].slice(0, LANGS);
+    this.langCount[slot] = langKeys.length;
+    langKeys.forEach((k, i) => (this.langKeys[slot * LANGS + i] = k));
+    this.params[slot] = row.parameters ?? NaN;
+    this.sortKeys.downloads[slot] = row.downloads;
+    this.sortKeys.likes[slot] = row.likes;
+    this.sortKeys.trending[slot] = row.trendingScore;
+    this.sortKeys.updated[slot] = row.lastModified.getTime();
+    this.sortKeys.created[slot] = row.createdAt.getTime();
+    this.sortKeys.parameters[slot] = row.parameters ?? -1;
   }
 
   remove(id: string): void {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
-    const last = this.entries.pop()!;
     this.slots.delete(id);
-    if (slot < this.entries.length) {
-      this.entries[slot] = last;
-      this.slots.set(last.id, slot);
+    this.extraTags.delete(id);
+    const last = --this.n;
+    if (slot !== last) {
+      this.rows[slot] = this.rows[last];
+      this.slots.set(this.rows[slot].id, slot);
+      for (const col of this.columns()) {
+        const width = col.length / this.capacity;
+        col.copyWithin(slot * width, last * width, (last + 1) * width);
+      }
     }
+    this.rows.length = this.n;
+  }
+
+  private columns(): (Uint8Array | Int32Array | Float64Array)[] {
+    return [this.priv, this.verified, this.commercial, this.ns, this.task, this.license, this.library, this.tagCount, this.moreTags, this.tagKeys, this.langCount, this.langKeys, this.params, ...Object.values(this.sortKeys)];
+  }
+
+  private grow(capacity: number): void {
+    const resize = <T extends Uint8Array | Int32Array | Float64Array>(a: T, width = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity * width);
+      b.set(a);
+      return b;
+    };
+    this.priv = resize(this.priv);
+    this.verified = resize(this.verified);
+    this.commercial = resize(this.commercial);
+    this.ns = resize(this.ns);
+    this.task = resize(this.task);
+    this.license = resize(this.license);
+    this.library = resize(this.library);
+    this.tagCount = resize(this.tagCount);
+    this.moreTags = resize(this.moreTags);
+    this.tagKeys = resize(this.tagKeys, TAGS);
+    this.langCount = resize(this.langCount);
+    this.langKeys = resize(this.langKeys, LANGS);
+    this.params = resize(this.params);
+    for (const k of Object.keys(this.sortKeys) as (keyof typeof this.sortKeys)[]) this.sortKeys[k] = resize(this.sortKeys[k]);
+    this.capacity = capacity;
+  }
+
+  private hasTag(slot: number, key: number): boolean {
+    const base = slot * TAGS;
+    for (let i = 0; i < this.tagCount[slot]; i++) if (this.tagKeys[base + i] === key) return true;
+    return this.moreTags[slot] === 1 && (this.extraTags.get(this.rows[slot].id)?.includes(key) ?? false);
   }
 
   query(c: EngineCriteria): EngineResult {
-    const sortValue = sortValueOf(c.sort, c.scores);
-    // Facet filters, resolved to interned keys. An unknown value matches nothing (key -2).
+    const scores = c.scores;
+    const value = this.slotValue(c.sort, scores);
+    // Facet filters as interned keys; a value no model has matches nothing (-2).
     const keyOf = (interner: Interner, v: string | undefined) => (v === undefined ? undefined : (interner.find(lower(v)) ?? -2));
     const taskKey = keyOf(this.tasks, c.task);
     const licenseKey = keyOf(this.licenses, c.license);
     const libraryKey = keyOf(this.libraries, c.library);
-    const orgKey = keyOf(this.namespaces, c.org);
+    const orgKey = c.org === undefined ? undefined : (this.namespaceByName.get(lower(c.org)) ?? -2);
     const tagKeys = c.tags?.length ? c.tags.map((t) => keyOf(this.tags, t)!) : undefined;
     const hfTags = c.hfTags?.map(parseHfTag);
-    const language = c.language === undefined ? undefined : lower(c.language);
+    const language = c.language === undefined ? undefined : (this.languages.find(lower(c.language)) ?? -2);
     const nameContains = c.nameContains?.toLowerCase();
-    const visible = c.visibleNamespaceIds;
-
+    // Private models are visible through their namespace: one flag per interned namespace.
+    const visibleNs = new Uint8Array(this.namespaces.size);
+    for (const id of c.visibleNamespaceIds ?? []) {
+      const k = this.namespaces.find(id);
+      if (k !== undefined) visibleNs[k] = 1;
+    }
     const counts = c.facets
       ? {
           task: new Uint32Array(this.tasks.size),
@@ -221,49 +298,75 @@ export class CatalogIndex {
           tags: new Uint32Array(this.tags.size),
         }
       : null;
-    const top = new TopK(c.limit + 1, sortValue);
+    const top = new TopK(c.limit + 1, value, this.rows);
+    const after = c.after;
+    // The sort key column itself when there is one (not for relevance with a text query).
+    const keys = c.sort === 'relevance' ? (scores ? null : this.sortKeys.trending) : this.sortKeys[c.sort];
+    const { priv, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, commercial, verified, langCount, langKeys } = this;
+    const empty = new Uint32Array(0);
+    const [countTask, countLicense, countLibrary, countOrg, countTags] = counts ? [counts.task, counts.license, counts.library, counts.org, counts.tags] : [empty, empty, empty, empty, empty];
     let total = 0;
+    // Criteria as plain locals: the loop below runs once per model.
+    const wantCommercial = c.commercial === undefined ? -1 : c.commercial ? 1 : 0;
+    const wantVerified = c.verified === undefined ? -1 : c.verified ? 1 : 0;
+    const minParams = c.minParams ?? -Infinity;
+    const maxParams = c.maxParams ?? Infinity;
+    const anyFacetFilter = taskKey !== undefined || licenseKey !== undefined || libraryKey !== undefined || orgKey !== undefined || tagKeys !== undefined;
+    const countFacets = counts !== null;
 
-    for (const e of this.entries) {
-      if (e.private && !(visible && visible.has(e.namespaceId))) continue;
-      if (c.scores && !c.scores.has(e.id)) continue;
-      if (nameContains !== undefined && !e.nameKey.includes(nameContains)) continue;
-      if (language !== undefined && !e.languageKeys.includes(language)) continue;
-      if (c.commercial !== undefined && e.commercial !== c.commercial) continue;
-      if (c.verified !== undefined && e.verified !== c.verified) continue;
-      if (c.minParams !== undefined && (e.parameters === null || e.parameters < c.minParams)) continue;
-      if (c.maxParams !== undefined && (e.parameters === null || e.parameters > c.maxParams)) continue;
-      if (hfTags && !hfTags.every((t) => matchesHfTag(e, t, this.tags))) continue;
+    // A text query visits its matches only; otherwise every slot.
+    const matched = scores ? Int32Array.from([...scores.keys()].flatMap((id) => this.slots.get(id) ?? [])) : null;
+    const count = matched ? matched.length : this.n;
+    for (let i = 0; i < count; i++) {
+      const slot = matched ? matched[i] : i;
+      if (priv[slot] && !visibleNs[ns[slot]]) continue;
+      if (wantCommercial >= 0 && commercial[slot] !== wantCommercial) continue;
+      if (wantVerified >= 0 && verified[slot] !== wantVerified) continue;
+      if (!(params[slot] >= minParams) && minParams > -Infinity) continue;
+      if (!(params[slot] <= maxParams) && maxParams < Infinity) continue;
+      if (language !== undefined) {
+        let found = false;
+        for (let i = 0; i < langCount[slot]; i++) if (langKeys[slot * LANGS + i] === language) found = true;
+        if (!found) continue;
+      }
+      if (nameContains !== undefined && !this.rows[slot].name.toLowerCase().includes(nameContains)) continue;
+      if (hfTags && !hfTags.every((t) => matchesHfTag(this.rows[slot], t))) continue;
 
-      // The facet filters: a row failing exactly one of them still counts in that facet.
-      let failed: FacetName | null = null;
+      // The facet filters: a model failing exactly one of them still counts in that facet.
+      let failed = 0;
       let failures = 0;
-      if (taskKey !== undefined && e.taskKey !== taskKey) (failed = 'task'), failures++;
-      if (licenseKey !== undefined && e.licenseKey !== licenseKey) (failed = 'license'), failures++;
-      if (libraryKey !== undefined && e.libraryKey !== libraryKey) (failed = 'library'), failures++;
-      if (orgKey !== undefined && e.nsKey !== orgKey) (failed = 'org'), failures++;
-      if (tagKeys && !tagKeys.every((k) => e.tagKeys.includes(k))) (failed = 'tags'), failures++;
-      if (failures > 1) continue;
+      if (anyFacetFilter) {
+        if (taskKey !== undefined && task[slot] !== taskKey) (failed = F_TASK), failures++;
+        if (licenseKey !== undefined && license[slot] !== licenseKey) (failed = F_LICENSE), failures++;
+        if (libraryKey !== undefined && library[slot] !== libraryKey) (failed = F_LIBRARY), failures++;
+        if (orgKey !== undefined && ns[slot] !== orgKey) (failed = F_ORG), failures++;
+        if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) (failed = F_TAGS), failures++;
+        if (failures > 1) continue;
+      }
 
-      if (counts) {
-        if (e.taskKey >= 0 && (failures === 0 || failed === 'task')) counts.task[e.taskKey]++;
-        if (e.licenseKey >= 0 && (failures === 0 || failed === 'license')) counts.license[e.licenseKey]++;
-        if (e.libraryKey >= 0 && (failures === 0 || failed === 'library')) counts.library[e.libraryKey]++;
-        if (failures === 0 || failed === 'org') counts.org[e.nsKey]++;
-        if (failures === 0 || failed === 'tags') for (const k of e.tagKeys) counts.tags[k]++;
+      if (countFacets) {
+        if (task[slot] >= 0 && (failures === 0 || failed === F_TASK)) countTask[task[slot]]++;
+        if (license[slot] >= 0 && (failures === 0 || failed === F_LICENSE)) countLicense[license[slot]]++;
+        if (library[slot] >= 0 && (failures === 0 || failed === F_LIBRARY)) countLibrary[library[slot]]++;
+        if (failures === 0 || failed === F_ORG) countOrg[ns[slot]]++;
+        if (failures === 0 || failed === F_TAGS) {
+          for (let t = slot * TAGS, end = t + tagCount[slot]; t < end; t++) countTags[flatTags[t]]++;
+          if (moreTags[slot]) for (const k of this.extraTags.get(this.rows[slot].id) ?? []) countTags[k]++;
+        }
       }
       if (failures) continue;
       total++;
-      if (c.after) {
-        const v = sortValue(e);
-        if (v > c.after.value || (v === c.after.value && e.id >= c.after.id)) continue;
+      if (after) {
+        const v = value(slot);
+        if (v > after.value || (v === after.value && this.rows[slot].id >= after.id)) continue;
       }
-      top.offer(e);
+      // Most slots rank below the k kept so far: one comparison turns them away.
+      if ((keys ? keys[slot] : value(slot)) >= top.floor) top.offer(slot);
     }
 
     return {
       total,
-      items: top.sorted(),
+      items: top.sorted().map((slot) => this.rows[slot]),
       facets: counts && {
         task: topValues(counts.task, this.tasks.values, c.facetLimit),
         license: topValues(counts.license, this.licenses.values, c.facetLimit),
@@ -271,31 +374,27 @@ export class CatalogIndex {
         org: topValues(counts.org, this.nsDisplay, c.facetLimit),
         tags: topValues(counts.tags, this.tags.values, c.facetLimit),
       },
-      sortValue,
+      sortValue: (e) => value(this.slots.get(e.id)!),
     };
+  }
+
+  /** The number a slot sorts by (descending). Models without parameters sort last (-1). */
+  private slotValue(sort: EngineSort, scores: ReadonlyMap<string, number> | undefined): (slot: number) => number {
+    if (sort === 'relevance') {
+      // Without a text query, relevance is popularity: the trending order.
+      if (!scores) return this.slotValue('trending', undefined);
+      return (slot) => scores.get(this.rows[slot].id) ?? 0;
+    }
+    const keys = this.sortKeys[sort];
+    return (slot) => keys[slot];
   }
 }
 
-/** The number an entry sorts by (descending). Models without parameters sort last (-1). */
-function sortValueOf(sort: EngineSort, scores: ReadonlyMap<string, number> | undefined): (e: CatalogEntry) => number {
-  switch (sort) {
-    case 'relevance':
-      // Without a text query, relevance is popularity: the trending order.
-      return scores ? (e) => scores.get(e.id) ?? 0 : (e) => e.trendingScore;
-    case 'downloads':
-      return (e) => e.downloads;
-    case 'likes':
-      return (e) => e.likes;
-    case 'trending':
-      return (e) => e.trendingScore;
-    case 'updated':
-      return (e) => e.updatedMs;
-    case 'created':
-      return (e) => e.createdMs;
-    case 'parameters':
-      return (e) => e.parameters ?? -1;
-  }
-}
+const F_TASK = 1;
+const F_LICENSE = 2;
+const F_LIBRARY = 3;
+const F_ORG = 4;
+const F_TAGS = 5;
 
 type HfTag = { kind: 'license' | 'dataset' | 'base_model' | 'any'; value: string };
 
@@ -307,23 +406,21 @@ function parseHfTag(tag: string): HfTag {
   return { kind: 'any', value: lower(tag) };
 }
 
-function matchesHfTag(e: CatalogEntry, t: HfTag, tags: Interner): boolean {
+function matchesHfTag(e: CatalogRow, t: HfTag): boolean {
   switch (t.kind) {
     case 'license':
       return e.license !== null && lower(e.license) === t.value;
     case 'dataset':
-      return e.datasetKeys.includes(t.value);
+      return e.datasets.some((d) => lower(d) === t.value);
     case 'base_model':
-      return e.baseModelKeys.includes(t.value);
-    case 'any': {
-      const key = tags.find(t.value);
+      return e.baseModels.some((b) => lower(b) === t.value);
+    case 'any':
       return (
-        (key !== undefined && e.tagKeys.includes(key)) ||
+        e.tags.some((x) => lower(x) === t.value) ||
         (e.library !== null && lower(e.library) === t.value) ||
         (e.task !== null && lower(e.task) === t.value) ||
-        e.languageKeys.includes(t.value)
+        e.languages.some((l) => lower(l) === t.value)
       );
-    }
   }
 }
 
@@ -335,28 +432,31 @@ function topValues(counts: Uint32Array, values: string[], limit: number): { valu
 }
 
 /**
- * The k best entries (highest sort value, then highest id) without sorting the whole match set:
- * a min-heap whose root is the worst entry kept.
+ * The k best slots (highest sort value, then highest id) without sorting the whole match set:
+ * a min-heap whose root is the worst slot kept.
  */
 class TopK {
-  private readonly heap: CatalogEntry[] = [];
+  private readonly heap: number[] = [];
+  /** The value of the worst slot kept once k are kept (anything below cannot enter). */
+  floor = -Infinity;
 
   constructor(
     private readonly k: number,
-    private readonly value: (e: CatalogEntry) => number,
+    private readonly value: (slot: number) => number,
+    private readonly rows: CatalogRow[],
   ) {}
 
   /** a ranks after b (is worse). */
-  private worse(a: CatalogEntry, b: CatalogEntry): boolean {
+  private worse(a: number, b: number): boolean {
     const va = this.value(a);
     const vb = this.value(b);
-    return va < vb || (va === vb && a.id < b.id);
+    return va < vb || (va === vb && this.rows[a].id < this.rows[b].id);
   }
 
-  offer(e: CatalogEntry): void {
+  offer(slot: number): void {
     const h = this.heap;
     if (h.length < this.k) {
-      h.push(e);
+      h.push(slot);
       let i = h.length - 1;
       while (i > 0) {
         const parent = (i - 1) >> 1;
@@ -364,10 +464,16 @@ class TopK {
         [h[i], h[parent]] = [h[parent], h[i]];
         i = parent;
       }
+      if (h.length === this.k) this.floor = this.value(h[0]);
       return;
     }
-    if (this.k === 0 || !this.worse(h[0], e)) return;
-    h[0] = e;
+    if (this.k === 0 || !this.worse(h[0], slot)) return;
+    h[0] = slot;
+    this.siftDown();
+  }
+
+  private siftDown(): void {
+    const h = this.heap;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -379,9 +485,10 @@ class TopK {
       [h[i], h[m]] = [h[m], h[i]];
       i = m;
     }
+    this.floor = this.value(h[0]);
   }
 
-  sorted(): CatalogEntry[] {
+  sorted(): number[] {
     return [...this.heap].sort((a, b) => (this.worse(a, b) ? 1 : this.worse(b, a) ? -1 : 0));
   }
 }

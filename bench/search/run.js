@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Search latency at 10,000 and at 100,000 models (bench/README.md, "Search").
+//
+//   npm run build && node bench/search/run.js [--sizes 10000,100000] [--runs 40]
+//
+// For each size: a fresh database in a scratch embedded PostgreSQL, migrated and seeded by the
+// hub's own seeder (bulk SQL, timed), then the hub itself (apps/api/dist/main.js, its own process,
+// with an s3rver) answering ten representative GET /api/v1/search queries over HTTP with
+// keep-alive, one at a time: warm-up, then `runs` timed rounds in shuffled order. Prints median
+// and p95 per query and overall, the ratio p95(largest) / p95(smallest), and the seed times;
+// writes the numbers to bench/results/search-<timestamp>.json.
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+const dist = (p) => path.join(root, 'apps/api/dist', p);
+const { startEmbeddedPostgres } = require(dist('embedded/embedded-postgres.js'));
+const { startServices } = require('../services.js');
+const { applyMigrations } = require(dist('database/schema-engine.js'));
+const { seed } = require(dist('cli/seed.js'));
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : process.argv[i + 1];
+};
+const SIZES = arg('sizes', '10000,100000').split(',').map(Number);
+const RUNS = Number(arg('runs', '40'));
+const WARMUP = 5;
+
+/** The ten queries: free text (English, Chinese, a typo), filters, facets over everything, sorts. */
+const queries = (org) => [
+  { name: 'text: bert', q: { q: 'bert' } },
+  { name: 'text zh: 情感分析', q: { q: '情感分析' } },
+  { name: 'typo: lama 7b chat', q: { q: 'lama 7b chat' } },
+  { name: 'landing: no filter, trending', q: {} },
+  { name: 'task + downloads sort', q: { task: 'text-generation', sort: 'downloads' } },
+  { name: 'licence + commercial + zh', q: { license: 'apache-2.0', commercial: 'true', language: 'zh' } },
+  { name: 'verified, trending', q: { verified: 'true', sort: 'trending' } },
+  { name: 'params 1B-10B, likes', q: { minParams: '1B', maxParams: '10B', sort: 'likes' } },
+  { name: 'text + tag, updated', q: { q: 'chat', tag: 'chat', sort: 'updated' } },
+  { name: 'org, created', q: { org, sort: 'created' } },
+];
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function get(base, query) {
+  const url = new URL('/api/v1/search', base);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    http
+      .get(url, { agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          if (res.statusCode !== 200) return reject(new Error(`${url}: ${res.statusCode} ${body.slice(0, 300)}`));
+          resolve({ ms, body: JSON.parse(body) });
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const round = (x) => Math.round(x * 10) / 10;
+
+function shuffle(xs) {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+async function measure(pg, size) {
+  const db = `search_${size}`;
+  const { Client } = require(path.join(root, 'node_modules/pg'));
+  const admin = new Client({ connectionString: pg.urlFor('postgres') });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const url = pg.urlFor(db);
+  await applyMigrations(url);
+  process.stdout.write(`\n== ${size.toLocaleString('en')} models: seeding... `);
+  const report = await seed(url, { models: size, seed: 42, password: 'bench-password' });
+  console.log(`${(report.milliseconds / 1000).toFixed(1)} s (${report.likes} likes, ${report.offers} offers)`);
+
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const [{ name: org }] = (
+    await client.query(`SELECT n.name FROM models m JOIN namespaces n ON n.id = m.namespace_id WHERE n.kind = 'org' GROUP BY n.name ORDER BY count(*) DESC LIMIT 1`)
+  ).rows;
+  await client.end();
+
+  // The hub in its own process (bench/services.js: with an s3rver), on the seeded database.
+  const services = await startServices({ env: { DATABASE_URL: url, S3_BUCKET: 'bench-search' } });
+  const base = services.hubUrl;
+  try {
+    const set = queries(org);
+    const loadStarted = Date.now();
+    await get(base, {}); // the first search loads the process's index
+    const indexLoadMs = Date.now() - loadStarted;
+    const totals = {};
+    for (const { name, q } of set) {
+      for (let i = 0; i < WARMUP; i++) totals[name] = (await get(base, q)).body.total;
+    }
+    const times = Object.fromEntries(set.map((s) => [s.name, []]));
+    for (let run = 0; run < RUNS; run++) {
+      for (const { name, q } of shuffle(set)) times[name].push((await get(base, q)).ms);
+    }
+    const all = Object.values(times).flat();
+    const rows = set.map(({ name }) => ({ query: name, matches: totals[name], median: round(percentile(times[name], 50)), p95: round(percentile(times[name], 95)) }));
+    console.table(rows);
+    const overall = { median: round(percentile(all, 50)), p95: round(percentile(all, 95)) };
+    console.log(`overall: median ${overall.median} ms, p95 ${overall.p95} ms; index load at first search ${indexLoadMs} ms`);
+    return { size, seedMs: report.milliseconds, seed: report, indexLoadMs, org, queries: rows, overall };
+  } finally {
+    await services.stop();
+  }
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-search-'));
+  fs.chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres(path.join(dir, 'postgres'), 'postgres');
+  const results = [];
+  try {
+    for (const size of SIZES) results.push(await measure(pg, size));
+  } finally {
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const small = results[0];
+  const large = results[results.length - 1];
+  const perQuery = large.queries.map((q, i) => ({ query: q.query, [`p95 ${small.size}`]: small.queries[i].p95, [`p95 ${large.size}`]: q.p95, ratio: round(q.p95 / small.queries[i].p95) }));
+  console.log(`\np95(${large.size}) / p95(${small.size}) per query:`);
+  console.table(perQuery);
+  const ratio = round(large.overall.p95 / small.overall.p95);
+  console.log(`overall p95: ${small.overall.p95} ms at ${small.size}, ${large.overall.p95} ms at ${large.size}: ratio ${ratio}`);
+  console.log(`seed: ${results.map((r) => `${r.size} models in ${(r.seedMs / 1000).toFixed(1)} s`).join(', ')}`);
+  const out = path.join(root, 'bench/results');
+  fs.mkdirSync(out, { recursive: true });
+  const file = path.join(out, `search-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ node: process.version, cpus: os.cpus().length, runs: RUNS, results, perQuery, ratio }, null, 2));
+  console.log(`written to ${path.relative(root, file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
