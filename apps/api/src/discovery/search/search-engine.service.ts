@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HubException } from '../../common/hub-exception';
 import { CatalogEntry, CatalogIndex, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-index';
 import { SearchIndexRepository } from './search-index.repository';
-import { prepareQuery } from './search-text';
+import { prepareQuery, relevance } from './search-text';
 
 export interface SearchRequest extends Omit<EngineCriteria, 'scores' | 'after'> {
   /** Full-text query; blank or absent: no text condition. */
@@ -45,7 +45,16 @@ export class SearchEngine {
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     const text = req.text?.trim() ? prepareQuery(req.text) : null;
-    const [scores] = await Promise.all([text && text.text ? this.repo.match(text) : undefined, this.refresh()]);
+    const [matches] = await Promise.all([text && text.text ? this.repo.match(text, req.sort === 'relevance') : undefined, this.refresh()]);
+    let scores: Map<string, number> | undefined;
+    if (text && matches) {
+      scores = new Map();
+      for (const [id, match] of matches) {
+        const model = this.index.get(id);
+        // A model created after the refresh began is not in the index yet: it shows next time.
+        if (model) scores.set(id, relevance(text, model, match));
+      }
+    }
     const after = req.cursor ? decodeCursor(req.cursor, req.sort) : undefined;
     const result = this.index.query({ ...req, scores, after });
     const page = result.items.slice(0, req.limit);

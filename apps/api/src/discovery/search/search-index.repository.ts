@@ -39,13 +39,6 @@ interface RawCatalogRow {
   offer_commercial: boolean;
 }
 
-/** Relevance tiers: a name match always outranks a match in the card alone. */
-const EXACT_NAME = 100;
-const NAME_PREFIX = 20;
-const NAME_CONTAINS = 10;
-const SIMILARITY = 10;
-const TEXT_RANK = 10;
-
 /**
  * PostgreSQL side of search: the changes the in-memory index refreshes from, and full-text
  * matching with its ranking. Both are index-driven (models.search_xid btree, the GIN tsvector and
@@ -101,21 +94,36 @@ export class SearchIndexRepository implements OnModuleDestroy {
   }
 
   /**
-   * Models matching the query, with their relevance: the tsquery over the weighted document
-   * (name A; namespace, tags, task, library B; card C), OR a trigram word similarity with the name
-   * (typos, partial names). Score: exact name 100, name prefix 20, name substring 10, name
-   * similarity 0-10, text rank 0-10 (weights D C B A = 0.05 0.2 0.5 1). Everything is read from
-   * model_search_docs (name keys and document), never from the wide models rows.
+   * Models matching the query: the tsquery over the weighted document (name A; namespace, tags,
+   * task, library B; card C), with its `ts_rank` (weights D C B A = 0.05 0.2 0.5 1), OR a trigram
+   * word similarity with the name ≥ 0.6 (typos, partial names), with that similarity. Two index
+   * scans of model_search_docs, never the wide models rows; the similarity is computed for the
+   * trigram candidates only (computing it for every text match tripled the cost of broad queries).
+   * `ranked: false` (a query sorted by something else than relevance) skips both scores: one
+   * BitmapOr of the two indexes, ids only, 2-3x cheaper on broad queries.
    */
-  async match(query: PreparedQuery): Promise<Map<string, number>> {
-    const q = query.text;
-    const slash = q.indexOf('/');
-    const name = slash >= 0 ? q.slice(slash + 1) : q;
-    const namespace = slash >= 0 ? q.slice(0, slash) : null;
-    const like = `${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const res = await this.matchPool.query<[string, number]>({ text: MATCH_SQL, values: [query.tsquery, name, namespace, like], rowMode: 'array' });
-    return new Map(res.rows.map(([id, score]) => [id, score]));
+  async match(query: PreparedQuery, ranked = true): Promise<Map<string, TextMatch>> {
+    const slash = query.text.indexOf('/');
+    const name = slash >= 0 ? query.text.slice(slash + 1) : query.text;
+    const res = await this.matchPool.query<[string, number, number]>({ text: ranked ? MATCH_SQL : MATCH_IDS_SQL, values: [query.tsquery, name], rowMode: 'array' });
+    const out = new Map<string, TextMatch>();
+    for (const [id, rank, similarity] of res.rows) {
+      const seen = out.get(id);
+      if (seen) {
+        seen.rank = Math.max(seen.rank, rank);
+        seen.similarity = Math.max(seen.similarity, similarity);
+      } else out.set(id, { rank, similarity });
+    }
+    return out;
   }
+}
+
+/** How a model matched a text query (see `relevance`). */
+export interface TextMatch {
+  /** ts_rank of the document, 0 when only the name's trigrams matched. */
+  rank: number;
+  /** Word similarity of the query with the name, 0 when only the document matched. */
+  similarity: number;
 }
 
 const CHANGES_SQL = `
@@ -142,18 +150,18 @@ const CHANGES_SQL = `
     WHERE m.search_xid >= $1::bigint
   ) c ON true`;
 
-// $1 tsquery text (null: names only), $2 the name part, $3 the namespace part (null), $4 LIKE prefix.
+// $1 tsquery text (null: names only), $2 the name part of the query.
 const MATCH_SQL = `
   WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE to_tsquery('simple', $1::text) END AS tsq)
-  SELECT d.model_id::text,
-    ( CASE WHEN d.name_key = $2 AND ($3::text IS NULL OR d.ns_key = $3) THEN ${EXACT_NAME} ELSE 0 END
-    + CASE WHEN d.name_key LIKE $4 THEN ${NAME_PREFIX} ELSE 0 END
-    + CASE WHEN strpos(d.name_key, $2) > 0 THEN ${NAME_CONTAINS} ELSE 0 END
-    + ${SIMILARITY} * word_similarity($2, d.name_key)
-    + CASE WHEN q.tsq IS NULL THEN 0 ELSE ${TEXT_RANK} * ts_rank('{0.05, 0.2, 0.5, 1.0}', d.document, q.tsq) END
-    )::float8
-  FROM model_search_docs d CROSS JOIN q
-  WHERE d.document @@ q.tsq OR $2 <% d.name_key`;
+  SELECT d.model_id::text, ts_rank('{0.05, 0.2, 0.5, 1.0}', d.document, q.tsq)::float8, 0::float8
+  FROM model_search_docs d CROSS JOIN q WHERE d.document @@ q.tsq
+  UNION ALL
+  SELECT d.model_id::text, 0::float8, word_similarity($2, d.name_key)::float8
+  FROM model_search_docs d WHERE $2 <% d.name_key`;
+
+const MATCH_IDS_SQL = `
+  WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE to_tsquery('simple', $1::text) END AS tsq)
+  SELECT d.model_id::text, 0::float8, 0::float8 FROM model_search_docs d CROSS JOIN q WHERE d.document @@ q.tsq OR $2 <% d.name_key`;
 
 const toCatalogRow = (r: RawCatalogRow): CatalogRow => ({
   id: r.id!,

@@ -112,3 +112,26 @@ export function prepareQuery(raw: string): PreparedQuery {
 
 const quote = (term: string) => `'${term.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Relevance tiers: a name match always outranks a match in tags or card alone. */
+const EXACT_NAME = 100;
+const NAME_PREFIX = 20;
+const NAME_CONTAINS = 10;
+const SIMILARITY = 10;
+const TEXT_RANK = 10;
+
+/**
+ * A model's relevance for a query: exact name 100 (a query `ns/name` must also match the
+ * namespace), name prefix 20, name substring 10, + 10 × the name's trigram word similarity
+ * (0-1) + 10 × the document's ts_rank (0-1).
+ */
+export function relevance(query: PreparedQuery, model: { namespace: string; name: string }, match: { rank: number; similarity: number }): number {
+  const slash = query.text.indexOf('/');
+  const wanted = slash >= 0 ? query.text.slice(slash + 1) : query.text;
+  const name = model.name.toLowerCase();
+  let score = SIMILARITY * match.similarity + TEXT_RANK * match.rank;
+  if (name === wanted && (slash < 0 || model.namespace.toLowerCase() === query.text.slice(0, slash))) score += EXACT_NAME;
+  if (name.startsWith(wanted)) score += NAME_PREFIX;
+  if (name.includes(wanted)) score += NAME_CONTAINS;
+  return score;
+}
