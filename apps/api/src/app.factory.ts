@@ -28,7 +28,8 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   app.use(urlencoded({ extended: false, limit: config.bodyLimit }));
   app.useGlobalPipes(hubValidationPipe);
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and closes the app once, then the
+  // embedded services; Nest's own hooks would close it a second time.
 
   const document = SwaggerModule.createDocument(
     app,
