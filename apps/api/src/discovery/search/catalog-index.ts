@@ -424,11 +424,24 @@ function matchesHfTag(e: CatalogRow, t: HfTag): boolean {
   }
 }
 
+/**
+ * The `limit` most frequent values, count descending then value ascending. A small sorted array
+ * kept while scanning: namespaces number in the thousands and only 20 are shown.
+ */
 function topValues(counts: Uint32Array, values: string[], limit: number): { value: string; count: number }[] {
-  const out: { value: string; count: number }[] = [];
-  for (let i = 0; i < counts.length; i++) if (counts[i] > 0) out.push({ value: values[i], count: counts[i] });
-  out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  return out.slice(0, limit);
+  const top: { value: string; count: number }[] = [];
+  const before = (a: { value: string; count: number }, b: { value: string; count: number }) => a.count > b.count || (a.count === b.count && a.value < b.value);
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i];
+    if (count === 0 || (top.length === limit && count < top[limit - 1].count)) continue;
+    const item = { value: values[i], count };
+    if (top.length === limit && !before(item, top[limit - 1])) continue;
+    let at = top.length;
+    while (at > 0 && before(item, top[at - 1])) at--;
+    top.splice(at, 0, item);
+    if (top.length > limit) top.pop();
+  }
+  return top;
 }
 
 /**
