@@ -70,8 +70,12 @@ export class SearchIndexRepository implements OnModuleDestroy {
     this.matchPool.on('error', () => undefined);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.pool.end(), this.matchPool.end()]);
+  private closed?: Promise<unknown>;
+
+  /** Idempotent: an application closed twice must not fail on pools already ended. */
+  onModuleDestroy(): Promise<unknown> {
+    this.closed ??= Promise.all([this.pool.end(), this.matchPool.end()]);
+    return this.closed;
   }
 
   /**
