@@ -1,21 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { PageLimitQuery, toBooleanQuery } from '../../common/dto/query-params';
 
-export class ListNotificationsQuery {
+export class ListNotificationsQuery extends PageLimitQuery {
   @ApiPropertyOptional({ description: 'Only unread notifications' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(toBooleanQuery)
   @IsBoolean({ message: 'unread must be true or false' })
   unread?: boolean;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
 
   @ApiPropertyOptional({ description: "The previous page's nextCursor" })
   @IsOptional()

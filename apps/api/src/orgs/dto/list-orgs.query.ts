@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ORGANIZATION_KINDS, type OrganizationKind } from '@model-hub/contracts';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { PageLimitQuery, toBooleanQuery } from '../../common/dto/query-params';
 
-export class ListOrgsQuery {
+export class ListOrgsQuery extends PageLimitQuery {
   @ApiPropertyOptional({ enum: ORGANIZATION_KINDS })
   @IsOptional()
   @IsIn(ORGANIZATION_KINDS, { message: `kind must be one of ${ORGANIZATION_KINDS.join(', ')}` })
@@ -11,17 +12,9 @@ export class ListOrgsQuery {
 
   @ApiPropertyOptional({ description: 'Only verified alliance members' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(toBooleanQuery)
   @IsBoolean({ message: 'verified must be true or false' })
   verified?: boolean;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
 
   @ApiPropertyOptional({ default: 0, minimum: 0 })
   @IsOptional()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageLimitQuery } from '../../common/dto/query-params';
 import { HUB_EVENTS, type HubEventName } from '../../common/hub-events';
 
 export class CreateWebhookDto {
@@ -32,17 +32,9 @@ export class CreateWebhookDto {
   description?: string;
 }
 
-export class ListDeliveriesQuery {
+export class ListDeliveriesQuery extends PageLimitQuery {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
   @IsOptional()
   @IsIn(['pending', 'delivered', 'failed'], { message: 'status must be pending, delivered or failed' })
   status?: 'pending' | 'delivered' | 'failed';
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
 }
