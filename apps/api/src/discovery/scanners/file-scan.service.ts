@@ -3,7 +3,7 @@ import { ObjectStorage } from '../../storage/object-storage';
 import { BlobLocation, BlobScanRepository } from './blob-scan.repository';
 import { BufferSource, RandomAccessSource } from './byte-source';
 import { FileScan, PickleScan, scanFile, scanKindOf, ScanKind, SCANNER_VERSION } from './file-scanners';
-import type { PickleImport, Safety } from './pickle-scanner';
+import type { PickleImport, Safety } from './pickle-import-policy';
 
 /** What a tree listing shows of a pickle file. */
 export interface FileSecurity {

@@ -11,7 +11,7 @@ import {
 } from '../../../../../test/discovery/support/checkpoints';
 import { BufferSource } from './byte-source';
 import { scanKindOf, scanPickleFile, scanSafetensors } from './file-scanners';
-import { classifyImport } from './pickle-scanner';
+import { classifyImport } from './pickle-import-policy';
 
 const names = (scan: Awaited<ReturnType<typeof scanPickleFile>>) => scan.details.imports.map((i) => `${i.module}.${i.name}`);
 

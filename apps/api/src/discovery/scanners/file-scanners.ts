@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { ByteReader, RandomAccessSource } from './byte-source';
-import { PickleImport, Safety, scanPickleStream, worst } from './pickle-scanner';
+import { PickleImport, Safety, worst } from './pickle-import-policy';
+import { scanPickleStream } from './pickle-scanner';
 import { parseSafetensorsHeader, safetensorsHeaderLength, SafetensorsSummary } from './safetensors-header';
 import { isZip, readZipDirectory, zipEntryStream } from './zip-directory';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BlobScanRepository, ScannableFile } from './blob-scan.repository';
 import { FileScanService } from './file-scan.service';
 import { FileScan, importsAtLeast, PickleScan, SafetensorsScan, scanKindOf } from './file-scanners';
-import { Safety, worst } from './pickle-scanner';
+import { Safety, worst } from './pickle-import-policy';
 
 /** A file's line in a model's security summary. */
 export interface FileSecuritySummary {
