@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
-import type { EngineSort } from '../discovery/search/catalog-index';
+import type { EngineSort } from '../discovery/search/catalog-types';
 import { SearchEngine } from '../discovery/search/search-engine.service';
 import { ModelRecord, ModelRepository, ModelSort } from './model.repository';
 

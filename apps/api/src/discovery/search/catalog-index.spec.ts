@@ -1,4 +1,5 @@
-import { CatalogIndex, CatalogRow, EngineCriteria } from './catalog-index';
+import { CatalogIndex } from './catalog-index';
+import { CatalogRow, EngineCriteria } from './catalog-types';
 
 let n = 0;
 const row = (over: Partial<CatalogRow>): CatalogRow => ({

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HubException } from '../../common/hub-exception';
-import { CatalogEntry, CatalogIndex, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-index';
+import { CatalogIndex } from './catalog-index';
+import { CatalogEntry, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-types';
 import { SearchIndexRepository } from './search-index.repository';
 import { prepareQuery, relevance } from './search-text';
 

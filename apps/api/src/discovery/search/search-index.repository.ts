@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { HUB_CONFIG, ResolvedHubConfig } from '../../config/hub-config';
 import { PrismaService } from '../../database/prisma.service';
-import type { CatalogRow } from './catalog-index';
+import type { CatalogRow } from './catalog-types';
 import { COMMERCIAL_LICENSES } from './license-commercial-use';
 import type { PreparedQuery } from './search-text';
 

@@ -1,4 +1,4 @@
-import type { CatalogEntry, FacetCounts } from './catalog-index';
+import type { CatalogEntry, FacetCounts } from './catalog-types';
 
 /** One result of `GET /api/v1/search` (and of a user's likes). */
 export interface SearchItem {

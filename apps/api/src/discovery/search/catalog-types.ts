@@ -1,0 +1,87 @@
+/** The search engine's vocabulary: what the catalog index holds, and what a search asks and gets. */
+
+/** One model as the search index loads it from PostgreSQL. */
+export interface CatalogRow {
+  id: string;
+  namespaceId: string;
+  namespace: string;
+  name: string;
+  private: boolean;
+  license: string | null;
+  task: string | null;
+  library: string | null;
+  tags: string[];
+  languages: string[];
+  datasets: string[];
+  baseModels: string[];
+  downloads: number;
+  likes: number;
+  trendingScore: number;
+  parameters: number | null;
+  createdAt: Date;
+  lastModified: Date;
+  /** The namespace is a verified organization. */
+  verified: boolean;
+  /** A live licence offer of the model allows commercial use. */
+  offerCommercial: boolean;
+}
+
+/** What the index returns: the row as loaded. */
+export type CatalogEntry = CatalogRow;
+
+export const ENGINE_SORTS = ['relevance', 'downloads', 'likes', 'trending', 'updated', 'created', 'parameters'] as const;
+export type EngineSort = (typeof ENGINE_SORTS)[number];
+
+export const FACETS = ['task', 'license', 'library', 'org', 'tags'] as const;
+export type FacetName = (typeof FACETS)[number];
+export type FacetCounts = Record<FacetName, { value: string; count: number }[]>;
+
+/** Keyset position: sort value and id of the last item of the previous page. */
+export interface EngineKeyset {
+  value: number;
+  id: string;
+}
+
+/** A query against the index. String filters are compared case-insensitively. */
+export interface EngineCriteria {
+  /** null: public models only; otherwise private models of these namespaces too. */
+  visibleNamespaceIds: ReadonlySet<string> | null;
+  /** Full-text matches (model id → relevance); absent: no text query. */
+  scores?: ReadonlyMap<string, number>;
+  /** Substring of the model name. */
+  nameContains?: string;
+  task?: string;
+  library?: string;
+  license?: string;
+  /** The owning namespace (organization, or user for personal models). */
+  org?: string;
+  /** Card tags; every one must be present. */
+  tags?: string[];
+  /**
+   * Hugging Face `filter` values, every one must match: a plain value matches a card tag, the
+   * library, the task or a language; `license:`, `dataset:`, `base_model:` prefixes match those.
+   */
+  hfTags?: string[];
+  language?: string;
+  commercial?: boolean;
+  verified?: boolean;
+  minParams?: number;
+  maxParams?: number;
+  sort: EngineSort;
+  after?: EngineKeyset;
+  /** Items wanted (the result holds one more when there is a next page). */
+  limit: number;
+  /** Compute facet counts (the listing of the Hugging Face API does not need them). */
+  facets: boolean;
+  /** Values per facet, most frequent first. */
+  facetLimit: number;
+}
+
+export interface EngineResult {
+  total: number;
+  /** Up to `limit + 1` entries, best first. */
+  items: CatalogEntry[];
+  facets: FacetCounts | null;
+  /** The value each item was sorted by (for cursors). */
+  sortValue: (entry: CatalogEntry) => number;
+}
