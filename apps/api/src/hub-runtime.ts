@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { HubConfig, ResolvedHubConfig } from './config/hub-config';
@@ -39,7 +42,7 @@ export async function startHub(config: HubConfig, log: (line: string) => void = 
       s3 = { ...config.s3, endpoint: embedded.endpoint, accessKeyId: embedded.accessKeyId, secretAccessKey: embedded.secretAccessKey, forcePathStyle: true };
       log(`Embedded S3 server started at ${embedded.endpoint} (data in ${path.join(config.dataDir, 's3')})`);
     }
-    const applied = await applyMigrations(databaseUrl);
+    const applied = await migrate(databaseUrl);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     const jwtSecret = config.jwt.secret ?? (await persistentSecret(config.dataDir));
     const resolved: ResolvedHubConfig = { ...config, databaseUrl, s3, jwt: { ...config.jwt, secret: jwtSecret } };
@@ -55,6 +58,24 @@ export async function startHub(config: HubConfig, log: (line: string) => void = 
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * Applies pending migrations in a child process (cli/migrate.js) when running the built server:
+ * the schema engine's WebAssembly memory (about 40 MB) cannot be released once loaded, so it
+ * leaves with the child instead of staying in the API process. From TypeScript sources (tests)
+ * there is no built CLI, and the migrations run in this process.
+ */
+async function migrate(databaseUrl: string): Promise<string[]> {
+  const cli = path.join(__dirname, 'cli', 'migrate.js');
+  if (!__filename.endsWith('.js') || !existsSync(cli)) return applyMigrations(databaseUrl);
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'deploy'], { env: { ...process.env, DATABASE_URL: databaseUrl } }).catch(
+    (err: Error & { stderr?: string }) => {
+      throw new Error(`Migrations failed: ${err.stderr?.trim() || err.message}`);
+    },
+  );
+  const applied = /^Applied: (.*)$/m.exec(stdout);
+  return applied ? applied[1].split(', ') : [];
 }
 
 /**
