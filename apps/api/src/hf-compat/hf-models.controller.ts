@@ -8,7 +8,7 @@ import { HfRepoSettingsDto } from './dto/hf-repo.dto';
 import { HfModelsService } from './hf-models.service';
 import { HfReposService } from './hf-repos.service';
 import { send } from './send';
-import { WildcardPath } from './wildcard-path.decorator';
+import { WildcardPath } from '../common/wildcard-path.decorator';
 
 @ApiTags('hugging-face')
 @ApiBearerAuth()

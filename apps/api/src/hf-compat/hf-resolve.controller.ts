@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { CurrentPrincipal, Public } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { HfResolveService } from './hf-resolve.service';
-import { WildcardPath } from './wildcard-path.decorator';
+import { WildcardPath } from '../common/wildcard-path.decorator';
 
 /** File downloads at the Hugging Face URLs. GET routes answer HEAD too (size, ETag, commit). */
 @ApiTags('hugging-face')

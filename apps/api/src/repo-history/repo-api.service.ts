@@ -65,10 +65,9 @@ export class RepoApiService {
   }
 
   /** GET and HEAD (Express routes HEAD to the GET handler; `req.method` tells them apart). */
-  async download(p: Principal | undefined, ns: string, name: string, path: string | string[], q: RevisionQuery, req: Request, res: Response): Promise<void> {
+  async download(p: Principal | undefined, ns: string, name: string, path: string, q: RevisionQuery, req: Request, res: Response): Promise<void> {
     const model = await this.access.findReadable(p, ns, name);
-    const filePath = Array.isArray(path) ? path.join('/') : path;
-    const resolution = await this.downloads.resolve(p, model, q.revision, filePath, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', address: req.ip ?? null });
+    const resolution = await this.downloads.resolve(p, model, q.revision, path, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', address: req.ip ?? null });
     sendFileResolution(req, res, resolution);
   }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Public, RequireScope } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
+import { WildcardPath } from '../common/wildcard-path.decorator';
 import { CreateBranchDto } from './dto/branch.dto';
 import { CreateCommitDto } from './dto/commit-request.dto';
 import { HistoryQuery, RevisionQuery, TreeQuery } from './dto/repo-queries.dto';
@@ -18,7 +19,7 @@ export class RepoController {
   files(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: TreeQuery) { return this.api.files(p, ns, name, q); }
 
   @Public() @Get('files/*path') @ApiOperation({ summary: 'Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files' })
-  download(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Param('path') path: string[], @Query() q: RevisionQuery, @Req() req: Request, @Res() res: Response) { return this.api.download(p, ns, name, path, q, req, res); }
+  download(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @WildcardPath('path') path: string, @Query() q: RevisionQuery, @Req() req: Request, @Res() res: Response) { return this.api.download(p, ns, name, path, q, req, res); }
 
   @Public() @Get('commits') @ApiOperation({ summary: 'Commit history of a revision, newest first' })
   history(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: HistoryQuery) { return this.api.commitsOf(p, ns, name, q); }
