@@ -1,6 +1,6 @@
 import { buildSafetensors } from './support/checkpoints';
-import { eventually, facet, ids, modelWithCard, search, SearchBody } from './support/discovery';
-import { put } from '../registry/commits-support';
+import { eventually, facet, ids, modelWithCard, readme, search, SearchBody } from './support/discovery';
+import { commit, put } from '../registry/commits-support';
 import { createOrg, registerUser, TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, TestHub } from '../support/test-hub';
@@ -201,6 +201,13 @@ describe('search', () => {
       expect(ids(await search(hub, { q: 'sentimen' }))[0]).toBe(SENTIMENT);
     });
 
+    it('corrects a transposition in a short word, and finds a word inside a name word', async () => {
+      // Only the name: sentiment-zh says "BERT" in its card, but a correction matches names alone.
+      expect(ids(await search(hub, { q: 'bret' }))).toEqual([BERT]);
+      expect(ids(await search(hub, { q: 'hisper' }))).toEqual([WHISPER]);
+      expect(ids(await search(hub, { q: 'entimen' }))).toEqual([SENTIMENT]); // not the private one
+    });
+
     it('falls back to a prefix match for queries too short for trigrams', async () => {
       expect(ids(await search(hub, { q: 't5' }))).toEqual([T5]);
       expect(ids(await search(hub, { q: 'wh' }))).toEqual([WHISPER]);
@@ -317,6 +324,19 @@ describe('search', () => {
       expect(ids(await search(hub, { q: 'doomed' }))).toEqual([doomed]);
       await hub.http().delete(`/api/v1/models/${doomed}`).set(alice.auth).expect(204);
       expect(ids(await search(hub, { q: 'doomed' }))).toEqual([]);
+    });
+
+    it('keeps the matches of a word it has already searched for exact as cards change', async () => {
+      // The first search keeps the word's matches; every later write must still show in them.
+      expect(ids(await search(hub, { q: 'quokka' }))).toEqual([]);
+      const id = await modelWithCard(hub, alice, labs, 'marsupial-detector', { meta: { license: 'mit' }, body: 'Finds a quokka in a photo.' });
+      expect(ids(await search(hub, { q: 'quokka' }))).toEqual([id]);
+      await commit(hub, alice, id, [put('README.md', readme({ license: 'mit' }, 'Finds wombats.'))], { summary: 'Wombats now' });
+      expect(ids(await search(hub, { q: 'quokka' }))).toEqual([]);
+      expect(ids(await search(hub, { q: 'wombats' }))).toEqual([id]);
+      expect(ids(await search(hub, { q: 'marsupial wombats' }))).toEqual([id]);
+      await hub.http().delete(`/api/v1/models/${id}`).set(alice.auth).expect(204);
+      expect(ids(await search(hub, { q: 'wombats' }))).toEqual([]);
     });
 
     it('sees an organization becoming unverified at once', async () => {

@@ -1,6 +1,8 @@
-import { CatalogEntry, CatalogRow, EngineCriteria, EngineResult, EngineSort } from './catalog-types';
+import { CatalogEntry, CatalogRow, EngineCriteria, EngineResult, EngineSort, TextMatches } from './catalog-types';
+import { matchesHfTag, parseHfTag } from './hf-tags';
 import { Interner } from './interner';
 import { licenseAllowsCommercialUse } from './license-commercial-use';
+import { TopK, topValues } from './top-k';
 
 const NONE = -1;
 /** Tags (and languages) per model kept in the flat arrays; the rare model with more keeps the rest aside. */
@@ -20,13 +22,21 @@ const lower = (s: string) => s.trim().toLowerCase();
  *
  * Layout: one typed array per fact, indexed by slot (columnar), so a pass over 100,000 models
  * reads memory sequentially; strings are interned to integers. A removed model's slot is filled
- * with the last one.
+ * with the last one. Text matches name models by document number instead (`docOf`): numbers are
+ * never reused while the index lives, so cached matches stay valid as slots move.
  */
 export class CatalogIndex {
   private n = 0;
   private capacity = 0;
   private rows: CatalogRow[] = [];
   private readonly slots = new Map<string, number>();
+  /** Model id → document number, and document number → slot (-1: not in the index). */
+  private readonly docs = new Map<string, number>();
+  private slotByDoc = new Int32Array(1024).fill(-1);
+  private docBySlot = new Int32Array(0);
+  /** Lower-cased model names and namespaces, by slot (relevance compares them with the query). */
+  private nameKeys: string[] = [];
+  private nsKeys: string[] = [];
   private readonly namespaces = new Interner();
   private readonly nsDisplay: string[] = [];
   /** Lower-cased namespace name → interned namespace (the `org` filter). */
@@ -69,10 +79,34 @@ export class CatalogIndex {
     return slot === undefined ? undefined : this.rows[slot];
   }
 
+  /** The model's document number, given on first sight (a text match may precede its row). */
+  docOf(id: string): number {
+    let doc = this.docs.get(id);
+    if (doc === undefined) {
+      doc = this.docs.size;
+      this.docs.set(id, doc);
+      if (doc >= this.slotByDoc.length) {
+        const grown = new Int32Array(this.slotByDoc.length * 2).fill(-1);
+        grown.set(this.slotByDoc);
+        this.slotByDoc = grown;
+      }
+    }
+    return doc;
+  }
+
+  /** Document numbers of models known to the index (for dropping deleted ones from text matches). */
+  knownDocs(ids: string[]): number[] {
+    return ids.flatMap((id) => this.docs.get(id) ?? []);
+  }
+
   clear(): void {
     this.n = 0;
     this.rows = [];
+    this.nameKeys = [];
+    this.nsKeys = [];
     this.slots.clear();
+    this.docs.clear();
+    this.slotByDoc.fill(-1);
     this.extraTags.clear();
   }
 
@@ -84,6 +118,11 @@ export class CatalogIndex {
       this.slots.set(row.id, slot);
     }
     this.rows[slot] = row;
+    this.nameKeys[slot] = row.name.toLowerCase();
+    this.nsKeys[slot] = row.namespace.toLowerCase();
+    const doc = this.docOf(row.id);
+    this.docBySlot[slot] = doc;
+    this.slotByDoc[doc] = slot;
     const nsKey = this.namespaces.id(row.namespaceId);
     this.nsDisplay[nsKey] = row.namespace;
     this.namespaceByName.set(lower(row.namespace), nsKey);
@@ -116,21 +155,28 @@ export class CatalogIndex {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     this.slots.delete(id);
+    this.docs.delete(id);
     this.extraTags.delete(id);
+    this.slotByDoc[this.docBySlot[slot]] = -1;
     const last = --this.n;
     if (slot !== last) {
       this.rows[slot] = this.rows[last];
+      this.nameKeys[slot] = this.nameKeys[last];
+      this.nsKeys[slot] = this.nsKeys[last];
       this.slots.set(this.rows[slot].id, slot);
+      this.slotByDoc[this.docBySlot[last]] = slot;
       for (const col of this.columns()) {
         const width = col.length / this.capacity;
         col.copyWithin(slot * width, last * width, (last + 1) * width);
       }
     }
     this.rows.length = this.n;
+    this.nameKeys.length = this.n;
+    this.nsKeys.length = this.n;
   }
 
   private columns(): (Uint8Array | Int32Array | Float64Array)[] {
-    return [this.priv, this.verified, this.commercial, this.ns, this.task, this.license, this.library, this.tagCount, this.moreTags, this.tagKeys, this.langCount, this.langKeys, this.params, ...Object.values(this.sortKeys)];
+    return [this.docBySlot, this.priv, this.verified, this.commercial, this.ns, this.task, this.license, this.library, this.tagCount, this.moreTags, this.tagKeys, this.langCount, this.langKeys, this.params, ...Object.values(this.sortKeys)];
   }
 
   private grow(capacity: number): void {
@@ -139,6 +185,7 @@ export class CatalogIndex {
       b.set(a);
       return b;
     };
+    this.docBySlot = resize(this.docBySlot);
     this.priv = resize(this.priv);
     this.verified = resize(this.verified);
     this.commercial = resize(this.commercial);
@@ -163,7 +210,9 @@ export class CatalogIndex {
   }
 
   query(c: EngineCriteria): EngineResult {
-    const scores = c.scores;
+    // A text query visits its matches only (as slots), scored when sorted by relevance.
+    const matches = c.textMatches ? this.matchedSlots(c.textMatches, c.sort === 'relevance') : null;
+    const scores = matches?.scores ?? null;
     const value = this.slotValue(c.sort, scores);
     // Facet filters as interned keys; a value no model has matches nothing (-2).
     const keyOf = (interner: Interner, v: string | undefined) => (v === undefined ? undefined : (interner.find(lower(v)) ?? -2));
@@ -193,7 +242,7 @@ export class CatalogIndex {
     const top = new TopK(c.limit + 1, value, this.rows);
     const after = c.after;
     // The sort key column itself when there is one (not for relevance with a text query).
-    const keys = c.sort === 'relevance' ? (scores ? null : this.sortKeys.trending) : this.sortKeys[c.sort];
+    const keys = c.sort === 'relevance' ? (scores ?? this.sortKeys.trending) : this.sortKeys[c.sort];
     const { priv, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, commercial, verified, langCount, langKeys } = this;
     const empty = new Uint32Array(0);
     const [countTask, countLicense, countLibrary, countOrg, countTags] = counts ? [counts.task, counts.license, counts.library, counts.org, counts.tags] : [empty, empty, empty, empty, empty];
@@ -206,8 +255,7 @@ export class CatalogIndex {
     const anyFacetFilter = taskKey !== undefined || licenseKey !== undefined || libraryKey !== undefined || orgKey !== undefined || tagKeys !== undefined;
     const countFacets = counts !== null;
 
-    // A text query visits its matches only; otherwise every slot.
-    const matched = scores ? Int32Array.from([...scores.keys()].flatMap((id) => this.slots.get(id) ?? [])) : null;
+    const matched = matches?.slots ?? null;
     const count = matched ? matched.length : this.n;
     for (let i = 0; i < count; i++) {
       const slot = matched ? matched[i] : i;
@@ -271,15 +319,36 @@ export class CatalogIndex {
   }
 
   /** The number a slot sorts by (descending). Models without parameters sort last (-1). */
-  private slotValue(sort: EngineSort, scores: ReadonlyMap<string, number> | undefined): (slot: number) => number {
+  private slotValue(sort: EngineSort, scores: Float64Array | null): (slot: number) => number {
     if (sort === 'relevance') {
       // Without a text query, relevance is popularity: the trending order.
-      if (!scores) return this.slotValue('trending', undefined);
-      return (slot) => scores.get(this.rows[slot].id) ?? 0;
+      if (!scores) return this.slotValue('trending', null);
+      return (slot) => scores[slot];
     }
     const keys = this.sortKeys[sort];
     return (slot) => keys[slot];
   }
+
+  /**
+   * The slots of the text matches still in the index and, when wanted, their relevance by slot
+   * (a column like the sort keys, so ranking reads it the same way).
+   */
+  private matchedSlots(text: TextMatches, scored: boolean): { slots: Int32Array; scores: Float64Array | null } {
+    const slots = new Int32Array(text.docs.length);
+    const scores = scored ? new Float64Array(this.n) : null;
+    const { slotByDoc, nameKeys, nsKeys } = this;
+    let m = 0;
+    for (let i = 0; i < text.docs.length; i++) {
+      const doc = text.docs[i];
+      const slot = doc < slotByDoc.length ? slotByDoc[doc] : -1;
+      // A model created after the refresh began is not in the index yet: it shows next time.
+      if (slot < 0) continue;
+      slots[m++] = slot;
+      if (scores) scores[slot] = text.relevance(nameKeys[slot], nsKeys[slot], text.ranks[i]);
+    }
+    return { slots: slots.subarray(0, m), scores };
+  }
+
 }
 
 const F_TASK = 1;
@@ -287,113 +356,3 @@ const F_LICENSE = 2;
 const F_LIBRARY = 3;
 const F_ORG = 4;
 const F_TAGS = 5;
-
-type HfTag = { kind: 'license' | 'dataset' | 'base_model' | 'any'; value: string };
-
-function parseHfTag(tag: string): HfTag {
-  const colon = tag.indexOf(':');
-  const prefix = colon > 0 ? tag.slice(0, colon) : '';
-  const value = lower(tag.slice(colon + 1));
-  if (value && (prefix === 'license' || prefix === 'dataset' || prefix === 'base_model')) return { kind: prefix, value };
-  return { kind: 'any', value: lower(tag) };
-}
-
-function matchesHfTag(e: CatalogRow, t: HfTag): boolean {
-  switch (t.kind) {
-    case 'license':
-      return e.license !== null && lower(e.license) === t.value;
-    case 'dataset':
-      return e.datasets.some((d) => lower(d) === t.value);
-    case 'base_model':
-      return e.baseModels.some((b) => lower(b) === t.value);
-    case 'any':
-      return (
-        e.tags.some((x) => lower(x) === t.value) ||
-        (e.library !== null && lower(e.library) === t.value) ||
-        (e.task !== null && lower(e.task) === t.value) ||
-        e.languages.some((l) => lower(l) === t.value)
-      );
-  }
-}
-
-/**
- * The `limit` most frequent values, count descending then value ascending. A small sorted array
- * kept while scanning: namespaces number in the thousands and only 20 are shown.
- */
-function topValues(counts: Uint32Array, values: string[], limit: number): { value: string; count: number }[] {
-  const top: { value: string; count: number }[] = [];
-  const before = (a: { value: string; count: number }, b: { value: string; count: number }) => a.count > b.count || (a.count === b.count && a.value < b.value);
-  for (let i = 0; i < counts.length; i++) {
-    const count = counts[i];
-    if (count === 0 || (top.length === limit && count < top[limit - 1].count)) continue;
-    const item = { value: values[i], count };
-    if (top.length === limit && !before(item, top[limit - 1])) continue;
-    let at = top.length;
-    while (at > 0 && before(item, top[at - 1])) at--;
-    top.splice(at, 0, item);
-    if (top.length > limit) top.pop();
-  }
-  return top;
-}
-
-/**
- * The k best slots (highest sort value, then highest id) without sorting the whole match set:
- * a min-heap whose root is the worst slot kept.
- */
-class TopK {
-  private readonly heap: number[] = [];
-  /** The value of the worst slot kept once k are kept (anything below cannot enter). */
-  floor = -Infinity;
-
-  constructor(
-    private readonly k: number,
-    private readonly value: (slot: number) => number,
-    private readonly rows: CatalogRow[],
-  ) {}
-
-  /** a ranks after b (is worse). */
-  private worse(a: number, b: number): boolean {
-    const va = this.value(a);
-    const vb = this.value(b);
-    return va < vb || (va === vb && this.rows[a].id < this.rows[b].id);
-  }
-
-  offer(slot: number): void {
-    const h = this.heap;
-    if (h.length < this.k) {
-      h.push(slot);
-      let i = h.length - 1;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(h[i], h[parent])) break;
-        [h[i], h[parent]] = [h[parent], h[i]];
-        i = parent;
-      }
-      if (h.length === this.k) this.floor = this.value(h[0]);
-      return;
-    }
-    if (this.k === 0 || !this.worse(h[0], slot)) return;
-    h[0] = slot;
-    this.siftDown();
-  }
-
-  private siftDown(): void {
-    const h = this.heap;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.worse(h[l], h[m])) m = l;
-      if (r < h.length && this.worse(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
-      i = m;
-    }
-    this.floor = this.value(h[0]);
-  }
-
-  sorted(): number[] {
-    return [...this.heap].sort((a, b) => (this.worse(a, b) ? 1 : this.worse(b, a) ? -1 : 0));
-  }
-}

@@ -42,12 +42,20 @@ export interface EngineKeyset {
   id: string;
 }
 
+/** The models a text query matched, as document numbers (CatalogIndex.docOf) with their text rank. */
+export interface TextMatches {
+  docs: Int32Array;
+  ranks: Float32Array;
+  /** The relevance of a match (sort `relevance`), from the model's lower-cased name and namespace. */
+  relevance: (name: string, namespace: string, rank: number) => number;
+}
+
 /** A query against the index. String filters are compared case-insensitively. */
 export interface EngineCriteria {
   /** null: public models only; otherwise private models of these namespaces too. */
   visibleNamespaceIds: ReadonlySet<string> | null;
-  /** Full-text matches (model id → relevance); absent: no text query. */
-  scores?: ReadonlyMap<string, number>;
+  /** Full-text matches; absent: no text query. */
+  textMatches?: TextMatches;
   /** Substring of the model name. */
   nameContains?: string;
   task?: string;

@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HubException } from '../../common/hub-exception';
 import { CatalogIndex } from './catalog-index';
 import { CatalogEntry, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-types';
+import { CachedPart, intersect, PartMatchCache } from './part-match-cache';
 import { SearchIndexRepository } from './search-index.repository';
-import { prepareQuery, relevance } from './search-text';
+import { MIN_CORRECTED_WORD, PreparedQuery, prepareQuery, relevance, withCorrections } from './search-text';
 
-export interface SearchRequest extends Omit<EngineCriteria, 'scores' | 'after'> {
+export interface SearchRequest extends Omit<EngineCriteria, 'textMatches' | 'after'> {
   /** Full-text query; blank or absent: no text condition. */
   text?: string;
   /** `nextCursor` of the previous page of the same query. */
@@ -21,13 +22,16 @@ export interface SearchResponse {
 
 /** A process whose index has not heard from the database for this long reloads it whole (tombstones are pruned after a day). */
 const FULL_RELOAD_AFTER_MS = 6 * 3600_000;
+/** More documents written since the last refresh than this (a bulk import): cached part matches are dropped, not re-matched. */
+const MAX_REMATCH = 2_000;
 
 /**
  * The one search engine: the native `GET /api/v1/search` and every model listing (native and
  * Hugging Face `GET /api/models`, through ModelSearchService) call `search`.
  *
- * Full-text matching and ranking run in PostgreSQL; filters, facets, sorting and keyset paging run
- * on the in-memory CatalogIndex, which is brought up to date before every query: rows stamped by
+ * Full-text matching and ranking run in PostgreSQL, a query part (word, CJK run) at a time, with
+ * the matches of recent parts kept exact in a PartMatchCache; filters, facets, sorting and keyset
+ * paging run on the in-memory CatalogIndex, which is brought up to date before every query: rows stamped by
  * transactions the index has not seen (models.search_xid ≥ the snapshot xmin of the previous
  * refresh) are re-read, deleted models dropped. So a write is visible to the next search of any
  * replica, and the index costs one indexed query when nothing changed.
@@ -36,6 +40,7 @@ const FULL_RELOAD_AFTER_MS = 6 * 3600_000;
 export class SearchEngine {
   private readonly logger = new Logger(SearchEngine.name);
   private readonly index = new CatalogIndex();
+  private readonly partMatches = new PartMatchCache((id) => this.index.docOf(id));
   private xmin: bigint | null = null;
   private lastRefreshAt = 0;
   private requested = 0;
@@ -46,18 +51,13 @@ export class SearchEngine {
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     const text = req.text?.trim() ? prepareQuery(req.text) : null;
-    const [matches] = await Promise.all([text && text.text ? this.repo.match(text, req.sort === 'relevance') : undefined, this.refresh()]);
-    let scores: Map<string, number> | undefined;
-    if (text && matches) {
-      scores = new Map();
-      for (const [id, match] of matches) {
-        const model = this.index.get(id);
-        // A model created after the refresh began is not in the index yet: it shows next time.
-        if (model) scores.set(id, relevance(text, model, match));
-      }
-    }
+    const [fetched] = await Promise.all([text ? this.textParts(text) : undefined, this.refresh()]);
+    // The parts as the refresh left them: it brings cached parts up to date with the documents.
+    const parts = fetched?.map(({ tsquery, matches }) => this.partMatches.peek(tsquery) ?? matches);
+    const matched = text && parts ? intersect(parts) : undefined;
+    const textMatches = matched && text ? { ...matched, relevance: (name: string, namespace: string, rank: number) => relevance(text, name, namespace, rank) } : undefined;
     const after = req.cursor ? decodeCursor(req.cursor, req.sort) : undefined;
-    const result = this.index.query({ ...req, scores, after });
+    const result = this.index.query({ ...req, textMatches, after });
     const page = result.items.slice(0, req.limit);
     const last = page[page.length - 1];
     return {
@@ -66,6 +66,22 @@ export class SearchEngine {
       facets: result.facets,
       nextCursor: result.items.length > req.limit && last ? encodeCursor(req.sort, result.sortValue(last), last.id) : null,
     };
+  }
+
+  /**
+   * The matches of each part of the query (a model must match all). Each word is widened by its
+   * corrections from the name vocabulary first, so a typo's part is its own cache entry.
+   */
+  private async textParts(query: PreparedQuery): Promise<CachedPart[]> {
+    if (!query.parts.length) return [];
+    const words = [...new Set(query.parts.flatMap((p) => (p.word && [...p.word].length >= MIN_CORRECTED_WORD ? [p.word] : [])))];
+    const corrections = await this.repo.corrections(words);
+    return Promise.all(
+      query.parts.map(async (p) => {
+        const tsquery = withCorrections(p, p.word ? corrections.get(p.word) : undefined);
+        return { tsquery, matches: await this.partMatches.get(tsquery, (t) => this.repo.matchPart(t)) };
+      }),
+    );
   }
 
   /** Index entries of these models (after a refresh); models that no longer exist are absent. */
@@ -103,13 +119,30 @@ export class SearchEngine {
   private async refreshOnce(): Promise<void> {
     const full = this.xmin === null || Date.now() - this.lastRefreshAt > FULL_RELOAD_AFTER_MS;
     const startedAt = Date.now();
-    const changes = await this.repo.changesSince(full ? null : this.xmin);
-    if (full) this.index.clear();
+    // Parts read in an older snapshot than the last refresh's: documents written since then too.
+    const uncovered = this.partMatches.takeUncoveredXmin();
+    const since = full ? null : uncovered !== null && uncovered < this.xmin! ? uncovered : this.xmin;
+    const changes = await this.repo.changesSince(since);
+    if (full) {
+      this.index.clear();
+      this.partMatches.clear();
+    }
     for (const row of changes.rows) this.index.upsert(row);
+    this.partMatches.remove(this.index.knownDocs(changes.deletedIds));
     for (const id of changes.deletedIds) this.index.remove(id);
+    await this.rematchParts(changes.documentChangedIds, full);
     this.xmin = changes.nextXmin;
     this.lastRefreshAt = startedAt;
     if (full) this.logger.log(`Search index loaded: ${this.index.size} models in ${Date.now() - startedAt} ms`);
+  }
+
+  /** Cached part matches follow the documents written since the last refresh. */
+  private async rematchParts(changedIds: string[], full: boolean): Promise<void> {
+    if (full || !changedIds.length || !this.partMatches.size) return;
+    if (changedIds.length > MAX_REMATCH) return this.partMatches.clear();
+    const parts = this.partMatches.snapshot();
+    const documents = await this.repo.rematch(changedIds, parts.map((p) => p.tsquery));
+    this.partMatches.applyRematch(parts, changedIds, documents);
   }
 }
 

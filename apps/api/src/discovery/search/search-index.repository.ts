@@ -4,7 +4,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../../config/hub-config';
 import { PrismaService } from '../../database/prisma.service';
 import type { CatalogRow } from './catalog-types';
 import { COMMERCIAL_LICENSES } from './license-commercial-use';
-import type { PreparedQuery } from './search-text';
+import type { FetchedPart, RematchedDocument } from './part-match-cache';
 
 /** Rows changed since a point in time, and the point to ask from next time. */
 export interface CatalogChanges {
@@ -12,6 +12,8 @@ export interface CatalogChanges {
   nextXmin: bigint;
   rows: CatalogRow[];
   deletedIds: string[];
+  /** Models among `rows` whose search document was written since `sinceXmin`. */
+  documentChangedIds: string[];
 }
 
 interface RawCatalogRow {
@@ -37,12 +39,14 @@ interface RawCatalogRow {
   last_modified: Date;
   verified: boolean;
   offer_commercial: boolean;
+  document_changed: boolean;
 }
 
 /**
- * PostgreSQL side of search: the changes the in-memory index refreshes from, and full-text
- * matching with its ranking. Both are index-driven (models.search_xid btree, the GIN tsvector and
- * trigram indexes of the discovery migration).
+ * PostgreSQL side of search: the changes the in-memory index refreshes from, full-text matching of
+ * query parts with their ranking, and query word corrections. All index-driven (models.search_xid
+ * btree, the GIN tsvector index of model_search_docs, the trigram and shape indexes of the
+ * name vocabulary).
  */
 @Injectable()
 export class SearchIndexRepository implements OnModuleDestroy {
@@ -54,8 +58,8 @@ export class SearchIndexRepository implements OnModuleDestroy {
   private readonly pool: Pool;
   /**
    * Matching runs with `enable_seqscan = off`: on a small catalogue (10,000 models) the planner
-   * prices `@@` and `<%` per row so low that it prefers a sequential scan, which then spends
-   * 40-70 ms computing word similarities; the GIN indexes answer in a few milliseconds.
+   * prices `@@` per row so low that it prefers a sequential scan of every document; the GIN index
+   * answers in a few milliseconds.
    */
   private readonly matchPool: Pool;
 
@@ -85,10 +89,12 @@ export class SearchIndexRepository implements OnModuleDestroy {
   async changesSince(sinceXmin: bigint | null): Promise<CatalogChanges> {
     // One round trip: it runs before every search.
     const raw = await this.pool.query<RawCatalogRow>({ text: CHANGES_SQL, values: [String(sinceXmin ?? -1n), COMMERCIAL_LICENSES, sinceXmin !== null] });
+    const rows = raw.rows.filter((r) => r.id !== null);
     return {
       nextXmin: BigInt(raw.rows[0].snap_xmin),
-      rows: raw.rows.filter((r) => r.id !== null).map(toCatalogRow),
+      rows: rows.map(toCatalogRow),
       deletedIds: raw.rows[0].deleted,
+      documentChangedIds: rows.filter((r) => r.document_changed).map((r) => r.id!),
     };
   }
 
@@ -98,37 +104,75 @@ export class SearchIndexRepository implements OnModuleDestroy {
   }
 
   /**
-   * Models matching the query: the tsquery over the weighted document (name A; namespace, tags,
-   * task, library B; card C), with its `ts_rank` (weights D C B A = 0.05 0.2 0.5 1), OR a trigram
-   * word similarity with the name ≥ 0.6 (typos, partial names), with that similarity. Two index
-   * scans of model_search_docs, never the wide models rows; the similarity is computed for the
-   * trigram candidates only (computing it for every text match tripled the cost of broad queries).
-   * `ranked: false` (a query sorted by something else than relevance) skips both scores: one
-   * BitmapOr of the two indexes, ids only, 2-3x cheaper on broad queries.
+   * The models whose search document matches one query part, through the GIN index of
+   * `model_search_docs.document`, with the part's `ts_rank` (weights D C B A = 0.05 0.2 0.5 1: a
+   * match in the name counts most, then namespace, tags, task and library, then the card).
    */
-  async match(query: PreparedQuery, ranked = true): Promise<Map<string, TextMatch>> {
-    const slash = query.text.indexOf('/');
-    const name = slash >= 0 ? query.text.slice(slash + 1) : query.text;
-    const res = await this.matchPool.query<[string, number, number]>({ text: ranked ? MATCH_SQL : MATCH_IDS_SQL, values: [query.tsquery, name], rowMode: 'array' });
-    const out = new Map<string, TextMatch>();
-    for (const [id, rank, similarity] of res.rows) {
-      const seen = out.get(id);
-      if (seen) {
-        seen.rank = Math.max(seen.rank, rank);
-        seen.similarity = Math.max(seen.similarity, similarity);
-      } else out.set(id, { rank, similarity });
-    }
+  async matchPart(tsquery: string): Promise<FetchedPart> {
+    const res = await this.matchPool.query<{ xmin: string; ids: string[]; ranks: number[] }>({ text: MATCH_PART_SQL, values: [tsquery] });
+    const row = res.rows[0];
+    return { xmin: BigInt(row.xmin), ids: row.ids, ranks: row.ranks };
+  }
+
+  /** These models' documents matched against each part: per model, its rank per part (-1: no match). */
+  async rematch(modelIds: string[], tsqueries: string[]): Promise<RematchedDocument[]> {
+    const res = await this.matchPool.query<[string, number[]]>({ text: REMATCH_SQL, values: [modelIds, tsqueries], rowMode: 'array' });
+    return res.rows.map(([id, ranks]) => ({ id, ranks }));
+  }
+
+  /**
+   * Name words a query word may have meant (docs/discovery.md, "Typos and partial names"), from
+   * the vocabulary of name words: similar words (trigram similarity ≥ 0.45) and words one edit or
+   * one transposition away, both only when no name word starts with it (a known word is not a
+   * typo), and words containing it (`bert` → `roberta`).
+   */
+  async corrections(words: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!words.length) return out;
+    const res = await this.matchPool.query<[string, string]>({ text: CORRECTIONS_SQL, values: [words], rowMode: 'array' });
+    for (const [word, correction] of res.rows) out.set(word, [...(out.get(word) ?? []), correction]);
     return out;
   }
 }
 
-/** How a model matched a text query (see `relevance`). */
-export interface TextMatch {
-  /** ts_rank of the document, 0 when only the name's trigrams matched. */
-  rank: number;
-  /** Word similarity of the query with the name, 0 when only the document matched. */
-  similarity: number;
-}
+const RANK_WEIGHTS = `'{0.05, 0.2, 0.5, 1.0}'`;
+
+// One row: the snapshot's xmin with every match (arrays: one value to parse, not a row per match).
+const MATCH_PART_SQL = `
+  SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+         coalesce(array_agg(d.model_id::text), '{}') AS ids,
+         coalesce(array_agg(ts_rank(${RANK_WEIGHTS}, d.document, q.tsq)::float4), '{}') AS ranks
+  FROM (SELECT to_tsquery('simple', $1::text) AS tsq) q
+  JOIN model_search_docs d ON d.document @@ q.tsq`;
+
+const REMATCH_SQL = `
+  SELECT d.model_id::text,
+         ARRAY(SELECT CASE WHEN d.document @@ q.tsq THEN ts_rank(${RANK_WEIGHTS}, d.document, q.tsq) ELSE -1 END
+               FROM unnest($2::text[]) WITH ORDINALITY AS p(t, i)
+               CROSS JOIN LATERAL (SELECT to_tsquery('simple', p.t) AS tsq) q
+               ORDER BY p.i)::float4[]
+  FROM model_search_docs d WHERE d.model_id = ANY($1::uuid[])`;
+
+// $1 the query words (lower case, letters and digits only: nothing LIKE would read as a wildcard).
+const CORRECTIONS_SQL = `
+  SELECT q.w, v.word FROM unnest($1::text[]) AS q(w)
+  CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_name_words WHERE word LIKE q.w || '%') AS known) k
+  CROSS JOIN LATERAL (
+    (SELECT word FROM search_name_words
+     WHERE NOT k.known AND word % q.w AND similarity(word, q.w) >= 0.45
+     ORDER BY similarity(word, q.w) DESC, word LIMIT 5)
+    UNION
+    (SELECT word FROM search_name_words
+     WHERE NOT k.known AND length(q.w) >= 4 AND left(word, 1) = left(q.w, 1)
+       AND length(word) BETWEEN length(q.w) - 1 AND length(q.w) + 1
+       AND (levenshtein_less_equal(word, q.w, 1) <= 1
+            OR (length(word) = length(q.w) AND levenshtein_less_equal(word, q.w, 2) <= 2 AND hub_sorted_chars(word) = hub_sorted_chars(q.w)))
+     ORDER BY word LIMIT 5)
+    UNION
+    (SELECT word FROM search_name_words
+     WHERE word LIKE '%' || q.w || '%' AND word NOT LIKE q.w || '%'
+     ORDER BY length(word), word LIMIT 10)
+  ) v`;
 
 const CHANGES_SQL = `
   WITH snap AS (
@@ -147,25 +191,14 @@ const CHANGES_SQL = `
              JOIN license_terms_versions tv ON tv.offer_id = lo.id AND tv.version = lo.current_version
              WHERE lo.model_id = m.id AND lo.withdrawn_at IS NULL
                AND (tv.commercial_use OR (lo.kind = 'open' AND lower(lo.spdx_id) = ANY($2::text[])))
-           ) AS offer_commercial
+           ) AS offer_commercial,
+           coalesce(d.doc_xid >= $1::bigint, false) AS document_changed
     FROM models m
     JOIN namespaces n ON n.id = m.namespace_id
     LEFT JOIN organizations o ON o.namespace_id = m.namespace_id
+    LEFT JOIN model_search_docs d ON d.model_id = m.id
     WHERE m.search_xid >= $1::bigint
   ) c ON true`;
-
-// $1 tsquery text (null: names only), $2 the name part of the query.
-const MATCH_SQL = `
-  WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE to_tsquery('simple', $1::text) END AS tsq)
-  SELECT d.model_id::text, ts_rank('{0.05, 0.2, 0.5, 1.0}', d.document, q.tsq)::float8, 0::float8
-  FROM model_search_docs d CROSS JOIN q WHERE d.document @@ q.tsq
-  UNION ALL
-  SELECT d.model_id::text, 0::float8, word_similarity($2, d.name_key)::float8
-  FROM model_search_docs d WHERE $2 <% d.name_key`;
-
-const MATCH_IDS_SQL = `
-  WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE to_tsquery('simple', $1::text) END AS tsq)
-  SELECT d.model_id::text, 0::float8, 0::float8 FROM model_search_docs d CROSS JOIN q WHERE d.document @@ q.tsq OR $2 <% d.name_key`;
 
 const toCatalogRow = (r: RawCatalogRow): CatalogRow => ({
   id: r.id!,

@@ -1,4 +1,6 @@
-import { bigrams, cardText, prepareQuery, searchDocument } from './search-text';
+import { bigrams, cardText, prepareQuery, searchDocument, withCorrections } from './search-text';
+
+const tsqueries = (q: string) => prepareQuery(q).parts.map((p) => p.tsquery);
 
 describe('search text', () => {
   it('splits Chinese runs into words and consecutive bigrams, leaving Latin text alone', () => {
@@ -8,17 +10,23 @@ describe('search text', () => {
   });
 
   it('turns queries into quoted prefix terms; short words only match names', () => {
-    expect(prepareQuery('  BERT  base ').tsquery).toBe("'bert':* & 'base':*");
-    expect(prepareQuery('t5').tsquery).toBe("'t5':*A");
-    expect(prepareQuery("it's & | !").tsquery).toBe("'it':*A & 's':*A");
-    expect(prepareQuery('!!!').tsquery).toBeNull();
+    expect(prepareQuery('  BERT  base ')).toEqual({ text: 'bert base', parts: [{ tsquery: "'bert':*", word: 'bert' }, { tsquery: "'base':*", word: 'base' }] });
+    expect(tsqueries('t5')).toEqual(["'t5':*A"]);
+    expect(tsqueries("it's & | !")).toEqual(["'it':*A", "'s':*A"]);
+    expect(tsqueries('!!!')).toEqual([]);
+  });
+
+  it('widens a word by its corrections, which match names only', () => {
+    const [part] = prepareQuery('lama').parts;
+    expect(withCorrections(part, ['llama', 'alpaca'])).toBe("('lama':* | 'llama':A | 'alpaca':A)");
+    expect(withCorrections(part, [])).toBe("'lama':*");
   });
 
   it('matches a Chinese run by its words or by its bigram phrase', () => {
-    expect(prepareQuery('情感分析').tsquery).toBe("(('情感' & '分析') | ('情感' <-> '感分' <-> '分析'))");
-    expect(prepareQuery('电商').tsquery).toBe("('电商')");
-    expect(prepareQuery('模').tsquery).toBe("'模':*");
-    expect(prepareQuery('bert 中文').tsquery).toBe("'bert':* & ('中文')");
+    expect(tsqueries('情感分析')).toEqual(["(('情感' & '分析') | ('情感' <-> '感分' <-> '分析'))"]);
+    expect(tsqueries('电商')).toEqual(["('电商')"]);
+    expect(tsqueries('模')).toEqual(["'模':*"]);
+    expect(tsqueries('bert 中文')).toEqual(["'bert':*", "('中文')"]);
   });
 
   it('reads a card as text: no front-matter, code or link targets', () => {

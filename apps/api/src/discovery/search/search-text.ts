@@ -73,31 +73,49 @@ export function cardText(readme: string): string {
   return collapse(text).slice(0, MAX_INDEXED_TEXT);
 }
 
-/** What a search query becomes: the normalised text and the tsquery (null: nothing searchable). */
+/**
+ * One condition of a query, all of which must match (AND): a Latin word as a prefix term, or a run
+ * of CJK characters. Parts are matched (and their matches cached) one by one, so queries sharing
+ * a word share its matches.
+ */
+export interface QueryPart {
+  /** For `to_tsquery('simple', …)`; every term quoted, so no user input is read as an operator. */
+  tsquery: string;
+  /** The Latin word, when it is long enough to be corrected against the name vocabulary. */
+  word?: string;
+}
+
+/** What a search query becomes: the normalised text and its parts (none: nothing searchable). */
 export interface PreparedQuery {
   /** Lower-cased, trimmed, inner whitespace collapsed: compared with names. */
   text: string;
-  /** For `to_tsquery('simple', …)`; every term quoted, so no user input is read as an operator. */
-  tsquery: string | null;
+  parts: QueryPart[];
 }
 
+/** Shortest query word corrected against the vocabulary (shorter words have too few trigrams). */
+export const MIN_CORRECTED_WORD = 3;
+
 /**
- * A query as tsquery: every Latin word is a prefix term (`bert:*`, so partial words match the
- * start of words; words of one or two characters only in names); every CJK run is (its segmented words, all present) OR (its
- * bigrams as a phrase), a single CJK character a prefix term. All parts must match (AND).
+ * A query as parts: every Latin word is a prefix term (`bert:*`, so partial words match the start
+ * of words; words of one or two characters only in names); every CJK run is (its segmented words,
+ * all present) OR (its bigrams as a phrase), a single CJK character a prefix term.
  */
 export function prepareQuery(raw: string): PreparedQuery {
   const text = collapse(raw.normalize('NFKC').toLowerCase());
-  const parts: string[] = [];
+  const parts: QueryPart[] = [];
   const latin = text.replace(CJK, ' ');
-  // Words of one or two characters are too short for trigrams and match the start of a word in
-  // a name only (weight A), or they would match half the catalogue's cards.
-  for (const m of latin.matchAll(QUERY_WORD)) parts.push(`${quote(m[0])}:*${[...m[0]].length <= 2 ? 'A' : ''}`);
+  for (const m of latin.matchAll(QUERY_WORD)) {
+    const word = m[0];
+    const length = [...word].length;
+    // Words of one or two characters are too short for trigrams and match the start of a word in
+    // a name only (weight A), or they would match half the catalogue's cards.
+    parts.push(length <= 2 ? { tsquery: `${quote(word)}:*A` } : { tsquery: `${quote(word)}:*`, word });
+  }
   for (const m of text.matchAll(CJK)) {
     const run = m[0];
     const chars = [...run];
     if (chars.length === 1) {
-      parts.push(`${quote(run)}:*`);
+      parts.push({ tsquery: `${quote(run)}:*` });
       continue;
     }
     const phrase = bigrams(run).map(quote).join(' <-> ');
@@ -105,9 +123,18 @@ export function prepareQuery(raw: string): PreparedQuery {
     // common to stand alone, so a run the segmenter cuts into single characters is a phrase only.
     const ws = words(run);
     const wordsAlone = ws.length > 1 && ws.every((w) => [...w].length > 1);
-    parts.push(wordsAlone ? `((${ws.map(quote).join(' & ')}) | (${phrase}))` : `(${phrase})`);
+    parts.push({ tsquery: wordsAlone ? `((${ws.map(quote).join(' & ')}) | (${phrase}))` : `(${phrase})` });
   }
-  return { text, tsquery: parts.length ? parts.join(' & ') : null };
+  return { text, parts };
+}
+
+/**
+ * A part widened by the name words its word may have meant (`lama` → `llama`, `bert` → `roberta`):
+ * each an exact name-word term (weight A), so a correction only ever matches names.
+ */
+export function withCorrections(part: QueryPart, corrections: readonly string[] | undefined): string {
+  if (!corrections?.length) return part.tsquery;
+  return `(${[part.tsquery, ...corrections.map((c) => `${quote(c)}:A`)].join(' | ')})`;
 }
 
 const quote = (term: string) => `'${term.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
@@ -117,20 +144,19 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 const EXACT_NAME = 100;
 const NAME_PREFIX = 20;
 const NAME_CONTAINS = 10;
-const SIMILARITY = 10;
 const TEXT_RANK = 10;
 
 /**
- * A model's relevance for a query: exact name 100 (a query `ns/name` must also match the
- * namespace), name prefix 20, name substring 10, + 10 × the name's trigram word similarity
- * (0-1) + 10 × the document's ts_rank (0-1).
+ * A model's relevance for a query (`name` and `namespace` lower-cased): exact name 100 (a query `ns/name` must also match the
+ * namespace), name prefix 20, name substring 10, + 10 × the text rank (0-1: the mean ts_rank of
+ * the query's parts, which weighs a match in the name, corrections included, above one in tags
+ * and one in the card).
  */
-export function relevance(query: PreparedQuery, model: { namespace: string; name: string }, match: { rank: number; similarity: number }): number {
+export function relevance(query: PreparedQuery, name: string, namespace: string, textRank: number): number {
   const slash = query.text.indexOf('/');
   const wanted = slash >= 0 ? query.text.slice(slash + 1) : query.text;
-  const name = model.name.toLowerCase();
-  let score = SIMILARITY * match.similarity + TEXT_RANK * match.rank;
-  if (name === wanted && (slash < 0 || model.namespace.toLowerCase() === query.text.slice(0, slash))) score += EXACT_NAME;
+  let score = TEXT_RANK * textRank;
+  if (name === wanted && (slash < 0 || namespace === query.text.slice(0, slash))) score += EXACT_NAME;
   if (name.startsWith(wanted)) score += NAME_PREFIX;
   if (name.includes(wanted)) score += NAME_CONTAINS;
   return score;

@@ -1,0 +1,236 @@
+/**
+ * The models matching one query part: document numbers (CatalogIndex.docOf) in ascending order,
+ * with the part's ts_rank for each. Typed arrays: a broad word matches 20,000 models, and a
+ * search walks them at memory speed rather than through a Map of id strings.
+ */
+export interface PartMatches {
+  readonly docs: Int32Array;
+  readonly ranks: Float32Array;
+}
+
+/** One part's matches as PostgreSQL returned them, with the snapshot they were read in. */
+export interface FetchedPart {
+  /** Snapshot xmin of the read: documents written by later transactions may be missing. */
+  xmin: bigint;
+  ids: string[];
+  ranks: number[];
+}
+
+/** A changed document matched again against every cached part: rank per part, -1 no match. */
+export interface RematchedDocument {
+  id: string;
+  ranks: number[];
+}
+
+/** A cached part as `snapshot` lists it. */
+export interface CachedPart {
+  tsquery: string;
+  matches: PartMatches;
+}
+
+/** Most parts kept, and most matches kept over all parts (8 bytes each). */
+const MAX_PARTS = 512;
+const MAX_MATCHES = 4_000_000;
+
+/**
+ * The matches of recent query parts (a word's prefix term with its corrections, a CJK run), kept
+ * exact: PostgreSQL matches a part once through its GIN index, then every refresh of the search
+ * index matches the documents written since against the cached parts (`applyRematch`), and
+ * deleted models leave. A broad word (`chat`: 20,000 of 100,000 models) thus costs its index scan
+ * once rather than at every search. Least recently used parts go first when a limit is reached.
+ *
+ * Consistency: a part read in a snapshot older than the index's next refresh could miss a document
+ * written in between, so every fetch reports its snapshot xmin and the next refresh re-reads the
+ * documents written since the oldest such xmin (`takeUncoveredXmin`). Matching a document again is
+ * idempotent, so overlapping windows are harmless.
+ */
+export class PartMatchCache {
+  private readonly parts = new Map<string, PartMatches>();
+  private readonly loading = new Map<string, Promise<PartMatches>>();
+  private matches = 0;
+  private uncoveredXmin: bigint | null = null;
+
+  constructor(
+    /** The document number of a model id. */
+    private readonly docOf: (id: string) => number,
+  ) {}
+
+  get size(): number {
+    return this.parts.size;
+  }
+
+  /** The matches of a part, fetched once however many searches ask at the same time. */
+  async get(tsquery: string, fetch: (tsquery: string) => Promise<FetchedPart>): Promise<PartMatches> {
+    const cached = this.parts.get(tsquery);
+    if (cached) {
+      // Re-inserting marks it most recently used (a Map iterates in insertion order).
+      this.parts.delete(tsquery);
+      this.parts.set(tsquery, cached);
+      return cached;
+    }
+    let pending = this.loading.get(tsquery);
+    if (!pending) {
+      pending = fetch(tsquery)
+        .then((fetched) => this.store(tsquery, fetched))
+        .finally(() => this.loading.delete(tsquery));
+      this.loading.set(tsquery, pending);
+    }
+    return pending;
+  }
+
+  /** The part's current matches, if cached (without marking it used). */
+  peek(tsquery: string): PartMatches | undefined {
+    return this.parts.get(tsquery);
+  }
+
+  /** The oldest snapshot xmin of a fetch since the last call: the next refresh reads from there. */
+  takeUncoveredXmin(): bigint | null {
+    const xmin = this.uncoveredXmin;
+    this.uncoveredXmin = null;
+    return xmin;
+  }
+
+  /** The cached parts, in a fixed order for `applyRematch`. */
+  snapshot(): CachedPart[] {
+    return [...this.parts].map(([tsquery, matches]) => ({ tsquery, matches }));
+  }
+
+  /**
+   * Documents written since the last refresh, matched again against the parts of `snapshot` (those
+   * cached when the rematch was asked): each joins or leaves each part. A changed id absent from
+   * `documents` no longer has a document and leaves every part.
+   */
+  applyRematch(snapshot: CachedPart[], changedIds: string[], documents: RematchedDocument[]): void {
+    const byId = new Map(documents.map((d) => [d.id, d.ranks]));
+    const changed = changedIds.map((id) => ({ doc: this.docOf(id), ranks: byId.get(id) }));
+    snapshot.forEach(({ tsquery, matches }, k) => {
+      // Evicted meanwhile, or evicted and fetched again (in a newer snapshot than the rematch).
+      if (this.parts.get(tsquery) !== matches) return;
+      const updates = new Map<number, number>();
+      for (const { doc, ranks } of changed) {
+        const rank = ranks?.[k] ?? -1;
+        if (rank >= 0 || indexOf(matches.docs, doc) >= 0) updates.set(doc, rank);
+      }
+      if (updates.size) this.replace(tsquery, matches, updates);
+    });
+    this.evict();
+  }
+
+  /** Deleted models leave every part. */
+  remove(docs: number[]): void {
+    if (!docs.length) return;
+    for (const [tsquery, matches] of this.parts) {
+      const updates = new Map(docs.filter((doc) => indexOf(matches.docs, doc) >= 0).map((doc) => [doc, -1]));
+      if (updates.size) this.replace(tsquery, matches, updates);
+    }
+  }
+
+  clear(): void {
+    this.parts.clear();
+    this.matches = 0;
+  }
+
+  private store(tsquery: string, fetched: FetchedPart): PartMatches {
+    if (this.uncoveredXmin === null || fetched.xmin < this.uncoveredXmin) this.uncoveredXmin = fetched.xmin;
+    const part = sortedMatches(
+      fetched.ids.map((id) => this.docOf(id)),
+      fetched.ranks,
+    );
+    this.put(tsquery, part);
+    this.evict(tsquery);
+    return part;
+  }
+
+  /** The part with `updates` applied (doc → rank, -1: leaves), as new arrays. */
+  private replace(tsquery: string, matches: PartMatches, updates: Map<number, number>): void {
+    const docs: number[] = [];
+    const ranks: number[] = [];
+    matches.docs.forEach((doc, i) => {
+      if (updates.has(doc)) return;
+      docs.push(doc);
+      ranks.push(matches.ranks[i]);
+    });
+    for (const [doc, rank] of updates) {
+      if (rank < 0) continue;
+      docs.push(doc);
+      ranks.push(rank);
+    }
+    this.put(tsquery, sortedMatches(docs, ranks));
+  }
+
+  private put(tsquery: string, part: PartMatches): void {
+    const previous = this.parts.get(tsquery);
+    if (previous) this.matches -= previous.docs.length;
+    this.parts.set(tsquery, part);
+    this.matches += part.docs.length;
+  }
+
+  /** Least recently used parts out until both limits hold (never `keep`, the part just fetched). */
+  private evict(keep?: string): void {
+    for (const [key, part] of this.parts) {
+      if (this.parts.size <= MAX_PARTS && this.matches <= MAX_MATCHES) return;
+      if (key === keep) continue;
+      this.parts.delete(key);
+      this.matches -= part.docs.length;
+    }
+  }
+}
+
+/** Matches ordered by document number (a model appears once: its best rank). */
+function sortedMatches(docs: number[], ranks: number[]): PartMatches {
+  const order = docs.map((_, i) => i).sort((a, b) => docs[a] - docs[b]);
+  const outDocs = new Int32Array(order.length);
+  const outRanks = new Float32Array(order.length);
+  let n = 0;
+  for (const i of order) {
+    if (n > 0 && outDocs[n - 1] === docs[i]) {
+      outRanks[n - 1] = Math.max(outRanks[n - 1], ranks[i]);
+      continue;
+    }
+    outDocs[n] = docs[i];
+    outRanks[n++] = ranks[i];
+  }
+  return { docs: outDocs.subarray(0, n), ranks: outRanks.subarray(0, n) };
+}
+
+/** Position of `doc` in ascending `docs`, or -1. */
+function indexOf(docs: Int32Array, doc: number): number {
+  let lo = 0;
+  let hi = docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (docs[mid] === doc) return mid;
+    if (docs[mid] < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * The models matching every part (AND), with the mean of their part ranks: the smallest part is
+ * walked in document order while a cursor advances in each of the others.
+ */
+export function intersect(parts: PartMatches[]): PartMatches {
+  if (parts.length === 1) return parts[0];
+  if (!parts.length) return { docs: new Int32Array(0), ranks: new Float32Array(0) };
+  const [smallest, ...others] = [...parts].sort((a, b) => a.docs.length - b.docs.length);
+  const docs = new Int32Array(smallest.docs.length);
+  const ranks = new Float32Array(smallest.docs.length);
+  const cursors = new Array<number>(others.length).fill(0);
+  let n = 0;
+  outer: for (let i = 0; i < smallest.docs.length; i++) {
+    const doc = smallest.docs[i];
+    let sum = smallest.ranks[i];
+    for (let k = 0; k < others.length; k++) {
+      const other = others[k].docs;
+      let c = cursors[k];
+      while (c < other.length && other[c] < doc) c++;
+      cursors[k] = c;
+      if (c === other.length || other[c] !== doc) continue outer;
+      sum += others[k].ranks[c];
+    }
+    docs[n] = doc;
+    ranks[n++] = sum / parts.length;
+  }
+  return { docs: docs.subarray(0, n), ranks: ranks.subarray(0, n) };
+}
