@@ -4,6 +4,7 @@ import { CatalogRow, EngineCriteria } from './catalog-types';
 let n = 0;
 const row = (over: Partial<CatalogRow>): CatalogRow => ({
   id: `00000000-0000-0000-0000-${String(++n).padStart(12, '0')}`,
+  docNo: 100 + n,
   namespaceId: 'ns-a',
   namespace: 'Acme',
   name: `m${n}`,
@@ -68,9 +69,24 @@ describe('CatalogIndex', () => {
     expect(second.items.map((e) => e.id)).toEqual([d.id, a.id]);
   });
 
-  it('drops removed models', () => {
+  it('visits text matches only, by document number, scored for relevance', () => {
+    const textMatches = {
+      docs: Int32Array.from([a.docNo, d.docNo, 999]), // 999: a model not in the index yet
+      ranks: Float32Array.from([0.5, 0.1, 1]),
+      relevance: (name: string, namespace: string, rank: number) => (name === a.name ? 50 : 0) + rank,
+    };
+    const r = index.query({ ...base, sort: 'relevance', textMatches });
+    expect(r.items.map((e) => e.id)).toEqual([a.id, d.id]);
+    expect(r.sortValue(r.items[0])).toBe(50.5);
+    expect(r.facets!.license).toEqual([{ value: 'cc-by-nc-4.0', count: 1 }, { value: 'mit', count: 1 }]);
+  });
+
+  it('drops removed models, and keeps document numbers right for the model moved into the slot', () => {
     index.remove(a.id);
     expect(index.get(a.id)).toBeUndefined();
     expect(index.query({ ...base, tags: ['chat'] }).items.map((e) => e.id)).toEqual([d.id]);
+    const textMatches = { docs: Int32Array.from([a.docNo, b.docNo, d.docNo]), ranks: new Float32Array(3), relevance: () => 0 };
+    expect(index.query({ ...base, textMatches }).items.map((e) => e.id)).toEqual([b.id, d.id]);
+    expect(index.knownDocs([a.id, d.id])).toEqual([d.docNo]);
   });
 });

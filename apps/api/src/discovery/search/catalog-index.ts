@@ -30,8 +30,7 @@ export class CatalogIndex {
   private capacity = 0;
   private rows: CatalogRow[] = [];
   private readonly slots = new Map<string, number>();
-  /** Model id → document number, and document number → slot (-1: not in the index). */
-  private readonly docs = new Map<string, number>();
+  /** Document number → slot (-1: not in the index), and slot → document number. */
   private slotByDoc = new Int32Array(1024).fill(-1);
   private docBySlot = new Int32Array(0);
   /** Lower-cased model names and namespaces, by slot (relevance compares them with the query). */
@@ -79,24 +78,12 @@ export class CatalogIndex {
     return slot === undefined ? undefined : this.rows[slot];
   }
 
-  /** The model's document number, given on first sight (a text match may precede its row). */
-  docOf(id: string): number {
-    let doc = this.docs.get(id);
-    if (doc === undefined) {
-      doc = this.docs.size;
-      this.docs.set(id, doc);
-      if (doc >= this.slotByDoc.length) {
-        const grown = new Int32Array(this.slotByDoc.length * 2).fill(-1);
-        grown.set(this.slotByDoc);
-        this.slotByDoc = grown;
-      }
-    }
-    return doc;
-  }
-
   /** Document numbers of models known to the index (for dropping deleted ones from text matches). */
   knownDocs(ids: string[]): number[] {
-    return ids.flatMap((id) => this.docs.get(id) ?? []);
+    return ids.flatMap((id) => {
+      const slot = this.slots.get(id);
+      return slot === undefined || this.docBySlot[slot] < 0 ? [] : [this.docBySlot[slot]];
+    });
   }
 
   clear(): void {
@@ -105,7 +92,6 @@ export class CatalogIndex {
     this.nameKeys = [];
     this.nsKeys = [];
     this.slots.clear();
-    this.docs.clear();
     this.slotByDoc.fill(-1);
     this.extraTags.clear();
   }
@@ -120,9 +106,7 @@ export class CatalogIndex {
     this.rows[slot] = row;
     this.nameKeys[slot] = row.name.toLowerCase();
     this.nsKeys[slot] = row.namespace.toLowerCase();
-    const doc = this.docOf(row.id);
-    this.docBySlot[slot] = doc;
-    this.slotByDoc[doc] = slot;
+    this.setDoc(slot, row.docNo);
     const nsKey = this.namespaces.id(row.namespaceId);
     this.nsDisplay[nsKey] = row.namespace;
     this.namespaceByName.set(lower(row.namespace), nsKey);
@@ -155,16 +139,15 @@ export class CatalogIndex {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     this.slots.delete(id);
-    this.docs.delete(id);
     this.extraTags.delete(id);
-    this.slotByDoc[this.docBySlot[slot]] = -1;
+    if (this.docBySlot[slot] >= 0) this.slotByDoc[this.docBySlot[slot]] = -1;
     const last = --this.n;
     if (slot !== last) {
       this.rows[slot] = this.rows[last];
       this.nameKeys[slot] = this.nameKeys[last];
       this.nsKeys[slot] = this.nsKeys[last];
       this.slots.set(this.rows[slot].id, slot);
-      this.slotByDoc[this.docBySlot[last]] = slot;
+      if (this.docBySlot[last] >= 0) this.slotByDoc[this.docBySlot[last]] = slot;
       for (const col of this.columns()) {
         const width = col.length / this.capacity;
         col.copyWithin(slot * width, last * width, (last + 1) * width);
@@ -173,6 +156,19 @@ export class CatalogIndex {
     this.rows.length = this.n;
     this.nameKeys.length = this.n;
     this.nsKeys.length = this.n;
+  }
+
+  private setDoc(slot: number, doc: number): void {
+    const previous = this.docBySlot[slot];
+    if (previous >= 0 && previous < this.slotByDoc.length && this.slotByDoc[previous] === slot) this.slotByDoc[previous] = -1;
+    this.docBySlot[slot] = doc;
+    if (doc < 0) return;
+    if (doc >= this.slotByDoc.length) {
+      const grown = new Int32Array(Math.max(doc + 1, this.slotByDoc.length * 2)).fill(-1);
+      grown.set(this.slotByDoc);
+      this.slotByDoc = grown;
+    }
+    this.slotByDoc[doc] = slot;
   }
 
   private columns(): (Uint8Array | Int32Array | Float64Array)[] {

@@ -3,6 +3,8 @@
 /** One model as the search index loads it from PostgreSQL. */
 export interface CatalogRow {
   id: string;
+  /** The model's search document number (model_search_docs.doc_no; -1: none), as text matches name it. */
+  docNo: number;
   namespaceId: string;
   namespace: string;
   name: string;
@@ -42,7 +44,7 @@ export interface EngineKeyset {
   id: string;
 }
 
-/** The models a text query matched, as document numbers (CatalogIndex.docOf) with their text rank. */
+/** The models a text query matched, as document numbers (ascending) with their text rank. */
 export interface TextMatches {
   docs: Int32Array;
   ranks: Float32Array;

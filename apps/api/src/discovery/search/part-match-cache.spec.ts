@@ -1,24 +1,23 @@
 import { FetchedPart, intersect, PartMatchCache, PartMatches } from './part-match-cache';
 
-const fetched = (xmin: number, matches: Record<string, number>): FetchedPart => ({ xmin: BigInt(xmin), ids: Object.keys(matches), ranks: Object.values(matches) });
-/** Ids as document numbers: 'd3' → 3. */
-const docOf = (id: string) => Number(id.slice(1));
+/** A part as PostgreSQL returns it: documents in ascending order. */
+const fetched = (xmin: number, matches: Record<number, number>): FetchedPart => ({ xmin: BigInt(xmin), docs: Object.keys(matches).map(Number), ranks: Object.values(matches) });
 const entries = (part: PartMatches | undefined) => (part ? [...part.docs].map((doc, i) => [doc, Math.round(part.ranks[i] * 100) / 100]) : undefined);
 const part = (docs: number[], ranks: number[]): PartMatches => ({ docs: Int32Array.from(docs), ranks: Float32Array.from(ranks) });
 
 describe('PartMatchCache', () => {
   it('fetches a part once, however many searches ask for it at the same time', async () => {
-    const cache = new PartMatchCache(docOf);
-    const fetch = jest.fn(async () => fetched(10, { d5: 0.5, d2: 0.25 }));
+    const cache = new PartMatchCache();
+    const fetch = jest.fn(async () => fetched(10, { 2: 0.25, 5: 0.5 }));
     const [first, second] = await Promise.all([cache.get("'x':*", fetch), cache.get("'x':*", fetch)]);
     expect(first).toBe(second);
-    expect(entries(first)).toEqual([[2, 0.25], [5, 0.5]]); // in document order
+    expect(entries(first)).toEqual([[2, 0.25], [5, 0.5]]);
     expect(await cache.get("'x':*", fetch)).toBe(first);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('reports the oldest snapshot it read parts in, once', async () => {
-    const cache = new PartMatchCache(docOf);
+    const cache = new PartMatchCache();
     await cache.get('p', async () => fetched(30, {}));
     await cache.get('q', async () => fetched(20, {}));
     expect(cache.takeUncoveredXmin()).toBe(20n);
@@ -26,14 +25,14 @@ describe('PartMatchCache', () => {
   });
 
   it('follows changed documents into and out of each part, and drops deleted models', async () => {
-    const cache = new PartMatchCache(docOf);
-    await cache.get('p', async () => fetched(1, { d1: 0.1, d2: 0.2 }));
-    await cache.get('q', async () => fetched(1, { d1: 0.3 }));
+    const cache = new PartMatchCache();
+    await cache.get('p', async () => fetched(1, { 1: 0.1, 2: 0.2 }));
+    await cache.get('q', async () => fetched(1, { 1: 0.3 }));
     const parts = cache.snapshot();
-    // d1 leaves p and stays in q with a new rank; d3 joins p; d2's document is gone.
-    cache.applyRematch(parts, ['d1', 'd2', 'd3'], [
-      { id: 'd1', ranks: [-1, 0.4] },
-      { id: 'd3', ranks: [0.7, -1] },
+    // 1 leaves p and stays in q with a new rank; 3 joins p; 2's document is gone.
+    cache.applyRematch(parts, [1, 2, 3], [
+      { doc: 1, ranks: [-1, 0.4] },
+      { doc: 3, ranks: [0.7, -1] },
     ]);
     expect(entries(cache.peek('p'))).toEqual([[3, 0.7]]);
     expect(entries(cache.peek('q'))).toEqual([[1, 0.4]]);
@@ -42,12 +41,12 @@ describe('PartMatchCache', () => {
   });
 
   it('does not apply a rematch to a part fetched again meanwhile', async () => {
-    const cache = new PartMatchCache(docOf);
-    await cache.get('p', async () => fetched(1, { d1: 0.1 }));
+    const cache = new PartMatchCache();
+    await cache.get('p', async () => fetched(1, { 1: 0.1 }));
     const parts = cache.snapshot();
     cache.clear();
-    await cache.get('p', async () => fetched(5, { d1: 0.1 }));
-    cache.applyRematch(parts, ['d1'], []);
+    await cache.get('p', async () => fetched(5, { 1: 0.1 }));
+    cache.applyRematch(parts, [1], []);
     expect(entries(cache.peek('p'))).toEqual([[1, 0.1]]);
   });
 });

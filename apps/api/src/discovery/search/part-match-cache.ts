@@ -1,5 +1,5 @@
 /**
- * The models matching one query part: document numbers (CatalogIndex.docOf) in ascending order,
+ * The models matching one query part: document numbers (model_search_docs.doc_no) in ascending order,
  * with the part's ts_rank for each. Typed arrays: a broad word matches 20,000 models, and a
  * search walks them at memory speed rather than through a Map of id strings.
  */
@@ -12,13 +12,14 @@ export interface PartMatches {
 export interface FetchedPart {
   /** Snapshot xmin of the read: documents written by later transactions may be missing. */
   xmin: bigint;
-  ids: string[];
+  /** Ascending. */
+  docs: number[];
   ranks: number[];
 }
 
 /** A changed document matched again against every cached part: rank per part, -1 no match. */
 export interface RematchedDocument {
-  id: string;
+  doc: number;
   ranks: number[];
 }
 
@@ -49,11 +50,6 @@ export class PartMatchCache {
   private readonly loading = new Map<string, Promise<PartMatches>>();
   private matches = 0;
   private uncoveredXmin: bigint | null = null;
-
-  constructor(
-    /** The document number of a model id. */
-    private readonly docOf: (id: string) => number,
-  ) {}
 
   get size(): number {
     return this.parts.size;
@@ -97,12 +93,12 @@ export class PartMatchCache {
 
   /**
    * Documents written since the last refresh, matched again against the parts of `snapshot` (those
-   * cached when the rematch was asked): each joins or leaves each part. A changed id absent from
-   * `documents` no longer has a document and leaves every part.
+   * cached when the rematch was asked): each joins or leaves each part. A changed document absent
+   * from `documents` no longer exists and leaves every part.
    */
-  applyRematch(snapshot: CachedPart[], changedIds: string[], documents: RematchedDocument[]): void {
-    const byId = new Map(documents.map((d) => [d.id, d.ranks]));
-    const changed = changedIds.map((id) => ({ doc: this.docOf(id), ranks: byId.get(id) }));
+  applyRematch(snapshot: CachedPart[], changedDocs: number[], documents: RematchedDocument[]): void {
+    const byDoc = new Map(documents.map((d) => [d.doc, d.ranks]));
+    const changed = changedDocs.map((doc) => ({ doc, ranks: byDoc.get(doc) }));
     snapshot.forEach(({ tsquery, matches }, k) => {
       // Evicted meanwhile, or evicted and fetched again (in a newer snapshot than the rematch).
       if (this.parts.get(tsquery) !== matches) return;
@@ -132,10 +128,7 @@ export class PartMatchCache {
 
   private store(tsquery: string, fetched: FetchedPart): PartMatches {
     if (this.uncoveredXmin === null || fetched.xmin < this.uncoveredXmin) this.uncoveredXmin = fetched.xmin;
-    const part = sortedMatches(
-      fetched.ids.map((id) => this.docOf(id)),
-      fetched.ranks,
-    );
+    const part = { docs: Int32Array.from(fetched.docs), ranks: Float32Array.from(fetched.ranks) };
     this.put(tsquery, part);
     this.evict(tsquery);
     return part;

@@ -40,7 +40,7 @@ const MAX_REMATCH = 2_000;
 export class SearchEngine {
   private readonly logger = new Logger(SearchEngine.name);
   private readonly index = new CatalogIndex();
-  private readonly partMatches = new PartMatchCache((id) => this.index.docOf(id));
+  private readonly partMatches = new PartMatchCache();
   private xmin: bigint | null = null;
   private lastRefreshAt = 0;
   private requested = 0;
@@ -130,19 +130,19 @@ export class SearchEngine {
     for (const row of changes.rows) this.index.upsert(row);
     this.partMatches.remove(this.index.knownDocs(changes.deletedIds));
     for (const id of changes.deletedIds) this.index.remove(id);
-    await this.rematchParts(changes.documentChangedIds, full);
+    await this.rematchParts(changes.documentChangedDocs, full);
     this.xmin = changes.nextXmin;
     this.lastRefreshAt = startedAt;
     if (full) this.logger.log(`Search index loaded: ${this.index.size} models in ${Date.now() - startedAt} ms`);
   }
 
   /** Cached part matches follow the documents written since the last refresh. */
-  private async rematchParts(changedIds: string[], full: boolean): Promise<void> {
-    if (full || !changedIds.length || !this.partMatches.size) return;
-    if (changedIds.length > MAX_REMATCH) return this.partMatches.clear();
+  private async rematchParts(changedDocs: number[], full: boolean): Promise<void> {
+    if (full || !changedDocs.length || !this.partMatches.size) return;
+    if (changedDocs.length > MAX_REMATCH) return this.partMatches.clear();
     const parts = this.partMatches.snapshot();
-    const documents = await this.repo.rematch(changedIds, parts.map((p) => p.tsquery));
-    this.partMatches.applyRematch(parts, changedIds, documents);
+    const documents = await this.repo.rematch(changedDocs, parts.map((p) => p.tsquery));
+    this.partMatches.applyRematch(parts, changedDocs, documents);
   }
 }
 

@@ -1,6 +1,7 @@
 -- AlterTable
 ALTER TABLE "model_search_docs" DROP COLUMN "name_key",
 DROP COLUMN "ns_key",
+ADD COLUMN     "doc_no" SERIAL NOT NULL,
 ADD COLUMN     "doc_xid" BIGINT NOT NULL DEFAULT 0;
 
 -- CreateTable
@@ -9,6 +10,9 @@ CREATE TABLE "search_name_words" (
 
     CONSTRAINT "search_name_words_pkey" PRIMARY KEY ("word")
 );
+
+-- CreateIndex
+CREATE UNIQUE INDEX "model_search_docs_doc_no_key" ON "model_search_docs"("doc_no");
 
 -- ---------------------------------------------------------------------------------------------
 -- By hand (docs/discovery.md, "Typos and partial names"). Typos were matched by trigram word
@@ -27,19 +31,25 @@ CREATE FUNCTION hub_sorted_chars(word text) RETURNS text
   AS E' SELECT string_agg(c, '''' ORDER BY c) FROM regexp_split_to_table($1, '''') c ';
 
 -- After an insert, or an update of one of its sources: the model's search document, stamped with
--- the writing transaction (search processes re-match their cached terms against it).
+-- the writing transaction (search processes re-match their cached terms against it). An update
+-- first, and an insert only for a new model: INSERT … ON CONFLICT would draw a doc_no from the
+-- sequence at every card change, and search processes size an array by the largest doc_no.
 CREATE OR REPLACE FUNCTION models_search_document() RETURNS trigger
   LANGUAGE plpgsql
   AS E'
+DECLARE
+  doc tsvector\x3B
 BEGIN
   IF TG_OP = ''INSERT''
      OR NEW.name IS DISTINCT FROM OLD.name OR NEW.namespace_id IS DISTINCT FROM OLD.namespace_id
      OR NEW.tags IS DISTINCT FROM OLD.tags OR NEW.pipeline_tag IS DISTINCT FROM OLD.pipeline_tag
      OR NEW.library_name IS DISTINCT FROM OLD.library_name OR NEW.search_body IS DISTINCT FROM OLD.search_body THEN
-    INSERT INTO model_search_docs (model_id, document, doc_xid)
-      SELECT NEW.id, hub_search_document(NEW.name, n.name, NEW.tags, NEW.pipeline_tag, NEW.library_name, NEW.search_body), pg_current_xact_id()::text::bigint
-      FROM namespaces n WHERE n.id = NEW.namespace_id
-      ON CONFLICT (model_id) DO UPDATE SET document = EXCLUDED.document, doc_xid = EXCLUDED.doc_xid\x3B
+    SELECT hub_search_document(NEW.name, n.name, NEW.tags, NEW.pipeline_tag, NEW.library_name, NEW.search_body) INTO doc
+      FROM namespaces n WHERE n.id = NEW.namespace_id\x3B
+    UPDATE model_search_docs SET document = doc, doc_xid = pg_current_xact_id()::text::bigint WHERE model_id = NEW.id\x3B
+    IF NOT FOUND THEN
+      INSERT INTO model_search_docs (model_id, document, doc_xid) VALUES (NEW.id, doc, pg_current_xact_id()::text::bigint)\x3B
+    END IF\x3B
   END IF\x3B
   RETURN NULL\x3B
 END
