@@ -5,7 +5,8 @@ import { HubException } from '../../apps/api/src/common/hub-exception';
 import { ModelRepository } from '../../apps/api/src/models/model.repository';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
 import { registerUser, TestUser } from '../support/factories';
-import { lfsBatch, lfsRepo, sha256Hex, uploadLfsObject } from '../support/lfs-client';
+import { lfsBatch, lfsRepo, sha256Hex, uploadLfsFile, uploadLfsObject } from '../support/lfs-client';
+import { commit } from './commits-support';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, TestHub } from '../support/test-hub';
 
@@ -47,6 +48,19 @@ describe('BlobService', () => {
     expect(await storage.head(b.storageKey!)).toMatchObject({ size: 1025 });
     const rows = await hubSql(hub, 'SELECT sha256 FROM blobs WHERE sha256 = ANY($1)', [a.sha256, b.sha256]);
     expect(rows).toHaveLength(2);
+  });
+
+  it('reads a model card committed through LFS from the bucket: metadata and search', async () => {
+    const model = await createModel(hub, alice);
+    const card = `---\nlicense: apache-2.0\npipeline_tag: translation\n---\n\n# Walrus\n\n${'Translates walrus songs into English. '.repeat(60)}`;
+    expect(Buffer.byteLength(card)).toBeGreaterThan(1024); // over INLINE_BLOB_MAX_BYTES: in the bucket
+    const { oid, size } = await uploadLfsFile(repoOf(alice, model), Buffer.from(card));
+    await commit(hub, alice, model.id, [{ op: 'lfs', path: 'README.md', sha256: oid, size }], { summary: 'Card through LFS' });
+    const info = await hub.http().get(`/api/models/${model.id}`).expect(200);
+    expect(info.body).toMatchObject({ pipeline_tag: 'translation', cardData: { license: 'apache-2.0' } });
+    const found = await hub.http().get('/api/v1/search').query({ q: 'walrus songs' }).expect(200);
+    expect(found.body.items.map((m: { id: string }) => m.id)).toEqual([model.id]);
+    expect(await blobs.readPrefix(oid, 10)).toEqual(Buffer.from(card.slice(0, 10)));
   });
 
   it('stores many contents at once, in order, each once', async () => {

@@ -129,6 +129,22 @@ export class BlobService {
     return this.blobs.readInline(sha256);
   }
 
+  /**
+   * The first `maxBytes` of a blob, wherever it is stored (null: no such blob): for small texts
+   * read by the hub itself, such as a model card committed through LFS.
+   */
+  async readPrefix(sha256: string, maxBytes: number): Promise<Buffer | null> {
+    const blob = await this.blobs.find(sha256);
+    if (!blob) return null;
+    if (!blob.storageKey) return this.blobs.readInline(sha256);
+    if (blob.size === 0n || maxBytes <= 0) return Buffer.alloc(0);
+    const end = Number(blob.size < BigInt(maxBytes) ? blob.size : BigInt(maxBytes)) - 1;
+    const { body } = await this.storage.getStream(blob.storageKey, { start: 0, end });
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
   /** A short-lived URL the client downloads the bytes from (the bucket, or a CDN in front of it). */
   async presignDownload(blob: BlobRef, opts: { filename: string; range?: string }): Promise<string> {
     if (!blob.storageKey) throw new Error(`Blob ${blob.sha256} is stored inline: serve it with readInline`);

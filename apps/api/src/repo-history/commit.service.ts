@@ -289,9 +289,10 @@ export class CommitService {
       if (readme === null) text = null;
       else if (Buffer.isBuffer(readme)) text = readme.toString('utf8');
       else {
-        const bytes = await this.blobs.readInline(readme.sha256);
+        // Committed through LFS, or copied: its bytes are in the bucket (or inline).
+        const bytes = await this.blobs.readPrefix(readme.sha256, MAX_CARD_BYTES);
         if (!bytes) {
-          this.logger.warn({ model: model.fullName }, 'README.md is not stored inline; the model card was not re-read');
+          this.logger.warn({ model: model.fullName }, 'README.md names a blob that is not stored; the model card was not re-read');
           return;
         }
         text = bytes.toString('utf8');
@@ -304,6 +305,13 @@ export class CommitService {
     }
   }
 }
+
+/**
+ * The part of a README.md read as the model card: the front-matter is at the top, and search keeps
+ * the first 20,000 characters of the text; a larger README is read this far (a cut character
+ * becomes U+FFFD).
+ */
+const MAX_CARD_BYTES = 1024 * 1024;
 
 interface ResolvedBlobs {
   /** sha256 → stored size, for every put and LFS object. */

@@ -73,11 +73,11 @@ describe('CatalogIndex', () => {
     const textMatches = {
       docs: Int32Array.from([a.docNo, d.docNo, 999]), // 999: a model not in the index yet
       ranks: Float32Array.from([0.5, 0.1, 1]),
-      relevance: (name: string, namespace: string, rank: number) => (name === a.name ? 50 : 0) + rank,
+      query: { name: a.name.toLowerCase(), namespace: null }, // exact name 100, prefix 20, substring 10
     };
     const r = index.query({ ...base, sort: 'relevance', textMatches });
     expect(r.items.map((e) => e.id)).toEqual([a.id, d.id]);
-    expect(r.sortValue(r.items[0])).toBe(50.5);
+    expect(r.sortValues[0]).toBe(135);
     expect(r.facets!.license).toEqual([{ value: 'cc-by-nc-4.0', count: 1 }, { value: 'mit', count: 1 }]);
   });
 
@@ -85,7 +85,7 @@ describe('CatalogIndex', () => {
     index.remove(a.id);
     expect(index.get(a.id)).toBeUndefined();
     expect(index.query({ ...base, tags: ['chat'] }).items.map((e) => e.id)).toEqual([d.id]);
-    const textMatches = { docs: Int32Array.from([a.docNo, b.docNo, d.docNo]), ranks: new Float32Array(3), relevance: () => 0 };
+    const textMatches = { docs: Int32Array.from([a.docNo, b.docNo, d.docNo]), ranks: new Float32Array(3), query: { name: 'zzz', namespace: null } };
     expect(index.query({ ...base, textMatches }).items.map((e) => e.id)).toEqual([b.id, d.id]);
     expect(index.knownDocs([a.id, d.id])).toEqual([d.docNo]);
   });

@@ -2,6 +2,7 @@ import { CatalogEntry, CatalogRow, EngineCriteria, EngineResult, EngineSort, Tex
 import { matchesHfTag, parseHfTag } from './hf-tags';
 import { Interner } from './interner';
 import { licenseAllowsCommercialUse } from './license-commercial-use';
+import { relevance } from './search-text';
 import { TopK, topValues } from './top-k';
 
 const NONE = -1;
@@ -35,6 +36,8 @@ export class CatalogIndex {
   private docBySlot = new Int32Array(0);
   /** Lower-cased model names and namespaces, by slot (relevance compares them with the query). */
   private nameKeys: string[] = [];
+  /** Relevance by slot for the current text query (see `matchedSlots`). */
+  private scoreColumn = new Float64Array(0);
   private nsKeys: string[] = [];
   private readonly namespaces = new Interner();
   private readonly nsDisplay: string[] = [];
@@ -300,9 +303,11 @@ export class CatalogIndex {
       if ((keys ? keys[slot] : value(slot)) >= top.floor) top.offer(slot);
     }
 
+    const best = top.sorted();
     return {
       total,
-      items: top.sorted().map((slot) => this.rows[slot]),
+      items: best.map((slot) => this.rows[slot]),
+      sortValues: best.map(value),
       facets: counts && {
         task: topValues(counts.task, this.tasks.values, c.facetLimit),
         license: topValues(counts.license, this.licenses.values, c.facetLimit),
@@ -310,7 +315,6 @@ export class CatalogIndex {
         org: topValues(counts.org, this.nsDisplay, c.facetLimit),
         tags: topValues(counts.tags, this.tags.values, c.facetLimit),
       },
-      sortValue: (e) => value(this.slots.get(e.id)!),
     };
   }
 
@@ -331,7 +335,10 @@ export class CatalogIndex {
    */
   private matchedSlots(text: TextMatches, scored: boolean): { slots: Int32Array; scores: Float64Array | null } {
     const slots = new Int32Array(text.docs.length);
-    const scores = scored ? new Float64Array(this.n) : null;
+    // One column reused by every query (queries run one at a time, synchronously): only the
+    // matched slots are written, and only they are read, so it is never cleared.
+    if (scored && this.scoreColumn.length < this.capacity) this.scoreColumn = new Float64Array(this.capacity);
+    const scores = scored ? this.scoreColumn : null;
     const { slotByDoc, nameKeys, nsKeys } = this;
     let m = 0;
     for (let i = 0; i < text.docs.length; i++) {
@@ -340,10 +347,11 @@ export class CatalogIndex {
       // A model created after the refresh began is not in the index yet: it shows next time.
       if (slot < 0) continue;
       slots[m++] = slot;
-      if (scores) scores[slot] = text.relevance(nameKeys[slot], nsKeys[slot], text.ranks[i]);
+      if (scores) scores[slot] = relevance(text.query, nameKeys[slot], nsKeys[slot], text.ranks[i]);
     }
     return { slots: slots.subarray(0, m), scores };
   }
+
 
 }
 

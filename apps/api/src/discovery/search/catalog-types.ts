@@ -1,4 +1,5 @@
 /** The search engine's vocabulary: what the catalog index holds, and what a search asks and gets. */
+import type { NameQuery } from './search-text';
 
 /** One model as the search index loads it from PostgreSQL. */
 export interface CatalogRow {
@@ -48,8 +49,8 @@ export interface EngineKeyset {
 export interface TextMatches {
   docs: Int32Array;
   ranks: Float32Array;
-  /** The relevance of a match (sort `relevance`), from the model's lower-cased name and namespace. */
-  relevance: (name: string, namespace: string, rank: number) => number;
+  /** What the relevance of a match (sort `relevance`) compares the model's name with. */
+  query: NameQuery;
 }
 
 /** A query against the index. String filters are compared case-insensitively. */
@@ -92,6 +93,6 @@ export interface EngineResult {
   /** Up to `limit + 1` entries, best first. */
   items: CatalogEntry[];
   facets: FacetCounts | null;
-  /** The value each item was sorted by (for cursors). */
-  sortValue: (entry: CatalogEntry) => number;
+  /** The value each item was sorted by (for cursors), in the order of `items`. */
+  sortValues: number[];
 }

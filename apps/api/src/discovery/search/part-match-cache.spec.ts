@@ -40,6 +40,19 @@ describe('PartMatchCache', () => {
     expect(entries(cache.peek('q'))).toEqual([]);
   });
 
+  it('merges changes anywhere in a part, keeping document order', async () => {
+    const cache = new PartMatchCache();
+    await cache.get('p', async () => fetched(1, { 2: 0.2, 4: 0.4, 6: 0.6, 8: 0.8 }));
+    cache.applyRematch(cache.snapshot(), [9, 1, 6, 5, 8, 3], [
+      { doc: 1, ranks: [0.1] },
+      { doc: 5, ranks: [0.5] },
+      { doc: 6, ranks: [-1] },
+      { doc: 8, ranks: [0.9] },
+      { doc: 9, ranks: [0.95] },
+    ]);
+    expect(entries(cache.peek('p'))).toEqual([[1, 0.1], [2, 0.2], [4, 0.4], [5, 0.5], [8, 0.9], [9, 0.95]]);
+  });
+
   it('does not apply a rematch to a part fetched again meanwhile', async () => {
     const cache = new PartMatchCache();
     await cache.get('p', async () => fetched(1, { 1: 0.1 }));

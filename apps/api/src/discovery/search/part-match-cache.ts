@@ -134,21 +134,34 @@ export class PartMatchCache {
     return part;
   }
 
-  /** The part with `updates` applied (doc → rank, -1: leaves), as new arrays. */
+  /**
+   * The part with `updates` applied (doc → rank, -1: leaves), as new arrays: one merge of the
+   * sorted matches with the sorted updates (a refresh changes a few documents of parts that can
+   * hold tens of thousands).
+   */
   private replace(tsquery: string, matches: PartMatches, updates: Map<number, number>): void {
-    const docs: number[] = [];
-    const ranks: number[] = [];
-    matches.docs.forEach((doc, i) => {
-      if (updates.has(doc)) return;
-      docs.push(doc);
-      ranks.push(matches.ranks[i]);
-    });
-    for (const [doc, rank] of updates) {
-      if (rank < 0) continue;
-      docs.push(doc);
-      ranks.push(rank);
+    const changes = [...updates].sort((a, b) => a[0] - b[0]);
+    const docs = new Int32Array(matches.docs.length + changes.length);
+    const ranks = new Float32Array(docs.length);
+    let n = 0;
+    let i = 0;
+    for (const [doc, rank] of changes) {
+      // Unchanged matches before this document, copied as they are.
+      let j = i;
+      while (j < matches.docs.length && matches.docs[j] < doc) j++;
+      docs.set(matches.docs.subarray(i, j), n);
+      ranks.set(matches.ranks.subarray(i, j), n);
+      n += j - i;
+      i = j < matches.docs.length && matches.docs[j] === doc ? j + 1 : j;
+      if (rank >= 0) {
+        docs[n] = doc;
+        ranks[n++] = rank;
+      }
     }
-    this.put(tsquery, sortedMatches(docs, ranks));
+    docs.set(matches.docs.subarray(i), n);
+    ranks.set(matches.ranks.subarray(i), n);
+    n += matches.docs.length - i;
+    this.put(tsquery, { docs: docs.subarray(0, n), ranks: ranks.subarray(0, n) });
   }
 
   private put(tsquery: string, part: PartMatches): void {
@@ -167,23 +180,6 @@ export class PartMatchCache {
       this.matches -= part.docs.length;
     }
   }
-}
-
-/** Matches ordered by document number (a model appears once: its best rank). */
-function sortedMatches(docs: number[], ranks: number[]): PartMatches {
-  const order = docs.map((_, i) => i).sort((a, b) => docs[a] - docs[b]);
-  const outDocs = new Int32Array(order.length);
-  const outRanks = new Float32Array(order.length);
-  let n = 0;
-  for (const i of order) {
-    if (n > 0 && outDocs[n - 1] === docs[i]) {
-      outRanks[n - 1] = Math.max(outRanks[n - 1], ranks[i]);
-      continue;
-    }
-    outDocs[n] = docs[i];
-    outRanks[n++] = ranks[i];
-  }
-  return { docs: outDocs.subarray(0, n), ranks: outRanks.subarray(0, n) };
 }
 
 /** Position of `doc` in ascending `docs`, or -1. */

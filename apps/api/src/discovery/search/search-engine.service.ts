@@ -4,7 +4,7 @@ import { CatalogIndex } from './catalog-index';
 import { CatalogEntry, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-types';
 import { CachedPart, intersect, PartMatchCache } from './part-match-cache';
 import { SearchIndexRepository } from './search-index.repository';
-import { MIN_CORRECTED_WORD, PreparedQuery, prepareQuery, relevance, withCorrections } from './search-text';
+import { MIN_CORRECTED_WORD, nameQuery, PreparedQuery, prepareQuery, withCorrections } from './search-text';
 
 export interface SearchRequest extends Omit<EngineCriteria, 'textMatches' | 'after'> {
   /** Full-text query; blank or absent: no text condition. */
@@ -55,16 +55,17 @@ export class SearchEngine {
     // The parts as the refresh left them: it brings cached parts up to date with the documents.
     const parts = fetched?.map(({ tsquery, matches }) => this.partMatches.peek(tsquery) ?? matches);
     const matched = text && parts ? intersect(parts) : undefined;
-    const textMatches = matched && text ? { ...matched, relevance: (name: string, namespace: string, rank: number) => relevance(text, name, namespace, rank) } : undefined;
+    const textMatches = matched && text ? { docs: matched.docs, ranks: matched.ranks, query: nameQuery(text) } : undefined;
     const after = req.cursor ? decodeCursor(req.cursor, req.sort) : undefined;
     const result = this.index.query({ ...req, textMatches, after });
     const page = result.items.slice(0, req.limit);
     const last = page[page.length - 1];
+    const lastValue = result.sortValues[page.length - 1];
     return {
       total: result.total,
       items: page,
       facets: result.facets,
-      nextCursor: result.items.length > req.limit && last ? encodeCursor(req.sort, result.sortValue(last), last.id) : null,
+      nextCursor: result.items.length > req.limit && last ? encodeCursor(req.sort, lastValue, last.id) : null,
     };
   }
 
