@@ -79,6 +79,21 @@ describe('scanners', () => {
       }
     });
 
+    it('describes the revision asked for in Hugging Face model info, not only main', async () => {
+      const id = (await createModel(hub, alice, { namespace: org, name: 'revisions' })).id;
+      const first = await commit(hub, alice, id, [put('model.safetensors', buildSafetensors({ w: { dtype: 'F16', shape: [4, 4] } }))]);
+      await eventually(() => info(id), (m) => m.safetensors?.total === 16);
+      await commit(hub, alice, id, [put('model.safetensors', buildSafetensors({ w: { dtype: 'F32', shape: [8, 8] } })), put('evil.pkl', osSystemPickle())]);
+      await eventually(() => info(id), (m) => m.safetensors?.total === 64 && m.security?.status === 'dangerous');
+      const at = async (rev: string) => (await hub.http().get(`/api/models/${id}/revision/${rev}`).set(alice.auth).expect(200)).body;
+      const old = await at(first);
+      expect(old).toMatchObject({ sha: first, safetensors: { parameters: { F16: 16 }, total: 16 } });
+      expect(old.securityRepoStatus).toBeUndefined();
+      const head = await at('main');
+      expect(head.safetensors).toEqual({ parameters: { F32: 64 }, total: 64 });
+      expect(head.securityRepoStatus).toEqual({ scansDone: true, filesWithIssues: [{ path: 'evil.pkl', level: 'dangerous' }] });
+    });
+
     it('leaves an invalid file out of the count, with the reason kept', async () => {
       const id = (await createModel(hub, alice, { namespace: org, name: 'broken' })).id;
       const good = buildSafetensors({ w: { dtype: 'F16', shape: [8, 8] } });

@@ -6,6 +6,7 @@ import { ModelRecord } from '../models/model.repository';
 import { ModelSearchService } from '../models/model-search.service';
 import { BranchesService } from '../repo-history/branches.service';
 import { HistoryService } from '../repo-history/history.service';
+import { FileScanService } from '../discovery/scanners/file-scan.service';
 import { RevisionService } from '../repo-history/revision.service';
 import { TreeEntry, TreeService } from '../repo-history/tree.service';
 import { VersionsService } from '../repo-history/versions.service';
@@ -40,6 +41,7 @@ export class HfModelsService {
     private readonly history: HistoryService,
     private readonly branches: BranchesService,
     private readonly versions: VersionsService,
+    private readonly scans: FileScanService,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
 
@@ -63,7 +65,9 @@ export class HfModelsService {
   async info(principal: Principal | undefined, namespace: string, name: string, revision?: string) {
     const model = await this.access.findReadable(principal, namespace, name);
     const { commitId } = await this.revisions.resolve(model, revision);
-    return presentHfModel(model, { sha: commitId, siblings: await this.siblings(commitId) });
+    // Parameters and pickle scans describe the revision asked for; the model keeps those of main.
+    const atRevision = commitId && commitId !== model.mainCommitId ? { ...model, ...(await this.scans.summaryAt(commitId)) } : model;
+    return presentHfModel(atRevision, { sha: commitId, siblings: await this.siblings(commitId) });
   }
 
   async tree(principal: Principal | undefined, namespace: string, name: string, revision: string, path: string | undefined, query: HfTreeQuery): Promise<WithHeaders<unknown[]>> {

@@ -4,6 +4,7 @@ import { BlobLocation, BlobScanRepository } from './blob-scan.repository';
 import { BufferSource, RandomAccessSource } from './byte-source';
 import { FileScan, PickleScan, scanFile, scanKindOf, ScanKind, SCANNER_VERSION } from './file-scanners';
 import type { PickleImport, Safety } from './pickle-import-policy';
+import { RepoSummary, summarizeRepo } from './repo-summary';
 
 /** What a tree listing shows of a pickle file. */
 export interface FileSecurity {
@@ -43,6 +44,22 @@ export class FileScanService {
       out.set(f.blobSha256, s?.kind === 'pickle' ? { status: s.verdict, imports: (s as PickleScan).details.imports } : { status: 'pending', imports: [] });
     }
     return out;
+  }
+
+  /**
+   * What the stored scans of a revision's files add up to, for model info at a revision other
+   * than `main` (whose summary is kept on the model). Nothing is scanned here: every commit's files
+   * are scanned by its job, and a file not scanned yet shows as pending.
+   */
+  async summaryAt(commitId: string): Promise<RepoSummary> {
+    const files = (await this.scans.filesOf(commitId)).filter((f) => scanKindOf(f.path));
+    const stored = await this.scans.find(files.map((f) => f.sha256));
+    const scans = new Map<string, FileScan>();
+    for (const f of files) {
+      const s = stored.get(f.sha256)?.scan;
+      if (s?.kind === scanKindOf(f.path)) scans.set(f.sha256, s);
+    }
+    return summarizeRepo(files, scans);
   }
 
   private async source(blob: BlobLocation): Promise<RandomAccessSource> {

@@ -1,18 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BlobScanRepository, ScannableFile } from './blob-scan.repository';
 import { FileScanService } from './file-scan.service';
-import { FileScan, importsAtLeast, PickleScan, SafetensorsScan, scanKindOf } from './file-scanners';
-import { Safety, worst } from './pickle-import-policy';
-
-/** A file's line in a model's security summary. */
-export interface FileSecuritySummary {
-  path: string;
-  status: Safety | 'pending';
-  format?: string;
-  /** `module.name` of the imports that are not safe. */
-  imports: string[];
-  error?: string;
-}
+import { FileScan, scanKindOf } from './file-scanners';
+import { summarizeRepo } from './repo-summary';
 
 /**
  * What runs after a commit (job `discovery.scan-commit`): every safetensors and pickle file of the
@@ -44,33 +34,7 @@ export class RepoScanService {
     if (!head) return;
     const files = filesAtMain ?? (await this.repo.filesOf(head)).filter((f) => scanKindOf(f.path));
     const scans = await this.scanAll(files);
-    const params: Record<string, number> = {};
-    let anySafetensors = false;
-    const security: FileSecuritySummary[] = [];
-    let status: Safety | null = null;
-    for (const f of files) {
-      const scan = scans.get(f.sha256);
-      if (scanKindOf(f.path) === 'safetensors') {
-        const st = scan as SafetensorsScan | undefined;
-        if (st?.verdict !== 'ok') continue;
-        anySafetensors = true;
-        for (const [dtype, n] of Object.entries(st.details.parameters ?? {})) params[dtype] = (params[dtype] ?? 0) + n;
-      } else {
-        const pk = scan as PickleScan | undefined;
-        if (!pk) {
-          security.push({ path: f.path, status: 'pending', imports: [] });
-          continue;
-        }
-        status = worst(status ?? 'safe', pk.verdict);
-        security.push({ path: f.path, status: pk.verdict, format: pk.details.format, imports: importsAtLeast(pk, 'suspicious'), ...(pk.error ? { error: pk.error } : {}) });
-      }
-    }
-    const total = Object.values(params).reduce((a, b) => a + b, 0);
-    await this.repo.saveModelSummary(modelId, {
-      parameters: anySafetensors ? total : null,
-      safetensors: anySafetensors ? { parameters: params, total } : null,
-      securityScan: security.length ? { status: status ?? 'pending', scannedAt: new Date().toISOString(), files: security } : null,
-    });
+    await this.repo.saveModelSummary(modelId, summarizeRepo(files, scans));
   }
 
   /** Scans (or finds the scans of) the files; a file that cannot be read is logged and left pending. */
