@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/hub-config';
-import { startEmbeddedPostgres } from '../embedded/embedded-postgres';
+import { attachOrStartEmbeddedPostgres, startEmbeddedPostgres } from '../embedded/embedded-postgres';
 import { applyMigrations, createMigration } from '../database/schema-engine';
 
 async function main(): Promise<void> {
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
       command === 'create'
         ? (scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-migrate-')))
         : path.join(config.dataDir, 'postgres');
-    const pg = await startEmbeddedPostgres(path.join(dir, command === 'create' ? 'pg' : ''), 'hub');
+    // deploy: the running hub's server when there is one; create: a throw-away cluster.
+    const pg = command === 'create' ? await startEmbeddedPostgres(path.join(dir, 'pg'), 'hub') : await attachOrStartEmbeddedPostgres(dir, 'hub');
     url = pg.urlFor('hub');
     stop = pg.stop;
   }

@@ -1,8 +1,8 @@
 /**
  * A realistic catalogue for a hub to show, or to measure search on:
  *   node apps/api/dist/cli/seed.js [--models 1000] [--seed 42]
- * Uses DATABASE_URL when set, otherwise the hub's embedded PostgreSQL under HUB_DATA_DIR (as
- * `migrate deploy` does); applies pending migrations first. Every seeded user's password is
+ * Uses DATABASE_URL when set, otherwise the hub's embedded PostgreSQL under HUB_DATA_DIR (the
+ * running hub's server, or one started for the seed); applies pending migrations first. Every seeded user's password is
  * printed at the end (they are demo accounts: do not seed a production hub).
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import { applyMigrations } from '../database/schema-engine';
 import { PrismaService } from '../database/prisma.service';
 import { seedCatalogue, SeedReport } from '../discovery/seed/catalogue-seed';
 import { TrendingRepository } from '../discovery/signals/trending.repository';
-import { startEmbeddedPostgres } from '../embedded/embedded-postgres';
+import { attachOrStartEmbeddedPostgres } from '../embedded/embedded-postgres';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   let url = config.databaseUrl;
   let stop = async () => {};
   if (!url) {
-    const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), 'hub');
+    const pg = await attachOrStartEmbeddedPostgres(path.join(config.dataDir, 'postgres'), 'hub');
     url = pg.urlFor('hub');
     stop = pg.stop;
   }

@@ -67,6 +67,30 @@ export async function startEmbeddedPostgres(dir: string, database: string, log: 
 }
 
 /**
+ * The hub's embedded PostgreSQL for a command-line tool (seed, migrate deploy): the server a
+ * running hub started on `dir`, found through its postmaster.pid (so the tool works next to
+ * `npm start`, and stopping it leaves the hub's server alone), or else a server of its own.
+ */
+export async function attachOrStartEmbeddedPostgres(dir: string, database: string): Promise<RunningPostgres> {
+  const content = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
+  // Lines of postmaster.pid: pid, data directory, start time, port, …
+  const [pid, , , port] = (content ?? '').split('\n').map(Number);
+  if (pid > 0 && port > 0 && isAlive(pid)) {
+    return { urlFor: (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`, stop: async () => {} };
+  }
+  return startEmbeddedPostgres(dir, database);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A hub killed with SIGKILL leaves postmaster.pid behind: remove it when its process is gone, and
  * say clearly when the cluster is in use by a live one.
  */
@@ -75,9 +99,7 @@ async function removeStalePid(dir: string): Promise<void> {
   const content = await fs.readFile(pidFile, 'utf8').catch(() => null);
   if (!content) return;
   const pid = Number(content.split('\n')[0]);
-  try {
-    process.kill(pid, 0);
-  } catch {
+  if (!isAlive(pid)) {
     await fs.rm(pidFile, { force: true });
     return;
   }
