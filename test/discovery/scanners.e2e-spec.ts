@@ -237,5 +237,19 @@ describe('scanners', () => {
       await hub.http().put(`/api/v1/orgs/${org}/security-policy`).set(alice.auth).send({ blockDangerousPickles: false }).expect(200);
       await commit(hub, alice, guarded, [put('evil.pkl', osSystemPickle())]);
     });
+
+    it('refuses copies of a dangerous pickle committed before the policy was turned on', async () => {
+      // evil.pkl is on main from the previous test, committed while the policy was off.
+      const withEvil = (await info(guarded)).sha;
+      await hub.http().put(`/api/v1/orgs/${org}/security-policy`).set(alice.auth).send({ blockDangerousPickles: true }).expect(200);
+      const copied = await postCommit(hub, alice, guarded, [{ op: 'copy', path: 'weights/again.pkl', fromPath: 'evil.pkl' }]);
+      expect(copied.status).toBe(422);
+      expect(copied.body.files).toEqual([{ file: 'weights/again.pkl', imports: ['os.system'] }]);
+      await commit(hub, alice, guarded, [{ op: 'delete', path: 'evil.pkl' }]);
+      const fromRevision = await postCommit(hub, alice, guarded, [{ op: 'copy', path: 'restored.pkl', fromPath: 'evil.pkl', fromRevision: withEvil }]);
+      expect(fromRevision.status).toBe(422);
+      // A safe pickle copies as any file does.
+      await commit(hub, alice, guarded, [{ op: 'copy', path: 'args-copy.bin', fromPath: 'training_args.bin' }]);
+    });
   });
 });

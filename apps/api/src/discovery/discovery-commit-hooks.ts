@@ -34,16 +34,36 @@ export class DiscoveryCommitHooks {
    * with 422 `dangerous_pickle`, naming the file and the imports, when one is dangerous.
    */
   async beforeBranchMoves(model: ModelRecord, operations: CommitOperation[]): Promise<void> {
-    if (!model.ownerOrgId) return;
-    const written = operations.filter((op): op is Extract<CommitOperation, { kind: 'put' | 'lfs' }> => (op.kind === 'put' || op.kind === 'lfs') && scanKindOf(op.path) === 'pickle');
-    if (!written.length || !(await this.policies.get(model.ownerOrgId)).blockDangerousPickles) return;
+    const written = operations.filter((op): op is Extract<CommitOperation, { kind: 'put' | 'lfs' }> => op.kind === 'put' || op.kind === 'lfs');
+    await this.refuseDangerousPickles(
+      model,
+      written.map((op) =>
+        op.kind === 'put' ? { path: op.path, sha256: createHash('sha256').update(op.content).digest('hex'), content: op.content } : { path: op.path, sha256: op.sha256.toLowerCase() },
+      ),
+    );
+  }
+
+  /**
+   * The same policy for files a commit copies (their source is known once the branch is locked):
+   * a dangerous pickle committed before the policy was turned on is not published again under
+   * another path or on another branch. Their scans are usually stored already (one per blob).
+   */
+  async beforeCopiesLand(model: ModelRecord, copies: { path: string; blobSha256: string }[]): Promise<void> {
+    await this.refuseDangerousPickles(
+      model,
+      copies.map((c) => ({ path: c.path, sha256: c.blobSha256 })),
+    );
+  }
+
+  private async refuseDangerousPickles(model: ModelRecord, files: { path: string; sha256: string; content?: Buffer }[]): Promise<void> {
+    const pickles = files.filter((f) => scanKindOf(f.path) === 'pickle');
+    if (!model.ownerOrgId || !pickles.length || !(await this.policies.get(model.ownerOrgId)).blockDangerousPickles) return;
     const refused: { file: string; imports: string[] }[] = [];
-    for (const op of written) {
-      const sha = op.kind === 'put' ? createHash('sha256').update(op.content).digest('hex') : op.sha256.toLowerCase();
-      const location = await this.blobs.location(sha);
-      if (!location) throw new Error(`Blob ${sha} of '${op.path}' is not stored`);
-      const scan = (await this.scans.scan(location, 'pickle', op.kind === 'put' ? op.content : undefined)) as PickleScan;
-      if (scan.verdict === 'dangerous') refused.push({ file: op.path, imports: importsAtLeast(scan, 'dangerous') });
+    for (const f of pickles) {
+      const location = await this.blobs.location(f.sha256);
+      if (!location) throw new Error(`Blob ${f.sha256} of '${f.path}' is not stored`);
+      const scan = (await this.scans.scan(location, 'pickle', f.content)) as PickleScan;
+      if (scan.verdict === 'dangerous') refused.push({ file: f.path, imports: importsAtLeast(scan, 'dangerous') });
     }
     if (!refused.length) return;
     const [first] = refused;

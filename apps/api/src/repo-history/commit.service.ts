@@ -99,6 +99,7 @@ export class CommitService {
         );
       }
       const plan = await this.plan(model, head, input.operations, resolved, (paths) => w.filesAt(head, paths), (prefix) => w.pathsUnder(head, prefix));
+      if (plan.copied.length) await this.discovery.beforeCopiesLand(model, plan.copied);
       const at = new Date();
       const commitId = generateCommitId({ modelId: model.id, parentId: head, title: input.summary, at });
       await w.insertCommit({ id: commitId, modelId: model.id, parentId: head, authorId: principal.userId, title: input.summary, message: input.description ?? '', createdAt: at });
@@ -203,7 +204,7 @@ export class CommitService {
     resolved: ResolvedBlobs,
     filesAtHead: (paths: string[]) => Promise<ManifestFile[]>,
     pathsUnderHead: (prefix: string) => Promise<string[]>,
-  ): Promise<{ writes: FileWrite[]; touched: string[]; readme?: Buffer | null | { sha256: string } }> {
+  ): Promise<{ writes: FileWrite[]; touched: string[]; copied: FileWrite[]; readme?: Buffer | null | { sha256: string } }> {
     const lookup = new Set<string>();
     for (const op of ops) {
       if (op.kind !== 'deleteFolder') lookup.add(op.path);
@@ -213,6 +214,8 @@ export class CommitService {
     // Path → the file after the operations so far (null: deleted). Absent: as at the head.
     const state = new Map<string, FileWrite | null>();
     const putContent = new Map<string, Buffer>();
+    // Paths whose content comes from a copy (the pickle policy checks those once they are known).
+    const copiedPaths = new Set<string>();
     // Paths known to exist at the head: those looked up, and those found under deleted folders.
     const atHead = new Set(headFiles.keys());
     const exists = (path: string) => (state.has(path) ? state.get(path) !== null : atHead.has(path));
@@ -223,12 +226,14 @@ export class CommitService {
           const sha = sha256(op.content);
           state.set(op.path, { path: op.path, blobSha256: sha, size: resolved.stored.get(sha)!.size, lfs: false });
           putContent.set(op.path, op.content);
+          copiedPaths.delete(op.path);
           break;
         }
         case 'lfs': {
           const sha = op.sha256.toLowerCase();
           state.set(op.path, { path: op.path, blobSha256: sha, size: resolved.stored.get(sha)!.size, lfs: true });
           putContent.delete(op.path);
+          copiedPaths.delete(op.path);
           break;
         }
         case 'copy': {
@@ -242,6 +247,7 @@ export class CommitService {
           }
           state.set(op.path, { path: op.path, blobSha256: source.blobSha256, size: source.size, lfs: source.lfs });
           putContent.delete(op.path);
+          copiedPaths.add(op.path);
           break;
         }
         case 'delete':
@@ -280,7 +286,7 @@ export class CommitService {
       const next = state.get(README);
       readme = next === null || next === undefined ? null : (putContent.get(README) ?? { sha256: next.blobSha256 });
     }
-    return { writes, touched, readme };
+    return { writes, touched, copied: writes.filter((w) => copiedPaths.has(w.path)), readme };
   }
 
   private async applyCard(model: ModelRecord, readme: Buffer | null | { sha256: string }): Promise<void> {
