@@ -148,6 +148,7 @@ describe('search', () => {
       await bad({ sort: 'stars' }, /sort must be one of relevance, downloads, likes, trending, updated, created, parameters/);
       await bad({ limit: '0' }, /limit/);
       await bad({ cursor: 'nonsense' }, /cursor/);
+      await bad({ q: 'a b c d e f g h i j k' }, /q has 11 distinct words; search takes at most 10/);
     });
   });
 

@@ -4,7 +4,7 @@ import { CatalogIndex } from './catalog-index';
 import { CatalogEntry, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-types';
 import { CachedPart, intersect, PartMatchCache } from './part-match-cache';
 import { SearchIndexRepository } from './search-index.repository';
-import { MIN_CORRECTED_WORD, nameQuery, PreparedQuery, prepareQuery, withCorrections } from './search-text';
+import { MAX_QUERY_PARTS, MIN_CORRECTED_WORD, nameQuery, PreparedQuery, prepareQuery, withCorrections } from './search-text';
 
 export interface SearchRequest extends Omit<EngineCriteria, 'textMatches' | 'after'> {
   /** Full-text query; blank or absent: no text condition. */
@@ -51,6 +51,9 @@ export class SearchEngine {
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     const text = req.text?.trim() ? prepareQuery(req.text) : null;
+    if (text && text.parts.length > MAX_QUERY_PARTS) {
+      throw HubException.badRequest('query_too_long', `q has ${text.parts.length} distinct words; search takes at most ${MAX_QUERY_PARTS}`);
+    }
     const [fetched] = await Promise.all([text ? this.textParts(text) : undefined, this.refresh()]);
     // The parts as the refresh left them: it brings cached parts up to date with the documents.
     const parts = fetched?.map(({ tsquery, matches }) => this.partMatches.peek(tsquery) ?? matches);

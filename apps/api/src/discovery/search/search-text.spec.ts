@@ -14,6 +14,7 @@ describe('search text', () => {
     expect(tsqueries('t5')).toEqual(["'t5':*A"]);
     expect(tsqueries("it's & | !")).toEqual(["'it':*A", "'s':*A"]);
     expect(tsqueries('!!!')).toEqual([]);
+    expect(tsqueries('bert BERT bert-base')).toEqual(["'bert':*", "'base':*"]);
   });
 
   it('widens a word by its corrections, which match names only', () => {

@@ -92,6 +92,9 @@ export interface PreparedQuery {
   parts: QueryPart[];
 }
 
+/** Most parts a query may have: each is a match in PostgreSQL (once) and a set to intersect. */
+export const MAX_QUERY_PARTS = 10;
+
 /** Shortest query word corrected against the vocabulary (shorter words have too few trigrams). */
 export const MIN_CORRECTED_WORD = 3;
 
@@ -125,7 +128,9 @@ export function prepareQuery(raw: string): PreparedQuery {
     const wordsAlone = ws.length > 1 && ws.every((w) => [...w].length > 1);
     parts.push({ tsquery: wordsAlone ? `((${ws.map(quote).join(' & ')}) | (${phrase}))` : `(${phrase})` });
   }
-  return { text, parts };
+  // A repeated word is one condition.
+  const unique = [...new Map(parts.map((p) => [p.tsquery, p])).values()];
+  return { text, parts: unique };
 }
 
 /**
