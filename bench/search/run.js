@@ -19,7 +19,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const dist = (p) => path.join(root, 'apps/api/dist', p);
 const { startEmbeddedPostgres } = require(dist('embedded/embedded-postgres.js'));
-const { startServices } = require('../services.js');
+const { startServices, currentRss, peakRss } = require('../services.js');
 const { applyMigrations } = require(dist('database/schema-engine.js'));
 const { seed } = require(dist('cli/seed.js'));
 
@@ -132,13 +132,15 @@ async function measure(pg, size) {
         underWrites.push((await get(base, q)).ms);
       }
     }
+    // The hub's memory: the catalogue index and the cached matches of every query part above.
+    const memory = { rssMiB: Math.round(currentRss(services.hubPid) / 2 ** 20), peakMiB: Math.round(peakRss(services.hubPid) / 2 ** 20) };
     const all = Object.values(times).flat();
     const rows = set.map(({ name }) => ({ query: name, matches: totals[name], first: first[name], median: round(percentile(times[name], 50)), p95: round(percentile(times[name], 95)) }));
     console.table(rows);
     const overall = { median: round(percentile(all, 50)), p95: round(percentile(all, 95)) };
     const writes = { median: round(percentile(underWrites, 50)), p95: round(percentile(underWrites, 95)) };
-    console.log(`overall: median ${overall.median} ms, p95 ${overall.p95} ms; with a card rewritten before each search: median ${writes.median} ms, p95 ${writes.p95} ms; index load at first search ${indexLoadMs} ms`);
-    return { size, seedMs: report.milliseconds, seed: report, indexLoadMs, org, queries: rows, overall, underWrites: writes };
+    console.log(`overall: median ${overall.median} ms, p95 ${overall.p95} ms; with a card rewritten before each search: median ${writes.median} ms, p95 ${writes.p95} ms; index load at first search ${indexLoadMs} ms; hub RSS ${memory.rssMiB} MiB (peak ${memory.peakMiB} MiB)`);
+    return { size, seedMs: report.milliseconds, seed: report, indexLoadMs, memory, org, queries: rows, overall, underWrites: writes };
   } finally {
     await services.stop();
     await client.end();
@@ -164,6 +166,7 @@ async function main() {
   const ratio = round(large.overall.p95 / small.overall.p95);
   console.log(`overall p95: ${small.overall.p95} ms at ${small.size}, ${large.overall.p95} ms at ${large.size}: ratio ${ratio}`);
   console.log(`with a card rewritten before each search, p95: ${small.underWrites.p95} ms at ${small.size}, ${large.underWrites.p95} ms at ${large.size}: ratio ${round(large.underWrites.p95 / small.underWrites.p95)}`);
+  console.log(`hub RSS after the run: ${results.map((r) => `${r.memory.rssMiB} MiB at ${r.size} (peak ${r.memory.peakMiB})`).join(', ')}`);
   console.log(`seed: ${results.map((r) => `${r.size} models in ${(r.seedMs / 1000).toFixed(1)} s`).join(', ')}`);
   const out = path.join(root, 'bench/results');
   fs.mkdirSync(out, { recursive: true });
