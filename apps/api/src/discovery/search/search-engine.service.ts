@@ -31,9 +31,10 @@ const MAX_REMATCH = 2_000;
  *
  * Full-text matching and ranking run in PostgreSQL, a query part (word, CJK run) at a time, with
  * the matches of recent parts kept exact in a PartMatchCache; filters, facets, sorting and keyset
- * paging run on the in-memory CatalogIndex, which is brought up to date before every query: rows stamped by
- * transactions the index has not seen (models.search_xid ≥ the snapshot xmin of the previous
- * refresh) are re-read, deleted models dropped. So a write is visible to the next search of any
+ * paging run on the in-memory CatalogIndex. Both are brought up to date before every query: rows
+ * stamped by transactions the index has not seen (models.search_xid ≥ the snapshot xmin of the
+ * previous refresh) are re-read, cached parts re-matched against the documents among them, and
+ * deleted models dropped. So a write is visible to the next search of any
  * replica, and the index costs one indexed query when nothing changed.
  */
 @Injectable()
