@@ -2,8 +2,9 @@
  * A realistic catalogue for a hub to show, or to measure search on:
  *   node apps/api/dist/cli/seed.js [--models 1000] [--seed 42]
  * Uses DATABASE_URL when set, otherwise the hub's embedded PostgreSQL under HUB_DATA_DIR (the
- * running hub's server, or one started for the seed); applies pending migrations first. Every seeded user's password is
- * printed at the end (they are demo accounts: do not seed a production hub).
+ * running hub's server, or one started for the seed); applies pending migrations first. Every
+ * seeded user's password is printed at the end (they are demo accounts: do not seed a production
+ * hub).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';

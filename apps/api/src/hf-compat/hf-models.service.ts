@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { FileScanService } from '../discovery/scanners/file-scan.service';
 import { ModelAccessService } from '../models/model-access.service';
 import { ModelRecord } from '../models/model.repository';
 import { ModelSearchService } from '../models/model-search.service';
 import { BranchesService } from '../repo-history/branches.service';
 import { HistoryService } from '../repo-history/history.service';
-import { FileScanService } from '../discovery/scanners/file-scan.service';
 import { RevisionService } from '../repo-history/revision.service';
 import { TreeEntry, TreeService } from '../repo-history/tree.service';
 import { VersionsService } from '../repo-history/versions.service';

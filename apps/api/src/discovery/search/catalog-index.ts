@@ -23,8 +23,8 @@ const lower = (s: string) => s.trim().toLowerCase();
  *
  * Layout: one typed array per fact, indexed by slot (columnar), so a pass over 100,000 models
  * reads memory sequentially; strings are interned to integers. A removed model's slot is filled
- * with the last one. Text matches name models by document number instead (`docOf`): numbers are
- * never reused while the index lives, so cached matches stay valid as slots move.
+ * with the last one. Text matches name models by document number instead (`CatalogRow.docNo`,
+ * given once per model by PostgreSQL), so cached matches stay valid as slots move.
  */
 export class CatalogIndex {
   private n = 0;
@@ -36,9 +36,9 @@ export class CatalogIndex {
   private docBySlot = new Int32Array(0);
   /** Lower-cased model names and namespaces, by slot (relevance compares them with the query). */
   private nameKeys: string[] = [];
+  private nsKeys: string[] = [];
   /** Relevance by slot for the current text query (see `matchedSlots`). */
   private scoreColumn = new Float64Array(0);
-  private nsKeys: string[] = [];
   private readonly namespaces = new Interner();
   private readonly nsDisplay: string[] = [];
   /** Lower-cased namespace name → interned namespace (the `org` filter). */
@@ -351,8 +351,6 @@ export class CatalogIndex {
     }
     return { slots: slots.subarray(0, m), scores };
   }
-
-
 }
 
 const F_TASK = 1;

@@ -58,8 +58,8 @@ export class SearchEngine {
     const [fetched] = await Promise.all([text ? this.textParts(text) : undefined, this.refresh()]);
     // The parts as the refresh left them: it brings cached parts up to date with the documents.
     const parts = fetched?.map(({ tsquery, matches }) => this.partMatches.peek(tsquery) ?? matches);
-    const matched = text && parts ? intersect(parts) : undefined;
-    const textMatches = matched && text ? { docs: matched.docs, ranks: matched.ranks, query: nameQuery(text) } : undefined;
+    const matched = parts && intersect(parts);
+    const textMatches = text && matched ? { docs: matched.docs, ranks: matched.ranks, query: nameQuery(text) } : undefined;
     const after = req.cursor ? decodeCursor(req.cursor, req.sort) : undefined;
     const result = this.index.query({ ...req, textMatches, after });
     const page = result.items.slice(0, req.limit);
