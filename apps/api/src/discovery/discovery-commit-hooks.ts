@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { HubException } from '../common/hub-exception';
 import { JobQueueService } from '../jobs/job-queue.service';
 import type { ModelRecord } from '../models/model.repository';
-import type { CommitOperation } from '../repo-history/commit.service';
+import { CommitHooksPort } from '../repo-history/commit-hooks.port';
+import type { CommitOperation } from '../repo-history/commit-operation';
 import { DISCOVERY_JOBS, ScanCommitJob } from './discovery-jobs';
 import { OrgSecurityPolicyRepository } from './policy/org-security-policy.repository';
 import { BlobScanRepository } from './scanners/blob-scan.repository';
@@ -17,7 +18,7 @@ import { cardText, searchDocument } from './search/search-text';
  * before the branch moves, the scan job after the commit, and the card text for search.
  */
 @Injectable()
-export class DiscoveryCommitHooks {
+export class DiscoveryCommitHooks extends CommitHooksPort {
   private readonly logger = new Logger('Discovery');
 
   constructor(
@@ -26,7 +27,9 @@ export class DiscoveryCommitHooks {
     private readonly scans: FileScanService,
     private readonly blobs: BlobScanRepository,
     private readonly search: SearchIndexRepository,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Under an organization policy that blocks dangerous pickles, scans every pickle file the

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
+import { CommitHooksPort } from '../repo-history/commit-hooks.port';
 import { DiscoveryCommitHooks } from './discovery-commit-hooks';
 import { OrgSecurityPolicyRepository } from './policy/org-security-policy.repository';
 import { BlobScanRepository } from './scanners/blob-scan.repository';
@@ -9,14 +10,14 @@ import { SearchIndexRepository } from './search/search-index.repository';
 
 /**
  * The part of discovery other modules call into: the search engine (ModelSearchService lists
- * through it), the commit hooks (CommitService) and scan lookups (TreeService). Global, and
+ * through it), the commit hooks (CommitHooksPort, for CommitService) and scan lookups (TreeService). Global, and
  * depending on nothing but the core and the job queue, so models and repo-history can use it
  * without importing discovery's controllers (which themselves depend on models).
  */
 @Global()
 @Module({
   imports: [JobsModule],
-  providers: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, DiscoveryCommitHooks],
-  exports: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, DiscoveryCommitHooks],
+  providers: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, DiscoveryCommitHooks, { provide: CommitHooksPort, useExisting: DiscoveryCommitHooks }],
+  exports: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, CommitHooksPort],
 })
 export class DiscoveryCoreModule {}

@@ -1,5 +1,5 @@
 import { HubException } from '../common/hub-exception';
-import type { CommitOperation } from './commit.service';
+import type { CommitOperation } from './commit-operation';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -5,23 +5,16 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { BlobService } from '../blobs/blob.service';
-import { DiscoveryCommitHooks } from '../discovery/discovery-commit-hooks';
 import { generateCommitId } from '../models/commit-id';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
 import { ModelsService } from '../models/models.service';
+import { CommitHooksPort } from './commit-hooks.port';
+import type { CommitOperation } from './commit-operation';
 import { CommitRepository, FileWrite, ManifestFile } from './commit.repository';
 import { assertValidRepoPath, normalizeFolderPath, printable } from './repo-path-rules';
 import { DEFAULT_BRANCH, RevisionService, revisionNotFound } from './revision.service';
 import { entryNotFound } from './tree.service';
-
-export type CommitOperation =
-  | { kind: 'put'; path: string; content: Buffer }
-  | { kind: 'lfs'; path: string; sha256: string; size?: bigint }
-  /** Copies the file at `fromPath` (of `fromRevision`, else of the parent commit); `sha256`, when given, must match it. */
-  | { kind: 'copy'; path: string; fromPath: string; fromRevision?: string; sha256?: string }
-  | { kind: 'delete'; path: string }
-  | { kind: 'deleteFolder'; path: string };
 
 export interface CommitInput {
   branch: string;
@@ -75,7 +68,7 @@ export class CommitService {
     private readonly blobs: BlobService,
     private readonly access: ModelAccessService,
     private readonly models: ModelsService,
-    private readonly discovery: DiscoveryCommitHooks,
+    private readonly hooks: CommitHooksPort,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
 
@@ -87,7 +80,7 @@ export class CommitService {
     await this.revisions.branchHead(model, branch);
     const resolved = await this.resolveBlobs(principal, model, input.operations);
     // An organization's pickle policy, before the branch moves (422 naming the file and import).
-    await this.discovery.beforeBranchMoves(model, input.operations);
+    await this.hooks.beforeBranchMoves(model, input.operations);
 
     const result = await this.commits.write(async (w) => {
       const head = await w.lockBranch(model.id, branch);
@@ -99,7 +92,7 @@ export class CommitService {
         );
       }
       const plan = await this.plan(model, head, input.operations, resolved, (paths) => w.filesAt(head, paths), (prefix) => w.pathsUnder(head, prefix));
-      if (plan.copied.length) await this.discovery.beforeCopiesLand(model, plan.copied);
+      if (plan.copied.length) await this.hooks.beforeCopiesLand(model, plan.copied);
       const at = new Date();
       const commitId = generateCommitId({ modelId: model.id, parentId: head, title: input.summary, at });
       await w.insertCommit({ id: commitId, modelId: model.id, parentId: head, authorId: principal.userId, title: input.summary, message: input.description ?? '', createdAt: at });
@@ -118,7 +111,7 @@ export class CommitService {
     });
 
     if (branch === DEFAULT_BRANCH && result.readme !== undefined) await this.applyCard(model, result.readme);
-    await this.discovery.afterCommit(model, result.commitId);
+    await this.hooks.afterCommit(model, result.commitId);
     return { commitId: result.commitId, parentId: result.parentId, branch: result.branch };
   }
 
@@ -304,7 +297,7 @@ export class CommitService {
         text = bytes.toString('utf8');
       }
       await this.models.applyCard(model.id, text);
-      await this.discovery.indexCard(model.id, text);
+      await this.hooks.indexCard(model.id, text);
     } catch (err) {
       // The commit is done; a card that cannot be applied must not turn it into an error.
       this.logger.error({ err, model: model.fullName }, 'Could not apply the model card');
