@@ -6,6 +6,7 @@ import { json, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { applyBrowserSafety } from './common/browser-safety';
 import { QuietStartupLogger } from './common/quiet-startup.logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
@@ -22,6 +23,7 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  applyBrowserSafety(app, config);
   app.use(json({ limit: config.bodyLimit }));
   // Hugging Face commits are NDJSON with small files inline (base64), so they get a larger limit.
   app.use(text({ type: 'application/x-ndjson', limit: config.commitBodyLimit }));

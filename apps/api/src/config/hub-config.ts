@@ -19,12 +19,30 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const url = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://localhost:3000' });
 
+// `*`, or a comma-separated list of origins (scheme://host[:port]) allowed to call the API from a browser.
+const corsOrigins = z.string().transform((value, ctx) => {
+  if (value.trim() === '*') return '*' as const;
+  const items = value.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => {
+    try {
+      const parsed = new URL(item);
+      return !/^https?:$/.test(parsed.protocol) || parsed.origin !== item;
+    } catch {
+      return true;
+    }
+  });
+  if (!bad.length) return items;
+  ctx.addIssue({ code: 'custom', message: `expected * or comma-separated origins such as https://app.example.org (not ${bad.join(', ')})` });
+  return z.NEVER;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: url.optional(),
   HUB_DATA_DIR: z.string().min(1).default('./.hub-data'),
+  CORS_ORIGINS: corsOrigins.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: z
@@ -92,6 +110,8 @@ export interface HubConfig {
   /** External address used in links the hub returns; defaults to http://localhost:PORT. */
   publicUrl: string;
   dataDir: string;
+  /** Origins whose browser pages may call the API (none: same origin only; `*`: any, without cookies). */
+  corsOrigins: string[] | '*';
   logLevel: HubEnv['LOG_LEVEL'];
   /** Unset: the hub starts an embedded PostgreSQL under dataDir. */
   databaseUrl?: string;
@@ -179,6 +199,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(e.HUB_DATA_DIR),
+    corsOrigins: e.CORS_ORIGINS ?? [],
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
