@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { applyBrowserSafety } from './common/browser-safety';
+import { inputGuardMiddleware } from './common/input-guard.middleware';
 import { QuietStartupLogger } from './common/quiet-startup.logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
@@ -28,6 +29,8 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   // Hugging Face commits are NDJSON with small files inline (base64), so they get a larger limit.
   app.use(text({ type: 'application/x-ndjson', limit: config.commitBodyLimit }));
   app.use(urlencoded({ extended: false, limit: config.bodyLimit }));
+  // NUL characters, lone surrogates and deep nesting: a 400 before any route or validation runs.
+  app.use(inputGuardMiddleware);
   app.useGlobalPipes(hubValidationPipe);
   app.useGlobalFilters(new AllExceptionsFilter());
   // No enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and closes the app once, then the

@@ -9,7 +9,12 @@ function answer(exception: unknown, request: { handler?: () => void; body?: unkn
   const sent = { status: 0, body: undefined as unknown, headers: {} as Record<string, string> };
   const res = {
     headersSent: false,
-    setHeader: (name: string, value: string) => (sent.headers[name] = value),
+    // As Node's own: a header value with a line break or past Latin-1 is refused by throwing.
+    setHeader: (name: string, value: string) => {
+      if (/[^\t\x20-\xff]/.test(value)) throw new TypeError(`Invalid character in header content ["${name}"]`);
+      sent.headers[name] = value;
+    },
+    removeHeader: (name: string) => delete sent.headers[name],
     status: (code: number) => ((sent.status = code), res),
     json: (body: unknown) => ((sent.body = body), res),
     end: () => res,
@@ -61,6 +66,26 @@ describe('AllExceptionsFilter', () => {
     expect(answer(new BadRequestException('no'), { json: true, handler: () => undefined }).body).toMatchObject({ code: 'bad_request' });
     expect(answer(new BadRequestException("Failed to decode param '%FF'"), { json: true, body: {} }).body).toMatchObject({ code: 'bad_request' });
     expect(answer(new BadRequestException("Failed to decode param '%FF'"), { json: false }).body).toMatchObject({ code: 'bad_request' });
+  });
+
+  it('puts a message with a lone surrogate in X-Error-Message (encodeURIComponent refuses it)', () => {
+    const sent = answer(HubException.notFound("User '\udc00x' not found"));
+    expect(sent.status).toBe(404);
+    expect(sent.headers['X-Error-Message']).toBe(encodeURIComponent("User '\ufffdx' not found"));
+    expect(sent.body).toMatchObject({ error: "User '\udc00x' not found", code: 'not_found' });
+  });
+
+  it('cuts a long X-Error-Message without splitting an escape', () => {
+    const sent = answer(HubException.badRequest('x', 'é'.repeat(400)));
+    expect(sent.headers['X-Error-Message'].length).toBeLessThanOrEqual(1000);
+    expect(() => decodeURIComponent(sent.headers['X-Error-Message'])).not.toThrow();
+  });
+
+  it('never throws: when describing the error fails, the answer is still the error shape (500)', () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const sent = answer(new HubException(400, 'bad', 'bad', { headers: { 'X-Broken': 'line\nbreak' } }));
+    expect(sent.status).toBe(500);
+    expect(sent.body).toEqual({ error: 'Internal server error', code: 'internal_error', requestId: 'req-1' });
   });
 
   it('names unknown routes', () => {

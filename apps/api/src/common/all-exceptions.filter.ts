@@ -3,6 +3,7 @@ import type { ApiError } from '@model-hub/contracts';
 import type { Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
 import { HubException } from './hub-exception';
+import { LONE_SURROGATES } from './input-rules';
 import type { HubRequest } from './request-context';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -30,13 +31,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<HubRequest>();
     const res = ctx.getResponse<Response>();
+    try {
+      this.answer(exception, host, req, res);
+    } catch (failure) {
+      // The filter is the last line: whatever went wrong describing the error, the client still
+      // gets the one error shape (a 500, the filter's failure being a bug) and the log says why.
+      this.logger.error({ err: failure, cause: exception, requestId: req.id }, 'The error filter failed');
+      if (res.headersSent) return void res.end();
+      res.removeHeader('X-Error-Message');
+      res.status(500).json({ error: 'Internal server error', code: 'internal_error', requestId: req.id } satisfies ApiError);
+    }
+  }
+
+  private answer(exception: unknown, host: ArgumentsHost, req: HubRequest, res: Response): void {
     const { status, body, headers } = this.describe(exception, isMalformedJson(exception, host, req));
     const payload: ApiError = { error: body.error, code: body.code, requestId: req.id, ...(body.details ? { details: body.details } : {}) };
     if (status >= 500) this.logger.error({ err: exception, requestId: req.id }, 'Unhandled error');
     if (res.headersSent) return void res.end();
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     // The Hugging Face clients show X-Error-Message when the body is not JSON (HEAD requests).
-    res.setHeader('X-Error-Message', encodeURIComponent(payload.error).slice(0, 1000));
+    res.setHeader('X-Error-Message', headerText(payload.error));
     res.status(status).json({ ...body.extra, ...payload });
   }
 
@@ -83,6 +97,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'Internal server error', code: 'internal_error' }, headers: {} };
   }
+}
+
+/**
+ * A message as a header value: URL-encoded, at most 1,000 characters, cut between characters.
+ * Lone surrogates (which `encodeURIComponent` refuses) become U+FFFD first.
+ */
+export function headerText(message: string): string {
+  let encoded = '';
+  for (const char of String(message).replace(LONE_SURROGATES, '\ufffd')) {
+    const next = encodeURIComponent(char);
+    if (encoded.length + next.length > 1000) break;
+    encoded += next;
+  }
+  return encoded;
 }
 
 /**

@@ -45,8 +45,29 @@ export class HubValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && !metadata.data && this.toValidate(metadata) && !isPlainObjectOrAbsent(value)) {
       throw HubException.badRequest('invalid_body', 'The request body must be a JSON object');
     }
-    return super.transform(value, metadata);
+    const result = await super.transform(value, metadata);
+    const unsafe = unsafeNumberField(result, metadata.data ?? '');
+    if (unsafe !== null) {
+      const message = `${unsafe || 'the value'} is out of range: numbers must be whole or decimal values between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
+      throw HubException.badRequest('validation_failed', `Invalid request: ${message}`, [{ field: unsafe, message }]);
+    }
+    return result;
   }
+}
+
+/**
+ * The field of the first number past ±2^53 (or not finite) in a validated value, or null.
+ * `@IsInt()` accepts 1e20, which no column, OFFSET or counter of the hub can take.
+ */
+function unsafeNumberField(value: unknown, field: string): string | null {
+  const stack: [unknown, string][] = [[value, field]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'number' && (!Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER)) return at;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) continue;
+    for (const [key, inner] of Object.entries(v)) stack.push([inner, at ? `${at}.${key}` : key]);
+  }
+  return null;
 }
 
 const isPlainObjectOrAbsent = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));

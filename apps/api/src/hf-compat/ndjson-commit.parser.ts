@@ -1,4 +1,6 @@
+import { decodeBase64 } from '../common/base64';
 import { HubException } from '../common/hub-exception';
+import { inputError, jsonProblem } from '../common/input-rules';
 
 /** One operation of a Hugging Face NDJSON commit, normalised. */
 export type HfCommitOperation =
@@ -21,6 +23,8 @@ function fail(line: number, message: string): never {
   throw HubException.badRequest('invalid_commit_payload', `Commit payload line ${line}: ${message}`);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function str(value: unknown, line: number, field: string): string {
   if (typeof value !== 'string' || value.length === 0) fail(line, `'${field}' must be a non-empty string`);
   return value;
@@ -39,24 +43,29 @@ export function parseNdjsonCommit(body: string): HfCommitPayload {
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (!raw.trim()) return;
-    let entry: { key?: unknown; value?: Record<string, unknown> };
+    let entry: unknown;
     try {
       entry = JSON.parse(raw);
     } catch {
       fail(line, 'not valid JSON');
     }
+    if (!isObject(entry)) fail(line, 'each line must be a JSON object {key, value}');
+    const problem = jsonProblem(entry, `line ${line}`);
+    if (problem) throw inputError(problem);
     const value = entry.value;
-    if (!value || typeof value !== 'object') fail(line, "missing 'value' object");
+    if (!isObject(value)) fail(line, "missing 'value' object");
     switch (entry.key) {
       case 'header':
         if (header) fail(line, 'a second header');
         header = value;
+        if (header.description !== undefined && header.description !== null && typeof header.description !== 'string') fail(line, "'description' must be a string");
         break;
       case 'file': {
         const path = str(value.path, line, 'path');
         if (value.encoding !== undefined && value.encoding !== 'base64') fail(line, "only 'base64' encoding is supported");
-        if (typeof value.content !== 'string') fail(line, "'content' must be a base64 string");
-        operations.push({ kind: 'put', path, content: Buffer.from(value.content, 'base64') });
+        const content = typeof value.content === 'string' ? decodeBase64(value.content) : null;
+        if (!content) fail(line, "'content' must be standard base64 (A-Z a-z 0-9 + /, padded with '=')");
+        operations.push({ kind: 'put', path, content });
         break;
       }
       case 'lfsFile': {

@@ -1,8 +1,8 @@
+import { decodeBase64 } from '../common/base64';
 import { HubException } from '../common/hub-exception';
 import type { CommitOperation } from './commit-operation';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
   put: { required: ['path', 'contentBase64'], optional: [] },
   lfs: { required: ['path', 'sha256'], optional: ['size'] },
@@ -28,9 +28,9 @@ export function parseCommitOperations(raw: Record<string, unknown>[]): CommitOpe
     const path = o.path as string;
     switch (o.op) {
       case 'put': {
-        const content = o.contentBase64 as string;
-        if (content.length % 4 !== 0 || !BASE64.test(content)) fail("'contentBase64' must be standard base64");
-        return { kind: 'put', path, content: Buffer.from(content, 'base64') };
+        const content = decodeBase64(o.contentBase64 as string);
+        if (!content) fail("'contentBase64' must be standard base64 (A-Z a-z 0-9 + /, padded with '=')");
+        return { kind: 'put', path, content: content! };
       }
       case 'lfs': {
         const sha256 = o.sha256 as string;

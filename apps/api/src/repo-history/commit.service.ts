@@ -12,6 +12,7 @@ import { ModelsService } from '../models/models.service';
 import { CommitHooksPort } from './commit-hooks.port';
 import type { CommitOperation } from './commit-operation';
 import { CommitRepository, FileWrite, ManifestFile } from './commit.repository';
+import { assertCommitInput } from './commit-input-rules';
 import { assertValidRepoPath, normalizeFolderPath, printable } from './repo-path-rules';
 import { DEFAULT_BRANCH, RevisionService, revisionNotFound } from './revision.service';
 import { entryNotFound } from './tree.service';
@@ -52,6 +53,7 @@ const BLOB_CONCURRENCY = 8;
  * Semantics worth knowing:
  * - deleting a file that does not exist (at the parent, after earlier operations of the same
  *   commit) is 404 `EntryNotFound`, as on Hugging Face; so is a `deleteFolder` that matches nothing;
+ * - each path is the target of one operation at most (400 `duplicate_path`, commit-input-rules.ts);
  * - copies read the parent commit (or `fromRevision`), not earlier operations of the same commit;
  * - writing a file with the bytes it already has is not a change: its last commit stays;
  * - a file and a folder of the same name (`a` and `a/b`) cannot coexist: 400 `path_conflict`;
@@ -124,6 +126,7 @@ export class CommitService {
     if (input.operations.length > max) {
       throw HubException.badRequest('too_many_operations', `A commit may have at most ${max} operations; this one has ${input.operations.length}. Split it into several commits`);
     }
+    assertCommitInput(input);
     const maxPath = this.config.maxPathLength;
     for (const op of input.operations) {
       assertValidRepoPath(op.kind === 'deleteFolder' ? normalizeFolderPath(op.path) : op.path, maxPath);

@@ -5,8 +5,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Rules for a file path inside a repository (what a commit may write):
- * - relative, '/'-separated: not starting with '/' or '\', no empty, '.' or '..' segment;
- * - no control characters;
+ * - relative, '/'-separated: not starting with '/', no empty, '.' or '..' segment;
+ * - no control characters and no '\' anywhere: Windows clients read it as a separator, so
+ *   'a\..\b' would escape a download folder there;
  * - at most `maxLength` characters;
  * - nothing inside `.git/` (any segment named `.git`), which git clients would refuse.
  * Throws a 400 `invalid_path` naming the path and the rule it breaks.
@@ -23,8 +24,8 @@ export function repoPathProblem(path: string, maxLength: number): string | null 
   if (path.length > maxLength) return `the path is ${path.length} characters long, the limit is ${maxLength}`;
   if (CONTROL.test(path)) return 'the path contains a control character';
   if (path.startsWith('/')) return 'absolute paths are not allowed: give the path relative to the repository root';
-  if (path.startsWith('\\')) return "paths must not start with '\\'";
   if (/^[A-Za-z]:[\\/]/.test(path)) return 'absolute (drive-letter) paths are not allowed';
+  if (path.includes('\\')) return "'\\' is not allowed: paths are '/'-separated";
   const segments = path.split('/');
   if (segments.some((s) => s === '..')) return "'..' segments are not allowed";
   if (segments.some((s) => s === '.')) return "'.' segments are not allowed";

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { MAX_COMMIT_DESCRIPTION, MAX_COMMIT_SUMMARY } from '../commit-input-rules';
 
 /**
  * `POST /api/v1/models/{ns}/{name}/commits`. Operations are checked one by one by
@@ -21,13 +22,13 @@ export class CreateCommitDto {
 
   @ApiProperty({ description: 'The commit title' })
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(MAX_COMMIT_SUMMARY)
   summary: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MaxLength(100_000)
+  @MaxLength(MAX_COMMIT_DESCRIPTION)
   description?: string;
 
   @ApiProperty({
