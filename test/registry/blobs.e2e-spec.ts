@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { contentKey } from '../../apps/api/src/blobs/blob-keys';
+import { BlobRepository } from '../../apps/api/src/blobs/blob.repository';
 import { BlobService } from '../../apps/api/src/blobs/blob.service';
+import { DownloadPermit } from '../../apps/api/src/models/download-permit';
 import { HubException } from '../../apps/api/src/common/hub-exception';
 import { ModelRepository } from '../../apps/api/src/models/model.repository';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
@@ -9,6 +11,10 @@ import { lfsBatch, lfsRepo, sha256Hex, uploadLfsFile, uploadLfsObject } from '..
 import { commit } from './commits-support';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, TestHub } from '../support/test-hub';
+
+/** A permit as ModelAccessService.authorizeDownload issues it, for BlobService's download functions. */
+const permitFor = (blob: { sha256: string }) =>
+  new DownloadPermit('test', { via: 'public' }, [{ method: 'GET', path: 'f', revision: 'main', commitId: 'c', blobSha256: blob.sha256, route: 'file', issuesUrl: true }]);
 
 const code = (p: Promise<unknown>) =>
   p.then(
@@ -38,13 +44,13 @@ describe('BlobService', () => {
     const a = await blobs.storeBytes(small);
     expect(a).toEqual({ sha256: sha256Hex(small), size: 1024n, storageKey: null, inline: true });
     expect(await blobs.storeBytes(Buffer.from(small))).toEqual(a);
-    expect((await blobs.readInline(a.sha256))!.equals(small)).toBe(true);
+    expect((await hub.app.get(BlobRepository).readInline(a.sha256))!.equals(small)).toBe(true);
 
     const large = randomBytes(1025);
     const b = await blobs.storeBytes(large);
     expect(b).toEqual({ sha256: sha256Hex(large), size: 1025n, storageKey: contentKey(sha256Hex(large)), inline: false });
     expect(await blobs.storeBytes(large)).toEqual(b);
-    expect(await blobs.readInline(b.sha256)).toBeNull();
+    expect(await hub.app.get(BlobRepository).readInline(b.sha256)).toBeNull();
     expect(await storage.head(b.storageKey!)).toMatchObject({ size: 1025 });
     const rows = await hubSql(hub, 'SELECT sha256 FROM blobs WHERE sha256 = ANY($1)', [a.sha256, b.sha256]);
     expect(rows).toHaveLength(2);
@@ -71,8 +77,8 @@ describe('BlobService', () => {
     expect(refs.map((r) => r.sha256)).toEqual(contents.map(sha256Hex));
     expect(refs.map((r) => r.inline)).toEqual([true, true, true, false, true]);
     expect(refs[1]).toEqual(known);
-    expect((await blobs.readInline(refs[0].sha256))!.equals(small)).toBe(true);
-    expect((await blobs.readInline(refs[4].sha256))!.length).toBe(0);
+    expect((await hub.app.get(BlobRepository).readInline(refs[0].sha256))!.equals(small)).toBe(true);
+    expect((await hub.app.get(BlobRepository).readInline(refs[4].sha256))!.length).toBe(0);
     expect(await storage.head(contentKey(refs[3].sha256))).toMatchObject({ size: 5000 });
     const rows = await hubSql(hub, 'SELECT sha256 FROM blobs WHERE sha256 = ANY($1)', refs.map((r) => r.sha256));
     expect(rows).toHaveLength(4);
@@ -82,7 +88,7 @@ describe('BlobService', () => {
   it('presigns downloads that honour Range and name the file', async () => {
     const bytes = randomBytes(4096);
     const ref = await blobs.storeBytes(bytes);
-    const url = await blobs.presignDownload(ref, { filename: 'model wéights.bin' });
+    const url = await blobs.presignDownload(permitFor(ref), ref, { filename: 'model wéights.bin' });
     const full = await fetch(url);
     expect(full.status).toBe(200);
     expect(full.headers.get('content-disposition')).toContain(`filename*=UTF-8''model%20w%C3%A9ights.bin`);
@@ -90,7 +96,9 @@ describe('BlobService', () => {
     const part = await fetch(url, { headers: { Range: 'bytes=1000-1999' } });
     expect(part.status).toBe(206);
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
-    await expect(blobs.presignDownload({ ...ref, storageKey: null, inline: true }, { filename: 'x' })).rejects.toThrow(/inline/);
+    await expect(blobs.presignDownload(permitFor(ref), { ...ref, storageKey: null, inline: true }, { filename: 'x' })).rejects.toThrow(/inline/);
+    // A permit serves only the blobs its decision covered.
+    await expect(blobs.presignDownload(permitFor({ sha256: '0'.repeat(64) }), ref)).rejects.toThrow(/does not cover/);
   });
 
   it('requireStored: a hash alone gets nothing, not even for bytes the hub has', async () => {
@@ -137,7 +145,7 @@ describe('presigned URLs with S3_PUBLIC_ENDPOINT', () => {
       const model = await createModel(hub, user);
       const blobs = hub.app.get(BlobService);
       const ref = await blobs.storeBytes(randomBytes(2 * 1024 * 1024));
-      expect(await blobs.presignDownload(ref, { filename: 'a.bin' })).toMatch(/^https:\/\/s3\.public\.example\/t-[0-9a-f]+\/blobs\/sha256\//);
+      expect(await blobs.presignDownload(permitFor(ref), ref, { filename: 'a.bin' })).toMatch(/^https:\/\/s3\.public\.example\/t-[0-9a-f]+\/blobs\/sha256\//);
       const batch = await lfsBatch(lfsRepo(hub.url!, model, user.jwt), 'upload', [{ oid: sha256Hex('z'), size: 1 }]);
       expect(batch.body.objects![0].actions!.upload!.href).toMatch(/^https:\/\/s3\.public\.example\/t-[0-9a-f]+\/uploads\//);
       // The hub itself still talks to the internal endpoint.

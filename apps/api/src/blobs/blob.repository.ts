@@ -11,6 +11,12 @@ export interface BlobRecord {
   createdAt: Date;
 }
 
+/** A blob and the newest file of one model holding it. */
+export interface BlobInModel extends BlobRecord {
+  path: string;
+  commitId: string;
+}
+
 type BlobRow = { sha256: string; size: bigint; storage_key: string | null; inline: boolean; created_at: Date };
 const toBlob = (r: BlobRow): BlobRecord => ({ sha256: r.sha256, size: BigInt(r.size), storageKey: r.storage_key, inline: r.inline, createdAt: r.created_at });
 
@@ -147,6 +153,20 @@ export class BlobRepository {
         WHERE cf.blob_sha256 = ${sha256} AND c.model_id = ${modelId}::uuid
       ) AS found`;
     return Boolean(rows[0]?.found);
+  }
+
+  /**
+   * Of these blobs, the ones a commit of this model holds, each with the newest file holding it
+   * (what a git-lfs download names in the licence audit log, which records files, not hashes).
+   */
+  async filesInModel(shas: string[], modelId: string): Promise<Map<string, BlobInModel>> {
+    if (!shas.length) return new Map();
+    const rows = await this.prisma.$queryRaw<(BlobRow & { path: string; commit_id: string })[]>`
+      SELECT DISTINCT ON (b.sha256) b.sha256, b.size, b.storage_key, b.inline_data IS NOT NULL AS inline, b.created_at, cf.path, c.id AS commit_id
+      FROM commit_files cf JOIN commits c ON c.id = cf.commit_id JOIN blobs b ON b.sha256 = cf.blob_sha256
+      WHERE cf.blob_sha256 = ANY(${shas}::text[]) AND c.model_id = ${modelId}::uuid
+      ORDER BY b.sha256, c.created_at DESC, cf.path`;
+    return new Map(rows.map((r) => [r.sha256, { ...toBlob(r), path: r.path, commitId: r.commit_id }]));
   }
 
   /** Up to `limit` models whose commits hold these bytes. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import type { DownloadPermit } from '../models/download-permit';
 import { ObjectStorage } from '../storage/object-storage';
 import { contentKey, SHA256_HEX } from './blob-keys';
 import { BlobRecord, BlobRepository } from './blob.repository';
@@ -27,6 +28,11 @@ const STORE_MANY_CONCURRENCY = 8;
 
 /** How long `requireStored` waits for another request that is verifying the same upload. */
 const CONCURRENT_VERIFICATION_WAIT_MS = 60_000;
+
+/** A programming error, not a refusal: the route asked for bytes its download decision did not cover. */
+function assertCovered(permit: DownloadPermit, sha256: string): void {
+  if (!permit.covers(sha256)) throw new Error(`The download permit for model ${permit.modelId} does not cover blob ${sha256}`);
+}
 
 const notUploaded = (sha256: string) =>
   HubException.badRequest(
@@ -125,8 +131,12 @@ export class BlobService {
     return toRef(verified);
   }
 
-  async readInline(sha256: string): Promise<Buffer | null> {
-    return this.blobs.readInline(sha256);
+  /** The bytes of an inline blob, for a download the permit covers (see DownloadPermit). */
+  async readInline(permit: DownloadPermit, sha256: string): Promise<Buffer> {
+    assertCovered(permit, sha256);
+    const bytes = await this.blobs.readInline(sha256);
+    if (!bytes) throw new Error(`Blob ${sha256} is marked inline but has no inline data`);
+    return bytes;
   }
 
   /**
@@ -145,8 +155,9 @@ export class BlobService {
     return Buffer.concat(chunks);
   }
 
-  /** A short-lived URL the client downloads the bytes from (the bucket, or a CDN in front of it). */
-  async presignDownload(blob: BlobRef, opts: { filename: string; range?: string }): Promise<string> {
+  /** A short-lived URL the client downloads the bytes from (the bucket, or a CDN in front of it), for a download the permit covers. */
+  async presignDownload(permit: DownloadPermit, blob: BlobRef, opts: { filename?: string; range?: string } = {}): Promise<string> {
+    assertCovered(permit, blob.sha256);
     if (!blob.storageKey) throw new Error(`Blob ${blob.sha256} is stored inline: serve it with readInline`);
     return this.storage.presignGet(blob.storageKey, { expiresIn: this.config.presignedUrlTtlSeconds, filename: opts.filename, range: opts.range });
   }

@@ -4,11 +4,12 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { mapLimit } from '../common/map-limit';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import type { DownloadRoute, ServedFile } from '../models/download-grant.port';
 import { ModelAccessService } from '../models/model-access.service';
 import { ModelRecord, ModelRepository } from '../models/model.repository';
 import { ObjectStorage } from '../storage/object-storage';
 import { SHA256_HEX, stagingKey } from './blob-keys';
-import { BlobRepository } from './blob.repository';
+import { BlobInModel, BlobRepository } from './blob.repository';
 import { BlobService } from './blob.service';
 import { LfsBatchDto } from './dto/lfs-batch.dto';
 import { LfsVerifyDto } from './dto/lfs-verify.dto';
@@ -79,8 +80,7 @@ export class LfsBatchService {
       await this.access.assertCanWrite(principal, model);
       objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) => this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization));
     } else {
-      await this.access.assertCanDownload(principal, model);
-      objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) => this.planDownload(model, raw, authorization));
+      objects = await this.planDownloads(principal, model, req.objects, authorization);
     }
     const usedMultipart = objects.some((o) => o.actions?.upload?.header?.chunk_size);
     return { transfer: usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
@@ -97,13 +97,13 @@ export class LfsBatchService {
   /** The bytes of an object, for download actions of inline blobs (which have no bucket URL). */
   async objectForDownload(principal: Principal | undefined, namespace: string, name: string, oid: string): Promise<{ inline: Buffer } | { redirect: string }> {
     const model = await this.access.findReadable(principal, namespace, name);
-    await this.access.assertCanDownload(principal, model);
-    const blob = SHA256_HEX.test(oid) ? await this.blobs.find(oid) : null;
-    if (!blob || !(await this.blobs.isReferencedByModel(oid, model.id))) throw HubException.notFound(`Object ${oid} does not exist in ${model.fullName}`, 'object_not_found');
-    if (blob.storageKey) return { redirect: await this.storage.presignGet(blob.storageKey, { expiresIn: this.config.presignedUrlTtlSeconds }) };
-    const bytes = await this.blobs.readInline(oid);
-    if (!bytes) throw new Error(`Blob ${oid} has neither a storage key nor inline data`);
-    return { inline: bytes };
+    const { permit, value: blob } = await this.access.authorizeDownload(principal, model, async () => {
+      const blob = SHA256_HEX.test(oid) ? (await this.blobs.filesInModel([oid], model.id)).get(oid) : undefined;
+      if (!blob) throw HubException.notFound(`Object ${oid} does not exist in ${model.fullName}`, 'object_not_found');
+      return { files: [servedBlob(blob, 'lfs-object')], value: blob };
+    });
+    if (blob.storageKey) return { redirect: await this.blobService.presignDownload(permit, blob) };
+    return { inline: await this.blobService.readInline(permit, oid) };
   }
 
   private async planUpload(principal: Principal, model: ModelRecord, raw: unknown, multipartOk: boolean, authorization?: string): Promise<LfsObjectResult> {
@@ -171,20 +171,29 @@ export class LfsBatchService {
     };
   }
 
-  private async planDownload(model: ModelRecord, raw: unknown, authorization?: string): Promise<LfsObjectResult> {
-    const checked = this.checkObject(raw);
-    if ('error' in checked) return checked;
-    const { oid, size } = checked;
-    const blob = await this.blobs.find(oid);
-    if (!blob || blob.size !== BigInt(size) || !(await this.blobs.isReferencedByModel(oid, model.id))) {
-      return objectError(oid, size, 404, `Object ${oid} does not exist in ${model.fullName}`);
-    }
+  /**
+   * Download actions, under one download decision for the whole batch (refused as a whole, 401/403
+   * `GatedRepo`). Objects in the bucket get presigned URLs, confirmed and audited here; inline
+   * objects get the hub's own object URL, which decides again when it serves the bytes.
+   */
+  private async planDownloads(principal: Principal | undefined, model: ModelRecord, raws: unknown[], authorization?: string): Promise<LfsObjectResult[]> {
+    const { permit, value: { checked, found } } = await this.access.authorizeDownload(principal, model, async () => {
+      const checked = raws.map((raw) => this.checkObject(raw));
+      const wanted = checked.filter((c): c is { oid: string; size: number } => !('error' in c));
+      const found = await this.blobs.filesInModel([...new Set(wanted.map((c) => c.oid))], model.id);
+      const served = wanted.filter((c) => found.get(c.oid)?.storageKey && found.get(c.oid)!.size === BigInt(c.size)).map((c) => found.get(c.oid)!);
+      return { files: [...new Set(served)].map((blob) => servedBlob(blob, 'lfs-batch')), value: { checked, found } };
+    });
     const ttl = this.config.presignedUrlTtlSeconds;
-    const href = blob.storageKey
-      ? await this.storage.presignGet(blob.storageKey, { expiresIn: ttl })
-      : `${this.repoUrl(model)}.git/info/lfs/objects/${oid}`;
-    const header = !blob.storageKey && authorization ? { Authorization: authorization } : undefined;
-    return { oid, size, authenticated: true, actions: { download: { href, ...(header ? { header } : {}), expires_in: ttl } } };
+    return mapLimit(checked, OBJECTS_IN_FLIGHT, async (c): Promise<LfsObjectResult> => {
+      if ('error' in c) return c;
+      const { oid, size } = c;
+      const blob = found.get(oid);
+      if (!blob || blob.size !== BigInt(size)) return objectError(oid, size, 404, `Object ${oid} does not exist in ${model.fullName}`);
+      const href = blob.storageKey ? await this.blobService.presignDownload(permit, blob) : `${this.repoUrl(model)}.git/info/lfs/objects/${oid}`;
+      const header = !blob.storageKey && authorization ? { Authorization: authorization } : undefined;
+      return { oid, size, authenticated: true, actions: { download: { href, ...(header ? { header } : {}), expires_in: ttl } } };
+    });
   }
 
   /**
@@ -200,7 +209,7 @@ export class LfsBatchService {
     if ((await this.blobs.isReferencedByModel(oid, model.id)) || (await this.uploads.hasCompleted(oid, model.id))) return true;
     for (const modelId of await this.blobs.modelsReferencing(oid, MAX_MODELS_CHECKED)) {
       const other = modelId === model.id ? null : await this.models.findById(modelId);
-      if (!other || !(await this.mayDownload(principal, other))) continue;
+      if (!other || !(await this.mayReuse(principal, other, oid))) continue;
       const id = randomUUID();
       await this.uploads.create({
         id,
@@ -218,9 +227,13 @@ export class LfsBatchService {
     return false;
   }
 
-  private async mayDownload(principal: Principal, model: ModelRecord): Promise<boolean> {
+  /** Whether the caller may download these bytes from `model`: the full decision, confirmed and audited (as `lfs-reuse`). */
+  private async mayReuse(principal: Principal, model: ModelRecord, oid: string): Promise<boolean> {
     try {
-      await this.access.assertCanDownload(principal, model);
+      await this.access.authorizeDownload(principal, model, async () => {
+        const blob = (await this.blobs.filesInModel([oid], model.id)).get(oid);
+        return { files: blob ? [servedBlob(blob, 'lfs-reuse')] : [], value: null };
+      });
       return true;
     } catch (err) {
       if (err instanceof HubException && err.getStatus() < 500) return false;
@@ -247,5 +260,16 @@ export class LfsBatchService {
     return `${this.config.publicUrl}/${model.namespace}/${model.name}`;
   }
 }
+
+/** A git-lfs download as the audit log records it: the newest file holding the bytes, at its commit. */
+const servedBlob = (blob: BlobInModel, route: DownloadRoute): ServedFile => ({
+  method: 'GET',
+  path: blob.path,
+  revision: blob.commitId,
+  commitId: blob.commitId,
+  blobSha256: blob.sha256,
+  route,
+  issuesUrl: blob.storageKey !== null,
+});
 
 const objectError = (oid: string, size: number, code: number, message: string): LfsObjectResult => ({ oid, size, error: { code, message } });

@@ -37,16 +37,17 @@ export class GrantAccessService extends DownloadGrantPort {
     return grant ? toDownloadGrant(grant) : null;
   }
 
-  async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void> {
+  async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, files: readonly ServedFile[]): Promise<void> {
+    const entries = files.filter(servesBytes).map((file) => this.entry(principal, model, decision, file));
     if (decision.via === 'member') {
-      if (servesBytes(file)) await this.audit.record(this.entry(principal, model, decision, file));
+      await this.audit.recordMany(entries);
       return;
     }
     if (decision.via !== 'grant' || !principal) return;
-    if (await this.grants.confirmDownload(decision.grant.id, servesBytes(file) ? this.entry(principal, model, decision, file) : null)) return;
+    if (await this.grants.confirmDownload(decision.grant.id, entries)) return;
     // The grant ended between the decision and now; another active grant may still serve.
     const other = await this.findActiveGrant(principal, model);
-    if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, file);
+    if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, files);
     throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
   }
 
@@ -77,7 +78,7 @@ export class GrantAccessService extends DownloadGrantPort {
       path: file.path,
       revision: file.revision,
       commitId: file.commitId,
-      details: { method: file.method },
+      details: { method: file.method, route: file.route, sha256: file.blobSha256 },
     };
   }
 }

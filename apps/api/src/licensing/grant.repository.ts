@@ -115,17 +115,17 @@ export class GrantRepository {
 
   /**
    * The moment a download under a grant is authorized: locks the grant `FOR SHARE` if it is still
-   * active by the database clock, and (for GETs) writes the audit row while holding the lock.
-   * False when the grant was revoked or has expired since the decision.
+   * active by the database clock, and writes the audit rows (one per file served) while holding
+   * the lock. False when the grant was revoked or has expired since the decision.
    */
-  async confirmDownload(grantId: string, audit: AuditInput | null): Promise<boolean> {
+  async confirmDownload(grantId: string, audits: readonly AuditInput[]): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const held = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM license_grants
         WHERE id = ${grantId}::uuid AND revoked_at IS NULL AND starts_at <= clock_timestamp() AND (ends_at IS NULL OR ends_at > clock_timestamp())
         FOR SHARE`;
       if (!held.length) return false;
-      if (audit) {
+      for (const audit of audits) {
         // `at` from the clock after the lock is held: strictly before any revoke of this grant.
         await tx.$executeRaw`
           INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,

@@ -96,8 +96,15 @@ export class LicenseAuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async record(e: AuditInput): Promise<void> {
-    const { action, requestId, grantId, details, ...rest } = e;
-    await this.prisma.licenseAuditEvent.create({ data: { ...auditRow(rest, { action, requestId, grantId, details }) } });
+    await this.recordMany([e]);
+  }
+
+  /** Several entries in one statement (a git-lfs batch downloads many files at once). */
+  async recordMany(entries: AuditInput[]): Promise<void> {
+    if (!entries.length) return;
+    await this.prisma.licenseAuditEvent.createMany({
+      data: entries.map(({ action, requestId, grantId, details, ...rest }) => auditRow(rest, { action, requestId, grantId, details })),
+    });
   }
 
   /** Entries where the organization is the publisher or the licensee, newest first. */

@@ -18,13 +18,23 @@ export interface DownloadGrant {
 /** Why a caller may have a model's file bytes. */
 export type DownloadDecision = { via: 'public' } | { via: 'member' } | { via: 'grant'; grant: DownloadGrant };
 
+/** How a file's bytes leave the hub (recorded with the audit entry). */
+export type DownloadRoute = 'file' | 'lfs-batch' | 'lfs-object' | 'lfs-reuse';
+
 /** The file about to be served, as the download routes resolved it. */
 export interface ServedFile {
   method: 'GET' | 'HEAD';
   path: string;
-  /** The revision the caller asked for (`main` when none). */
+  /** The revision the caller asked for (`main` when none; the commit for git-lfs, which names bytes, not revisions). */
   revision: string;
   commitId: string;
+  blobSha256: string;
+  /**
+   * `file`: resolve, raw and the native files route; `lfs-batch` and `lfs-object`: git-lfs
+   * download actions; `lfs-reuse`: an upload skipped because the caller may download these bytes
+   * from this model (the bytes become theirs as surely as by a download).
+   */
+  route: DownloadRoute;
   /**
    * Whether the answer hands out a presigned URL to the bytes. A HEAD that does is as good as a
    * download: huggingface_hub fetches the file straight from that URL without coming back.
@@ -44,12 +54,12 @@ export abstract class DownloadGrantPort {
   abstract findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null>;
 
   /**
-   * Called for a gated model right before the bytes (or the presigned URL) go out: re-checks a
+   * Called for a gated model right before the bytes (or the presigned URLs) go out: re-checks a
    * grant under a row lock, so that no download is authorized after a revoke has committed, and
-   * records the download in the licence audit log (GET only). Throws the same 403 as the decision
-   * when the grant ended in between.
+   * records one licence audit entry per file served (GET, or a HEAD that issues a URL), in the
+   * same transaction. Throws the same 403 as the decision when the grant ended in between.
    */
-  abstract confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void>;
+  abstract confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, files: readonly ServedFile[]): Promise<void>;
 
   /** One sentence telling a refused caller how to ask for access. */
   abstract howToRequestAccess(model: ModelRecord): string;

@@ -5,11 +5,12 @@ import { OrgAccessService } from '../orgs/org-access.service';
 import { roleAtLeast } from '../orgs/org-roles';
 import type { OrgRole } from '@model-hub/contracts';
 import { DownloadDecision, DownloadGrantPort, ServedFile } from './download-grant.port';
+import { DownloadPermit } from './download-permit';
 import { ModelRecord, ModelRepository } from './model.repository';
 
 /**
  * The one place that decides who may read, write, administer and download a model. Every route
- * (native and Hugging Face-compatible) goes through it; licensing extends `assertCanDownload`.
+ * (native and Hugging Face-compatible) goes through it; licensing extends `authorizeDownload`.
  *
  * - Membership: for a user's namespace, that user; for an organization's, any of its members. A
  *   token restricted to an organization counts only for that organization (not even for its
@@ -23,6 +24,17 @@ import { ModelRecord, ModelRepository } from './model.repository';
  *   through `DownloadGrantPort`, which licensing implements (see download-grant.port.ts for why
  *   a port: models must not import licensing, which builds on models).
  */
+/** What `locate` found: the files about to be served, and whatever else the route needs of them. */
+export interface LocatedFiles<T> {
+  files: ServedFile[];
+  value: T;
+}
+
+export interface AuthorizedDownload<T> {
+  permit: DownloadPermit;
+  value: T;
+}
+
 @Injectable()
 export class ModelAccessService {
   constructor(
@@ -56,34 +68,35 @@ export class ModelAccessService {
   }
 
   /**
-   * Whether `principal` may have the files' bytes, and through what. The caller has already found
-   * the model readable, so private models are settled (members only: grants never open a private
-   * model); a gated model serves its files to members of its namespace and to holders of an active
-   * grant. Refusals: anonymous 401, others 403, both `GatedRepo`, saying how to request access.
+   * The one download decision, decided and confirmed in one call; every route that hands out a
+   * model file's bytes or a URL to them makes it and passes the permit to BlobService, which
+   * serves nothing without one.
+   *
+   * 1. Decide: the caller has already found the model readable, so private models are settled
+   *    (members only: grants never open a private model); a gated model serves its files to
+   *    members of its namespace and to holders of an active grant. Refusals: anonymous 401,
+   *    others 403, both `GatedRepo`, saying how to request access — before `locate` runs, so
+   *    nothing about the files leaks.
+   * 2. `locate` finds the files about to be served (revision, path, blob; its 404s come now).
+   * 3. Confirm (gated models): licensing re-checks the grant under a lock (a revoke that
+   *    committed stops it) and writes one audit entry per file, in one transaction.
    */
-  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<DownloadDecision> {
+  async authorizeDownload<T>(principal: Principal | undefined, model: ModelRecord, locate: () => Promise<LocatedFiles<T>>): Promise<AuthorizedDownload<T>> {
     if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
     const decision = await this.downloadDecision(principal, model);
-    if (decision) return decision;
-    throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
+    if (!decision) throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
+    const { files, value } = await locate();
+    if (decision.via !== 'public' && !model.private) await this.grants?.confirmDownload(principal, model, decision, files);
+    return { permit: new DownloadPermit(model.id, decision, files), value };
   }
 
-  /** The decision without the refusal: null when the caller may not download (the access-status route). */
+  /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route). */
   async downloadDecision(principal: Principal | undefined, model: ModelRecord): Promise<DownloadDecision | null> {
     if (!model.private && model.gated === 'none') return { via: 'public' };
     if ((await this.roleIn(principal, model)) !== null) return { via: 'member' };
     if (model.private || !principal || !this.grants) return null;
     const grant = await this.grants.findActiveGrant(principal, model);
     return grant ? { via: 'grant', grant } : null;
-  }
-
-  /**
-   * The last step of every download of a gated model, right before the answer goes out: licensing
-   * re-checks the grant under a lock (a revoke that committed stops it) and writes the audit log.
-   */
-  async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, file: ServedFile): Promise<void> {
-    if (decision.via === 'public' || model.private) return;
-    await this.grants?.confirmDownload(principal, model, decision, file);
   }
 
   /**

@@ -32,9 +32,10 @@ export interface FileResolution {
  * The one decision behind both download routes (Hugging Face `resolve` and the native
  * `files/*path`): who may have the bytes, which bytes, where they are, and the download event.
  *
- * Order: the download permission first (gated models: 401/403 `GatedRepo`, so nothing about the
- * files leaks), then the revision (404 `RevisionNotFound`), then the file (404 `EntryNotFound`,
- * carrying `X-Repo-Commit` like every answer of resolve). Files in the bucket get a short-lived
+ * Order (one ModelAccessService.authorizeDownload call): the download permission first (gated
+ * models: 401/403 `GatedRepo`, so nothing about the files leaks), then the revision (404 `RevisionNotFound`), then the file (404 `EntryNotFound`,
+ * carrying `X-Repo-Commit` like every answer of resolve), then the grant's confirmation and audit
+ * entry. Files in the bucket get a short-lived
  * presigned URL naming the file (Content-Disposition) — on HEAD too, as Hugging Face answers HEAD
  * with the same redirect; inline files get their bytes on GET. Every GET (not HEAD) is recorded
  * as a DownloadEvent, ranged GETs (resumes) included; it counts in the model's `downloads` by
@@ -52,20 +53,16 @@ export class FileDownloadService {
   ) {}
 
   async resolve(principal: Principal | undefined, model: ModelRecord, revision: string | undefined, path: string, request: DownloadRequest): Promise<FileResolution> {
-    const decision = await this.access.assertCanDownload(principal, model);
-    const { commitId } = await this.revisions.resolve(model, revision);
-    const file = await this.tree.getFile(model, commitId, path, { 'X-Repo-Commit': commitId });
-    // Gated models: licensing re-checks the grant under a lock and audits the download before any URL or byte goes out.
-    await this.access.confirmDownload(principal, model, decision, { method: request.method, path: file.path, revision: revision ?? 'main', commitId, issuesUrl: !file.inline });
+    const { permit, value: { commitId, file } } = await this.access.authorizeDownload(principal, model, async () => {
+      const { commitId } = await this.revisions.resolve(model, revision);
+      const file = await this.tree.getFile(model, commitId, path, { 'X-Repo-Commit': commitId });
+      const served = { method: request.method, path: file.path, revision: revision ?? 'main', commitId, blobSha256: file.blobSha256, route: 'file', issuesUrl: !file.inline } as const;
+      return { files: [served], value: { commitId, file } };
+    });
     const blob: BlobRef = { sha256: file.blobSha256, size: file.size, storageKey: file.storageKey, inline: file.inline };
     const resolution: FileResolution = { commitId, file, blob, etag: `"${file.blobSha256}"` };
-    if (!blob.inline) {
-      resolution.redirectUrl = await this.blobs.presignDownload(blob, { filename: posix.basename(file.path) });
-    } else if (request.method === 'GET') {
-      const bytes = await this.blobs.readInline(blob.sha256);
-      if (!bytes) throw new Error(`Blob ${blob.sha256} is marked inline but has no inline data`);
-      resolution.inlineBytes = bytes;
-    }
+    if (!blob.inline) resolution.redirectUrl = await this.blobs.presignDownload(permit, blob, { filename: posix.basename(file.path) });
+    else if (request.method === 'GET') resolution.inlineBytes = await this.blobs.readInline(permit, blob.sha256);
     if (request.method === 'GET') {
       await this.events.record({
         modelId: model.id,
