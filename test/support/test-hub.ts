@@ -58,7 +58,6 @@ export async function startTestHub(options: { env?: Record<string, string>; list
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     url = `http://127.0.0.1:${address.port}`;
-    config.publicUrl = url;
   } else {
     await app.init();
   }

@@ -21,7 +21,7 @@ import { ObjectStorage } from './storage/object-storage';
 export async function createApp(config: ResolvedHubConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   applyBrowserSafety(app, config);

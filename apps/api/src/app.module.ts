@@ -11,6 +11,7 @@ import { LicensingModule } from './licensing/licensing.module';
 import { ModelsModule } from './models/models.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { RepoHistoryModule } from './repo-history/repo-history.module';
+import { StorageGatewayModule } from './storage-gateway/storage-gateway.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         RepoHistoryModule,
         DiscoveryModule,
         LicensingModule,
+        StorageGatewayModule.forConfig(config),
         // Last: its `/:ns/:name/resolve/...` routes must not shadow any fixed route.
         HfCompatModule,
       ],

@@ -1,18 +1,26 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { HUB_CONFIG, ResolvedHubConfig } from './config/hub-config';
 import { PrismaService } from './database/prisma.service';
+import { HubLinks } from './links/hub-links.service';
+import { requestOriginMiddleware } from './links/request-origin.middleware';
+import { EmbeddedObjectStorage } from './storage/embedded-object-storage';
 import { ObjectStorage } from './storage/object-storage';
 import { S3ObjectStorage } from './storage/s3-object-storage';
 
-/** Config, database and object storage: available to every module. */
+/** Config, database, object storage and the hub's links: available to every module. */
 @Global()
 @Module({})
-export class CoreModule {
+export class CoreModule implements NestModule {
   static forConfig(config: ResolvedHubConfig): DynamicModule {
+    const storage = config.s3.embedded ? EmbeddedObjectStorage : S3ObjectStorage;
     return {
       module: CoreModule,
-      providers: [{ provide: HUB_CONFIG, useValue: config }, PrismaService, { provide: ObjectStorage, useClass: S3ObjectStorage }],
-      exports: [HUB_CONFIG, PrismaService, ObjectStorage],
+      providers: [{ provide: HUB_CONFIG, useValue: config }, PrismaService, HubLinks, { provide: ObjectStorage, useClass: storage }],
+      exports: [HUB_CONFIG, PrismaService, HubLinks, ObjectStorage],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestOriginMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +8,8 @@ import { createApp } from './app.factory';
 import { HubConfig, ResolvedHubConfig } from './config/hub-config';
 import { applyMigrations } from './database/schema-engine';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
-import { startEmbeddedS3 } from './embedded/embedded-s3';
+import { dataFolderSecret } from './embedded/data-folder-secret';
+import { startEmbeddedStore } from './embedded/embedded-store';
 
 export interface RunningHub {
   app: NestExpressApplication;
@@ -37,22 +37,22 @@ export async function startHub(config: HubConfig, log: (line: string) => void = 
     }
     let s3 = config.s3 as ResolvedHubConfig['s3'];
     if (!config.s3.endpoint) {
-      const embedded = await startEmbeddedS3(path.join(config.dataDir, 's3'));
-      stops.push(embedded.stop);
-      s3 = { ...config.s3, endpoint: embedded.endpoint, accessKeyId: embedded.accessKeyId, secretAccessKey: embedded.secretAccessKey, forcePathStyle: true };
-      log(`Embedded S3 server started at ${embedded.endpoint} (data in ${path.join(config.dataDir, 's3')})`);
+      // Private: on a unix socket only the hub can open; clients go through the hub's storage gateway.
+      const store = await startEmbeddedStore(config);
+      stops.push(store.stop);
+      s3 = store.s3;
+      log(`Embedded S3 store started (data in ${path.join(config.dataDir, 's3')}, served to clients at /_storage on the hub's port)`);
     }
     const applied = await migrate(databaseUrl);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
-    const jwtSecret = config.jwt.secret ?? (await persistentSecret(config.dataDir));
+    const jwtSecret = config.jwt.secret ?? (await dataFolderSecret(config.dataDir, 'jwt-secret'));
     const resolved: ResolvedHubConfig = { ...config, databaseUrl, s3, jwt: { ...config.jwt, secret: jwtSecret } };
     const app = await createApp(resolved);
     stops.push(() => app.close());
     await app.listen(config.port, config.host);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    // With PORT=0 the OS picks the port, so the default public URL cannot name it in advance.
-    const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
+    const url = config.publicUrl ?? `http://localhost:${port}`;
     return { app, config: resolved, url, stop: stopAll };
   } catch (err) {
     await stopAll();
@@ -76,18 +76,4 @@ async function migrate(databaseUrl: string): Promise<string[]> {
   );
   const applied = /^Applied: (.*)$/m.exec(stdout);
   return applied ? applied[1].split(', ') : [];
-}
-
-/**
- * Without JWT_SECRET, sessions are signed with a secret kept in the data folder, so they survive
- * a restart of the same hub.
- */
-async function persistentSecret(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'jwt-secret');
-  const existing = await fs.readFile(file, 'utf8').catch(() => null);
-  if (existing && existing.trim().length >= 32) return existing.trim();
-  await fs.mkdir(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  await fs.writeFile(file, secret, { mode: 0o600 });
-  return secret;
 }

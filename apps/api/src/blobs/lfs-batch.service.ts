@@ -4,6 +4,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { mapLimit } from '../common/map-limit';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { HubLinks } from '../links/hub-links.service';
 import type { DownloadRoute, ServedFile } from '../models/download-grant.port';
 import { ModelAccessService } from '../models/model-access.service';
 import { ModelRecord, ModelRepository } from '../models/model.repository';
@@ -57,6 +58,7 @@ const MAX_MODELS_CHECKED = 20;
 export class LfsBatchService {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly links: HubLinks,
     private readonly access: ModelAccessService,
     private readonly models: ModelRepository,
     private readonly storage: ObjectStorage,
@@ -163,7 +165,7 @@ export class LfsBatchService {
       authenticated: true,
       actions: {
         upload: {
-          href: `${this.config.publicUrl}/api/blobs/uploads/${id}/complete?token=${encodeURIComponent(token)}`,
+          href: `${this.links.origin()}/api/blobs/uploads/${id}/complete?token=${encodeURIComponent(token)}`,
           header,
           expires_in: Math.floor((expiresAt.getTime() - Date.now()) / 1000),
         },
@@ -257,7 +259,7 @@ export class LfsBatchService {
   }
 
   private repoUrl(model: ModelRecord): string {
-    return `${this.config.publicUrl}/${model.namespace}/${model.name}`;
+    return `${this.links.origin()}/${model.namespace}/${model.name}`;
   }
 }
 

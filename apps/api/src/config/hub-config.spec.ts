@@ -19,7 +19,8 @@ describe('loadConfig', () => {
       env: 'development',
       port: 3000,
       host: '0.0.0.0',
-      publicUrl: 'http://localhost:3000',
+      publicUrl: undefined,
+      trustProxy: ['loopback'],
       dataDir: path.resolve('.hub-data'),
       databaseUrl: undefined,
       s3: { endpoint: undefined, region: 'us-east-1', bucket: 'model-hub', forcePathStyle: true },
@@ -61,9 +62,16 @@ describe('loadConfig', () => {
     });
   });
 
-  it('derives the public URL from PORT, and treats empty values as unset', () => {
-    expect(loadConfig({ PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
-    expect(loadConfig({ PORT: '', DATABASE_URL: '', PUBLIC_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined, publicUrl: 'http://localhost:3000' });
+  it('leaves the public URL unset without PUBLIC_URL (links follow the request), and treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '4000' }).publicUrl).toBeUndefined();
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', PUBLIC_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined, publicUrl: undefined });
+  });
+
+  it('reads TRUST_PROXY as Express takes it: true, false, a hop count, or addresses, ranges and names', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
   });
 
   it.each([
@@ -86,6 +94,9 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'staging'],
     ['LOGIN_FAILURE_WINDOW_SECONDS', '0'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'loopback,proxy.example.org'],
     ['CORS_ORIGINS', 'app.example.org'],
     ['CORS_ORIGINS', 'https://app.example.org/path'],
     ['CORS_ORIGINS', 'https://a.example, *'],

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,21 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const url = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://localhost:3000' });
+/** An address or CIDR range (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`). */
+const isAddressOrRange = (item: string) => {
+  const [address, bits, extra] = item.split('/');
+  const family = isIP(address);
+  return family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+};
+// Express's 'trust proxy' values, checked here so that a typo fails at start instead of trusting nobody.
+const trustProxy = z.string().transform((value, ctx) => {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const items = value.split(',').map((item) => item.trim());
+  if (items.every((item) => ['loopback', 'linklocal', 'uniquelocal'].includes(item) || isAddressOrRange(item))) return items;
+  ctx.addIssue({ code: 'custom', message: 'expected true, false, a number of proxies, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' });
+  return z.NEVER;
+});
 
 // `*`, or a comma-separated list of origins (scheme://host[:port]) allowed to call the API from a browser.
 const corsOrigins = z.string().transform((value, ctx) => {
@@ -41,6 +57,7 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: url.optional(),
+  TRUST_PROXY: trustProxy.default(['loopback']),
   HUB_DATA_DIR: z.string().min(1).default('./.hub-data'),
   CORS_ORIGINS: corsOrigins.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -107,8 +124,13 @@ export interface HubConfig {
   env: HubEnv['NODE_ENV'];
   port: number;
   host: string;
-  /** External address used in links the hub returns; defaults to http://localhost:PORT. */
-  publicUrl: string;
+  /**
+   * External address used in links the hub returns. Unset: each link is built from the address the
+   * request came to (its protocol and Host, or X-Forwarded-Proto/Host from a trusted proxy).
+   */
+  publicUrl?: string;
+  /** Express's 'trust proxy': whose X-Forwarded-For/Proto/Host headers are believed. */
+  trustProxy: boolean | number | string[];
   dataDir: string;
   /** Origins whose browser pages may call the API (none: same origin only; `*`: any, without cookies). */
   corsOrigins: string[] | '*';
@@ -197,7 +219,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
     dataDir: path.resolve(e.HUB_DATA_DIR),
     corsOrigins: e.CORS_ORIGINS ?? [],
     logLevel: e.LOG_LEVEL,
@@ -250,6 +273,15 @@ export const HUB_CONFIG = Symbol('HUB_CONFIG');
 /** The config once every service address is known. */
 export interface ResolvedHubConfig extends HubConfig {
   databaseUrl: string;
-  s3: HubConfig['s3'] & { endpoint: string; accessKeyId: string; secretAccessKey: string };
+  s3: HubConfig['s3'] & {
+    endpoint: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    /**
+     * Set when the hub runs its own store: the hub reaches it through this unix socket, and
+     * clients only through the hub's storage gateway, with URLs signed by `urlSecret`.
+     */
+    embedded?: { socketPath: string; urlSecret: string };
+  };
   jwt: { secret: string; expiresInSeconds: number };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { HubLinks } from '../links/hub-links.service';
 import { ModelAccessService } from '../models/model-access.service';
 import { CommitService } from '../repo-history/commit.service';
 import { RevisionService } from '../repo-history/revision.service';
@@ -20,6 +21,7 @@ export class HfCommitService {
     private readonly revisions: RevisionService,
     private readonly commits: CommitService,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly links: HubLinks,
   ) {}
 
   async preupload(principal: Principal, namespace: string, name: string, revision: string, dto: HfPreuploadDto, createPr: boolean) {
@@ -55,7 +57,7 @@ export class HfCommitService {
       description: payload.description,
       operations: payload.operations.map((op) => (op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath } : op)),
     });
-    return { commitOid: commitId, commitUrl: `${this.config.publicUrl}/${model.fullName}/commit/${commitId}`, success: true };
+    return { commitOid: commitId, commitUrl: `${this.links.origin()}/${model.fullName}/commit/${commitId}`, success: true };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { HubLinks } from '../links/hub-links.service';
 import { FileScanService } from '../discovery/scanners/file-scan.service';
 import { ModelAccessService } from '../models/model-access.service';
 import { ModelRecord } from '../models/model.repository';
@@ -43,6 +44,7 @@ export class HfModelsService {
     private readonly versions: VersionsService,
     private readonly scans: FileScanService,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly links: HubLinks,
   ) {}
 
   async list(principal: Principal | undefined, query: HfListModelsQuery): Promise<WithHeaders<unknown[]>> {
@@ -59,7 +61,7 @@ export class HfModelsService {
     const body = await Promise.all(
       page.items.map(async (m) => presentHfModel(m, withSiblings && m.mainCommitId ? { siblings: await this.siblings(m.mainCommitId) } : {})),
     );
-    return { body, headers: nextLink(this.config.publicUrl, '/api/models', { ...query }, page.nextCursor) };
+    return { body, headers: nextLink(this.links.origin(), '/api/models', { ...query }, page.nextCursor) };
   }
 
   async info(principal: Principal | undefined, namespace: string, name: string, revision?: string) {
@@ -75,7 +77,7 @@ export class HfModelsService {
     const { commitId } = await this.revisions.resolve(model, revision);
     const page = await this.trees.list(model, commitId, { path, recursive: query.recursive, expand: query.expand, cursor: query.cursor, limit: query.limit });
     const location = `/api/models/${model.fullName}/tree/${encodeURIComponent(revision)}${path ? `/${path}` : ''}`;
-    return { body: page.entries.map(presentEntry), headers: nextLink(this.config.publicUrl, location, { ...query }, page.nextCursor) };
+    return { body: page.entries.map(presentEntry), headers: nextLink(this.links.origin(), location, { ...query }, page.nextCursor) };
   }
 
   async pathsInfo(principal: Principal | undefined, namespace: string, name: string, revision: string, paths: string[], expand = false) {
@@ -89,7 +91,7 @@ export class HfModelsService {
     const page = await this.history.list(model, revision, { limit: query.limit, cursor: query.cursor });
     const body = page.commits.map((c) => ({ id: c.id, title: c.title, message: c.message, authors: c.authors, date: c.date.toISOString(), parents: c.parents }));
     const location = `/api/models/${model.fullName}/commits/${encodeURIComponent(revision)}`;
-    return { body, headers: nextLink(this.config.publicUrl, location, { limit: query.limit }, page.nextCursor) };
+    return { body, headers: nextLink(this.links.origin(), location, { limit: query.limit }, page.nextCursor) };
   }
 
   async refs(principal: Principal | undefined, namespace: string, name: string) {

@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { HubLinks } from '../links/hub-links.service';
 import { ModelCardParser } from '../models/model-card.parser';
 import { ModelsService } from '../models/models.service';
 import { CommitService } from '../repo-history/commit.service';
@@ -15,6 +16,7 @@ export class HfReposService {
     private readonly commits: CommitService,
     private readonly cards: ModelCardParser,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly links: HubLinks,
   ) {}
 
   async create(principal: Principal, dto: HfCreateRepoDto) {
@@ -33,7 +35,7 @@ export class HfReposService {
         operations: dto.files.map((f) => ({ kind: 'put' as const, path: f.path, content: Buffer.from(f.content, 'base64') })),
       });
     }
-    return { url: `${this.config.publicUrl}/${model.fullName}`, id: model.id, name: model.fullName };
+    return { url: `${this.links.origin()}/${model.fullName}`, id: model.id, name: model.fullName };
   }
 
   async delete(principal: Principal, dto: HfDeleteRepoDto): Promise<void> {

@@ -1,5 +1,5 @@
-/** An absolute `Link: <...>; rel="next"` for paginated Hugging Face listings, built on PUBLIC_URL. */
-export function nextLink(publicUrl: string, path: string, query: Record<string, unknown>, cursor: string | null): Record<string, string> {
+/** An absolute `Link: <...>; rel="next"` for paginated Hugging Face listings, on the hub's origin (HubLinks). */
+export function nextLink(origin: string, path: string, query: Record<string, unknown>, cursor: string | null): Record<string, string> {
   if (!cursor) return {};
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -7,5 +7,5 @@ export function nextLink(publicUrl: string, path: string, query: Record<string, 
     for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
   }
   params.set('cursor', cursor);
-  return { Link: `<${publicUrl}${path}?${params.toString()}>; rel="next"` };
+  return { Link: `<${origin}${path}?${params.toString()}>; rel="next"` };
 }

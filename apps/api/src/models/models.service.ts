@@ -5,6 +5,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubEvents } from '../common/hub-events';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { HubLinks } from '../links/hub-links.service';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { generateCommitId } from './commit-id';
 import { ModelAccessService } from './model-access.service';
@@ -36,6 +37,7 @@ export class ModelsService {
     private readonly search: ModelSearchService,
     private readonly cards: ModelCardParser,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly links: HubLinks,
     // The webhooks module's port (model.created); optional so models work without it.
     @Optional() private readonly events?: HubEvents,
   ) {}
@@ -61,7 +63,7 @@ export class ModelsService {
       const existing = await this.models.findByName(namespace.name, input.name);
       const fullName = existing?.fullName ?? `${namespace.name}/${input.name}`;
       throw new HubException(HttpStatus.CONFLICT, 'model_exists', `You already created this model repo: a model named '${fullName}' already exists (names are case-insensitive)`, {
-        body: { url: `${this.config.publicUrl}/${fullName}` },
+        body: { url: `${this.links.origin()}/${fullName}` },
       });
     }
     await this.events?.publish('model.created', { model: created.fullName, visibility: visibilityOf(created), createdBy: principal!.username }, [created.ownerOrgId]);

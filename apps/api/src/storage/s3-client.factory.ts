@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ResolvedHubConfig } from '../config/hub-config';
+import { UnixSocketAgent } from './unix-socket-agent';
 
 /** An S3 client for the given endpoint (the internal one, or the public one for presigning). */
 export function createS3Client(config: ResolvedHubConfig, endpoint = config.s3.endpoint): S3Client {
@@ -14,5 +15,7 @@ export function createS3Client(config: ResolvedHubConfig, endpoint = config.s3.e
     // Many S3-compatible servers (MinIO's older releases, s3rver) lack the SDK's default CRC32 checksums.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // The embedded store has no TCP port: every connection goes to its private socket.
+    requestHandler: config.s3.embedded ? { httpAgent: new UnixSocketAgent(config.s3.embedded.socketPath) } : undefined,
   });
 }
