@@ -1,4 +1,6 @@
-// Unit tests beside the code (apps/.../*.spec.ts) and end-to-end tests in test/ (*.e2e-spec.ts).
+// Two tiers: unit tests beside the code (apps/**/*.spec.ts) start no service and run in seconds
+// (`npm run test:unit`); end-to-end tests in test/ (*.e2e-spec.ts) get a real PostgreSQL and S3
+// server from the global setup (`npm run test:e2e`). `npm test` runs both.
 const swc = [
   '@swc/jest',
   {
@@ -11,17 +13,32 @@ const swc = [
   },
 ];
 
-module.exports = {
+const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
   moduleNameMapper: {
     '^@model-hub/contracts$': '<rootDir>/libs/contracts/src',
   },
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Runs only when a test of this project is selected, so the unit tier starts no service.
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+  ],
   // Two cores here; each test file has its own database, so files run in parallel safely.
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
   testTimeout: 60_000,
