@@ -3,15 +3,23 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as hub from '@huggingface/hub';
+import { startEmbeddedStoreHub } from '../support/embedded-store-hub';
 import { createToken, registerUser, TestUser } from '../support/factories';
 import { startTestHub, TestHub } from '../support/test-hub';
+
+// Small thresholds so that a 12 MiB file goes through LFS multipart in several parts.
+const thresholds = { LFS_THRESHOLD_BYTES: String(1024 * 1024), MULTIPART_THRESHOLD: String(5 * 1024 * 1024), MULTIPART_CHUNK_SIZE: String(5 * 1024 * 1024) };
+const hubs: [string, () => Promise<TestHub>][] = [
+  ['an S3 service (S3_ENDPOINT)', () => startTestHub({ listen: true, env: thresholds })],
+  ['its embedded store (bytes through the storage gateway)', () => startEmbeddedStoreHub(thresholds)],
+];
 
 /**
  * The unmodified Hugging Face JS client, pointed at this hub: the compatibility test that no
  * one here wrote. Uploads a card and a file above the LFS threshold (multipart), then reads
  * everything back through the client's own download paths.
  */
-describe('@huggingface/hub against the hub', () => {
+describe.each(hubs)('@huggingface/hub against the hub with %s', (_, startHub) => {
   let testHub: TestHub;
   let hubUrl: string;
   let user: TestUser;
@@ -22,11 +30,7 @@ describe('@huggingface/hub against the hub', () => {
   const small = Buffer.from('{"hidden_size": 8}\n');
 
   beforeAll(async () => {
-    testHub = await startTestHub({
-      listen: true,
-      // Small thresholds so that a 12 MiB file goes through LFS multipart in several parts.
-      env: { LFS_THRESHOLD_BYTES: String(1024 * 1024), MULTIPART_THRESHOLD: String(5 * 1024 * 1024), MULTIPART_CHUNK_SIZE: String(5 * 1024 * 1024) },
-    });
+    testHub = await startHub();
     hubUrl = testHub.url!;
     user = await registerUser(testHub, 'hfclient');
     accessToken = await createToken(testHub, user, ['write']);
