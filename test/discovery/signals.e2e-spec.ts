@@ -3,6 +3,7 @@ import { createOrg, registerUser, TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, TestHub } from '../support/test-hub';
 import { DiscoveryJobsService } from '../../apps/api/src/discovery/discovery-jobs.service';
+import { JobQueueService } from '../../apps/api/src/jobs/job-queue.service';
 import { search } from './support/discovery';
 
 /** Likes, the download-counting rules, per-day counts and the trending score, end to end. */
@@ -158,7 +159,6 @@ describe('signals: likes, downloads, trending', () => {
     });
 
     it('runs as a scheduled job on the queue', async () => {
-      const { JobQueueService } = await import('../../apps/api/src/jobs/job-queue.service');
       const outcome = await hub.app.get(JobQueueService).runNow('discovery.trending');
       expect(outcome.state).toBe('completed');
       const schedules = await hubSql<{ name: string; cron: string }>(hub, `SELECT name, cron FROM pgboss.schedule WHERE name LIKE 'discovery.%' ORDER BY name`);
