@@ -66,6 +66,9 @@ describe('malformed input is a 400 that says what is wrong', () => {
       expect400(await rawJson('post', '/api/v1/orgs', deep(3000), owner.auth), 'nesting_too_deep');
       expect400(await rawJson('post', '/api/v1/auth/login', `[${'['.repeat(100_000)}${']'.repeat(100_000)}]`), 'nesting_too_deep');
       expect400(await hfCommit(ndjson(header, deep(3000))), 'nesting_too_deep');
+      // git-lfs bodies (application/vnd.git-lfs+json) go through the same parser and checks.
+      const lfs = await hub.http().post(`/${repo}.git/info/lfs/objects/batch`).set('Content-Type', 'application/vnd.git-lfs+json').send(deep(3000));
+      expect400(lfs, 'nesting_too_deep');
       // At the limit, the body is judged by its fields as usual.
       expect400(await rawJson('post', '/api/v1/auth/login', deep(MAX_JSON_DEPTH)), 'validation_failed');
     });

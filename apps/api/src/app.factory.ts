@@ -25,7 +25,8 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   applyBrowserSafety(app, config);
-  app.use(json({ limit: config.bodyLimit }));
+  // application/*+json too: git-lfs clients send application/vnd.git-lfs+json.
+  app.use(json({ type: ['application/json', 'application/*+json'], limit: config.bodyLimit }));
   // Hugging Face commits are NDJSON with small files inline (base64), so they get a larger limit.
   app.use(text({ type: 'application/x-ndjson', limit: config.commitBodyLimit }));
   app.use(urlencoded({ extended: false, limit: config.bodyLimit }));
