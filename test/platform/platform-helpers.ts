@@ -66,26 +66,38 @@ export function expectInvalidField(res: ErrorResponse, field: string): void {
 export interface HubProcess {
   /** The URL the hub printed once it was up. */
   url: string;
+  pid: number;
+  /** What it printed so far. */
+  output(): string;
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<{ code: number | null; output: string }>;
+  /** Sends SIGKILL (a crash: nothing of the hub runs) and waits until the process is gone. */
+  kill(): Promise<void>;
 }
 
 const RUN_TS = path.join(__dirname, 'fixtures', 'run-ts.js');
 const MAIN_TS = 'apps/api/src/main.ts';
 
-/** Runs `apps/api/src/main.ts` (what `npm start` runs, from source) with exactly `env` plus PATH. */
-function spawnMain(env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [RUN_TS, MAIN_TS], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs `apps/api/src/main.ts` (what `npm start` runs, from source) with exactly `env` plus PATH;
+ * `command` runs something else instead (`npm start` in another checkout) in `cwd`, in a process
+ * group of its own that gets the signals, as a terminal's Ctrl-C reaches every process of a command.
+ */
+function spawnMain(env: Record<string, string>, command?: { file: string; args: string[]; cwd: string }): ChildProcess & { output: () => string; signal: (s: NodeJS.Signals) => void } {
+  const [file, args, cwd] = command ? [command.file, command.args, command.cwd] : [process.execPath, [RUN_TS, MAIN_TS], undefined];
+  const child = spawn(file, args, { cwd, detached: !!command, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  return Object.assign(child, { output: () => output });
+  const signal = (s: NodeJS.Signals) => (command ? process.kill(-child.pid!, s) : child.kill(s));
+  return Object.assign(child, { output: () => output, signal });
 }
 
 const exited = (child: ChildProcess & { output: () => string }) =>
   new Promise<{ code: number | null; output: string }>((resolve) => {
-    if (child.exitCode !== null) return resolve({ code: child.exitCode, output: child.output() });
-    child.on('exit', (code) => resolve({ code, output: child.output() }));
+    // 'close': once every process that shares its output is done too (the hub under `npm start`).
+    if (child.exitCode !== null && child.stdout!.closed) return resolve({ code: child.exitCode, output: child.output() });
+    child.on('close', () => resolve({ code: child.exitCode, output: child.output() }));
   });
 
 /** Runs the hub's entry point expecting it to stop by itself (a configuration error). */
@@ -99,9 +111,9 @@ export async function runMainUntilExit(env: Record<string, string>, timeoutMs = 
   }
 }
 
-/** Starts the hub's entry point and resolves once it prints "running at <url>". */
-export async function startMain(env: Record<string, string>, timeoutMs = 45_000): Promise<HubProcess> {
-  const child = spawnMain(env);
+/** Starts the hub's entry point (or `command`) and resolves once it prints "running at <url>". */
+export async function startMain(env: Record<string, string>, timeoutMs = 45_000, command?: Parameters<typeof spawnMain>[1]): Promise<HubProcess> {
+  const child = spawnMain(env, command);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hub did not start within ${timeoutMs} ms:\n${child.output()}`)), timeoutMs);
     const check = () => {
@@ -117,15 +129,22 @@ export async function startMain(env: Record<string, string>, timeoutMs = 45_000)
       reject(new Error(`hub exited with ${code} before it was up:\n${child.output()}`));
     });
   }).catch((err) => {
-    child.kill('SIGKILL');
+    child.signal('SIGKILL');
     throw err;
   });
   return {
     url,
+    pid: child.pid!,
+    output: child.output,
+    kill: async () => {
+      const done = exited(child);
+      child.signal('SIGKILL');
+      await done;
+    },
     stop: async () => {
       const done = exited(child);
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.signal('SIGTERM');
+      const timer = setTimeout(() => child.signal('SIGKILL'), 20_000);
       try {
         return await done;
       } finally {

