@@ -30,7 +30,7 @@ export async function startHub(config: HubConfig, log: (line: string) => void = 
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), 'hub');
+      const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), 'hub', log);
       stops.push(pg.stop);
       databaseUrl = pg.urlFor('hub');
       log(`Embedded PostgreSQL started (data in ${path.join(config.dataDir, 'postgres')})`);

@@ -19,7 +19,7 @@ export interface RunningPostgres {
  * Initialises the cluster on first use, recovers it from a crashed owner, and creates `database`.
  * `log` gets what an operator should know (a leftover server stopped).
  */
-export async function startEmbeddedPostgres(dir: string, database: string, log: (line: string) => void = () => {}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(dir: string, database: string, log: (line: string) => void = console.log): Promise<RunningPostgres> {
   await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
   const initialised = await fs
     .access(path.join(dir, 'PG_VERSION'))
