@@ -162,6 +162,11 @@ describe('no route reaches model bytes around the download decision', () => {
     }
   });
 
+  it('which namespaces a caller sees: decided in OrgAccessService.memberships alone', () => {
+    // Besides where the principal is built (auth) and declared, only the one rule reads the token's organization restriction.
+    expect(callers(/restrictedToOrgId/)).toEqual(['auth/auth.service.ts', 'common/auth/principal.ts', 'orgs/org-access.service.ts']);
+  });
+
   it('permits: issued by ModelAccessService alone', () => {
     expect(callers(/new DownloadPermit\(/)).toEqual(['models/model-access.service.ts']);
   });

@@ -209,19 +209,23 @@ describe('model permissions', () => {
       await expect(access.assertCanAdmin(p.owner, models.public)).resolves.toBeUndefined();
     });
 
-    it('assertCanDownload: gated files for members (and licence holders, see test/licensing); 401 / 403 GatedRepo otherwise', async () => {
-      await expect(access.assertCanDownload(undefined, models.public)).resolves.toEqual({ via: 'public' });
-      await expect(access.assertCanDownload(p.memberRead, models.private)).resolves.toEqual({ via: 'member' });
-      await expect(access.assertCanDownload(p.memberRead, models.gated)).resolves.toEqual({ via: 'member' });
-      const anon = await rejection(access.assertCanDownload(undefined, models.gated));
+    /** The decision authorizeDownload confirms, for a download of no file in particular. */
+    const decide = (principal: Parameters<typeof access.authorizeDownload>[0], model: Parameters<typeof access.authorizeDownload>[1]) =>
+      access.authorizeDownload(principal, model, async () => ({ files: [], value: null })).then((r) => r.permit.decision);
+
+    it('authorizeDownload: gated files for members (and licence holders, see test/licensing); 401 / 403 GatedRepo otherwise', async () => {
+      await expect(decide(undefined, models.public)).resolves.toEqual({ via: 'public' });
+      await expect(decide(p.memberRead, models.private)).resolves.toEqual({ via: 'member' });
+      await expect(decide(p.memberRead, models.gated)).resolves.toEqual({ via: 'member' });
+      const anon = await rejection(decide(undefined, models.gated));
       expect(anon.getStatus()).toBe(401);
       expect(anon.extras.hfErrorCode).toBe('GatedRepo');
       expect(anon.message).toContain('you must be authenticated');
-      const other = await rejection(access.assertCanDownload(p.outsider, models.gated));
+      const other = await rejection(decide(p.outsider, models.gated));
       expect(other.getStatus()).toBe(403);
       expect(other.extras.hfErrorCode).toBe('GatedRepo');
       expect(other.message).toContain(`GET /api/v1/models/${models.gated.fullName}/offers`);
-      expect((await rejection(access.assertCanDownload(p.outsider, models.private))).extras.hfErrorCode).toBe('RepoNotFound');
+      expect((await rejection(decide(p.outsider, models.private))).extras.hfErrorCode).toBe('RepoNotFound');
     });
 
     it('private wins over gated: a private gated model is 404 to outsiders, open to members', async () => {
@@ -229,7 +233,7 @@ describe('model permissions', () => {
       await hub.http().patch(`/api/v1/models/${m.id}`).set(owner.auth).send({ private: true }).expect(200);
       const record = await access.findReadable(p.member, org, m.name);
       expect(record).toMatchObject({ private: true, gated: 'auto' });
-      await expect(access.assertCanDownload(p.member, record)).resolves.toEqual({ via: 'member' });
+      await expect(decide(p.member, record)).resolves.toEqual({ via: 'member' });
       expect((await rejection(access.findReadable(p.outsider, org, m.name))).extras.hfErrorCode).toBe('RepoNotFound');
     });
   });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
+import { OrgsModule } from '../orgs/orgs.module';
 import { RepoHistoryModule } from '../repo-history/repo-history.module';
 import { UsersModule } from '../users/users.module';
 import { HfCommitController } from './hf-commit.controller';
@@ -19,7 +20,7 @@ import { HfWhoamiService } from './hf-whoami.service';
  * lives with the blobs it creates (blobs/).
  */
 @Module({
-  imports: [UsersModule, ModelsModule, RepoHistoryModule],
+  imports: [UsersModule, OrgsModule, ModelsModule, RepoHistoryModule],
   // The resolve controller's `:ns/:name/...` routes go last so no fixed route is shadowed.
   controllers: [HfWhoamiController, HfReposController, HfModelsController, HfCommitController, HfResolveController],
   providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfResolveService],

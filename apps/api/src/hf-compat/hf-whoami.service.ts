@@ -2,18 +2,24 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { hasScope } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
+import { OrgAccessService } from '../orgs/org-access.service';
 import { UserRepository } from '../users/user.repository';
 
 /** `GET /api/whoami-v2` in the shape huggingface_hub and @huggingface/hub read. */
 @Injectable()
 export class HfWhoamiService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly orgAccess: OrgAccessService,
+  ) {}
 
   async whoami(principal: Principal) {
     const user = await this.users.findById(principal.userId);
     if (!user) throw HubException.unauthorized('The account behind this token no longer exists');
     const orgs = await this.users.organizationsOf(user.id);
-    const visibleOrgs = principal.restrictedToOrgId ? orgs.filter((o) => o.organizationId === principal.restrictedToOrgId) : orgs;
+    // An organization-restricted token shows only its organization (the one rule, in OrgAccessService.memberships).
+    const memberships = await this.orgAccess.memberships(principal);
+    const visibleOrgs = orgs.filter((o) => memberships.roleInOrg(o.organizationId) !== null);
     return {
       type: 'user',
       id: user.id,

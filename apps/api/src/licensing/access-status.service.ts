@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { ModelAccessService } from '../models/model-access.service';
+import { OrgAccessService } from '../orgs/org-access.service';
 import { GrantRepository } from './grant.repository';
 import { LicenseRequestRepository } from './license-request.repository';
 import { GrantInfo, presentGrant, presentRequest, RequestInfo } from './licensing.presenter';
@@ -28,6 +29,7 @@ export class AccessStatusService {
     private readonly access: ModelAccessService,
     private readonly grants: GrantRepository,
     private readonly requests: LicenseRequestRepository,
+    private readonly orgAccess: OrgAccessService,
   ) {}
 
   async status(principal: Principal | undefined, namespace: string, name: string): Promise<AccessStatus> {
@@ -39,7 +41,8 @@ export class AccessStatusService {
       if (grant) status.grant = presentGrant(grant);
     }
     if (principal) {
-      const request = await this.requests.latestForUser(model.id, principal.userId, principal.restrictedToOrgId);
+      const memberships = await this.orgAccess.memberships(principal);
+      const request = await this.requests.latestForUser(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds });
       if (request) status.request = presentRequest(request);
     }
     if (!decision) {

@@ -3,6 +3,7 @@ import type { Principal } from '../common/auth/principal';
 import { DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
 import { gatedRepo } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
+import { OrgAccessService } from '../orgs/org-access.service';
 import { GrantRepository } from './grant.repository';
 import { AuditInput, LicenseAuditRepository } from './license-audit.repository';
 import type { GrantRecord } from './licensing-records';
@@ -28,12 +29,14 @@ export class GrantAccessService extends DownloadGrantPort {
   constructor(
     private readonly grants: GrantRepository,
     private readonly audit: LicenseAuditRepository,
+    private readonly orgAccess: OrgAccessService,
   ) {
     super();
   }
 
   async findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
-    const grant = await this.grants.findActiveFor(model.id, principal.userId, principal.restrictedToOrgId);
+    const memberships = await this.orgAccess.memberships(principal);
+    const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds });
     return grant ? toDownloadGrant(grant) : null;
   }
 

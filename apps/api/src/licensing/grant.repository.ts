@@ -77,15 +77,13 @@ export class GrantRepository {
   }
 
   /**
-   * An active grant on the model for this user: their own, or one of an organization they belong
-   * to. `onlyOrgId` (an organization-restricted token) limits it to that organization's grants.
-   * The longest-lasting grant first.
+   * An active grant on the model held by the user (`userId`, null when their credential does not
+   * count for themselves) or by one of `orgIds` (their organizations, as OrgAccessService.memberships
+   * reads them). The longest-lasting grant first.
    */
-  async findActiveFor(modelId: string, userId: string, onlyOrgId?: string): Promise<GrantRecord | null> {
+  async findActiveFor(modelId: string, holders: { userId: string | null; orgIds: string[] }): Promise<GrantRecord | null> {
     const now = new Date();
-    const holder: Prisma.LicenseGrantWhereInput = onlyOrgId
-      ? { granteeOrgId: onlyOrgId, granteeOrg: { memberships: { some: { userId } } } }
-      : { OR: [{ granteeUserId: userId }, { granteeOrg: { memberships: { some: { userId } } } }] };
+    const holder: Prisma.LicenseGrantWhereInput = { OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }] };
     const row = await this.prisma.licenseGrant.findFirst({
       where: { modelId, revokedAt: null, startsAt: { lte: now }, AND: [{ OR: [{ endsAt: null }, { endsAt: { gt: now } }] }, holder] },
       include: grantInclude,

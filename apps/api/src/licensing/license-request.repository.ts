@@ -132,13 +132,12 @@ export class LicenseRequestRepository {
   }
 
   /**
-   * The newest request for the model made for this user or for an organization they belong to
-   * (only `onlyOrgId`'s for an organization-restricted token): the access-status route.
+   * The newest request for the model made for this user (`userId`, null when their credential does
+   * not count for themselves) or for one of `orgIds` (OrgAccessService.memberships): the
+   * access-status route.
    */
-  async latestForUser(modelId: string, userId: string, onlyOrgId?: string): Promise<RequestRecord | null> {
-    const holder: Prisma.LicenseRequestWhereInput = onlyOrgId
-      ? { granteeOrgId: onlyOrgId, granteeOrg: { memberships: { some: { userId } } } }
-      : { OR: [{ granteeUserId: userId }, { granteeOrg: { memberships: { some: { userId } } } }] };
+  async latestForUser(modelId: string, holders: { userId: string | null; orgIds: string[] }): Promise<RequestRecord | null> {
+    const holder: Prisma.LicenseRequestWhereInput = { OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }] };
     const row = await this.prisma.licenseRequest.findFirst({ where: { modelId, ...holder }, include, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     return row ? toRecord(row) : null;
   }

@@ -146,10 +146,12 @@ export class LicenseRequestsService {
 
   /** The requester, or a member (`minimum` role) of the organization the request is for. */
   private async isRequesterSide(principal: Principal, request: RequestRecord, minimum: 'member' | 'admin' = 'member'): Promise<boolean> {
-    if (request.grantee.kind === 'user') return request.grantee.id === principal.userId && !principal.restrictedToOrgId;
-    if (principal.restrictedToOrgId && principal.restrictedToOrgId !== request.grantee.id) return false;
+    const memberships = await this.orgAccess.memberships(principal);
+    if (request.grantee.kind === 'user') return request.grantee.id === memberships.userId;
+    // A token restricted to another organization does not act for this one, even for its requester.
+    if (!memberships.mayActFor(request.grantee.id)) return false;
     if (request.requester?.id === principal.userId) return true;
-    return roleAtLeast(await this.orgAccess.roleOf(request.grantee.id, principal.userId), minimum);
+    return roleAtLeast(memberships.roleInOrg(request.grantee.id), minimum);
   }
 
   private async mayAdminModel(principal: Principal, model: ModelRecord): Promise<boolean> {

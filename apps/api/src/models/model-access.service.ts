@@ -14,7 +14,7 @@ import { ModelRecord, ModelRepository } from './model.repository';
  *
  * - Membership: for a user's namespace, that user; for an organization's, any of its members. A
  *   token restricted to an organization counts only for that organization (not even for its
- *   owner's own namespace).
+ *   owner's own namespace). The rule lives in OrgAccessService.memberships, used by search too.
  * - Read: public and gated models, anyone; private ones, members only. Others get 404, the same
  *   answer as a model that does not exist, so private names never leak.
  * - Write: membership and a token with the `write` scope.
@@ -50,6 +50,14 @@ export class ModelAccessService {
     const model = await this.models.findByName(namespace, name);
     if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
     return model;
+  }
+
+  /**
+   * Namespace ids whose private models `principal` sees (null: anonymous, public models only):
+   * for search and listings, which filter many models at once by the same rule as `canRead`.
+   */
+  async visibleNamespaceIds(principal: Principal | undefined): Promise<Set<string> | null> {
+    return principal ? (await this.orgAccess.memberships(principal)).namespaceIds : null;
   }
 
   async canRead(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
@@ -106,7 +114,7 @@ export class ModelAccessService {
   async assertCanCreateIn(principal: Principal | undefined, namespace: { name: string; kind: 'user' | 'org'; userId?: string; organizationId?: string }): Promise<void> {
     if (!principal) throw HubException.unauthorized();
     this.assertWriteScope(principal);
-    const role = await this.roleFor(principal, namespace.kind === 'user' ? namespace.userId! : null, namespace.organizationId ?? null);
+    const role = (await this.orgAccess.memberships(principal)).roleIn({ ownerUserId: namespace.kind === 'user' ? namespace.userId! : null, ownerOrgId: namespace.organizationId ?? null });
     if (role === null) {
       this.orgAccess.assertTokenMayActFor(principal, namespace.organizationId ?? null);
       throw HubException.forbidden(
@@ -139,16 +147,9 @@ export class ModelAccessService {
     }
   }
 
-  /** The caller's role in the model's namespace; a user is `owner` of their own. Null: not a member. */
-  private roleIn(principal: Principal | undefined, model: ModelRecord): Promise<OrgRole | null> {
-    return this.roleFor(principal, model.ownerUserId, model.ownerOrgId);
-  }
-
-  private async roleFor(principal: Principal | undefined, ownerUserId: string | null, ownerOrgId: string | null): Promise<OrgRole | null> {
-    if (!principal) return null;
-    if (ownerUserId) return ownerUserId === principal.userId && !principal.restrictedToOrgId ? 'owner' : null;
-    if (!ownerOrgId || (principal.restrictedToOrgId && principal.restrictedToOrgId !== ownerOrgId)) return null;
-    return this.orgAccess.roleOf(ownerOrgId, principal.userId);
+  /** The caller's role in the model's namespace (OrgAccessService.memberships: the one visibility rule). Null: not a member. */
+  private async roleIn(principal: Principal | undefined, model: ModelRecord): Promise<OrgRole | null> {
+    return (await this.orgAccess.memberships(principal)).roleIn(model);
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import type { EngineSort } from '../discovery/search/catalog-types';
 import { SearchEngine } from '../discovery/search/search-engine.service';
+import { ModelAccessService } from './model-access.service';
 import { ModelRecord, ModelRepository, ModelSort } from './model.repository';
 
 export interface ModelSearchQuery {
@@ -47,6 +48,7 @@ const ENGINE_SORT: Record<ModelSort, EngineSort> = {
 export class ModelSearchService {
   constructor(
     private readonly models: ModelRepository,
+    private readonly access: ModelAccessService,
     private readonly engine: SearchEngine,
   ) {}
 
@@ -61,7 +63,7 @@ export class ModelSearchService {
       namespace = searchNamespace;
       nameContains = nameContains.slice(slash + 1) || undefined;
     }
-    const visible = principal ? new Set(await this.models.memberNamespaceIds(principal.userId, principal.restrictedToOrgId)) : null;
+    const visible = await this.access.visibleNamespaceIds(principal);
     const page = await this.engine.search({
       visibleNamespaceIds: visible,
       org: namespace,

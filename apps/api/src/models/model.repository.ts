@@ -172,20 +172,6 @@ export class ModelRepository {
     return (await this.prisma.model.deleteMany({ where: { id } })).count > 0;
   }
 
-  /**
-   * Namespaces whose private models `userId` may see: their own (unless the token is restricted
-   * to an organization) and those of their organizations (only `restrictedToOrgId` when set).
-   */
-  async memberNamespaceIds(userId: string, restrictedToOrgId?: string): Promise<string[]> {
-    const rows = await this.prisma.namespace.findMany({
-      where: restrictedToOrgId
-        ? { organization: { id: restrictedToOrgId, memberships: { some: { userId } } } }
-        : { OR: [{ user: { id: userId } }, { organization: { memberships: { some: { userId } } } }] },
-      select: { id: true },
-    });
-    return rows.map((r) => r.id);
-  }
-
   /** The models with these ids, in the order given (ids of models that no longer exist are skipped). */
   async findByIds(ids: string[]): Promise<ModelRecord[]> {
     if (!ids.length) return [];

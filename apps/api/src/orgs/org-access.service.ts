@@ -3,11 +3,13 @@ import type { OrgRole } from '@model-hub/contracts';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { OrgRecord, OrgRepository } from './org.repository';
+import { Memberships } from './memberships';
 import { roleAtLeast } from './org-roles';
 
 /**
- * Who may act for an organization. Shared by every module that writes on an organization's
- * behalf, so the rule (role, and organization-restricted tokens) lives once.
+ * Who may act for an organization, and which namespaces a caller sees. Shared by every module
+ * that reads or writes on an organization's behalf, so the rule (role, and organization-restricted
+ * tokens) lives once.
  */
 @Injectable()
 export class OrgAccessService {
@@ -29,17 +31,25 @@ export class OrgAccessService {
     }
   }
 
+  /**
+   * The caller's memberships as their credential counts (see Memberships): the one bulk answer to
+   * "which namespaces does this caller see, with what role", in one query.
+   */
+  async memberships(principal: Principal | undefined): Promise<Memberships> {
+    if (!principal) return Memberships.none;
+    const { userNamespaceId, orgs } = await this.orgs.membershipsOf(principal.userId);
+    const only = principal.restrictedToOrgId;
+    if (!only) return new Memberships(principal.userId, userNamespaceId, orgs, null);
+    return new Memberships(null, null, orgs.filter((o) => o.organizationId === only), only);
+  }
+
   /** The caller's role in `org`, which must be at least `minimum`; 403 otherwise. */
   async requireRole(principal: Principal, org: OrgRecord, minimum: OrgRole): Promise<OrgRole> {
     this.assertTokenMayActFor(principal, org.id);
-    const role = await this.orgs.roleOf(org.id, principal.userId);
+    const role = (await this.memberships(principal)).roleInOrg(org.id);
     if (!roleAtLeast(role, minimum)) {
       throw HubException.forbidden(`This action needs the '${minimum}' role in the organization '${org.name}'`, 'insufficient_role');
     }
     return role!;
-  }
-
-  roleOf(organizationId: string, userId: string): Promise<OrgRole | null> {
-    return this.orgs.roleOf(organizationId, userId);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OrganizationKind, OrgRole } from '@model-hub/contracts';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
+import type { OrgMembership } from './memberships';
 
 export interface OrgRecord {
   id: string;
@@ -65,6 +66,18 @@ export class OrgRepository {
       orderBy: [{ role: 'asc' }, { createdAt: 'asc' }],
     });
     return rows.map((m) => ({ userId: m.userId, username: m.user.username, role: m.role }));
+  }
+
+  /** The user's own namespace and every organization they belong to, in one query. */
+  async membershipsOf(userId: string): Promise<{ userNamespaceId: string | null; orgs: OrgMembership[] }> {
+    const rows = await this.prisma.$queryRaw<{ organization_id: string | null; namespace_id: string; role: OrgRole | null }[]>`
+      SELECT NULL::uuid AS organization_id, u.namespace_id, NULL AS role FROM users u WHERE u.id = ${userId}::uuid
+      UNION ALL
+      SELECT o.id, o.namespace_id, m.role::text FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = ${userId}::uuid`;
+    return {
+      userNamespaceId: rows.find((r) => !r.organization_id)?.namespace_id ?? null,
+      orgs: rows.flatMap((r) => (r.organization_id ? [{ organizationId: r.organization_id, namespaceId: r.namespace_id, role: r.role! }] : [])),
+    };
   }
 
   async roleOf(organizationId: string, userId: string): Promise<OrgRole | null> {

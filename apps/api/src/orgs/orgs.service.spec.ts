@@ -44,7 +44,7 @@ const expectHubError = (promise: Promise<unknown>, status: number, code: string)
 describe('OrgsService', () => {
   let roles: Record<string, OrgRole>;
   let change: MembershipChange;
-  let repo: Record<'create' | 'findByName' | 'update' | 'roleOf' | 'addMember' | 'changeMembership' | 'members' | 'list', jest.Mock>;
+  let repo: Record<'create' | 'findByName' | 'update' | 'roleOf' | 'membershipsOf' | 'addMember' | 'changeMembership' | 'members' | 'list', jest.Mock>;
   let users: Record<'findByUsername', jest.Mock>;
   let namespaces: Record<'isTaken', jest.Mock>;
   let service: OrgsService;
@@ -57,6 +57,7 @@ describe('OrgsService', () => {
       findByName: jest.fn(async (name: string) => (name.toLowerCase() === 'acme' ? org : null)),
       update: jest.fn(async (_id: string, data: Partial<OrgRecord>) => ({ ...org, ...data })),
       roleOf: jest.fn(async (_orgId: string, userId: string) => roles[userId] ?? null),
+      membershipsOf: jest.fn(async (userId: string) => ({ userNamespaceId: null, orgs: roles[userId] ? [{ organizationId: org.id, namespaceId: org.namespaceId, role: roles[userId] }] : [] })),
       addMember: jest.fn(async () => undefined),
       changeMembership: jest.fn(async () => change),
       members: jest.fn(async () => []),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../common/auth/principal';
 import { HubException } from '../../common/hub-exception';
-import { ModelRepository } from '../../models/model.repository';
+import { ModelAccessService } from '../../models/model-access.service';
 import type { SearchQuery } from '../dto/search.query';
 import { SearchEngine } from './search-engine.service';
 import { presentSearchItem, SearchPage } from './search-item.presenter';
@@ -15,14 +15,14 @@ export const FACET_LIMIT = 20;
 export class DiscoverySearchService {
   constructor(
     private readonly engine: SearchEngine,
-    private readonly models: ModelRepository,
+    private readonly access: ModelAccessService,
   ) {}
 
   async search(principal: Principal | undefined, q: SearchQuery): Promise<SearchPage> {
     if (q.minParams !== undefined && q.maxParams !== undefined && q.minParams > q.maxParams) {
       throw HubException.badRequest('invalid_range', `minParams (${q.minParams}) is above maxParams (${q.maxParams})`);
     }
-    const visible = principal ? new Set(await this.models.memberNamespaceIds(principal.userId, principal.restrictedToOrgId)) : null;
+    const visible = await this.access.visibleNamespaceIds(principal);
     const result = await this.engine.search({
       visibleNamespaceIds: visible,
       text: q.q,

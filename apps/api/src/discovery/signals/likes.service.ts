@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../common/auth/principal';
 import { HubException } from '../../common/hub-exception';
 import { ModelAccessService } from '../../models/model-access.service';
-import { ModelRepository } from '../../models/model.repository';
 import { UserRepository } from '../../users/user.repository';
 import { SearchEngine } from '../search/search-engine.service';
 import { presentSearchItem, SearchItem } from '../search/search-item.presenter';
@@ -22,7 +21,6 @@ export class LikesService {
   constructor(
     private readonly likes: LikeRepository,
     private readonly access: ModelAccessService,
-    private readonly models: ModelRepository,
     private readonly users: UserRepository,
     private readonly trending: TrendingRepository,
     private readonly engine: SearchEngine,
@@ -45,9 +43,9 @@ export class LikesService {
   async likedBy(principal: Principal | undefined, username: string, query: { cursor?: string; limit?: number }): Promise<{ items: LikedModel[]; nextCursor: string | null }> {
     const user = await this.users.findByUsername(username);
     if (!user) throw HubException.notFound(`User '${username}' not found`, 'user_not_found');
-    const visible = principal ? await this.models.memberNamespaceIds(principal.userId, principal.restrictedToOrgId) : null;
+    const visible = await this.access.visibleNamespaceIds(principal);
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.likes.likedBy(user.id, visible, query.cursor ? decodeLikeCursor(query.cursor) : null, limit + 1);
+    const rows = await this.likes.likedBy(user.id, visible && [...visible], query.cursor ? decodeLikeCursor(query.cursor) : null, limit + 1);
     const page = rows.slice(0, limit);
     const entries = await this.engine.entries(page.map((r) => r.modelId));
     const items = page.flatMap((r) => {
