@@ -128,6 +128,30 @@ describe('every byte-serving path makes the one confirmed download decision', ()
   });
 });
 
+/** A Hugging Face `copy` (an `lfsFile` with `oldPath`) names its source's sha256: checked as the native route checks it. */
+describe('a Hugging Face copy checks the sha256 of its source', () => {
+  let hub: TestHub;
+  afterAll(() => hub?.close());
+
+  it('refuses a copy whose oid is not the source file\'s (400 copy_source_mismatch), and copies when it is', async () => {
+    hub = await startTestHub();
+    const owner = await registerUser(hub, uniqueName('copier'));
+    const { id } = await createModel(hub, owner, { namespace: owner.username, name: uniqueName('copies') });
+    const content = Buffer.from('{"hidden_size": 8}');
+    const line = (key: string, value: unknown) => JSON.stringify({ key, value });
+    const hfCommit = (...lines: string[]) =>
+      hub.http().post(`/api/models/${id}/commit/main`).set(owner.auth).set('Content-Type', 'application/x-ndjson').send([line('header', { summary: 'copy' }), ...lines].join('\n'));
+    await hfCommit(line('file', { path: 'config.json', content: content.toString('base64'), encoding: 'base64' })).expect(200);
+
+    const wrong = await hfCommit(line('lfsFile', { path: 'copy.json', oldPath: 'config.json', algo: 'sha256', oid: sha256('something else') }));
+    expect([wrong.status, wrong.body.code]).toEqual([400, 'copy_source_mismatch']);
+    await hub.http().get(`/${id}/resolve/main/copy.json`).expect(404);
+
+    await hfCommit(line('lfsFile', { path: 'copy.json', oldPath: 'config.json', algo: 'sha256', oid: sha256(content) })).expect(200);
+    expect((await hub.http().get(`/${id}/resolve/main/copy.json`).buffer(true).expect(200)).body.toString()).toBe(content.toString());
+  });
+});
+
 /**
  * The structural half: bytes of model files and URLs to them come only from BlobService's
  * permit-taking functions, and only ModelAccessService issues permits. A new route that reached

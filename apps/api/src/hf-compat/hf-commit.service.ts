@@ -55,7 +55,8 @@ export class HfCommitService {
       parentCommit: payload.parentCommit,
       summary: payload.summary,
       description: payload.description,
-      operations: payload.operations.map((op) => (op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath } : op)),
+      // A copy's `oid` is its source's sha256: the commit service refuses a mismatch (copy_source_mismatch), as on the native route.
+      operations: payload.operations.map((op) => (op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath, sha256: op.sha256 } : op)),
     });
     return { commitOid: commitId, commitUrl: `${this.links.origin()}/${model.fullName}/commit/${commitId}`, success: true };
   }
