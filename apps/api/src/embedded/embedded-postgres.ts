@@ -5,7 +5,7 @@ import { isRunning } from './process-identity';
 import { readOwner, recordOwner, runningServer, takeOverCluster } from './cluster-owner';
 import { connectAsOwner, EMBEDDED_USER, embeddedUrl, generateSecret, readSecret, writeHba, writeSecret } from './cluster-secret';
 import { freePort } from './free-port';
-import { runPostgresProgram, startPostgresServer } from './postgres-process';
+import { PostgresServer, runPostgresProgram, startPostgresServer } from './postgres-process';
 
 export interface RunningPostgres {
   /** Connection URL of the given database on this cluster. */
@@ -32,8 +32,7 @@ export async function startEmbeddedPostgres(dir: string, database: string, log: 
   let stopServer = async () => {};
   try {
     await writeHba(dir);
-    const port = await freePort();
-    const server = await startPostgresServer(dir, port, ['-c', 'max_connections=200']);
+    const { server, port } = await startOnFreePort(dir);
     stopServer = server.stop;
     const { client, secret } = await connectAsOwner(dir, port);
     await createDatabase(client, database).finally(() => client.end());
@@ -62,6 +61,18 @@ export async function attachOrStartEmbeddedPostgres(dir: string, database: strin
   return startEmbeddedPostgres(dir, database);
 }
 
+/** Another process can take the free port before the server binds it: then it tries another. */
+async function startOnFreePort(dir: string, attempts = 3): Promise<{ server: PostgresServer; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { server: await startPostgresServer(dir, port, ['-c', 'max_connections=200']), port };
+    } catch (err) {
+      if (attempt >= attempts || !/could not bind|already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 async function createDatabase(admin: Client, database: string): Promise<void> {
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
   if (!exists.rowCount) await admin.query(`CREATE DATABASE "${database}"`);
@@ -82,7 +93,10 @@ async function initialise(dir: string): Promise<void> {
     await writeSecret(data, secret);
     // Fails unless `dir` is absent or empty: whatever else is there is not for this to remove.
     await fs.rename(data, dir).catch(async (err: NodeJS.ErrnoException) => {
-      const raced = await fs.access(path.join(dir, 'PG_VERSION')).then(() => true, () => false);
+      const raced = await fs.access(path.join(dir, 'PG_VERSION')).then(
+        () => true,
+        () => false,
+      );
       if (!raced) throw new Error(`${dir} is neither empty nor a PostgreSQL cluster (${err.code}): move it away`);
     });
   } finally {
