@@ -29,7 +29,8 @@ function bootId(): string | undefined {
   }
 }
 
-const hasProc = () => statFields(process.pid) !== undefined;
+let procAvailable: boolean | undefined;
+const hasProc = () => (procAvailable ??= statFields(process.pid) !== undefined);
 
 export function identityOf(pid: number): ProcessIdentity | undefined {
   if (!hasProc()) return pidExists(pid) ? { pid } : undefined;
