@@ -144,6 +144,39 @@ describe('malformed input is a 400 that says what is wrong', () => {
     });
   });
 
+  describe('unknown query parameters', () => {
+    it('are refused on every route: with a query DTO, with single parameters, with none', async () => {
+      expect400(await hub.http().get('/api/v1/orgs').query({ bogus: '1' }), 'validation_failed', 'bogus');
+      expect400(await hub.http().get(`/api/v1/models/${repo}`).query({ revison: 'main' }), 'unknown_query_parameter', "Unknown query parameter 'revison' for this route (it takes none)");
+      const complete = await hub.http().post(`/api/blobs/uploads/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/complete`).query({ token: 'x', tokn: 'y' }).send({});
+      expect400(complete, 'unknown_query_parameter', 'it takes token');
+    });
+
+    it('are accepted on the Hugging Face routes, whose clients send extras', async () => {
+      await hub.http().get(`/api/models/${repo}`).query({ securityStatus: 'True', files_metadata: 'False' }).expect(200);
+      await hub.http().get('/api/whoami-v2').set(write).query({ anything: '1' }).expect(200);
+    });
+  });
+
+  describe('token scopes', () => {
+    it('a read token reads but cannot like or mark notifications read; a write token can', async () => {
+      const read = bearer(await createToken(hub, owner, ['read']));
+      await hub.http().get(`/api/v1/models/${repo}`).set(read).expect(200);
+      for (const res of [
+        await hub.http().post(`/api/v1/models/${repo}/like`).set(read),
+        await hub.http().delete(`/api/v1/models/${repo}/like`).set(read),
+        await hub.http().post('/api/v1/me/notifications/read').set(read),
+      ]) {
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'insufficient_scope' });
+      }
+      await hub.http().post(`/api/v1/models/${repo}/like`).set(write).expect(200);
+      // Public routes that only read, though POSTs, take a read token (git-lfs download, paths-info).
+      const batch = { operation: 'download', objects: [{ oid: 'a'.repeat(64), size: 1 }] };
+      await hub.http().post(`/${repo}.git/info/lfs/objects/batch`).set(read).set('Content-Type', 'application/vnd.git-lfs+json').send(batch).expect(200);
+      await hub.http().post(`/api/models/${repo}/paths-info/main`).set(read).send({ paths: ['ok.txt'] }).expect(200);
+    });
+  });
+
   describe('free texts have limits', () => {
     it('commit summary and description, on both routes', async () => {
       expect400(await hfCommit(ndjson({ key: 'header', value: { summary: 'x'.repeat(1001) } })), 'summary_too_long', 'at most 1000');

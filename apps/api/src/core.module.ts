@@ -1,4 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { KnownQueryGuard } from './common/known-query.guard';
 import { HUB_CONFIG, ResolvedHubConfig } from './config/hub-config';
 import { PrismaService } from './database/prisma.service';
 import { HubLinks } from './links/hub-links.service';
@@ -15,7 +17,14 @@ export class CoreModule implements NestModule {
     const storage = config.s3.embedded ? EmbeddedObjectStorage : S3ObjectStorage;
     return {
       module: CoreModule,
-      providers: [{ provide: HUB_CONFIG, useValue: config }, PrismaService, HubLinks, { provide: ObjectStorage, useClass: storage }],
+      providers: [
+        { provide: HUB_CONFIG, useValue: config },
+        PrismaService,
+        HubLinks,
+        { provide: ObjectStorage, useClass: storage },
+        // Query parameters a route does not declare are refused, on every route (common/known-query.guard.ts).
+        { provide: APP_GUARD, useClass: KnownQueryGuard },
+      ],
       exports: [HUB_CONFIG, PrismaService, HubLinks, ObjectStorage],
     };
   }

@@ -54,7 +54,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res.status(status).json({ ...body.extra, ...payload });
   }
 
-  private describe(exception: unknown, malformedJson: boolean): {
+  private describe(
+    exception: unknown,
+    malformedJson: boolean,
+  ): {
     status: number;
     body: { error: string; code: string; details?: ApiError['details']; extra?: Record<string, unknown> };
     headers: Record<string, string>;
@@ -75,12 +78,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message =
-        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
       const isUnknownRoute = status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message);
       return {
         status,
-        body: { error: isUnknownRoute ? `No route ${message.replace(/^Cannot /, '')}` : message, code: isUnknownRoute ? 'route_not_found' : (CODE_BY_STATUS[status] ?? 'error') },
+        body: {
+          error: isUnknownRoute ? `No route ${message.replace(/^Cannot /, '')}` : message,
+          code: isUnknownRoute ? 'route_not_found' : (CODE_BY_STATUS[status] ?? 'error'),
+        },
         headers: {},
       };
     }
@@ -89,7 +94,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { status: 413, body: { error: `Request body is larger than the limit of ${bodyParser.limit} bytes`, code: 'payload_too_large' }, headers: {} };
     }
     if (bodyParser?.status && bodyParser.status >= 400 && bodyParser.status < 500) {
-      return { status: bodyParser.status, body: { error: bodyParser.message ?? 'Bad request', code: CODE_BY_STATUS[bodyParser.status] ?? 'bad_request' }, headers: {} };
+      return {
+        status: bodyParser.status,
+        body: { error: bodyParser.message ?? 'Bad request', code: CODE_BY_STATUS[bodyParser.status] ?? 'bad_request' },
+        headers: {},
+      };
     }
     if (exception instanceof Prisma.PrismaClientKnownRequestError) {
       const mapped = mapPrismaError(exception);

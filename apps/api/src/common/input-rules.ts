@@ -20,7 +20,8 @@ export function textProblem(text: string, field: string): InputProblem | null {
   // PostgreSQL's text cannot hold U+0000, and nothing the hub stores needs it.
   if (text.includes('\u0000')) return { code: 'nul_character', field, message: `${field} contains a NUL character (U+0000 or %00), which no text may contain` };
   // A lone surrogate is not a character: it cannot be encoded as UTF-8 (headers, logs, PostgreSQL).
-  if (text.search(LONE_SURROGATES) >= 0) return { code: 'invalid_unicode', field, message: `${field} contains a lone UTF-16 surrogate (such as \\ud800), which is not a character` };
+  if (text.search(LONE_SURROGATES) >= 0)
+    return { code: 'invalid_unicode', field, message: `${field} contains a lone UTF-16 surrogate (such as \\ud800), which is not a character` };
   return null;
 }
 

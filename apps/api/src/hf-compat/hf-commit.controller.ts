@@ -4,8 +4,10 @@ import { CurrentPrincipal, RequireScope } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { HfPreuploadDto } from './dto/hf-preupload.dto';
 import { HfCommitService, isTruthyFlag } from './hf-commit.service';
+import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
 @ApiTags('hugging-face')
+@AcceptsUnknownQuery()
 @ApiBearerAuth()
 @Controller('api/models')
 export class HfCommitController {

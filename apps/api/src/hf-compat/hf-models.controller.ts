@@ -9,8 +9,10 @@ import { HfModelsService } from './hf-models.service';
 import { HfReposService } from './hf-repos.service';
 import { send } from './send';
 import { WildcardPath } from '../common/wildcard-path.decorator';
+import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
 @ApiTags('hugging-face')
+@AcceptsUnknownQuery()
 @ApiBearerAuth()
 @Controller('api/models')
 export class HfModelsController {

@@ -4,8 +4,10 @@ import { CurrentPrincipal, Public, RequireScope } from '../common/auth/auth.deco
 import type { Principal } from '../common/auth/principal';
 import { HfCreateRepoDto, HfDeleteRepoDto, HfValidateYamlDto } from './dto/hf-repo.dto';
 import { HfReposService } from './hf-repos.service';
+import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
 @ApiTags('hugging-face')
+@AcceptsUnknownQuery()
 @ApiBearerAuth()
 @Controller('api')
 export class HfReposController {

@@ -5,9 +5,11 @@ import { CurrentPrincipal, Public } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { HfResolveService } from './hf-resolve.service';
 import { WildcardPath } from '../common/wildcard-path.decorator';
+import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
 /** File downloads at the Hugging Face URLs. GET routes answer HEAD too (size, ETag, commit). */
 @ApiTags('hugging-face')
+@AcceptsUnknownQuery()
 @Public()
 @Controller(':ns/:name')
 export class HfResolveController {

@@ -3,8 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { HfWhoamiService } from './hf-whoami.service';
+import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
 @ApiTags('hugging-face')
+@AcceptsUnknownQuery()
 @ApiBearerAuth()
 @Controller('api')
 export class HfWhoamiController {

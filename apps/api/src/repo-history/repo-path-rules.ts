@@ -1,4 +1,8 @@
 import { HubException } from '../common/hub-exception';
+import { printable } from '../common/printable';
+
+// The callers in repo-history name paths and refs in their messages the same way.
+export { printable };
 
 // Control characters (C0, DEL, C1): invisible in listings and unsafe in file systems and headers.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -66,10 +70,4 @@ export function refNameProblem(name: string): string | null {
 export function assertValidRefName(name: string, what: 'branch' | 'version', code: string): void {
   const problem = refNameProblem(name);
   if (problem) throw HubException.badRequest(code, `Invalid ${what} name '${printable(name)}': ${problem}`, [{ field: 'name', message: problem }]);
-}
-
-/** A name or path fit for an error message: control characters escaped, long values cut. */
-export function printable(value: string): string {
-  const escaped = JSON.stringify(String(value)).slice(1, -1);
-  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Put, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../common/auth/auth.decorators';
+import { AcceptsUnknownQuery } from '../common/known-query.guard';
 import { WildcardPath } from '../common/wildcard-path.decorator';
 import { STORAGE_GATEWAY_PREFIX } from '../storage/storage-url-signer';
 import { StorageGatewayProxy } from './storage-gateway.proxy';
@@ -11,6 +12,8 @@ import { StorageGatewayProxy } from './storage-gateway.proxy';
  * embedded mode). GET answers HEAD too. Not in the OpenAPI document: clients never build these URLs.
  */
 @ApiExcludeController()
+// Signed URLs carry the signer's parameters (expires, signature, uploadId...): the proxy checks them.
+@AcceptsUnknownQuery()
 @Public()
 @Controller(STORAGE_GATEWAY_PREFIX)
 export class StorageGatewayController {

@@ -9,7 +9,7 @@ export const REQUIRED_SCOPE = 'hub:scope';
 /** Anyone may call; a bearer token, when sent, is still checked and identifies the caller. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** The token must carry this scope (sessions have every scope). Routes default to `read`. */
+/** The token must carry this scope (sessions have every scope). Default: see defaultScope (bearer-auth.guard.ts). */
 export const RequireScope = (scope: TokenScope) => SetMetadata(REQUIRED_SCOPE, scope);
 
 /** The authenticated caller (undefined on public routes called anonymously). */

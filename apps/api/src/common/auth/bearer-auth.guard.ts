@@ -10,7 +10,8 @@ import { hasScope, Principal } from './principal';
 /**
  * The global guard. Every route needs `Authorization: Bearer <jwt or hf_ token>` unless marked
  * @Public(); a token that is sent is always verified (a bad one is 401 even on public routes),
- * and the route's scope (default `read`) is checked.
+ * and the route's scope is checked: the one it names, else `read` for reads and `write` for
+ * everything that changes something.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard('bearer') {
@@ -27,8 +28,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
       throw HubException.unauthorized();
     }
     await super.canActivate(context);
-    const scope =
-      this.reflector.getAllAndOverride<TokenScope>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? 'read';
+    const scope = this.reflector.getAllAndOverride<TokenScope>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? defaultScope(req.method, isPublic);
     if (!hasScope(req.user!, scope)) {
       throw HubException.forbidden(`This action needs a token with the '${scope}' scope`, 'insufficient_scope');
     }
@@ -43,4 +43,14 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     }
     return user;
   }
+}
+
+/**
+ * The scope a route needs when it names none: `read` for GET and HEAD, and for public routes
+ * (open to anyone, so a token's scope cannot matter: login, paths-info, the git-lfs batch API);
+ * `write` for every other method, so that a new route that changes something (a like, a
+ * notification marked read) cannot be called with a read-only token by omission.
+ */
+export function defaultScope(method: string, isPublic: boolean): TokenScope {
+  return isPublic || method === 'GET' || method === 'HEAD' ? 'read' : 'write';
 }

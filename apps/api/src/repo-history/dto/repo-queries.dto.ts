@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
 
@@ -9,6 +9,7 @@ export class RevisionQuery {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @MaxLength(255)
   revision?: string;
 }
 
@@ -16,6 +17,7 @@ export class TreeQuery extends RevisionQuery {
   @ApiPropertyOptional({ description: 'Folder to list (default: the root)' })
   @IsOptional()
   @IsString()
+  @MaxLength(4096)
   path?: string;
 
   @ApiPropertyOptional({ description: 'List everything under the folder, directories included' })
@@ -33,6 +35,7 @@ export class TreeQuery extends RevisionQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
+  @MaxLength(2000)
   cursor?: string;
 
   @ApiPropertyOptional({ default: 1000, minimum: 1, maximum: 10000 })
@@ -48,6 +51,7 @@ export class HistoryQuery extends RevisionQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
+  @MaxLength(2000)
   cursor?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 1000 })
