@@ -98,7 +98,9 @@ async function measure(pg, size) {
   const client = new Client({ connectionString: url });
   await client.connect();
   const [{ name: org }] = (
-    await client.query(`SELECT n.name FROM models m JOIN namespaces n ON n.id = m.namespace_id WHERE n.kind = 'org' GROUP BY n.name ORDER BY count(*) DESC LIMIT 1`)
+    await client.query(
+      `SELECT n.name FROM models m JOIN namespaces n ON n.id = m.namespace_id WHERE n.kind = 'org' GROUP BY n.name ORDER BY count(*) DESC LIMIT 1`,
+    )
   ).rows;
   const { rows: sample } = await client.query(`SELECT id FROM models TABLESAMPLE SYSTEM (5) LIMIT 500`);
 
@@ -135,11 +137,19 @@ async function measure(pg, size) {
     // The hub's memory: the catalogue index and the cached matches of every query part above.
     const memory = { rssMiB: Math.round(currentRss(services.hubPid) / 2 ** 20), peakMiB: Math.round(peakRss(services.hubPid) / 2 ** 20) };
     const all = Object.values(times).flat();
-    const rows = set.map(({ name }) => ({ query: name, matches: totals[name], first: first[name], median: round(percentile(times[name], 50)), p95: round(percentile(times[name], 95)) }));
+    const rows = set.map(({ name }) => ({
+      query: name,
+      matches: totals[name],
+      first: first[name],
+      median: round(percentile(times[name], 50)),
+      p95: round(percentile(times[name], 95)),
+    }));
     console.table(rows);
     const overall = { median: round(percentile(all, 50)), p95: round(percentile(all, 95)) };
     const writes = { median: round(percentile(underWrites, 50)), p95: round(percentile(underWrites, 95)) };
-    console.log(`overall: median ${overall.median} ms, p95 ${overall.p95} ms; with a card rewritten before each search: median ${writes.median} ms, p95 ${writes.p95} ms; index load at first search ${indexLoadMs} ms; hub RSS ${memory.rssMiB} MiB (peak ${memory.peakMiB} MiB)`);
+    console.log(
+      `overall: median ${overall.median} ms, p95 ${overall.p95} ms; with a card rewritten before each search: median ${writes.median} ms, p95 ${writes.p95} ms; index load at first search ${indexLoadMs} ms; hub RSS ${memory.rssMiB} MiB (peak ${memory.peakMiB} MiB)`,
+    );
     return { size, seedMs: report.milliseconds, seed: report, indexLoadMs, memory, org, queries: rows, overall, underWrites: writes };
   } finally {
     await services.stop();
@@ -160,12 +170,19 @@ async function main() {
   }
   const small = results[0];
   const large = results[results.length - 1];
-  const perQuery = large.queries.map((q, i) => ({ query: q.query, [`p95 ${small.size}`]: small.queries[i].p95, [`p95 ${large.size}`]: q.p95, ratio: round(q.p95 / small.queries[i].p95) }));
+  const perQuery = large.queries.map((q, i) => ({
+    query: q.query,
+    [`p95 ${small.size}`]: small.queries[i].p95,
+    [`p95 ${large.size}`]: q.p95,
+    ratio: round(q.p95 / small.queries[i].p95),
+  }));
   console.log(`\np95(${large.size}) / p95(${small.size}) per query:`);
   console.table(perQuery);
   const ratio = round(large.overall.p95 / small.overall.p95);
   console.log(`overall p95: ${small.overall.p95} ms at ${small.size}, ${large.overall.p95} ms at ${large.size}: ratio ${ratio}`);
-  console.log(`with a card rewritten before each search, p95: ${small.underWrites.p95} ms at ${small.size}, ${large.underWrites.p95} ms at ${large.size}: ratio ${round(large.underWrites.p95 / small.underWrites.p95)}`);
+  console.log(
+    `with a card rewritten before each search, p95: ${small.underWrites.p95} ms at ${small.size}, ${large.underWrites.p95} ms at ${large.size}: ratio ${round(large.underWrites.p95 / small.underWrites.p95)}`,
+  );
   console.log(`hub RSS after the run: ${results.map((r) => `${r.memory.rssMiB} MiB at ${r.size} (peak ${r.memory.peakMiB})`).join(', ')}`);
   console.log(`seed: ${results.map((r) => `${r.size} models in ${(r.seedMs / 1000).toFixed(1)} s`).join(', ')}`);
   const out = path.join(root, 'bench/results');

@@ -36,14 +36,20 @@ describe('scanners', () => {
     it('reads only the header of each file, by ranged reads, and sums parameters per dtype', async () => {
       const id = (await createModel(hub, alice, { namespace: org, name: 'sharded' })).id;
       // Shards with a real data section (4 MiB) behind their headers.
-      const shard1 = buildSafetensors({ 'layers.0.weight': { dtype: 'F32', shape: [1024, 1024] }, 'layers.0.bias': { dtype: 'F32', shape: [1024] } }, { format: 'pt' });
+      const shard1 = buildSafetensors(
+        { 'layers.0.weight': { dtype: 'F32', shape: [1024, 1024] }, 'layers.0.bias': { dtype: 'F32', shape: [1024] } },
+        { format: 'pt' },
+      );
       const shard2 = buildSafetensors({ 'lm_head.weight': { dtype: 'BF16', shape: [512, 64] } });
       const ops = [await lfs(id, 'model-00001-of-00002.safetensors', shard1), await lfs(id, 'model-00002-of-00002.safetensors', shard2)];
       const storage = hub.app.get(ObjectStorage);
       const reads = jest.spyOn(storage, 'getStream');
       try {
         await commit(hub, alice, id, ops);
-        const model = await eventually(() => info(id), (m) => m.safetensors !== null);
+        const model = await eventually(
+          () => info(id),
+          (m) => m.safetensors !== null,
+        );
         expect(model.safetensors).toEqual({ parameters: { F32: 1024 * 1024 + 1024, BF16: 512 * 64 }, total: 1024 * 1024 + 1024 + 512 * 64 });
         expect(model.parameters).toBe(1024 * 1024 + 1024 + 512 * 64);
         // Two small ranged reads per file: the 8-byte length, then the header itself.
@@ -66,12 +72,18 @@ describe('scanners', () => {
 
     it('scans the same bytes once, whichever model holds them', async () => {
       const id = (await createModel(hub, alice, { namespace: org, name: 'copy-of-sharded' })).id;
-      const bytes = buildSafetensors({ 'layers.0.weight': { dtype: 'F32', shape: [1024, 1024] }, 'layers.0.bias': { dtype: 'F32', shape: [1024] } }, { format: 'pt' });
+      const bytes = buildSafetensors(
+        { 'layers.0.weight': { dtype: 'F32', shape: [1024, 1024] }, 'layers.0.bias': { dtype: 'F32', shape: [1024] } },
+        { format: 'pt' },
+      );
       const op = await lfs(id, 'model.safetensors', bytes);
       const reads = jest.spyOn(hub.app.get(ObjectStorage), 'getStream');
       try {
         await commit(hub, alice, id, [op]);
-        const model = await eventually(() => info(id), (m) => m.safetensors !== null);
+        const model = await eventually(
+          () => info(id),
+          (m) => m.safetensors !== null,
+        );
         expect(model.safetensors.total).toBe(1049600);
         expect(reads).not.toHaveBeenCalled();
       } finally {
@@ -82,9 +94,15 @@ describe('scanners', () => {
     it('describes the revision asked for in Hugging Face model info, not only main', async () => {
       const id = (await createModel(hub, alice, { namespace: org, name: 'revisions' })).id;
       const first = await commit(hub, alice, id, [put('model.safetensors', buildSafetensors({ w: { dtype: 'F16', shape: [4, 4] } }))]);
-      await eventually(() => info(id), (m) => m.safetensors?.total === 16);
+      await eventually(
+        () => info(id),
+        (m) => m.safetensors?.total === 16,
+      );
       await commit(hub, alice, id, [put('model.safetensors', buildSafetensors({ w: { dtype: 'F32', shape: [8, 8] } })), put('evil.pkl', osSystemPickle())]);
-      await eventually(() => info(id), (m) => m.safetensors?.total === 64 && m.security?.status === 'dangerous');
+      await eventually(
+        () => info(id),
+        (m) => m.safetensors?.total === 64 && m.security?.status === 'dangerous',
+      );
       const at = async (rev: string) => (await hub.http().get(`/api/models/${id}/revision/${rev}`).set(alice.auth).expect(200)).body;
       const old = await at(first);
       expect(old).toMatchObject({ sha: first, safetensors: { parameters: { F16: 16 }, total: 16 } });
@@ -98,7 +116,10 @@ describe('scanners', () => {
       const id = (await createModel(hub, alice, { namespace: org, name: 'broken' })).id;
       const good = buildSafetensors({ w: { dtype: 'F16', shape: [8, 8] } });
       await commit(hub, alice, id, [put('good.safetensors', good), put('broken.safetensors', good.subarray(0, good.length - 10))]);
-      const model = await eventually(() => info(id), (m) => m.safetensors !== null);
+      const model = await eventually(
+        () => info(id),
+        (m) => m.safetensors !== null,
+      );
       expect(model.safetensors).toEqual({ parameters: { F16: 64 }, total: 64 });
       const [scan] = await hubSql<{ verdict: string; error: string }>(hub, `SELECT verdict, error FROM blob_scans WHERE verdict = 'invalid'`);
       expect(scan.error).toMatch(/ends at byte 128 of a 118-byte data section/);
@@ -120,7 +141,10 @@ describe('scanners', () => {
     });
 
     it('classifies each file and lists its imports in model info', async () => {
-      const model = await eventually(() => info(id), (m) => m.security !== null && !m.security.files.some((f: { status: string }) => f.status === 'pending'));
+      const model = await eventually(
+        () => info(id),
+        (m) => m.security !== null && !m.security.files.some((f: { status: string }) => f.status === 'pending'),
+      );
       expect(model.security.status).toBe('dangerous');
       const byPath = Object.fromEntries(model.security.files.map((f: { path: string }) => [f.path, f]));
       expect(Object.keys(byPath).sort()).toEqual(['ckpt/exploit.pt', 'evil.pkl', 'legacy/model.pt', 'pytorch_model.bin', 'training_args.bin']);
@@ -155,7 +179,10 @@ describe('scanners', () => {
       const hfTree = (await hub.http().get(`/api/models/${id}/tree/main/ckpt`).set(alice.auth).expect(200)).body;
       expect(hfTree[0]).toMatchObject({
         path: 'ckpt/exploit.pt',
-        securityFileStatus: { status: 'unsafe', pickleImportScan: { highestSafetyLevel: 'dangerous', imports: [{ module: 'builtins', name: 'eval', safety: 'dangerous' }] } },
+        securityFileStatus: {
+          status: 'unsafe',
+          pickleImportScan: { highestSafetyLevel: 'dangerous', imports: [{ module: 'builtins', name: 'eval', safety: 'dangerous' }] },
+        },
       });
     });
 
@@ -165,7 +192,10 @@ describe('scanners', () => {
       // Right after the commit the job may not have run: the listing says so rather than "safe".
       const entry = (await hub.http().get(`/api/v1/models/${pending}/files`).set(alice.auth).expect(200)).body.entries[0];
       expect(['pending', 'dangerous']).toContain(entry.security.status);
-      const model = await eventually(() => info(pending), (m) => m.security?.status === 'dangerous');
+      const model = await eventually(
+        () => info(pending),
+        (m) => m.security?.status === 'dangerous',
+      );
       expect(model.security.files[0].imports).toEqual(['subprocess.Popen']);
     });
   });
@@ -177,7 +207,11 @@ describe('scanners', () => {
     });
 
     it('is off by default; members read it, only admins change it', async () => {
-      expect((await hub.http().get(`/api/v1/orgs/${org}/security-policy`).set(bob.auth).expect(200)).body).toEqual({ organization: org, blockDangerousPickles: false, updatedAt: null });
+      expect((await hub.http().get(`/api/v1/orgs/${org}/security-policy`).set(bob.auth).expect(200)).body).toEqual({
+        organization: org,
+        blockDangerousPickles: false,
+        updatedAt: null,
+      });
       const denied = await hub.http().put(`/api/v1/orgs/${org}/security-policy`).set(bob.auth).send({ blockDangerousPickles: true }).expect(403);
       expect(denied.body.code).toBe('insufficient_role');
       await hub.http().put(`/api/v1/orgs/${org}/security-policy`).set(alice.auth).send({ blockDangerousPickles: 'yes' }).expect(400);
@@ -224,7 +258,10 @@ describe('scanners', () => {
         put('training_args.bin', customClassPickle()),
         put('model.safetensors', buildSafetensors({ w: { dtype: 'F32', shape: [4] } })),
       ]);
-      const model = await eventually(() => info(guarded), (m) => m.security !== null && m.safetensors !== null);
+      const model = await eventually(
+        () => info(guarded),
+        (m) => m.security !== null && m.safetensors !== null,
+      );
       expect(model.security.status).toBe('suspicious');
     });
 

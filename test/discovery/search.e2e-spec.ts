@@ -28,22 +28,43 @@ describe('search', () => {
     await createOrg(hub, alice, labs);
     await hub.http().post(`/api/v1/admin/orgs/${acme}/verify`).set(admin.auth).expect(200);
 
-    BERT = await modelWithCard(hub, alice, acme, 'bert-base-chinese', {
-      meta: { license: 'apache-2.0', pipeline_tag: 'fill-mask', library_name: 'transformers', tags: ['bert', 'chinese'], language: ['zh'] },
-      body: '# BERT base Chinese\n\n中文预训练模型，适用于情感分析、文本分类等任务。',
-    }, { files: [put('model.safetensors', buildSafetensors({ 'embeddings.weight': { dtype: 'F32', shape: [30, 10] } }))] });
-    LLAMA = await modelWithCard(hub, alice, acme, 'llama-7b-chat', {
-      meta: { license: 'llama2', pipeline_tag: 'text-generation', library_name: 'transformers', tags: ['llama', 'chat'], language: ['en'] },
-      body: 'A chat model tuned for dialogue. Helpful and harmless answers in English.',
-    }, { files: [put('model.safetensors', buildSafetensors({ 'lm_head.weight': { dtype: 'F16', shape: [1000, 7] } }))] });
+    BERT = await modelWithCard(
+      hub,
+      alice,
+      acme,
+      'bert-base-chinese',
+      {
+        meta: { license: 'apache-2.0', pipeline_tag: 'fill-mask', library_name: 'transformers', tags: ['bert', 'chinese'], language: ['zh'] },
+        body: '# BERT base Chinese\n\n中文预训练模型，适用于情感分析、文本分类等任务。',
+      },
+      { files: [put('model.safetensors', buildSafetensors({ 'embeddings.weight': { dtype: 'F32', shape: [30, 10] } }))] },
+    );
+    LLAMA = await modelWithCard(
+      hub,
+      alice,
+      acme,
+      'llama-7b-chat',
+      {
+        meta: { license: 'llama2', pipeline_tag: 'text-generation', library_name: 'transformers', tags: ['llama', 'chat'], language: ['en'] },
+        body: 'A chat model tuned for dialogue. Helpful and harmless answers in English.',
+      },
+      { files: [put('model.safetensors', buildSafetensors({ 'lm_head.weight': { dtype: 'F16', shape: [1000, 7] } }))] },
+    );
     SENTIMENT = await modelWithCard(hub, alice, labs, 'sentiment-zh', {
       meta: { license: 'cc-by-nc-4.0', pipeline_tag: 'text-classification', library_name: 'transformers', tags: ['sentiment', 'chat'], language: ['zh'] },
       body: '用于电商评论的中文情感分析模型。 Fine-tuned from BERT on product reviews.',
     });
-    SECRET = await modelWithCard(hub, alice, labs, 'secret-sentiment', {
-      meta: { license: 'mit', pipeline_tag: 'text-classification', library_name: 'transformers', tags: ['sentiment'], language: ['en'] },
-      body: 'Internal sentiment classifier.',
-    }, { visibility: 'private' });
+    SECRET = await modelWithCard(
+      hub,
+      alice,
+      labs,
+      'secret-sentiment',
+      {
+        meta: { license: 'mit', pipeline_tag: 'text-classification', library_name: 'transformers', tags: ['sentiment'], language: ['en'] },
+        body: 'Internal sentiment classifier.',
+      },
+      { visibility: 'private' },
+    );
     T5 = await modelWithCard(hub, alice, alice.username, 'tiny-t5', {
       meta: { license: 'MIT', pipeline_tag: 'translation', library_name: 'transformers', tags: ['t5'], language: ['en', 'fr'] },
       body: 'Translates English to French.',
@@ -53,13 +74,31 @@ describe('search', () => {
       body: 'Speech recognition.',
     });
     // Counters as downloads, likes and trending produce them (their own flows are tested in signals).
-    const counters: [string, number, number, number][] = [[BERT, 50, 3, 1], [LLAMA, 900, 40, 30], [SENTIMENT, 10, 7, 2], [SECRET, 5000, 0, 99], [T5, 0, 1, 0.5], [WHISPER, 300, 0, 8]];
+    const counters: [string, number, number, number][] = [
+      [BERT, 50, 3, 1],
+      [LLAMA, 900, 40, 30],
+      [SENTIMENT, 10, 7, 2],
+      [SECRET, 5000, 0, 99],
+      [T5, 0, 1, 0.5],
+      [WHISPER, 300, 0, 8],
+    ];
     for (const [id, downloads, likes, trending] of counters) {
       const [ns, name] = id.split('/');
-      await hubSql(hub, `UPDATE models m SET downloads = $3, likes = $4, trending_score = $5 FROM namespaces n WHERE n.id = m.namespace_id AND n.name = $1 AND m.name = $2`, ns, name, downloads, likes, trending);
+      await hubSql(
+        hub,
+        `UPDATE models m SET downloads = $3, likes = $4, trending_score = $5 FROM namespaces n WHERE n.id = m.namespace_id AND n.name = $1 AND m.name = $2`,
+        ns,
+        name,
+        downloads,
+        likes,
+        trending,
+      );
     }
     // The scan job (after each commit) fills in the parameter counts.
-    await eventually(() => search(hub, { minParams: 1 }), (b) => b.total === 2);
+    await eventually(
+      () => search(hub, { minParams: 1 }),
+      (b) => b.total === 2,
+    );
   });
   afterAll(() => hub.close());
 
@@ -248,8 +287,19 @@ describe('search', () => {
     it('shows downloads, likes and trendingScore in each item', async () => {
       const res = await search(hub, { q: 'llama-7b-chat' });
       expect(res.items[0]).toMatchObject({
-        id: LLAMA, namespace: acme, name: 'llama-7b-chat', task: 'text-generation', library: 'transformers', license: 'llama2',
-        tags: ['llama', 'chat'], language: ['en'], downloads: 900, likes: 40, trendingScore: 30, parameters: 7000, verified: true,
+        id: LLAMA,
+        namespace: acme,
+        name: 'llama-7b-chat',
+        task: 'text-generation',
+        library: 'transformers',
+        license: 'llama2',
+        tags: ['llama', 'chat'],
+        language: ['en'],
+        downloads: 900,
+        likes: 40,
+        trendingScore: 30,
+        parameters: 7000,
+        verified: true,
       });
       expect(Date.parse(res.items[0].updatedAt)).not.toBeNaN();
     });

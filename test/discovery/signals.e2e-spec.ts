@@ -135,10 +135,25 @@ describe('signals: likes, downloads, trending', () => {
     it('weighs the last seven days, newer days more, likes as five downloads', async () => {
       const id = (await createModel(hub, alice, { namespace: org, name: 'trending' })).id;
       const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
-      for (const [ago, n] of [[0, 7], [3, 7], [6, 7], [7, 1000]] as const) {
-        await hubSql(hub, `INSERT INTO model_download_days (model_id, day, downloads) SELECT m.id, $2::date, $3 FROM models m WHERE m.name = $1`, 'trending', day(ago), n);
+      for (const [ago, n] of [
+        [0, 7],
+        [3, 7],
+        [6, 7],
+        [7, 1000],
+      ] as const) {
+        await hubSql(
+          hub,
+          `INSERT INTO model_download_days (model_id, day, downloads) SELECT m.id, $2::date, $3 FROM models m WHERE m.name = $1`,
+          'trending',
+          day(ago),
+          n,
+        );
       }
-      await hubSql(hub, `INSERT INTO model_likes (user_id, model_id, created_at) SELECT $1::uuid, m.id, now() - interval '1 day' FROM models m WHERE m.name = 'trending'`, bob.id);
+      await hubSql(
+        hub,
+        `INSERT INTO model_likes (user_id, model_id, created_at) SELECT $1::uuid, m.id, now() - interval '1 day' FROM models m WHERE m.name = 'trending'`,
+        bob.id,
+      );
       await hub.app.get(DiscoveryJobsService).recomputeTrending();
       // 7·7/7 + 7·4/7 + 7·1/7 + 5·6/7; the day 7 days ago no longer counts.
       const expected = 7 + 4 + 1 + (5 * 6) / 7;

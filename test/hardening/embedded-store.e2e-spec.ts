@@ -34,13 +34,24 @@ describe('embedded store', () => {
   it('uploads a multipart LFS object and downloads it, every byte through the hub port', async () => {
     const batch = await lfsBatch(lfsRepo(hub.url, model, alice.jwt), 'upload', [{ oid: sha256Hex(weights), size: weights.length }]);
     const action = batch.body.objects![0].actions!.upload!;
-    const partUrls = Object.entries(action.header!).filter(([k]) => /^\d+$/.test(k)).map(([, v]) => v);
+    const partUrls = Object.entries(action.header!)
+      .filter(([k]) => /^\d+$/.test(k))
+      .map(([, v]) => v);
     expect(partUrls).toHaveLength(3);
     for (const url of partUrls) expect(url.startsWith(`${hub.url}/_storage/`)).toBe(true);
 
     ({ oid } = await uploadLfsFile(lfsRepo(hub.url, model, alice.jwt), weights));
-    const ndjson = [{ key: 'header', value: { summary: 'weights' } }, { key: 'lfsFile', value: { path: 'model.safetensors', algo: 'sha256', oid, size: weights.length } }];
-    await hub.http().post(`/api/models/${model.namespace}/${model.name}/commit/main`).set(alice.auth).set('Content-Type', 'application/x-ndjson').send(ndjson.map((l) => JSON.stringify(l)).join('\n')).expect(200);
+    const ndjson = [
+      { key: 'header', value: { summary: 'weights' } },
+      { key: 'lfsFile', value: { path: 'model.safetensors', algo: 'sha256', oid, size: weights.length } },
+    ];
+    await hub
+      .http()
+      .post(`/api/models/${model.namespace}/${model.name}/commit/main`)
+      .set(alice.auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson.map((l) => JSON.stringify(l)).join('\n'))
+      .expect(200);
 
     const redirect = await fetch(resolveUrl(), { headers: alice.auth, redirect: 'manual' });
     expect(redirect.status).toBe(302);
@@ -112,9 +123,12 @@ describe('embedded store', () => {
     expect(fs.statSync(socketPath()).mode & 0o777).toBe(0o600);
     expect(hub.config.s3.endpoint).not.toMatch(/:\d+$/);
     const probe = `require('net').connect(${JSON.stringify(socketPath())}).on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); })`;
-    const asNobody = execFileSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '-e', probe], { encoding: 'utf8' }).trim();
+    const asNobody = execFileSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '-e', probe], {
+      encoding: 'utf8',
+    }).trim();
     expect(asNobody).toBe('EACCES');
-    const listing = () => execFileSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', 'ls', storeDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const listing = () =>
+      execFileSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', 'ls', storeDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
     expect(listing).toThrow(/Permission denied/);
   });
 

@@ -21,9 +21,22 @@ export interface FuzzRequest {
 /** Real values for path parameters (by name), so that requests get past 404s into the routes. */
 export type Pools = Record<string, string[]>;
 
-type Schema = { $ref?: string; type?: string; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+};
 interface OpenApi {
-  paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: { in: string; name: string; schema?: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -59,7 +72,12 @@ export function routesFromOpenApi(doc: OpenApi): RouteSpec[] {
 export const CLIENT_ROUTES: RouteSpec[] = [
   { method: 'HEAD', template: '/{ns}/{name}/resolve/{rev}/{path}', query: [] },
   { method: 'HEAD', template: '/api/models/{ns}/{name}/revision/{rev}', query: [] },
-  { method: 'POST', template: '/api/models/{ns}/{name}/commit/{rev}', query: [{ name: 'create_pr', schema: { type: 'boolean' } }], body: { contentType: 'application/x-ndjson', schema: 'ndjson' } },
+  {
+    method: 'POST',
+    template: '/api/models/{ns}/{name}/commit/{rev}',
+    query: [{ name: 'create_pr', schema: { type: 'boolean' } }],
+    body: { contentType: 'application/x-ndjson', schema: 'ndjson' },
+  },
   {
     method: 'POST',
     template: '/{namespace}/{repo}.git/info/lfs/objects/batch',
@@ -79,17 +97,91 @@ export const CLIENT_ROUTES: RouteSpec[] = [
       },
     },
   },
-  { method: 'POST', template: '/api/repos/create', query: [], body: { contentType: 'application/json', schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, organization: { type: 'string' }, private: { type: 'boolean' }, type: { type: 'string', enum: ['model', 'dataset'] } } } } },
+  {
+    method: 'POST',
+    template: '/api/repos/create',
+    query: [],
+    body: {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string' },
+          organization: { type: 'string' },
+          private: { type: 'boolean' },
+          type: { type: 'string', enum: ['model', 'dataset'] },
+        },
+      },
+    },
+  },
   { method: 'GET', template: '/api/whoami-v2', query: [] },
 ];
 
 /** The inputs of issue 9 that answered 500, and their relatives. */
 export const HOSTILE_STRINGS = [
-  '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\ud83d', '..', '../..', '../../etc/passwd', 'a/../b', '.', '.git', '.git/config',
-  'a\\b', '\\', 'C:\\x', '/abs', '//', 'a//b', '%', '%00', '%2e%2e', '%ZZ', '', ' ', '\t', '\n', '\r\n', 'a b',
-  '1e20', '-1', '0', '1.5', 'NaN', 'Infinity', '-Infinity', '9007199254740993', '99999999999999999999999', '0x10', 'true', 'null', 'undefined',
-  '[]', '{}', '<script>', "'; DROP TABLE models; --", '${x}', '{{x}}', 'é', '模型', '🤗', '\u202e', '\ufeff', '\uffff',
-  'x'.repeat(300), 'x'.repeat(5000), 'a/'.repeat(600), 'refs/heads/main', 'refs/pr/1', 'HEAD', '@{u}', 'main~1', 'v1.0.0',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '\ud83d',
+  '..',
+  '../..',
+  '../../etc/passwd',
+  'a/../b',
+  '.',
+  '.git',
+  '.git/config',
+  'a\\b',
+  '\\',
+  'C:\\x',
+  '/abs',
+  '//',
+  'a//b',
+  '%',
+  '%00',
+  '%2e%2e',
+  '%ZZ',
+  '',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  'a b',
+  '1e20',
+  '-1',
+  '0',
+  '1.5',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '9007199254740993',
+  '99999999999999999999999',
+  '0x10',
+  'true',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '<script>',
+  "'; DROP TABLE models; --",
+  '${x}',
+  '{{x}}',
+  'é',
+  '模型',
+  '🤗',
+  '\u202e',
+  '\ufeff',
+  '\uffff',
+  'x'.repeat(300),
+  'x'.repeat(5000),
+  'a/'.repeat(600),
+  'refs/heads/main',
+  'refs/pr/1',
+  'HEAD',
+  '@{u}',
+  'main~1',
+  'v1.0.0',
 ];
 
 const HOSTILE_NUMBERS = [1e20, -1, 0, 1.5, -1e300, 2 ** 31, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, 1e-9, 1e400];
@@ -126,7 +218,9 @@ function valueFor(schema: Schema, pools: Pools, key: string, depth: number): fc.
 function objectFor(schema: Schema, pools: Pools, depth: number): fc.Arbitrary<Record<string, unknown>> {
   const required = new Set(schema.required ?? []);
   const fields = Object.entries(schema.properties ?? {}).map(([key, s]) =>
-    fc.tuple(fc.constant(key), valueFor(s, pools, key, depth + 1), fc.double({ min: 0, max: 1, noNaN: true })).map(([k, v, p]) => (p < (required.has(k) ? 0.95 : 0.5) ? [k, v] : null)),
+    fc
+      .tuple(fc.constant(key), valueFor(s, pools, key, depth + 1), fc.double({ min: 0, max: 1, noNaN: true }))
+      .map(([k, v, p]) => (p < (required.has(k) ? 0.95 : 0.5) ? [k, v] : null)),
   );
   const unknown = fc.option(fc.tuple(hostileString, fc.jsonValue({ maxDepth: 1 })), { freq: 10 });
   return fc.tuple(fc.tuple(...fields), unknown).map(([entries, extra]) => {
@@ -138,7 +232,21 @@ function objectFor(schema: Schema, pools: Pools, depth: number): fc.Arbitrary<Re
 
 const deepJson = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 /** Whole bodies that are not what any route expects. */
-const HOSTILE_BODIES = ['', 'null', '[]', '42', '"x"', '{', '{"a":1,}', '[{"a":"\\u0000"}]', '{"a":"\\ud800"}', deepJson(3000), `[${'['.repeat(5000)}${']'.repeat(5000)}]`, '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'];
+const HOSTILE_BODIES = [
+  '',
+  'null',
+  '[]',
+  '42',
+  '"x"',
+  '{',
+  '{"a":1,}',
+  '[{"a":"\\u0000"}]',
+  '{"a":"\\ud800"}',
+  deepJson(3000),
+  `[${'['.repeat(5000)}${']'.repeat(5000)}]`,
+  '{"__proto__":{"x":1}}',
+  '{"constructor":{"prototype":{}}}',
+];
 
 /** `arb` once in `1 + odds` draws, undefined otherwise. */
 const rarely = <T>(arb: fc.Arbitrary<T>, odds: number): fc.Arbitrary<T | undefined> =>
@@ -150,12 +258,35 @@ function ndjsonFor(pools: Pools): fc.Arbitrary<string> {
   const path = stringFor(pools.path);
   const oid = fc.oneof(fc.constantFrom(...(pools.oid ?? [])), fc.stringMatching(/^[0-9a-f]{64}$/), hostileString);
   const line = fc.oneof(
-    fc.record({ key: fc.constant('file'), value: fc.record({ path, content: fc.oneof(fc.constantFrom(b64('hi'), b64(''), '!!!@@@', 'aGk=garbage', 'aGk'), hostileString), encoding: fc.constantFrom('base64', 'hex', undefined) }) }),
-    fc.record({ key: fc.constant('lfsFile'), value: fc.record({ path, oid, algo: fc.constantFrom('sha256', 'md5'), size: fc.oneof(fc.nat(), fc.constantFrom(...HOSTILE_NUMBERS)), oldPath: rarely(path, 4) }) }),
+    fc.record({
+      key: fc.constant('file'),
+      value: fc.record({
+        path,
+        content: fc.oneof(fc.constantFrom(b64('hi'), b64(''), '!!!@@@', 'aGk=garbage', 'aGk'), hostileString),
+        encoding: fc.constantFrom('base64', 'hex', undefined),
+      }),
+    }),
+    fc.record({
+      key: fc.constant('lfsFile'),
+      value: fc.record({
+        path,
+        oid,
+        algo: fc.constantFrom('sha256', 'md5'),
+        size: fc.oneof(fc.nat(), fc.constantFrom(...HOSTILE_NUMBERS)),
+        oldPath: rarely(path, 4),
+      }),
+    }),
     fc.record({ key: fc.constantFrom('deletedFile', 'deletedFolder'), value: fc.record({ path }) }),
     fc.record({ key: hostileString, value: fc.jsonValue({ maxDepth: 2 }) }),
   );
-  const header = fc.record({ key: fc.constant('header'), value: fc.record({ summary: fc.oneof(fc.constant('fuzz'), hostileString), description: rarely(hostileString, 3), parentCommit: rarely(stringFor(pools.rev), 4) }) });
+  const header = fc.record({
+    key: fc.constant('header'),
+    value: fc.record({
+      summary: fc.oneof(fc.constant('fuzz'), hostileString),
+      description: rarely(hostileString, 3),
+      parentCommit: rarely(stringFor(pools.rev), 4),
+    }),
+  });
   const raw = fc.constantFrom('null', '[]', '42', '{', deepJson(3000), '{"key":"file","value":null}', '{"key":"header","value":{"summary":"a\\u0000b"}}');
   const lines = fc.array(fc.oneof({ weight: 4, arbitrary: line.map((l) => JSON.stringify(l)) }, { weight: 1, arbitrary: raw }), { maxLength: 4 });
   // A header line seven times in eight: without one, every commit stops at the first check.
@@ -178,7 +309,12 @@ export function encodeSegment(value: string, allowSlash: boolean): string {
 
 function queryValue(schema: Schema, pools: Pools, name: string): fc.Arbitrary<string> {
   if (schema.enum?.length) return fc.oneof(fc.constantFrom(...schema.enum.map(String)), hostileString);
-  if (schema.type === 'integer' || schema.type === 'number') return fc.oneof(fc.integer({ min: -2, max: 300 }).map(String), fc.constantFrom('1e20', '9007199254740993', '-1', 'NaN', '1.5', 'Infinity', ''), hostileString);
+  if (schema.type === 'integer' || schema.type === 'number')
+    return fc.oneof(
+      fc.integer({ min: -2, max: 300 }).map(String),
+      fc.constantFrom('1e20', '9007199254740993', '-1', 'NaN', '1.5', 'Infinity', ''),
+      hostileString,
+    );
   if (schema.type === 'boolean') return fc.oneof(fc.constantFrom('true', 'false', '1', '0', 'yes'), hostileString);
   return stringFor(pools[name]);
 }
@@ -192,7 +328,12 @@ function routeRequest(route: RouteSpec, pools: Pools): fc.Arbitrary<FuzzRequest>
   const names = [...route.template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   const params = fc.tuple(...names.map((n) => stringFor(pools[n])));
   const query = fc.tuple(
-    ...route.query.map((q) => rarely(queryValue(q.schema, pools, q.name).map((v) => [q.name, v] as const), 1)),
+    ...route.query.map((q) =>
+      rarely(
+        queryValue(q.schema, pools, q.name).map((v) => [q.name, v] as const),
+        1,
+      ),
+    ),
     rarely(fc.tuple(hostileString, hostileString), 10),
   );
   const body = route.body ? bodyFor(route.body, pools) : fc.constant(undefined);

@@ -41,18 +41,50 @@ describe('fuzzing every route with malformed input', () => {
       .http()
       .post(`/api/v1/models/${owner.username}/${model.name}/commits`)
       .set(bearer(token))
-      .send({ summary: 'files', operations: ['README.md', 'config.json', 'weights/model.bin'].map((path) => ({ op: 'put', path, contentBase64: Buffer.from(path === 'config.json' ? config : path).toString('base64') })) })
+      .send({
+        summary: 'files',
+        operations: ['README.md', 'config.json', 'weights/model.bin'].map((path) => ({
+          op: 'put',
+          path,
+          contentBase64: Buffer.from(path === 'config.json' ? config : path).toString('base64'),
+        })),
+      })
       .expect(201);
-    const victim = (await hub.http().post('/api/v1/tokens').set(owner.auth).send({ name: 'victim', scopes: ['read'] }).expect(201)).body.id;
+    const victim = (
+      await hub
+        .http()
+        .post('/api/v1/tokens')
+        .set(owner.auth)
+        .send({ name: 'victim', scopes: ['read'] })
+        .expect(201)
+    ).body.id;
     const names = [owner.username, org];
     const revisions = ['main', commit.body.commitId, 'v1.0.0'];
     pools = {
-      ns: names, namespace: names, username: names, org: names, author: names, organization: names,
-      name: [model.name, hidden.name, org], repo: [model.name, hidden.name],
-      rev: revisions, revision: revisions, branch: ['main', 'dev'], version: ['v1.0.0'], tag: ['v1.0.0'], startingPoint: ['main'],
-      path: ['README.md', 'config.json', 'weights/model.bin', 'weights'], paths: ['README.md'],
-      id: [randomUUID(), victim], uploadId: [randomUUID()], oid: [createHash('sha256').update(config).digest('hex')], job: ['gc', 'uploads'],
-      login: [owner.username], password: [owner.password], email: [owner.email], summary: ['fuzz'],
+      ns: names,
+      namespace: names,
+      username: names,
+      org: names,
+      author: names,
+      organization: names,
+      name: [model.name, hidden.name, org],
+      repo: [model.name, hidden.name],
+      rev: revisions,
+      revision: revisions,
+      branch: ['main', 'dev'],
+      version: ['v1.0.0'],
+      tag: ['v1.0.0'],
+      startingPoint: ['main'],
+      path: ['README.md', 'config.json', 'weights/model.bin', 'weights'],
+      paths: ['README.md'],
+      id: [randomUUID(), victim],
+      uploadId: [randomUUID()],
+      oid: [createHash('sha256').update(config).digest('hex')],
+      job: ['gc', 'uploads'],
+      login: [owner.username],
+      password: [owner.password],
+      email: [owner.email],
+      summary: ['fuzz'],
     };
     const doc = await hub.http().get('/openapi.json').expect(200);
     const documented = routesFromOpenApi(doc.body);
@@ -73,12 +105,17 @@ describe('fuzzing every route with malformed input', () => {
       headers['Content-Length'] = String(Buffer.byteLength(req.body));
     }
     return new Promise((resolve, reject) => {
-      const r = http.request({ host: url.hostname, port: url.port, method: req.method, path: req.path + (req.query ? `?${req.query}` : ''), headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const r = http.request(
+        { host: url.hostname, port: url.port, method: req.method, path: req.path + (req.query ? `?${req.query}` : ''), headers, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
       r.setTimeout(20_000, () => r.destroy(new Error('timed out')));
       r.on('error', reject);
       r.end(req.body);
@@ -102,15 +139,37 @@ describe('fuzzing every route with malformed input', () => {
   /** The inputs that answered 500 before issue 9, on the routes where they were seen. */
   function seeds(): FuzzRequest[] {
     const [ns, name] = [pools.ns[0], pools.name[0]];
-    const json = (method: string, route: string, path: string, body: string, auth = true): FuzzRequest => ({ route, method, path, query: '', contentType: 'application/json', body, auth });
-    const ndjson = (body: string): FuzzRequest => ({ route: 'POST /api/models/{ns}/{name}/commit/{rev}', method: 'POST', path: `/api/models/${ns}/${name}/commit/main`, query: '', contentType: 'application/x-ndjson', body, auth: true });
+    const json = (method: string, route: string, path: string, body: string, auth = true): FuzzRequest => ({
+      route,
+      method,
+      path,
+      query: '',
+      contentType: 'application/json',
+      body,
+      auth,
+    });
+    const ndjson = (body: string): FuzzRequest => ({
+      route: 'POST /api/models/{ns}/{name}/commit/{rev}',
+      method: 'POST',
+      path: `/api/models/${ns}/${name}/commit/main`,
+      query: '',
+      contentType: 'application/x-ndjson',
+      body,
+      auth: true,
+    });
     const deep = '{"a":'.repeat(3000) + '1' + '}'.repeat(3000);
     const header = '{"key":"header","value":{"summary":"s"}}';
     return [
       { route: 'GET /api/v1/orgs/{name}', method: 'GET', path: '/api/v1/orgs/a%00b', query: '', auth: false },
       { route: 'GET /api/v1/models', method: 'GET', path: '/api/v1/models', query: 'search=a%00b', auth: false },
       { route: 'GET /api/v1/orgs', method: 'GET', path: '/api/v1/orgs', query: 'offset=1e20', auth: false },
-      { route: 'GET /{ns}/{name}/resolve/{rev}/{path}', method: 'GET', path: `/${ns}/${name}/resolve/main/${encodeSegment('a\u0000b', true)}`, query: '', auth: true },
+      {
+        route: 'GET /{ns}/{name}/resolve/{rev}/{path}',
+        method: 'GET',
+        path: `/${ns}/${name}/resolve/main/${encodeSegment('a\u0000b', true)}`,
+        query: '',
+        auth: true,
+      },
       json('POST', 'POST /api/v1/orgs', '/api/v1/orgs', '{"name":"ab\\u0000c","kind":"company"}'),
       json('POST', 'POST /api/v1/orgs/{name}/members', `/api/v1/orgs/${pools.org[1]}/members`, '{"username":"\\ud800","role":"member"}'),
       json('POST', 'POST /api/v1/auth/login', '/api/v1/auth/login', deep, false),
@@ -136,12 +195,18 @@ describe('fuzzing every route with malformed input', () => {
         covered.add(req.route);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         const problem = problemOf(req, answer);
-        if (problem) failures.push(`${problem}: ${req.method} ${req.path}${req.query ? `?${req.query}` : ''} auth=${req.auth} body=${JSON.stringify(req.body?.slice(0, 300))} -> ${answer.body.slice(0, 300)}`);
+        if (problem)
+          failures.push(
+            `${problem}: ${req.method} ${req.path}${req.query ? `?${req.query}` : ''} auth=${req.auth} body=${JSON.stringify(req.body?.slice(0, 300))} -> ${answer.body.slice(0, 300)}`,
+          );
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const fiveHundreds = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-    const histogram = [...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}:${c}`).join(' ');
+    const histogram = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, c]) => `${s}:${c}`)
+      .join(' ');
     console.log(
       `fuzz: seed ${SEED}, ${requests.length} requests sent in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
         `routes covered ${covered.size} of ${routes.length}, 5xx seen ${fiveHundreds}, statuses ${histogram}`,

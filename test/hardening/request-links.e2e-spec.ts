@@ -36,23 +36,45 @@ describe('links from the address the client used', () => {
       expect(again.status).toBe(409);
       expect(await again.json()).toMatchObject({ url: `${origin}/linkalice/${name}` });
 
-      const ndjson = [{ key: 'header', value: { summary: 'one' } }, { key: 'file', value: { path: 'a.txt', content: Buffer.from('a').toString('base64'), encoding: 'base64' } }];
-      const commit = await call(origin, 'POST', `/api/models/linkalice/${name}/commit/main`, ndjson.map((l) => JSON.stringify(l)).join('\n'), { 'Content-Type': 'application/x-ndjson' });
+      const ndjson = [
+        { key: 'header', value: { summary: 'one' } },
+        { key: 'file', value: { path: 'a.txt', content: Buffer.from('a').toString('base64'), encoding: 'base64' } },
+      ];
+      const commit = await call(origin, 'POST', `/api/models/linkalice/${name}/commit/main`, ndjson.map((l) => JSON.stringify(l)).join('\n'), {
+        'Content-Type': 'application/x-ndjson',
+      });
       expect((await commit.json()).commitUrl).toMatch(new RegExp(`^${origin}/linkalice/${name}/commit/[0-9a-f]{40}$`));
 
       const listing = await call(origin, 'GET', '/api/models?author=linkalice&limit=1');
       expect(listing.headers.get('link')).toMatch(new RegExp(`^<${origin}/api/models\\?`));
 
       const big = Buffer.alloc(70 * 1024 * 1024 + 1, i);
-      const batch = await call(origin, 'POST', `/linkalice/${name}.git/info/lfs/objects/batch`, { operation: 'upload', transfers: ['basic', 'multipart'], objects: [{ oid: sha256Hex(big), size: big.length }] }, { 'Content-Type': LFS_MEDIA_TYPE, Accept: LFS_MEDIA_TYPE });
+      const batch = await call(
+        origin,
+        'POST',
+        `/linkalice/${name}.git/info/lfs/objects/batch`,
+        { operation: 'upload', transfers: ['basic', 'multipart'], objects: [{ oid: sha256Hex(big), size: big.length }] },
+        { 'Content-Type': LFS_MEDIA_TYPE, Accept: LFS_MEDIA_TYPE },
+      );
       expect((await batch.json()).objects[0].actions.upload.href.startsWith(`${origin}/api/blobs/uploads/`)).toBe(true);
-      const basic = await call(origin, 'POST', `/linkalice/${name}.git/info/lfs/objects/batch`, { operation: 'upload', objects: [{ oid: sha256Hex('x'), size: 1 }] }, { 'Content-Type': LFS_MEDIA_TYPE, Accept: LFS_MEDIA_TYPE });
+      const basic = await call(
+        origin,
+        'POST',
+        `/linkalice/${name}.git/info/lfs/objects/batch`,
+        { operation: 'upload', objects: [{ oid: sha256Hex('x'), size: 1 }] },
+        { 'Content-Type': LFS_MEDIA_TYPE, Accept: LFS_MEDIA_TYPE },
+      );
       expect((await basic.json()).objects[0].actions.verify.href).toBe(`${origin}/linkalice/${name}.git/info/lfs/objects/verify`);
     }
   });
 
   const createdUrl = async (h: TestHub, headers: Record<string, string>) => {
-    const res = await h.http().post('/api/repos/create').set(alice.auth).set(headers).send({ name: `fwd-${Math.random().toString(36).slice(2, 8)}` });
+    const res = await h
+      .http()
+      .post('/api/repos/create')
+      .set(alice.auth)
+      .set(headers)
+      .send({ name: `fwd-${Math.random().toString(36).slice(2, 8)}` });
     return res.body.url as string;
   };
   const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'hub.example.org' };

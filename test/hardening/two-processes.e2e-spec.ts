@@ -64,9 +64,13 @@ describe('two hub processes on one database and one store', () => {
 
   it('concurrent commits to one branch through both processes keep every file', async () => {
     const model = await createModel(a, owner, { namespace: org, name: uniqueName('busy') });
-    const results = await Promise.all(Array.from({ length: 16 }, (_, i) => postCommit(either(i), owner, model.id, [put(`part-${i}.txt`, `part ${i}\n`)], { summary: `part ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => postCommit(either(i), owner, model.id, [put(`part-${i}.txt`, `part ${i}\n`)], { summary: `part ${i}` })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(16).fill(201));
-    const files = (await b.http().get(`/api/v1/models/${model.id}/files`).query({ recursive: true, limit: 100 }).expect(200)).body.entries.map((e: { path: string }) => e.path);
+    const files = (await b.http().get(`/api/v1/models/${model.id}/files`).query({ recursive: true, limit: 100 }).expect(200)).body.entries.map(
+      (e: { path: string }) => e.path,
+    );
     expect(files.filter((p: string) => p.startsWith('part-')).sort()).toEqual(Array.from({ length: 16 }, (_, i) => `part-${i}.txt`).sort());
     const history = await hubSql<{ n: number }>(
       setup,
@@ -78,7 +82,9 @@ describe('two hub processes on one database and one store', () => {
 
     // The same expected parent from both sides: exactly one wins, the others are told why.
     const head = await commit(a, owner, model.id, [put('base.txt', 'base\n')]);
-    const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => postCommit(either(i), owner, model.id, [put('race.txt', `${i}\n`)], { parentCommit: head })));
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => postCommit(either(i), owner, model.id, [put('race.txt', `${i}\n`)], { parentCommit: head })),
+    );
     expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
     expect(racing.find((r) => r.status === 409)!.body.code).toBe('parent_mismatch');
   });
@@ -98,7 +104,11 @@ describe('two hub processes on one database and one store', () => {
   });
 
   it('each webhook event is delivered once, whichever process raised it', async () => {
-    const hook = await a.http().post(`/api/v1/orgs/${org}/webhooks`).set(owner.auth).send({ url: `${receiver.base}/hook`, events: ['model.created'] });
+    const hook = await a
+      .http()
+      .post(`/api/v1/orgs/${org}/webhooks`)
+      .set(owner.auth)
+      .send({ url: `${receiver.base}/hook`, events: ['model.created'] });
     expect(hook.status).toBe(201);
     const names = Array.from({ length: 10 }, (_, i) => uniqueName(`hooked${i}`));
     await Promise.all(names.map((name, i) => createModel(either(i), owner, { namespace: org, name })));
@@ -107,7 +117,11 @@ describe('two hub processes on one database and one store', () => {
     await sleep(3_000);
     expect(receiver.deliveries).toHaveLength(names.length);
     expect(new Set(receiver.deliveries).size).toBe(names.length);
-    const rows = await hubSql<{ status: string; n: number }>(setup, 'SELECT status::text, count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1::uuid GROUP BY status', hook.body.id);
+    const rows = await hubSql<{ status: string; n: number }>(
+      setup,
+      'SELECT status::text, count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1::uuid GROUP BY status',
+      hook.body.id,
+    );
     expect(rows).toEqual([{ status: 'delivered', n: names.length }]);
   });
 

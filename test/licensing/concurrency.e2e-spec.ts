@@ -34,7 +34,11 @@ describe('licensing under concurrency', () => {
       expect(results.find((r) => r.status === 409)!.body.code).toBe('request_not_pending');
       const grants = await hubSql<{ n: number }>(hub, `SELECT count(*)::int AS n FROM license_grants WHERE request_id = $1::uuid`, req.body.id);
       expect(grants[0].n).toBe(1);
-      const audit = await hubSql<{ n: number }>(hub, `SELECT count(*)::int AS n FROM license_audit_events WHERE request_id = $1::uuid AND action = 'grant.created'`, req.body.id);
+      const audit = await hubSql<{ n: number }>(
+        hub,
+        `SELECT count(*)::int AS n FROM license_audit_events WHERE request_id = $1::uuid AND action = 'grant.created'`,
+        req.body.id,
+      );
       expect(audit[0].n).toBe(1);
     }
   });

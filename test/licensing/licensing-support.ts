@@ -27,7 +27,11 @@ export async function createModelWithFiles(hub: TestHub, owner: TestUser, org: s
   const weights = randomBytes(64 * 1024);
   const config = '{"hidden_size": 64}';
   const blob = await storeBucketBlob(hub, id, weights);
-  await commit(hub, owner, id, [{ op: 'lfs', path: 'model.safetensors', sha256: blob.sha256, size: blob.size }, put('config.json', config), put('README.md', '---\nlicense: other\n---\n# Gated\n')]);
+  await commit(hub, owner, id, [
+    { op: 'lfs', path: 'model.safetensors', sha256: blob.sha256, size: blob.size },
+    put('config.json', config),
+    put('README.md', '---\nlicense: other\n---\n# Gated\n'),
+  ]);
   return { id, weights, config, weightsPath: 'model.safetensors', configPath: 'config.json' };
 }
 
@@ -54,11 +58,23 @@ export async function publishOffer(hub: TestHub, admin: TestUser, modelId: strin
 }
 
 export function requestOffer(hub: TestHub, user: TestUser | { auth: Record<string, string> }, offerId: string, body: Record<string, unknown>) {
-  return hub.http().post(`/api/v1/offers/${offerId}/requests`).set(user.auth).send({ answers: { 'use-case': 'Support tickets' }, ...body });
+  return hub
+    .http()
+    .post(`/api/v1/offers/${offerId}/requests`)
+    .set(user.auth)
+    .send({ answers: { 'use-case': 'Support tickets' }, ...body });
 }
 
 /** Requests `offerId` for `org` (as its admin) and has `approver` approve it; returns {requestId, grantId}. */
-export async function grantTo(hub: TestHub, requester: TestUser, org: string, offerId: string, approver: TestUser, approve: Record<string, unknown> = {}, termsVersion = 1) {
+export async function grantTo(
+  hub: TestHub,
+  requester: TestUser,
+  org: string,
+  offerId: string,
+  approver: TestUser,
+  approve: Record<string, unknown> = {},
+  termsVersion = 1,
+) {
   const req = await requestOffer(hub, requester, offerId, { org, termsVersion });
   if (req.status !== 201) throw new Error(`request: ${req.status} ${JSON.stringify(req.body)}`);
   const approved = await hub.http().post(`/api/v1/license-requests/${req.body.id}/approve`).set(approver.auth).send(approve);

@@ -48,12 +48,21 @@ describe('download matrix of a gated model', () => {
   beforeAll(async () => {
     hub = await startTestHub();
     const names = ['owner', 'ownerMember', 'outsider', 'pending', 'grantee', 'revoked', 'expired'] as const;
-    const u = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await registerUser(hub, uniqueName(n.toLowerCase()))]))) as Record<(typeof names)[number], TestUser>;
+    const u = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await registerUser(hub, uniqueName(n.toLowerCase()))]))) as Record<
+      (typeof names)[number],
+      TestUser
+    >;
     const publisher = await createOrg(hub, u.owner, uniqueName('pub'), [{ user: u.ownerMember, role: 'member' }]);
     model = await createModelWithFiles(hub, u.owner, publisher);
     const offer = await publishOffer(hub, u.owner, model.id);
     const orgOf = async (admin: TestUser) => createOrg(hub, admin, uniqueName('org'));
-    const [pendingOrg, granteeOrg, revokedOrg, expiredOrg, otherOrg] = await Promise.all([orgOf(u.pending), orgOf(u.grantee), orgOf(u.revoked), orgOf(u.expired), orgOf(u.grantee)]);
+    const [pendingOrg, granteeOrg, revokedOrg, expiredOrg, otherOrg] = await Promise.all([
+      orgOf(u.pending),
+      orgOf(u.grantee),
+      orgOf(u.revoked),
+      orgOf(u.expired),
+      orgOf(u.grantee),
+    ]);
     await requestOffer(hub, u.pending, offer.id, { org: pendingOrg, termsVersion: 1 }).expect(201);
     await grantTo(hub, u.grantee, granteeOrg, offer.id, u.owner);
     const revoked = await grantTo(hub, u.revoked, revokedOrg, offer.id, u.owner);

@@ -3,7 +3,17 @@ import { GRANT_EXPIRY_QUEUE } from '../../apps/api/src/licensing/grants.service'
 import { JobQueueService } from '../../apps/api/src/jobs/job-queue.service';
 import { createToken, TestUser } from '../support/factories';
 import { startTestHub, TestHub } from '../support/test-hub';
-import { createModelWithFiles, GatedModel, grantTo, hubSql, manualCommercialOffer, publishOffer, requestOffer, sleep, twoOrganizations } from './licensing-support';
+import {
+  createModelWithFiles,
+  GatedModel,
+  grantTo,
+  hubSql,
+  manualCommercialOffer,
+  publishOffer,
+  requestOffer,
+  sleep,
+  twoOrganizations,
+} from './licensing-support';
 
 /**
  * The whole licensing story between two organizations: a publisher gates a model with a manual
@@ -110,14 +120,26 @@ describe('licensing between two organizations', () => {
     expect(member.body.code).toBe('insufficient_role');
     const unanswered = await requestOffer(hub, people.licenseeAdmin, offerId, { org: people.licensee, termsVersion: 1, answers: {} }).expect(400);
     expect(unanswered.body.code).toBe('invalid_answers');
-    const unknown = await requestOffer(hub, people.licenseeAdmin, offerId, { org: people.licensee, termsVersion: 1, answers: { 'use-case': 'x', other: 'y' } }).expect(400);
+    const unknown = await requestOffer(hub, people.licenseeAdmin, offerId, {
+      org: people.licensee,
+      termsVersion: 1,
+      answers: { 'use-case': 'x', other: 'y' },
+    }).expect(400);
     expect(unknown.body.error).toContain("no question 'other'");
   });
 
   it('the licensee requests the offer: pending; a second request is 409', async () => {
-    const res = await requestOffer(hub, people.licenseeAdmin, offerId, { org: people.licensee, termsVersion: 1, message: 'We would like to ship it.' }).expect(201);
+    const res = await requestOffer(hub, people.licenseeAdmin, offerId, { org: people.licensee, termsVersion: 1, message: 'We would like to ship it.' }).expect(
+      201,
+    );
     requestId = res.body.id;
-    expect(res.body).toMatchObject({ status: 'pending', grantee: { type: 'org', name: people.licensee }, termsVersion: 1, answers: { 'use-case': 'Support tickets' }, requester: people.licenseeAdmin.username });
+    expect(res.body).toMatchObject({
+      status: 'pending',
+      grantee: { type: 'org', name: people.licensee },
+      termsVersion: 1,
+      answers: { 'use-case': 'Support tickets' },
+      requester: people.licenseeAdmin.username,
+    });
     expect(res.body.grant).toBeUndefined();
     const again = await requestOffer(hub, people.licenseeAdmin, offerId, { org: people.licensee, termsVersion: 1 }).expect(409);
     expect(again.body).toMatchObject({ code: 'request_pending', pendingRequestId: requestId });
@@ -169,18 +191,39 @@ describe('licensing between two organizations', () => {
     // A member of the publisher downloads as a member: audited, but not licensee usage.
     await as(people.publisherMember, native(model.configPath)).expect(200);
     const status = await as(people.licenseeMember2, `/api/v1/models/${model.id}/access`).expect(200);
-    expect(status.body).toMatchObject({ canDownload: true, via: 'grant', grant: { id: grantId, status: 'active' }, request: { id: requestId, status: 'approved' } });
+    expect(status.body).toMatchObject({
+      canDownload: true,
+      via: 'grant',
+      grant: { id: grantId, status: 'active' },
+      request: { id: requestId, status: 'approved' },
+    });
     // Personal grants do not exist for the outsider.
     await as(people.outsider, native(model.weightsPath)).expect(403);
   });
 
   it("the licensee's audit log shows the decisions and exactly those downloads", async () => {
     const res = await as(people.licenseeAdmin, `/api/v1/orgs/${people.licensee}/audit?limit=1000`).expect(200);
-    const items = [...res.body.items].reverse() as { action: string; actor: string; path: string | null; grantId: string | null; via: string | null; licensee: { name: string } | null; revision: string; commitId: string }[];
+    const items = [...res.body.items].reverse() as {
+      action: string;
+      actor: string;
+      path: string | null;
+      grantId: string | null;
+      via: string | null;
+      licensee: { name: string } | null;
+      revision: string;
+      commitId: string;
+    }[];
     expect(items.filter((e) => e.action !== 'file.downloaded').map((e) => e.action)).toEqual(['request.created', 'request.approved', 'grant.created']);
     const got = items.filter((e) => e.action === 'file.downloaded');
     expect(got.map((e) => [e.actor, e.path])).toEqual(downloads);
-    for (const e of got) expect(e).toMatchObject({ grantId, via: 'grant', licensee: { type: 'org', name: people.licensee }, revision: 'main', commitId: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    for (const e of got)
+      expect(e).toMatchObject({
+        grantId,
+        via: 'grant',
+        licensee: { type: 'org', name: people.licensee },
+        revision: 'main',
+        commitId: expect.stringMatching(/^[0-9a-f]{40}$/),
+      });
     // Members read the requests but not the audit log.
     await as(people.licenseeMember, `/api/v1/orgs/${people.licensee}/audit`).expect(403);
     // The publisher sees the same downloads, and its own member's.
@@ -221,12 +264,18 @@ describe('licensing between two organizations', () => {
       last,
     );
     expect(added.length).toBeGreaterThan(0);
-    for (const row of added) expect(row).toEqual({ action: 'file.downloaded', actor_name: people.licenseeMember.username, path: model.weightsPath, grant_id: grantId });
+    for (const row of added)
+      expect(row).toEqual({ action: 'file.downloaded', actor_name: people.licenseeMember.username, path: model.weightsPath, grant_id: grantId });
     for (const row of added) downloads.push([row.actor_name, row.path]);
   });
 
   it('terms v2: the offer gets a new terms version, the v1 grant stays valid, new requests must accept v2', async () => {
-    const res = await hub.http().patch(`/api/v1/offers/${offerId}`).set(people.owner.auth).send({ terms: '# Commercial licence v2\n\nStricter.', seats: 10 }).expect(200);
+    const res = await hub
+      .http()
+      .patch(`/api/v1/offers/${offerId}`)
+      .set(people.owner.auth)
+      .send({ terms: '# Commercial licence v2\n\nStricter.', seats: 10 })
+      .expect(200);
     expect(res.body).toMatchObject({ termsVersion: 2, seats: 10, terms: '# Commercial licence v2\n\nStricter.' });
     // A change that touches neither terms nor conditions keeps the version.
     const renamed = await hub.http().patch(`/api/v1/offers/${offerId}`).set(people.owner.auth).send({ title: 'Commercial licence (2027)' }).expect(200);
@@ -268,7 +317,12 @@ describe('licensing between two organizations', () => {
     await hub.http().post(`/api/v1/license-requests/${first.body.id}/approve`).set(people.owner.auth).send({}).expect(409);
     const second = await requestOffer(hub, people.licenseeAdmin, offerId, { org: people.licensee, termsVersion: 2 }).expect(201);
     await hub.http().post(`/api/v1/license-requests/${second.body.id}/reject`).set(people.owner.auth).send({}).expect(400);
-    const rejected = await hub.http().post(`/api/v1/license-requests/${second.body.id}/reject`).set(people.owner.auth).send({ reason: 'Territory not covered' }).expect(200);
+    const rejected = await hub
+      .http()
+      .post(`/api/v1/license-requests/${second.body.id}/reject`)
+      .set(people.owner.auth)
+      .send({ reason: 'Territory not covered' })
+      .expect(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'Territory not covered', decidedBy: people.owner.username });
     const notes = await as(people.licenseeAdmin, '/api/v1/me/notifications').expect(200);
     expect(notes.body.items[0]).toMatchObject({ kind: 'license.rejected', body: 'Territory not covered' });
@@ -301,6 +355,8 @@ describe('licensing between two organizations', () => {
     const late = await requestOffer(hub, people.licenseeMember2, open.id, { termsVersion: 1, answers: {} }).expect(409);
     expect(late.body.code).toBe('offer_withdrawn');
     await as(people.outsider, native(model.weightsPath)).expect(302);
-    expect((await as(people.outsider, '/api/v1/me/grants').expect(200)).body).toEqual([expect.objectContaining({ id: mine.body.grant.id, grantee: { type: 'user', name: people.outsider.username } })]);
+    expect((await as(people.outsider, '/api/v1/me/grants').expect(200)).body).toEqual([
+      expect.objectContaining({ id: mine.body.grant.id, grantee: { type: 'user', name: people.outsider.username } }),
+    ]);
   });
 });

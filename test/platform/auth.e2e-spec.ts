@@ -86,9 +86,7 @@ describe('accounts: register, login, sessions, /me', () => {
   });
 
   it('answers concurrent registrations of one name with one 201 and 409s, never a 500', async () => {
-    const attempts = await Promise.all(
-      [0, 1, 2, 3].map((i) => register({ username: 'racer', email: `racer${i}@example.org`, password: PASSWORD })),
-    );
+    const attempts = await Promise.all([0, 1, 2, 3].map((i) => register({ username: 'racer', email: `racer${i}@example.org`, password: PASSWORD })));
     expect(attempts.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
   });
 

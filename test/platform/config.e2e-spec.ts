@@ -51,7 +51,10 @@ describe('configuration', () => {
     it('BODY_LIMIT and JWT_EXPIRES_IN_SECONDS', async () => {
       const hub = await startTestHub({ env: { BODY_LIMIT: '2kb', JWT_EXPIRES_IN_SECONDS: '120' } });
       try {
-        const small = await hub.http().post('/api/v1/auth/register').send({ username: 'tiny', email: 'tiny@example.org', password: 'p'.repeat(100) });
+        const small = await hub
+          .http()
+          .post('/api/v1/auth/register')
+          .send({ username: 'tiny', email: 'tiny@example.org', password: 'p'.repeat(100) });
         expect(small.status).toBe(201);
         const expiresIn = new Date(small.body.expiresAt).getTime() - Date.now();
         expect(expiresIn).toBeGreaterThan(110_000);
@@ -59,7 +62,10 @@ describe('configuration', () => {
         const [, payload] = small.body.accessToken.split('.');
         const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
         expect(claims.exp - claims.iat).toBe(120);
-        const big = await hub.http().post('/api/v1/auth/login').send({ login: 'tiny', password: 'p'.repeat(3000) });
+        const big = await hub
+          .http()
+          .post('/api/v1/auth/login')
+          .send({ login: 'tiny', password: 'p'.repeat(3000) });
         expectError(big, 413, 'payload_too_large');
       } finally {
         await hub.close();

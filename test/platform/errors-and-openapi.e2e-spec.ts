@@ -38,7 +38,11 @@ function documentedRoutes(doc: { paths: Record<string, Record<string, unknown>> 
 function declaredRoutes(hub: TestHub): string[] {
   const container = (hub.app as unknown as { container: NestContainer }).container;
   const routes: string[] = [];
-  const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+  const join = (...parts: string[]) =>
+    `/${parts
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean)
+      .join('/')}`;
   for (const module of container.getModules().values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as { prototype: Record<string, unknown> } | null;
@@ -79,7 +83,11 @@ describe('errors, request ids, OpenAPI, health', () => {
     });
 
     it('answers a JSON array where an object belongs with 400 invalid_body', async () => {
-      const res = await hub.http().post('/api/v1/orgs').set(user.auth).send([{ name: 'x', kind: 'company' }]);
+      const res = await hub
+        .http()
+        .post('/api/v1/orgs')
+        .set(user.auth)
+        .send([{ name: 'x', kind: 'company' }]);
       expectError(res, 400, 'invalid_body');
     });
 
@@ -90,7 +98,10 @@ describe('errors, request ids, OpenAPI, health', () => {
     });
 
     it('answers a body over the size limit with 413', async () => {
-      const res = await hub.http().post('/api/v1/auth/login').send({ login: 'x', password: 'p'.repeat(1_100_000) });
+      const res = await hub
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ login: 'x', password: 'p'.repeat(1_100_000) });
       expectError(res, 413, 'payload_too_large');
     });
 
@@ -134,10 +145,18 @@ describe('errors, request ids, OpenAPI, health', () => {
         hub.http().get('/openapi.json'),
         hub.http().get('/docs'),
         hub.http().get('/api/v1/orgs'),
-        hub.http().post('/api/v1/tokens').set(user.auth).send({ name: 'rid', scopes: ['read'] }),
+        hub
+          .http()
+          .post('/api/v1/tokens')
+          .set(user.auth)
+          .send({ name: 'rid', scopes: ['read'] }),
         hub.http().get('/api/v1/me'),
         hub.http().get('/api/v1/orgs/nope'),
-        hub.http().patch(`/api/v1/orgs/${org}`).set((await registerUser(hub)).auth).send({}),
+        hub
+          .http()
+          .patch(`/api/v1/orgs/${org}`)
+          .set((await registerUser(hub)).auth)
+          .send({}),
         hub.http().post('/api/v1/orgs').set(user.auth).send({ name: org, kind: 'company' }),
         hub.http().post('/api/v1/orgs').set('Content-Type', 'application/json').send('{'),
         hub.http().get('/missing'),

@@ -14,12 +14,12 @@ describe('organization members', () => {
   afterAll(() => hub.close());
 
   const members = (org: string) => hub.http().get(`/api/v1/orgs/${org}/members`);
-  const add = (by: TestUser, org: string, username: string, role: Role) =>
-    hub.http().post(`/api/v1/orgs/${org}/members`).set(by.auth).send({ username, role });
+  const add = (by: TestUser, org: string, username: string, role: Role) => hub.http().post(`/api/v1/orgs/${org}/members`).set(by.auth).send({ username, role });
   const changeRole = (by: TestUser, org: string, username: string, role: Role) =>
     hub.http().patch(`/api/v1/orgs/${org}/members/${username}`).set(by.auth).send({ role });
   const remove = (by: TestUser, org: string, username: string) => hub.http().delete(`/api/v1/orgs/${org}/members/${username}`).set(by.auth);
-  const roles = async (org: string) => Object.fromEntries((await members(org).expect(200)).body.map((m: { username: string; role: Role }) => [m.username, m.role]));
+  const roles = async (org: string) =>
+    Object.fromEntries((await members(org).expect(200)).body.map((m: { username: string; role: Role }) => [m.username, m.role]));
 
   it('adds a member by username (201), lists members without a token', async () => {
     const org = await createOrg(hub, owner);
@@ -100,7 +100,11 @@ describe('organization members', () => {
       expectError(await hub.http().patch(`/api/v1/orgs/${org}/members/${member.username}`).send({ role: 'admin' }), 401);
       expectError(await hub.http().delete(`/api/v1/orgs/${org}/members/${member.username}`), 401);
       const read = await createToken(hub, owner, ['read']);
-      expectError(await hub.http().post(`/api/v1/orgs/${org}/members`).set(bearer(read)).send({ username: newcomer.username, role: 'member' }), 403, 'insufficient_scope');
+      expectError(
+        await hub.http().post(`/api/v1/orgs/${org}/members`).set(bearer(read)).send({ username: newcomer.username, role: 'member' }),
+        403,
+        'insufficient_scope',
+      );
     });
 
     it('an owner adds another owner', async () => {

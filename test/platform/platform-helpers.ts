@@ -83,7 +83,10 @@ const MAIN_TS = 'apps/api/src/main.ts';
  * `command` runs something else instead (`npm start` in another checkout) in `cwd`, in a process
  * group of its own that gets the signals, as a terminal's Ctrl-C reaches every process of a command.
  */
-function spawnMain(env: Record<string, string>, command?: { file: string; args: string[]; cwd: string }): ChildProcess & { output: () => string; signal: (s: NodeJS.Signals) => void } {
+function spawnMain(
+  env: Record<string, string>,
+  command?: { file: string; args: string[]; cwd: string },
+): ChildProcess & { output: () => string; signal: (s: NodeJS.Signals) => void } {
   const [file, args, cwd] = command ? [command.file, command.args, command.cwd] : [process.execPath, [RUN_TS, MAIN_TS], undefined];
   const child = spawn(file, args, { cwd, detached: !!command, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -79,7 +79,13 @@ describe('login rate limit per address and window', () => {
     try {
       const victim = await registerUser(hub);
       for (let i = 0; i < 4; i++) {
-        expectError(await hub.http().post('/api/v1/auth/login').send({ login: `someone-${i}`, password: 'guess' }), 401);
+        expectError(
+          await hub
+            .http()
+            .post('/api/v1/auth/login')
+            .send({ login: `someone-${i}`, password: 'guess' }),
+          401,
+        );
       }
       const res = await hub.http().post('/api/v1/auth/login').send({ login: victim.username, password: victim.password });
       expectError(res, 429, 'too_many_login_attempts');

@@ -30,9 +30,18 @@ describe('restart keeps data', () => {
     expect(hub.url).toMatch(/^http:\/\/localhost:\d+$/);
     let http = request(hub.url);
     await http.get('/readyz').expect(200);
-    const registered = await http.post('/api/v1/auth/register').send({ username: 'keeper', email: 'keeper@example.org', password: 'correct-horse-battery' }).expect(201);
+    const registered = await http
+      .post('/api/v1/auth/register')
+      .send({ username: 'keeper', email: 'keeper@example.org', password: 'correct-horse-battery' })
+      .expect(201);
     const jwt = registered.body.accessToken as string;
-    const token = (await http.post('/api/v1/tokens').set('Authorization', `Bearer ${jwt}`).send({ name: 'kept', scopes: ['write'] }).expect(201)).body.token as string;
+    const token = (
+      await http
+        .post('/api/v1/tokens')
+        .set('Authorization', `Bearer ${jwt}`)
+        .send({ name: 'kept', scopes: ['write'] })
+        .expect(201)
+    ).body.token as string;
     await http.post('/api/v1/orgs').set('Authorization', `Bearer ${token}`).send({ name: 'kept-org', kind: 'research' }).expect(201);
     await expect(fs.stat(path.join(dataDir, 'postgres', 'PG_VERSION'))).resolves.toBeTruthy();
     await expect(fs.stat(path.join(dataDir, 'jwt-secret'))).resolves.toBeTruthy();

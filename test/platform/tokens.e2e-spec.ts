@@ -14,7 +14,10 @@ describe('API tokens', () => {
   const tokens = () => hub.http().post('/api/v1/tokens');
 
   it('creates a token shown once, prefixed hf_, and stores only its hash', async () => {
-    const res = await tokens().set(ada.auth).send({ name: 'laptop', scopes: ['read', 'write'] }).expect(201);
+    const res = await tokens()
+      .set(ada.auth)
+      .send({ name: 'laptop', scopes: ['read', 'write'] })
+      .expect(201);
     expect(res.body).toEqual({
       id: expect.any(String),
       name: 'laptop',
@@ -50,7 +53,10 @@ describe('API tokens', () => {
   });
 
   it('authenticates with the token and records when it was last used', async () => {
-    const created = await tokens().set(ada.auth).send({ name: 'ci', scopes: ['read'] }).expect(201);
+    const created = await tokens()
+      .set(ada.auth)
+      .send({ name: 'ci', scopes: ['read'] })
+      .expect(201);
     const before = Date.now();
     const me = await hub.http().get('/api/v1/me').set(bearer(created.body.token)).expect(200);
     expect(me.body.username).toBe('ada');
@@ -61,21 +67,30 @@ describe('API tokens', () => {
   });
 
   it('sets an expiry from expiresInDays', async () => {
-    const res = await tokens().set(ada.auth).send({ name: 'week', scopes: ['read'], expiresInDays: 7 }).expect(201);
+    const res = await tokens()
+      .set(ada.auth)
+      .send({ name: 'week', scopes: ['read'], expiresInDays: 7 })
+      .expect(201);
     const days = (new Date(res.body.expiresAt).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThanOrEqual(7);
   });
 
   it('refuses an expired token', async () => {
-    const created = await tokens().set(ada.auth).send({ name: 'short', scopes: ['read'], expiresInDays: 1 }).expect(201);
+    const created = await tokens()
+      .set(ada.auth)
+      .send({ name: 'short', scopes: ['read'], expiresInDays: 1 })
+      .expect(201);
     await hub.http().get('/api/v1/me').set(bearer(created.body.token)).expect(200);
     await sql(hub, `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [created.body.id]);
     expectError(await hub.http().get('/api/v1/me').set(bearer(created.body.token)), 401, 'unauthorized');
   });
 
   it('revokes a token: 204, then the token no longer works and is no longer listed', async () => {
-    const created = await tokens().set(ada.auth).send({ name: 'doomed', scopes: ['read'] }).expect(201);
+    const created = await tokens()
+      .set(ada.auth)
+      .send({ name: 'doomed', scopes: ['read'] })
+      .expect(201);
     await hub.http().get('/api/v1/me').set(bearer(created.body.token)).expect(200);
     const res = await hub.http().delete(`/api/v1/tokens/${created.body.id}`).set(ada.auth).expect(204);
     expect(res.text).toBe('');
@@ -87,7 +102,10 @@ describe('API tokens', () => {
 
   it("cannot revoke someone else's token (404, and it keeps working)", async () => {
     const other = await registerUser(hub);
-    const created = await tokens().set(other.auth).send({ name: 'theirs', scopes: ['read'] }).expect(201);
+    const created = await tokens()
+      .set(other.auth)
+      .send({ name: 'theirs', scopes: ['read'] })
+      .expect(201);
     expectError(await hub.http().delete(`/api/v1/tokens/${created.body.id}`).set(ada.auth), 404, 'token_not_found');
     await hub.http().get('/api/v1/me').set(bearer(created.body.token)).expect(200);
   });
@@ -117,13 +135,25 @@ describe('API tokens', () => {
     it('a write token writes (write includes read) but cannot manage tokens', async () => {
       await hub.http().get('/api/v1/me').set(bearer(write)).expect(200);
       await hub.http().post('/api/v1/orgs').set(bearer(write)).send({ name: 'write-org', kind: 'company' }).expect(201);
-      expectError(await tokens().set(bearer(write)).send({ name: 'x', scopes: ['read'] }), 403, 'insufficient_scope');
-      const victim = await tokens().set(ada.auth).send({ name: 'victim', scopes: ['read'] }).expect(201);
+      expectError(
+        await tokens()
+          .set(bearer(write))
+          .send({ name: 'x', scopes: ['read'] }),
+        403,
+        'insufficient_scope',
+      );
+      const victim = await tokens()
+        .set(ada.auth)
+        .send({ name: 'victim', scopes: ['read'] })
+        .expect(201);
       expectError(await hub.http().delete(`/api/v1/tokens/${victim.body.id}`).set(bearer(write)), 403, 'insufficient_scope');
     });
 
     it('an admin token creates and revokes tokens', async () => {
-      const res = await tokens().set(bearer(admin)).send({ name: 'minted', scopes: ['read'] }).expect(201);
+      const res = await tokens()
+        .set(bearer(admin))
+        .send({ name: 'minted', scopes: ['read'] })
+        .expect(201);
       await hub.http().delete(`/api/v1/tokens/${res.body.id}`).set(bearer(admin)).expect(204);
       await hub.http().post('/api/v1/orgs').set(bearer(admin)).send({ name: 'admin-org', kind: 'company' }).expect(201);
     });
@@ -138,7 +168,10 @@ describe('API tokens', () => {
       owner = await registerUser(hub);
       home = await createOrg(hub, owner);
       elsewhere = await createOrg(hub, owner);
-      const res = await tokens().set(owner.auth).send({ name: 'home-only', scopes: ['admin'], org: home.toUpperCase() }).expect(201);
+      const res = await tokens()
+        .set(owner.auth)
+        .send({ name: 'home-only', scopes: ['admin'], org: home.toUpperCase() })
+        .expect(201);
       expect(res.body.org).toBe(home);
       restricted = res.body.token;
     });
@@ -158,14 +191,36 @@ describe('API tokens', () => {
         403,
         'token_org_restricted',
       );
-      expectError(await hub.http().post('/api/v1/orgs').set(bearer(restricted)).send({ name: 'new-from-restricted', kind: 'company' }), 403, 'token_org_restricted');
-      expectError(await tokens().set(bearer(restricted)).send({ name: 'escape', scopes: ['admin'] }), 403, 'token_org_restricted');
+      expectError(
+        await hub.http().post('/api/v1/orgs').set(bearer(restricted)).send({ name: 'new-from-restricted', kind: 'company' }),
+        403,
+        'token_org_restricted',
+      );
+      expectError(
+        await tokens()
+          .set(bearer(restricted))
+          .send({ name: 'escape', scopes: ['admin'] }),
+        403,
+        'token_org_restricted',
+      );
     });
 
     it('can only be made for an organization you belong to', async () => {
       const stranger = await registerUser(hub);
-      expectError(await tokens().set(stranger.auth).send({ name: 'x', scopes: ['read'], org: home }), 403, 'insufficient_role');
-      expectError(await tokens().set(stranger.auth).send({ name: 'x', scopes: ['read'], org: 'no-such-org' }), 404, 'org_not_found');
+      expectError(
+        await tokens()
+          .set(stranger.auth)
+          .send({ name: 'x', scopes: ['read'], org: home }),
+        403,
+        'insufficient_role',
+      );
+      expectError(
+        await tokens()
+          .set(stranger.auth)
+          .send({ name: 'x', scopes: ['read'], org: 'no-such-org' }),
+        404,
+        'org_not_found',
+      );
     });
 
     it('lists the organization it is restricted to', async () => {
@@ -195,7 +250,12 @@ describe('API tokens', () => {
       ['expiresInDays as a string', { ...valid, expiresInDays: '5' }, 'expiresInDays'],
       ['an unknown field', { ...valid, secret: 'hf_mine' }, 'secret'],
     ])('refuses %s', async (_, body, field) => {
-      expectInvalidField(await tokens().set(ada.auth).send(body as Record<string, unknown>), field);
+      expectInvalidField(
+        await tokens()
+          .set(ada.auth)
+          .send(body as Record<string, unknown>),
+        field,
+      );
     });
 
     it('refuses a token id that is not a UUID', async () => {

@@ -14,7 +14,9 @@ import { startTestHub, TestHub } from '../support/test-hub';
 
 /** A permit as ModelAccessService.authorizeDownload issues it, for BlobService's download functions. */
 const permitFor = (blob: { sha256: string }) =>
-  new DownloadPermit('test', { via: 'public' }, [{ method: 'GET', path: 'f', revision: 'main', commitId: 'c', blobSha256: blob.sha256, route: 'file', issuesUrl: true }]);
+  new DownloadPermit('test', { via: 'public' }, [
+    { method: 'GET', path: 'f', revision: 'main', commitId: 'c', blobSha256: blob.sha256, route: 'file', issuesUrl: true },
+  ]);
 
 const code = (p: Promise<unknown>) =>
   p.then(
@@ -80,7 +82,11 @@ describe('BlobService', () => {
     expect((await hub.app.get(BlobRepository).readInline(refs[0].sha256))!.equals(small)).toBe(true);
     expect((await hub.app.get(BlobRepository).readInline(refs[4].sha256))!.length).toBe(0);
     expect(await storage.head(contentKey(refs[3].sha256))).toMatchObject({ size: 5000 });
-    const rows = await hubSql(hub, 'SELECT sha256 FROM blobs WHERE sha256 = ANY($1)', refs.map((r) => r.sha256));
+    const rows = await hubSql(
+      hub,
+      'SELECT sha256 FROM blobs WHERE sha256 = ANY($1)',
+      refs.map((r) => r.sha256),
+    );
     expect(rows).toHaveLength(4);
     expect(await blobs.storeBytesMany([])).toEqual([]);
   });

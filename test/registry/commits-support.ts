@@ -47,7 +47,11 @@ export async function filePaths(hub: TestHub, repoId: string, revision = 'main')
   const paths: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: Response = await hub.http().get(`/api/v1/models/${repoId}/files`).query({ revision, recursive: true, limit: 10000, ...(cursor ? { cursor } : {}) }).expect(200);
+    const res: Response = await hub
+      .http()
+      .get(`/api/v1/models/${repoId}/files`)
+      .query({ revision, recursive: true, limit: 10000, ...(cursor ? { cursor } : {}) })
+      .expect(200);
     paths.push(...(res.body.entries as { type: string; path: string }[]).filter((e) => e.type === 'file').map((e) => e.path));
     cursor = res.body.nextCursor;
   } while (cursor);

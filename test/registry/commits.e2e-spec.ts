@@ -46,9 +46,7 @@ describe('commits', () => {
 
   it('two commits naming the same parent: exactly one 409 parent_mismatch, no lost file', async () => {
     const m = await createModel(hub, alice);
-    const results = await Promise.all(
-      ['first', 'second'].map((name) => postCommit(hub, alice, m.id, [put(`${name}.txt`, name)], { parentCommit: m.sha })),
-    );
+    const results = await Promise.all(['first', 'second'].map((name) => postCommit(hub, alice, m.id, [put(`${name}.txt`, name)], { parentCommit: m.sha })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409]);
     const loser = results.find((r) => r.status === 409)!;

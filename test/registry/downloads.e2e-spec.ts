@@ -26,7 +26,11 @@ describe('downloads', () => {
 
   const file = (path: string) => `/api/v1/models/${repo}/files/${path}`;
   const downloads = async () => (await hub.http().get(`/api/v1/models/${repo}`).expect(200)).body.downloads as number;
-  const events = () => hubSql<{ path: string; commit_id: string; user_id: string | null; address: string | null }>(hub, `SELECT path, commit_id, user_id, address FROM download_events ORDER BY id`);
+  const events = () =>
+    hubSql<{ path: string; commit_id: string; user_id: string | null; address: string | null }>(
+      hub,
+      `SELECT path, commit_id, user_id, address FROM download_events ORDER BY id`,
+    );
 
   it('GET of a bucket file: 302 to a presigned URL whose bytes match, with ETag, X-Repo-Commit, X-Linked-Size', async () => {
     const res = await hub.http().get(file('weights/model.safetensors')).expect(302);
@@ -115,7 +119,11 @@ describe('downloads', () => {
     // The tree is public.
     await hub.http().get(`/api/v1/models/${gated.id}/files`).expect(200);
     await hub.http().get(`/api/v1/models/${gated.id}/files/secret.txt`).set(owner.auth).expect(200);
-    const [{ n }] = await hubSql<{ n: number }>(hub, `SELECT count(*)::int AS n FROM download_events e JOIN models m ON m.id = e.model_id WHERE m.name = $1`, gated.name);
+    const [{ n }] = await hubSql<{ n: number }>(
+      hub,
+      `SELECT count(*)::int AS n FROM download_events e JOIN models m ON m.id = e.model_id WHERE m.name = $1`,
+      gated.name,
+    );
     expect(n).toBe(1);
   });
 

@@ -25,7 +25,17 @@ describe.each(hubs)('@huggingface/hub against the hub with %s', (_, startHub) =>
   let user: TestUser;
   let accessToken: string;
   let cacheDir: string;
-  const card = ['---', 'license: apache-2.0', 'pipeline_tag: text-classification', 'library_name: transformers', 'tags: [sentiment, demo]', 'language: [en, zh]', '---', '# Demo model', ''].join('\n');
+  const card = [
+    '---',
+    'license: apache-2.0',
+    'pipeline_tag: text-classification',
+    'library_name: transformers',
+    'tags: [sentiment, demo]',
+    'language: [en, zh]',
+    '---',
+    '# Demo model',
+    '',
+  ].join('\n');
   const weights = randomBytes(12 * 1024 * 1024 + 123);
   const small = Buffer.from('{"hidden_size": 8}\n');
 

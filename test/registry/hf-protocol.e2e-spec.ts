@@ -11,7 +11,18 @@ describe('Hugging Face protocol', () => {
   let outsider: TestUser;
   let writeToken: string;
   let readToken: string;
-  const card = ['---', 'license: mit', 'pipeline_tag: text-generation', 'library_name: transformers', 'tags: [chat]', 'language: en', 'datasets: [wiki]', '---', '# Card', ''].join('\n');
+  const card = [
+    '---',
+    'license: mit',
+    'pipeline_tag: text-generation',
+    'library_name: transformers',
+    'tags: [chat]',
+    'language: en',
+    'datasets: [wiki]',
+    '---',
+    '# Card',
+    '',
+  ].join('\n');
 
   const ndjson = (...lines: [string, unknown][]) => lines.map(([key, value]) => JSON.stringify({ key, value })).join('\n');
   const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -32,7 +43,12 @@ describe('Hugging Face protocol', () => {
       await createOrg(hub, owner, 'hf-org-a');
       await createOrg(hub, owner, 'hf-org-b');
       const res = await hub.http().get('/api/whoami-v2').set(bearer(writeToken)).expect(200);
-      expect(res.body).toMatchObject({ type: 'user', name: 'hfowner', email: 'hfowner@example.org', auth: { type: 'access_token', accessToken: { role: 'write' } } });
+      expect(res.body).toMatchObject({
+        type: 'user',
+        name: 'hfowner',
+        email: 'hfowner@example.org',
+        auth: { type: 'access_token', accessToken: { role: 'write' } },
+      });
       expect(res.body.orgs.map((o: { name: string }) => o.name).sort()).toEqual(['hf-org-a', 'hf-org-b']);
       const read = await hub.http().get('/api/whoami-v2').set(bearer(readToken)).expect(200);
       expect(read.body.auth.accessToken.role).toBe('read');
@@ -59,7 +75,12 @@ describe('Hugging Face protocol', () => {
     });
 
     it('creates with the JS body (visibility, organization, type, extra fields) in an organization', async () => {
-      await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'js-model', organization: 'hf-org-a', visibility: 'public', type: 'model', resourceGroupId: null, license: 'mit' }).expect(200);
+      await hub
+        .http()
+        .post('/api/repos/create')
+        .set(bearer(writeToken))
+        .send({ name: 'js-model', organization: 'hf-org-a', visibility: 'public', type: 'model', resourceGroupId: null, license: 'mit' })
+        .expect(200);
       await hub.http().get('/api/models/hf-org-a/js-model').expect(200);
     });
 
@@ -79,8 +100,18 @@ describe('Hugging Face protocol', () => {
     });
 
     it('changes private and gated through settings', async () => {
-      await hub.http().put('/api/models/hfowner/py-model/settings').set(bearer(writeToken)).send({ private: false }).expect(200, { private: false, gated: false });
-      await hub.http().put('/api/models/hfowner/py-model/settings').set(bearer(writeToken)).send({ gated: 'manual' }).expect(200, { private: false, gated: 'manual' });
+      await hub
+        .http()
+        .put('/api/models/hfowner/py-model/settings')
+        .set(bearer(writeToken))
+        .send({ private: false })
+        .expect(200, { private: false, gated: false });
+      await hub
+        .http()
+        .put('/api/models/hfowner/py-model/settings')
+        .set(bearer(writeToken))
+        .send({ gated: 'manual' })
+        .expect(200, { private: false, gated: 'manual' });
       const info = await hub.http().get('/api/models/hfowner/py-model').expect(200);
       expect(info.body.gated).toBe('manual');
       const bad = await hub.http().put('/api/models/hfowner/py-model/settings').set(bearer(writeToken)).send({ gated: 'sometimes' }).expect(400);
@@ -140,7 +171,15 @@ describe('Hugging Face protocol', () => {
     });
 
     it('commits files, parses the card, and answers commitOid and commitUrl', async () => {
-      const res = await commit('hfowner/proto', ndjson(['header', { summary: 'Add card', description: 'first' }], ['file', { path: 'README.md', content: b64(card), encoding: 'base64' }], ['file', { path: 'docs/a.txt', content: b64('a') }], ['file', { path: 'docs/b.txt', content: b64('b') }])).expect(200);
+      const res = await commit(
+        'hfowner/proto',
+        ndjson(
+          ['header', { summary: 'Add card', description: 'first' }],
+          ['file', { path: 'README.md', content: b64(card), encoding: 'base64' }],
+          ['file', { path: 'docs/a.txt', content: b64('a') }],
+          ['file', { path: 'docs/b.txt', content: b64('b') }],
+        ),
+      ).expect(200);
       expect(res.body.commitOid).toMatch(/^[0-9a-f]{40}$/);
       expect(res.body.commitUrl).toBe(`https://hub.example.org/hfowner/proto/commit/${res.body.commitOid}`);
       const info = await hub.http().get('/api/models/hfowner/proto').expect(200);
@@ -152,9 +191,15 @@ describe('Hugging Face protocol', () => {
     it('deletes files and folders, and refuses a stale parentCommit with 409', async () => {
       const head = (await hub.http().get('/api/models/hfowner/proto').expect(200)).body.sha as string;
       await commit('hfowner/proto', ndjson(['header', { summary: 'extra', parentCommit: head }], ['file', { path: 'x.txt', content: b64('x') }])).expect(200);
-      const stale = await commit('hfowner/proto', ndjson(['header', { summary: 'late', parentCommit: head.slice(0, 7) }], ['file', { path: 'y.txt', content: b64('y') }])).expect(409);
+      const stale = await commit(
+        'hfowner/proto',
+        ndjson(['header', { summary: 'late', parentCommit: head.slice(0, 7) }], ['file', { path: 'y.txt', content: b64('y') }]),
+      ).expect(409);
       expect(stale.body.error).toEqual(expect.any(String));
-      await commit('hfowner/proto', ndjson(['header', { summary: 'cleanup' }], ['deletedFolder', { path: 'docs/' }], ['deletedFile', { path: 'x.txt' }])).expect(200);
+      await commit(
+        'hfowner/proto',
+        ndjson(['header', { summary: 'cleanup' }], ['deletedFolder', { path: 'docs/' }], ['deletedFile', { path: 'x.txt' }]),
+      ).expect(200);
       const info = await hub.http().get('/api/models/hfowner/proto').expect(200);
       expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename)).toEqual(['README.md']);
     });
@@ -162,7 +207,10 @@ describe('Hugging Face protocol', () => {
     it('refuses bad payloads clearly', async () => {
       const badLine = await commit('hfowner/proto', `${JSON.stringify({ key: 'header', value: { summary: 's' } })}\n{nope`).expect(400);
       expect(badLine.body.error).toMatch(/line 2/);
-      const unknownBlob = await commit('hfowner/proto', ndjson(['header', { summary: 's' }], ['lfsFile', { path: 'w.bin', algo: 'sha256', oid: 'f'.repeat(64), size: 5 }])).expect(400);
+      const unknownBlob = await commit(
+        'hfowner/proto',
+        ndjson(['header', { summary: 's' }], ['lfsFile', { path: 'w.bin', algo: 'sha256', oid: 'f'.repeat(64), size: 5 }]),
+      ).expect(400);
       expect(unknownBlob.body.error).toEqual(expect.any(String));
       await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(writeToken), 'main?create_pr=1').expect(400);
       await hub.http().post('/api/models/hfowner/proto/commit/main').set(bearer(writeToken)).send({ summary: 'json' }).expect(415);
@@ -175,7 +223,17 @@ describe('Hugging Face protocol', () => {
     let first: string;
     beforeAll(async () => {
       await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'reader' }).expect(200);
-      first = (await commit('hfowner/reader', ndjson(['header', { summary: 'one' }], ['file', { path: 'a/1.txt', content: b64('1') }], ['file', { path: 'a/2.txt', content: b64('22') }], ['file', { path: 'b.txt', content: b64('333') }])).expect(200)).body.commitOid;
+      first = (
+        await commit(
+          'hfowner/reader',
+          ndjson(
+            ['header', { summary: 'one' }],
+            ['file', { path: 'a/1.txt', content: b64('1') }],
+            ['file', { path: 'a/2.txt', content: b64('22') }],
+            ['file', { path: 'b.txt', content: b64('333') }],
+          ),
+        ).expect(200)
+      ).body.commitOid;
       await commit('hfowner/reader', ndjson(['header', { summary: 'two' }], ['file', { path: 'c.txt', content: b64('4444') }])).expect(200);
     });
 
@@ -213,8 +271,15 @@ describe('Hugging Face protocol', () => {
     });
 
     it('answers paths-info for files and folders, leaving out missing paths', async () => {
-      const res = await hub.http().post('/api/models/hfowner/reader/paths-info/main').send({ paths: ['b.txt', 'a', 'nope'], expand: true }).expect(200);
-      expect(res.body.map((e: { path: string; type: string }) => [e.path, e.type])).toEqual([['b.txt', 'file'], ['a', 'directory']]);
+      const res = await hub
+        .http()
+        .post('/api/models/hfowner/reader/paths-info/main')
+        .send({ paths: ['b.txt', 'a', 'nope'], expand: true })
+        .expect(200);
+      expect(res.body.map((e: { path: string; type: string }) => [e.path, e.type])).toEqual([
+        ['b.txt', 'file'],
+        ['a', 'directory'],
+      ]);
     });
 
     it('lists commits newest first with pagination', async () => {
@@ -234,7 +299,11 @@ describe('Hugging Face protocol', () => {
       expect(refs.body.branches.map((b: { name: string }) => b.name).sort()).toEqual(['dev', 'main']);
       expect(refs.body.tags).toEqual([{ name: 'v1.0.0', ref: 'refs/tags/v1.0.0', targetCommit: first }]);
       await hub.http().delete('/api/models/hfowner/reader/branch/dev').set(bearer(writeToken)).expect(200);
-      await hub.http().delete('/api/models/hfowner/reader/branch/main').set(bearer(writeToken)).expect((r) => expect([400, 409]).toContain(r.status));
+      await hub
+        .http()
+        .delete('/api/models/hfowner/reader/branch/main')
+        .set(bearer(writeToken))
+        .expect((r) => expect([400, 409]).toContain(r.status));
     });
   });
 

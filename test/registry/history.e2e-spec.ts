@@ -20,10 +20,19 @@ describe('revisions, trees, history and branches', () => {
     initial = m.sha;
     const blob = await storeBucketBlob(hub, repo, Buffer.alloc(4096, 7));
     lfsSha = blob.sha256;
-    c1 = await commit(hub, alice, repo, [put('README.md', '# r'), put('config.json', '{}'), { op: 'lfs', path: 'weights/model.safetensors', sha256: blob.sha256, size: blob.size }], {
-      summary: 'First',
+    c1 = await commit(
+      hub,
+      alice,
+      repo,
+      [put('README.md', '# r'), put('config.json', '{}'), { op: 'lfs', path: 'weights/model.safetensors', sha256: blob.sha256, size: blob.size }],
+      {
+        summary: 'First',
+      },
+    );
+    c2 = await commit(hub, alice, repo, [put('weights/extra/notes.txt', 'notes'), put('tokenizer.json', 'tok')], {
+      summary: 'Second',
+      description: 'With a body',
     });
-    c2 = await commit(hub, alice, repo, [put('weights/extra/notes.txt', 'notes'), put('tokenizer.json', 'tok')], { summary: 'Second', description: 'With a body' });
     c3 = await commit(hub, alice, repo, [put('config.json', '{"a":1}')], { summary: 'Third' });
     await hub.http().post(`/api/v1/models/${repo}/versions`).set(alice.auth).send({ name: 'v1.0', revision: c1 }).expect(201);
     await hub.http().post(`/api/v1/models/${repo}/branches`).set(alice.auth).send({ name: 'dev', startingPoint: c2 }).expect(201);
@@ -53,13 +62,20 @@ describe('revisions, trees, history and branches', () => {
       expect(await commitAt(initial)).toBe(initial);
     });
 
-    it.each([['nope'], ['refs/heads/v1.0'], ['refs/tags/main'], ['refs/pr/1'], ['abcdef0'], ['0'.repeat(40)]])('answers 404 RevisionNotFound for %s', async (revision) => {
-      const res = await hub.http().get(`/api/v1/models/${repo}/files`).query({ revision }).expect(404);
-      expect(res.headers['x-error-code']).toBe('RevisionNotFound');
-    });
+    it.each([['nope'], ['refs/heads/v1.0'], ['refs/tags/main'], ['refs/pr/1'], ['abcdef0'], ['0'.repeat(40)]])(
+      'answers 404 RevisionNotFound for %s',
+      async (revision) => {
+        const res = await hub.http().get(`/api/v1/models/${repo}/files`).query({ revision }).expect(404);
+        expect(res.headers['x-error-code']).toBe('RevisionNotFound');
+      },
+    );
 
     it('a 6-character prefix is not a revision', async () => {
-      const res = await hub.http().get(`/api/v1/models/${repo}/files`).query({ revision: c2.slice(0, 6) }).expect(404);
+      const res = await hub
+        .http()
+        .get(`/api/v1/models/${repo}/files`)
+        .query({ revision: c2.slice(0, 6) })
+        .expect(404);
       expect(res.headers['x-error-code']).toBe('RevisionNotFound');
     });
 
@@ -86,13 +102,24 @@ describe('revisions, trees, history and branches', () => {
       const file = res.body.entries.find((e: { path: string }) => e.path === 'weights/model.safetensors');
       const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${lfsSha}\nsize 4096\n`;
       const gitOid = require('node:crypto').createHash('sha1').update(`blob ${pointer.length}\0${pointer}`).digest('hex');
-      expect(file).toEqual({ type: 'file', path: 'weights/model.safetensors', size: 4096, oid: gitOid, lfs: { oid: lfsSha, size: 4096, pointerSize: pointer.length } });
-      expect(res.body.entries.map((e: { path: string; type: string }) => `${e.type}:${e.path}`)).toEqual(['directory:weights/extra', 'file:weights/model.safetensors']);
+      expect(file).toEqual({
+        type: 'file',
+        path: 'weights/model.safetensors',
+        size: 4096,
+        oid: gitOid,
+        lfs: { oid: lfsSha, size: 4096, pointerSize: pointer.length },
+      });
+      expect(res.body.entries.map((e: { path: string; type: string }) => `${e.type}:${e.path}`)).toEqual([
+        'directory:weights/extra',
+        'file:weights/model.safetensors',
+      ]);
     });
 
     it('lists recursively with directories, and expands last commits (a directory: its newest)', async () => {
       const res = await hub.http().get(`/api/v1/models/${repo}/files`).query({ recursive: true, expand: true }).expect(200);
-      const last = Object.fromEntries(res.body.entries.map((e: { type: string; path: string; lastCommit: { id: string } }) => [`${e.type}:${e.path}`, e.lastCommit.id]));
+      const last = Object.fromEntries(
+        res.body.entries.map((e: { type: string; path: string; lastCommit: { id: string } }) => [`${e.type}:${e.path}`, e.lastCommit.id]),
+      );
       expect(last).toEqual({
         'file:README.md': c1,
         'file:config.json': c3,
@@ -115,7 +142,11 @@ describe('revisions, trees, history and branches', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const res = await hub.http().get(`/api/v1/models/${repo}/files`).query({ recursive: true, limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+        const res = await hub
+          .http()
+          .get(`/api/v1/models/${repo}/files`)
+          .query({ recursive: true, limit: 2, ...(cursor ? { cursor } : {}) })
+          .expect(200);
         expect(res.body.entries.length).toBeLessThanOrEqual(2);
         seen.push(...res.body.entries.map((e: { path: string }) => e.path));
         cursor = res.body.nextCursor ?? undefined;
@@ -132,7 +163,8 @@ describe('revisions, trees, history and branches', () => {
 
     it('directory oids change exactly when something inside changes', async () => {
       const weightsOid = async (revision: string) =>
-        (await hub.http().get(`/api/v1/models/${repo}/files`).query({ revision }).expect(200)).body.entries.find((e: { path: string }) => e.path === 'weights')?.oid;
+        (await hub.http().get(`/api/v1/models/${repo}/files`).query({ revision }).expect(200)).body.entries.find((e: { path: string }) => e.path === 'weights')
+          ?.oid;
       expect(await weightsOid(c2)).toBe(await weightsOid(c3));
       expect(await weightsOid(c1)).not.toBe(await weightsOid(c2));
     });
@@ -143,7 +175,14 @@ describe('revisions, trees, history and branches', () => {
       const res = await hub.http().get(`/api/v1/models/${repo}/commits`).expect(200);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.commits.map((c: { id: string }) => c.id)).toEqual([c3, c2, c1, initial]);
-      expect(res.body.commits[1]).toEqual({ id: c2, title: 'Second', message: 'With a body', authors: [{ user: alice.username }], date: expect.any(String), parents: [c1] });
+      expect(res.body.commits[1]).toEqual({
+        id: c2,
+        title: 'Second',
+        message: 'With a body',
+        authors: [{ user: alice.username }],
+        date: expect.any(String),
+        parents: [c1],
+      });
       expect(res.body.commits[3].parents).toEqual([]);
     });
 
@@ -177,17 +216,38 @@ describe('revisions, trees, history and branches', () => {
       await hub.http().post(`/api/v1/models/${repo}/branches`).set(alice.auth).send({ name: 'x', startingPoint: 'nope' }).expect(404);
     });
 
-    it.each(['HEAD', 'a..b', 'has space', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', 'a\\b', '/a', 'a/', 'a.lock', '.hidden', '-x', 'refs/heads/x', 'a@{1}', 'a//b', 'c'.repeat(40)])(
-      'refuses the branch name %j',
-      async (name) => {
-        const res = await hub.http().post(`/api/v1/models/${repo}/branches`).set(alice.auth).send({ name }).expect(400);
-        expect(res.body.code).toBe('invalid_branch_name');
-      },
-    );
+    it.each([
+      'HEAD',
+      'a..b',
+      'has space',
+      'a~1',
+      'a^',
+      'a:b',
+      'a?',
+      'a*',
+      'a[b',
+      'a\\b',
+      '/a',
+      'a/',
+      'a.lock',
+      '.hidden',
+      '-x',
+      'refs/heads/x',
+      'a@{1}',
+      'a//b',
+      'c'.repeat(40),
+    ])('refuses the branch name %j', async (name) => {
+      const res = await hub.http().post(`/api/v1/models/${repo}/branches`).set(alice.auth).send({ name }).expect(400);
+      expect(res.body.code).toBe('invalid_branch_name');
+    });
 
     it('deletes branches but never main', async () => {
       await hub.http().post(`/api/v1/models/${repo}/branches`).set(alice.auth).send({ name: 'tmp/feature' }).expect(201);
-      await hub.http().delete(`/api/v1/models/${repo}/branches/${encodeURIComponent('tmp/feature')}`).set(alice.auth).expect(204);
+      await hub
+        .http()
+        .delete(`/api/v1/models/${repo}/branches/${encodeURIComponent('tmp/feature')}`)
+        .set(alice.auth)
+        .expect(204);
       const gone = await hub.http().delete(`/api/v1/models/${repo}/branches/tmp`).set(alice.auth).expect(404);
       expect(gone.headers['x-error-code']).toBe('RevisionNotFound');
       const main = await hub.http().delete(`/api/v1/models/${repo}/branches/main`).set(alice.auth).expect(409);

@@ -39,7 +39,10 @@ describe('blob housekeeping', () => {
   let alice: TestUser;
 
   beforeAll(async () => {
-    hub = await startTestHub({ listen: true, env: { MULTIPART_THRESHOLD: String(6 * MiB), MULTIPART_CHUNK_SIZE: String(5 * MiB), INLINE_BLOB_MAX_BYTES: '1024' } });
+    hub = await startTestHub({
+      listen: true,
+      env: { MULTIPART_THRESHOLD: String(6 * MiB), MULTIPART_CHUNK_SIZE: String(5 * MiB), INLINE_BLOB_MAX_BYTES: '1024' },
+    });
     storage = hub.app.get(ObjectStorage);
     admin = await registerUser(hub); // the first account is the platform administrator
     alice = await registerUser(hub);
@@ -49,7 +52,11 @@ describe('blob housekeeping', () => {
   const repoOf = (user: TestUser, model: { namespace: string; name: string }) => lfsRepo(hub.url!, model, user.jwt);
   const run = (job: string, user = admin) => hub.http().post(`/api/v1/admin/housekeeping/${job}`).set(user.auth);
   const uploadRow = (sha: string) =>
-    hubSql<{ id: string; status: string; staging_key: string }>(hub, 'SELECT id, status::text, staging_key FROM uploads WHERE sha256 = $1 ORDER BY created_at DESC', sha).then((r) => r[0]);
+    hubSql<{ id: string; status: string; staging_key: string }>(
+      hub,
+      'SELECT id, status::text, staging_key FROM uploads WHERE sha256 = $1 ORDER BY created_at DESC',
+      sha,
+    ).then((r) => r[0]);
   const blobExists = async (sha: string) => (await hubSql(hub, 'SELECT 1 FROM blobs WHERE sha256 = $1', sha)).length === 1;
   const age = (sha: string, hours: number) => hubSql(hub, `UPDATE blobs SET created_at = now() - make_interval(hours => $2) WHERE sha256 = $1`, sha, hours);
   const commit = (model: { namespace: string; name: string }, operations: Record<string, unknown>[]) =>
@@ -101,15 +108,29 @@ describe('blob housekeeping', () => {
     } finally {
       spy.mockRestore();
     }
-    const [bigRow] = await hubSql<{ staging_key: string; multipart_upload_id: string }>(hub, 'SELECT staging_key, multipart_upload_id FROM uploads WHERE sha256 = $1', bigOid);
+    const [bigRow] = await hubSql<{ staging_key: string; multipart_upload_id: string }>(
+      hub,
+      'SELECT staging_key, multipart_upload_id FROM uploads WHERE sha256 = $1',
+      bigOid,
+    );
     expect(aborts).toEqual([`${bigRow.staging_key} ${bigRow.multipart_upload_id}`]);
     expect((await uploadRow(bigOid)).status).toBe('aborted');
     expect((await uploadRow(smallOid)).status).toBe('aborted');
     expect(await storage.head(stagedSmall)).toBeNull();
     // The completion URL of an aborted upload is gone, and its bytes cannot be committed.
-    const late = await completeMultipart(action.href, { oid: bigOid, parts: [{ partNumber: 1, etag: '"x"' }, { partNumber: 2, etag: '"y"' }] });
+    const late = await completeMultipart(action.href, {
+      oid: bigOid,
+      parts: [
+        { partNumber: 1, etag: '"x"' },
+        { partNumber: 2, etag: '"y"' },
+      ],
+    });
     expect(late.status).toBe(410);
-    const refused = await hub.http().post(`/api/v1/models/${model.namespace}/${model.name}/commits`).set(alice.auth).send({ summary: 'c', operations: [{ op: 'lfs', path: 's.bin', sha256: smallOid }] });
+    const refused = await hub
+      .http()
+      .post(`/api/v1/models/${model.namespace}/${model.name}/commits`)
+      .set(alice.auth)
+      .send({ summary: 'c', operations: [{ op: 'lfs', path: 's.bin', sha256: smallOid }] });
     expect(refused.body.code).toBe('blob_not_uploaded');
 
     const freshRow = await uploadRow(freshOid);

@@ -26,8 +26,10 @@ describe('git-lfs batch API', () => {
   afterAll(() => hub.close());
 
   const repoOf = (user: TestUser, model: { namespace: string; name: string }) => lfsRepo(hub.url!, model, user.jwt);
-  const blobRows = (sha: string) => hubSql<{ sha256: string; size: bigint; storage_key: string | null }>(hub, 'SELECT sha256, size, storage_key FROM blobs WHERE sha256 = $1', sha);
-  const uploadRows = (sha: string) => hubSql<{ status: string; staging_key: string }>(hub, 'SELECT status::text, staging_key FROM uploads WHERE sha256 = $1 ORDER BY created_at', sha);
+  const blobRows = (sha: string) =>
+    hubSql<{ sha256: string; size: bigint; storage_key: string | null }>(hub, 'SELECT sha256, size, storage_key FROM blobs WHERE sha256 = $1', sha);
+  const uploadRows = (sha: string) =>
+    hubSql<{ status: string; staging_key: string }>(hub, 'SELECT status::text, staging_key FROM uploads WHERE sha256 = $1 ORDER BY created_at', sha);
   const commitLfs = (user: TestUser, model: { namespace: string; name: string }, path: string, oid: string, size: number) =>
     hub
       .http()
@@ -48,7 +50,18 @@ describe('git-lfs batch API', () => {
     expect(object).toMatchObject({ oid, size: bytes.length, authenticated: true });
     const upload = object.actions!.upload!;
     expect(upload.header!.chunk_size).toBe(String(5 * MiB));
-    expect(Object.keys(upload.header!).filter((k) => /^\d+$/.test(k))).toEqual(['00001', '00002', '00003', '00004', '00005', '00006', '00007', '00008', '00009', '00010']);
+    expect(Object.keys(upload.header!).filter((k) => /^\d+$/.test(k))).toEqual([
+      '00001',
+      '00002',
+      '00003',
+      '00004',
+      '00005',
+      '00006',
+      '00007',
+      '00008',
+      '00009',
+      '00010',
+    ]);
     expect(upload.href).toMatch(/\/api\/blobs\/uploads\/[0-9a-f-]{36}\/complete\?token=/);
     // The part URLs go to the bucket: the bytes never pass through the hub.
     expect(upload.header!['00001']).toContain(hub.config.s3.endpoint);
@@ -115,12 +128,19 @@ describe('git-lfs batch API', () => {
     const bytes = randomBytes(2 * MiB);
     const ok = await uploadLfsObject(repoOf(alice, model), bytes);
     expect(ok.transfer).toBe('basic');
-    expect(ok.object.actions!.verify).toMatchObject({ href: `${hub.url}/${model.namespace}/${model.name}.git/info/lfs/objects/verify`, header: { Authorization: `Bearer ${alice.jwt}` } });
+    expect(ok.object.actions!.verify).toMatchObject({
+      href: `${hub.url}/${model.namespace}/${model.name}.git/info/lfs/objects/verify`,
+      header: { Authorization: `Bearer ${alice.jwt}` },
+    });
     expect(ok.confirm).toMatchObject({ status: 200, body: { oid: ok.oid, size: bytes.length } });
     expect(await blobRows(ok.oid)).toHaveLength(1);
     expect(await storage.head(contentKey(ok.oid))).toMatchObject({ size: bytes.length });
     // Verifying again is harmless.
-    const again = await hub.http().post(`/${model.namespace}/${model.name}.git/info/lfs/objects/verify`).set(alice.auth).send({ oid: ok.oid, size: bytes.length });
+    const again = await hub
+      .http()
+      .post(`/${model.namespace}/${model.name}.git/info/lfs/objects/verify`)
+      .set(alice.auth)
+      .send({ oid: ok.oid, size: bytes.length });
     expect(again.status).toBe(200);
 
     const declared = randomBytes(MiB);
@@ -268,7 +288,10 @@ describe('git-lfs batch API', () => {
     const bytes = randomBytes(100);
     const { oid, size } = await uploadLfsFile(repoOf(alice, pub), bytes);
     expect((await commitLfs(alice, pub, 'small.bin', oid, size)).status).toBe(201);
-    const down = await lfsBatch(anon(pub), 'download', [{ oid, size }, { oid: sha256Hex('nope'), size: 4 }]);
+    const down = await lfsBatch(anon(pub), 'download', [
+      { oid, size },
+      { oid: sha256Hex('nope'), size: 4 },
+    ]);
     expect(down.status).toBe(200);
     expect(down.body.objects![1].error).toMatchObject({ code: 404 });
     const got = await fetch(down.body.objects![0].actions!.download!.href);

@@ -135,7 +135,11 @@ describe('models (native API)', () => {
   describe('model card metadata', () => {
     it('shows what applyCard parsed, and warnings for a broken card', async () => {
       const m = await createModel(hub, alice);
-      await applyReadme(hub, m.id, '---\nlicense: mit\npipeline_tag: fill-mask\nlibrary_name: transformers\nlanguage: [en, fr]\ntags: [a, b]\ndatasets: d/x\nbase_model: o/base\n---\n# Card');
+      await applyReadme(
+        hub,
+        m.id,
+        '---\nlicense: mit\npipeline_tag: fill-mask\nlibrary_name: transformers\nlanguage: [en, fr]\ntags: [a, b]\ndatasets: d/x\nbase_model: o/base\n---\n# Card',
+      );
       const good = await hub.http().get(`/api/v1/models/${m.id}`).expect(200);
       expect(good.body).toMatchObject({
         license: 'mit',
@@ -169,7 +173,11 @@ describe('models (native API)', () => {
       for (const [i, name] of names.entries()) {
         const m = await createModel(hub, owner, { namespace: org, name });
         const task = name.endsWith('bert') ? 'fill-mask' : 'text-generation';
-        await applyReadme(hub, m.id, `---\nlicense: ${i % 2 ? 'mit' : 'apache-2.0'}\npipeline_tag: ${task}\nlibrary_name: transformers\ntags: [t${i}, common]\ndatasets: [ds${i}]\n---\n`);
+        await applyReadme(
+          hub,
+          m.id,
+          `---\nlicense: ${i % 2 ? 'mit' : 'apache-2.0'}\npipeline_tag: ${task}\nlibrary_name: transformers\ntags: [t${i}, common]\ndatasets: [ds${i}]\n---\n`,
+        );
         await hubSql(hub, `UPDATE models SET downloads = $1, likes = $2 WHERE id = (SELECT id FROM models WHERE name = $3)`, (i * 7) % 5, 10 - i, name);
       }
       await createModel(hub, owner, { namespace: org, name: 'zeta-private', visibility: 'private' });

@@ -30,13 +30,23 @@ describe('versions (immutable tags)', () => {
       createdAt: expect.any(String),
       deprecatedAt: null,
     });
-    expect((await hub.http().get(`${versions(m.id)}/v1.0.0`).expect(200)).body).toEqual(res.body);
+    expect(
+      (
+        await hub
+          .http()
+          .get(`${versions(m.id)}/v1.0.0`)
+          .expect(200)
+      ).body,
+    ).toEqual(res.body);
     // Without a revision: the head of main.
     const c2 = await commit(hub, alice, m.id, [put('a.txt', '2')]);
     expect((await create(m.id, { name: '1.1' }).expect(201)).body.commitId).toBe(c2);
     const list = await hub.http().get(versions(m.id)).expect(200);
     expect(list.body.map((v: { name: string }) => v.name)).toEqual(['1.1', 'v1.0.0']);
-    const missing = await hub.http().get(`${versions(m.id)}/v9`).expect(404);
+    const missing = await hub
+      .http()
+      .get(`${versions(m.id)}/v9`)
+      .expect(404);
     expect(missing.body.code).toBe('version_not_found');
   });
 
@@ -47,7 +57,14 @@ describe('versions (immutable tags)', () => {
     await commit(hub, alice, m.id, [put('a.txt', '2')]);
     const again = await create(m.id, { name: 'v1' }).expect(409);
     expect(again.body.code).toBe('version_exists');
-    expect((await hub.http().get(`${versions(m.id)}/v1`).expect(200)).body.commitId).toBe(c1);
+    expect(
+      (
+        await hub
+          .http()
+          .get(`${versions(m.id)}/v1`)
+          .expect(200)
+      ).body.commitId,
+    ).toBe(c1);
     // Concurrent creations of one name: exactly one wins.
     const results = await Promise.all([create(m.id, { name: 'v2' }), create(m.id, { name: 'v2' }), create(m.id, { name: 'v2' })]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
@@ -56,29 +73,63 @@ describe('versions (immutable tags)', () => {
   it('cannot be deleted: 409 version_immutable telling to deprecate', async () => {
     const m = await createModel(hub, alice);
     await create(m.id, { name: 'v1' }).expect(201);
-    const res = await hub.http().delete(`${versions(m.id)}/v1`).set(alice.auth).expect(409);
+    const res = await hub
+      .http()
+      .delete(`${versions(m.id)}/v1`)
+      .set(alice.auth)
+      .expect(409);
     expect(res.body.code).toBe('version_immutable');
     expect(res.body.error).toContain('deprecate');
-    await hub.http().get(`${versions(m.id)}/v1`).expect(200);
-    await hub.http().delete(`${versions(m.id)}/v1`).expect(401);
+    await hub
+      .http()
+      .get(`${versions(m.id)}/v1`)
+      .expect(200);
+    await hub
+      .http()
+      .delete(`${versions(m.id)}/v1`)
+      .expect(401);
   });
 
   it('deprecates with a message; deprecated versions still resolve', async () => {
     const m = await createModel(hub, alice);
     const c1 = await commit(hub, alice, m.id, [put('a.txt', '1')]);
     await create(m.id, { name: 'v1' }).expect(201);
-    const res = await hub.http().post(`${versions(m.id)}/v1/deprecate`).set(alice.auth).send({ message: 'Use v2' }).expect(200);
+    const res = await hub
+      .http()
+      .post(`${versions(m.id)}/v1/deprecate`)
+      .set(alice.auth)
+      .send({ message: 'Use v2' })
+      .expect(200);
     expect(res.body).toMatchObject({ name: 'v1', status: 'deprecated', deprecationMessage: 'Use v2', deprecatedAt: expect.any(String), commitId: c1 });
     const files = await hub.http().get(`/api/v1/models/${m.id}/files`).query({ revision: 'v1' }).expect(200);
     expect(files.body.commitId).toBe(c1);
-    await hub.http().post(`${versions(m.id)}/v1/deprecate`).set(alice.auth).send({}).expect(400);
-    await hub.http().post(`${versions(m.id)}/nope/deprecate`).set(alice.auth).send({ message: 'x' }).expect(404);
+    await hub
+      .http()
+      .post(`${versions(m.id)}/v1/deprecate`)
+      .set(alice.auth)
+      .send({})
+      .expect(400);
+    await hub
+      .http()
+      .post(`${versions(m.id)}/nope/deprecate`)
+      .set(alice.auth)
+      .send({ message: 'x' })
+      .expect(404);
   });
 
   it('latest is the highest semver that is not deprecated, else the newest', async () => {
     const m = await createModel(hub, alice);
-    const latest = async () => (await hub.http().get(`${versions(m.id)}/latest`).expect(200)).body.name;
-    const none = await hub.http().get(`${versions(m.id)}/latest`).expect(404);
+    const latest = async () =>
+      (
+        await hub
+          .http()
+          .get(`${versions(m.id)}/latest`)
+          .expect(200)
+      ).body.name;
+    const none = await hub
+      .http()
+      .get(`${versions(m.id)}/latest`)
+      .expect(404);
     expect(none.body.code).toBe('no_versions');
     await create(m.id, { name: 'nightly' }).expect(201);
     expect(await latest()).toBe('nightly');
@@ -87,11 +138,26 @@ describe('versions (immutable tags)', () => {
     await create(m.id, { name: 'v1.9' }).expect(201);
     await create(m.id, { name: 'release-2024' }).expect(201);
     expect(await latest()).toBe('v2.0.0-rc.1');
-    await hub.http().post(`${versions(m.id)}/v2.0.0-rc.1/deprecate`).set(alice.auth).send({ message: 'broken' }).expect(200);
+    await hub
+      .http()
+      .post(`${versions(m.id)}/v2.0.0-rc.1/deprecate`)
+      .set(alice.auth)
+      .send({ message: 'broken' })
+      .expect(200);
     expect(await latest()).toBe('v1.10.0');
-    await hub.http().post(`${versions(m.id)}/v1.10.0/deprecate`).set(alice.auth).send({ message: 'broken' }).expect(200);
+    await hub
+      .http()
+      .post(`${versions(m.id)}/v1.10.0/deprecate`)
+      .set(alice.auth)
+      .send({ message: 'broken' })
+      .expect(200);
     expect(await latest()).toBe('v1.9');
-    await hub.http().post(`${versions(m.id)}/v1.9/deprecate`).set(alice.auth).send({ message: 'old' }).expect(200);
+    await hub
+      .http()
+      .post(`${versions(m.id)}/v1.9/deprecate`)
+      .set(alice.auth)
+      .send({ message: 'old' })
+      .expect(200);
     // No active semver version left: the newest active one.
     expect(await latest()).toBe('release-2024');
   });
@@ -116,7 +182,16 @@ describe('versions (immutable tags)', () => {
     await create(m.id, { name: 'v1' }, mallory).expect(403);
     await hub.http().post(versions(m.id)).send({ name: 'v1' }).expect(401);
     await create(m.id, { name: 'v1' }).expect(201);
-    await hub.http().post(`${versions(m.id)}/v1/deprecate`).set(mallory.auth).send({ message: 'x' }).expect(403);
-    await hub.http().delete(`${versions(m.id)}/v1`).set(mallory.auth).expect(403);
+    await hub
+      .http()
+      .post(`${versions(m.id)}/v1/deprecate`)
+      .set(mallory.auth)
+      .send({ message: 'x' })
+      .expect(403);
+    await hub
+      .http()
+      .delete(`${versions(m.id)}/v1`)
+      .set(mallory.auth)
+      .expect(403);
   });
 });

@@ -24,7 +24,12 @@ export async function registerUser(hub: TestHub, username = unique('user')): Pro
 
 /** Creates an API token for the user; returns the secret. */
 export async function createToken(hub: TestHub, user: TestUser, scopes: TokenScope[], extra: { org?: string; expiresInDays?: number } = {}): Promise<string> {
-  const res = await hub.http().post('/api/v1/tokens').set(user.auth).send({ name: unique('token'), scopes, ...extra }).expect(201);
+  const res = await hub
+    .http()
+    .post('/api/v1/tokens')
+    .set(user.auth)
+    .send({ name: unique('token'), scopes, ...extra })
+    .expect(201);
   return res.body.token as string;
 }
 

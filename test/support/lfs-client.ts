@@ -58,7 +58,12 @@ export interface LfsUpload {
 export const LFS_MEDIA_TYPE = 'application/vnd.git-lfs+json';
 
 /** The LFS endpoint of a model (as `createModel` returns it) for a caller's credential (none: anonymous). */
-export const lfsRepo = (baseUrl: string, model: { namespace: string; name: string }, token?: string): LfsRepo => ({ baseUrl, namespace: model.namespace, name: model.name, token });
+export const lfsRepo = (baseUrl: string, model: { namespace: string; name: string }, token?: string): LfsRepo => ({
+  baseUrl,
+  namespace: model.namespace,
+  name: model.name,
+  token,
+});
 export const sha256Hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** Node's fetch sends a Buffer as is; the DOM typings want an ArrayBuffer-backed view. */
@@ -105,7 +110,8 @@ export async function putParts(action: LfsAction, bytes: Buffer, concurrency = 4
     .filter((k) => /^[0-9]+$/.test(k))
     .map((k) => ({ key: k, partNumber: Number.parseInt(k, 10) }))
     .sort((a, b) => a.partNumber - b.partNumber);
-  if (numbers.length !== Math.ceil(bytes.length / chunkSize)) throw new Error(`The hub offered ${numbers.length} parts of ${chunkSize} bytes for ${bytes.length} bytes`);
+  if (numbers.length !== Math.ceil(bytes.length / chunkSize))
+    throw new Error(`The hub offered ${numbers.length} parts of ${chunkSize} bytes for ${bytes.length} bytes`);
   const parts: { partNumber: number; etag: string }[] = [];
   let next = 0;
   const worker = async () => {

@@ -22,7 +22,15 @@ export async function createModel(
     .set(user.auth)
     .send({ namespace: options.namespace ?? user.username, name, visibility: options.visibility ?? 'public' })
     .expect(201);
-  return res.body as { id: string; namespace: string; name: string; sha: string; visibility: ModelVisibility; private: boolean; gated: false | 'auto' | 'manual' };
+  return res.body as {
+    id: string;
+    namespace: string;
+    name: string;
+    sha: string;
+    visibility: ModelVisibility;
+    private: boolean;
+    gated: false | 'auto' | 'manual';
+  };
 }
 
 /** The Principal the hub builds for a bearer credential (a session JWT or an `hf_` token). */

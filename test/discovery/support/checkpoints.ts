@@ -35,35 +35,98 @@ export class PickleWriter {
     return this;
   }
 
-  proto(v: number) { return this.op(0x80, v); }
-  frame(length: number) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(length)); return this.op(0x95, b); }
-  global(module: string, name: string) { return this.op(0x63, Buffer.from(`${module}\n${name}\n`)); }
-  inst(module: string, name: string) { return this.op(0x69, Buffer.from(`${module}\n${name}\n`)); }
-  stackGlobal() { return this.op(0x93); }
-  unicode(s: string) { const b = Buffer.from(s); const n = Buffer.alloc(4); n.writeUInt32LE(b.length); return this.op(0x58, n, b); }
-  shortUnicode(s: string) { const b = Buffer.from(s); return this.op(0x8c, b.length, b); }
-  shortBinbytes(b: Buffer) { return this.op(0x43, b.length, b); }
-  binint1(v: number) { return this.op(0x4b, v); }
-  binint(v: number) { const b = Buffer.alloc(4); b.writeInt32LE(v); return this.op(0x4a, b); }
-  none() { return this.op(0x4e); }
-  newfalse() { return this.op(0x89); }
-  mark() { return this.op(0x28); }
-  tuple() { return this.op(0x74); }
-  tuple1() { return this.op(0x85); }
-  tuple2() { return this.op(0x86); }
-  emptyTuple() { return this.op(0x29); }
-  emptyDict() { return this.op(0x7d); }
-  setitems() { return this.op(0x75); }
-  reduce() { return this.op(0x52); }
-  build() { return this.op(0x62); }
-  binpersid() { return this.op(0x51); }
+  proto(v: number) {
+    return this.op(0x80, v);
+  }
+  frame(length: number) {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(length));
+    return this.op(0x95, b);
+  }
+  global(module: string, name: string) {
+    return this.op(0x63, Buffer.from(`${module}\n${name}\n`));
+  }
+  inst(module: string, name: string) {
+    return this.op(0x69, Buffer.from(`${module}\n${name}\n`));
+  }
+  stackGlobal() {
+    return this.op(0x93);
+  }
+  unicode(s: string) {
+    const b = Buffer.from(s);
+    const n = Buffer.alloc(4);
+    n.writeUInt32LE(b.length);
+    return this.op(0x58, n, b);
+  }
+  shortUnicode(s: string) {
+    const b = Buffer.from(s);
+    return this.op(0x8c, b.length, b);
+  }
+  shortBinbytes(b: Buffer) {
+    return this.op(0x43, b.length, b);
+  }
+  binint1(v: number) {
+    return this.op(0x4b, v);
+  }
+  binint(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v);
+    return this.op(0x4a, b);
+  }
+  none() {
+    return this.op(0x4e);
+  }
+  newfalse() {
+    return this.op(0x89);
+  }
+  mark() {
+    return this.op(0x28);
+  }
+  tuple() {
+    return this.op(0x74);
+  }
+  tuple1() {
+    return this.op(0x85);
+  }
+  tuple2() {
+    return this.op(0x86);
+  }
+  emptyTuple() {
+    return this.op(0x29);
+  }
+  emptyDict() {
+    return this.op(0x7d);
+  }
+  setitems() {
+    return this.op(0x75);
+  }
+  reduce() {
+    return this.op(0x52);
+  }
+  build() {
+    return this.op(0x62);
+  }
+  binpersid() {
+    return this.op(0x51);
+  }
   /** BINPUT of the next memo slot (protocol 2 style). */
-  binput() { return this.op(0x71, this.memo++); }
+  binput() {
+    return this.op(0x71, this.memo++);
+  }
   /** MEMOIZE (protocol 4). */
-  memoize() { this.memo++; return this.op(0x94); }
-  binget(i: number) { return this.op(0x68, i); }
-  stop() { return this.op(0x2e); }
-  bytes(): Buffer { return Buffer.concat(this.parts); }
+  memoize() {
+    this.memo++;
+    return this.op(0x94);
+  }
+  binget(i: number) {
+    return this.op(0x68, i);
+  }
+  stop() {
+    return this.op(0x2e);
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.parts);
+  }
 }
 
 /**
@@ -97,8 +160,21 @@ export function evalPickleProtocol4(code = 'print("owned")'): Buffer {
 /** `subprocess.Popen` named through BINGET of earlier strings: the memo must be followed. */
 export function popenViaMemoPickle(): Buffer {
   return new PickleWriter()
-    .proto(4).shortUnicode('subprocess').memoize().shortUnicode('unused').memoize()
-    .binget(0).shortUnicode('Popen').stackGlobal().mark().shortUnicode('id').tuple().tuple1().reduce().stop().bytes();
+    .proto(4)
+    .shortUnicode('subprocess')
+    .memoize()
+    .shortUnicode('unused')
+    .memoize()
+    .binget(0)
+    .shortUnicode('Popen')
+    .stackGlobal()
+    .mark()
+    .shortUnicode('id')
+    .tuple()
+    .tuple1()
+    .reduce()
+    .stop()
+    .bytes();
 }
 
 /** An object of a class the allowlist does not know (e.g. a training script's own class). */

@@ -37,13 +37,32 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
 
 export interface SearchBody {
   total: number;
-  items: { id: string; namespace: string; name: string; task: string | null; library: string | null; license: string | null; tags: string[]; language: string[]; downloads: number; likes: number; trendingScore: number; parameters: number | null; verified: boolean; updatedAt: string }[];
+  items: {
+    id: string;
+    namespace: string;
+    name: string;
+    task: string | null;
+    library: string | null;
+    license: string | null;
+    tags: string[];
+    language: string[];
+    downloads: number;
+    likes: number;
+    trendingScore: number;
+    parameters: number | null;
+    verified: boolean;
+    updatedAt: string;
+  }[];
   facets: Record<'task' | 'license' | 'library' | 'org' | 'tags', { value: string; count: number }[]>;
   nextCursor: string | null;
 }
 
 /** GET /api/v1/search, expecting 200. */
-export async function search(hub: TestHub, query: Record<string, string | number | boolean | string[]>, auth: Record<string, string> = {}): Promise<SearchBody> {
+export async function search(
+  hub: TestHub,
+  query: Record<string, string | number | boolean | string[]>,
+  auth: Record<string, string> = {},
+): Promise<SearchBody> {
   const res = await hub.http().get('/api/v1/search').query(query).set(auth);
   if (res.status !== 200) throw new Error(`search ${JSON.stringify(query)}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as SearchBody;

@@ -11,9 +11,16 @@ import { RegisterDto } from './dto/register.dto';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  @Post('register') @ApiOperation({ summary: 'Create an account; answers a session token' })
-  register(@Body() dto: RegisterDto) { return this.auth.register(dto); }
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account; answers a session token' })
+  register(@Body() dto: RegisterDto) {
+    return this.auth.register(dto);
+  }
 
-  @Post('login') @HttpCode(200) @ApiOperation({ summary: 'Log in with username or email; rate-limited per account and address (429 + Retry-After)' })
-  login(@Body() dto: LoginDto, @Ip() ip: string) { return this.auth.login(dto, ip); }
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in with username or email; rate-limited per account and address (429 + Retry-After)' })
+  login(@Body() dto: LoginDto, @Ip() ip: string) {
+    return this.auth.login(dto, ip);
+  }
 }

@@ -44,9 +44,8 @@ export class AuthService implements OnApplicationBootstrap {
     }
     if (await this.users.emailTaken(dto.email)) throw HubException.conflict('An account with this email already exists', 'email_taken');
     const adminName = this.config.adminUsername;
-    const user = await this.users.create(
-      { username: dto.username, email: dto.email, passwordHash: await this.hasher.hash(dto.password) },
-      (existingUsers) => (adminName ? namespaceKey(adminName) === namespaceKey(dto.username) : existingUsers === 0),
+    const user = await this.users.create({ username: dto.username, email: dto.email, passwordHash: await this.hasher.hash(dto.password) }, (existingUsers) =>
+      adminName ? namespaceKey(adminName) === namespaceKey(dto.username) : existingUsers === 0,
     );
     return this.session(user);
   }

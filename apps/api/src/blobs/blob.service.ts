@@ -7,7 +7,7 @@ import type { DownloadPermit } from '../models/download-permit';
 import { ObjectStorage } from '../storage/object-storage';
 import { contentKey, SHA256_HEX } from './blob-keys';
 import { BlobRecord, BlobRepository } from './blob.repository';
-import { UploadRecord, UploadRepository } from './upload.repository';
+import { isClaimLive, UploadRecord, UploadRepository } from './upload.repository';
 import { UploadVerifier } from './upload-verifier.service';
 
 /** Where a blob's bytes are. Inline blobs live in PostgreSQL (`readInline`), the rest in the bucket. */
@@ -175,7 +175,7 @@ export class BlobService {
    */
   private async verifyPendingUpload(sha256: string, ctx: { modelId: string; userId?: string }): Promise<BlobRecord | null> {
     for (const upload of await this.uploads.findPending(sha256, ctx.modelId, ctx.userId)) {
-      if (upload.completedAt) return this.awaitVerification(upload);
+      if (isClaimLive(upload)) return this.awaitVerification(upload);
       if (upload.multipartUploadId) continue; // verified by its completion call
       if (!(await this.storage.head(upload.stagingKey))) continue; // the client never PUT it
       const claimed = await this.uploads.claim(upload.id);
@@ -190,9 +190,12 @@ export class BlobService {
       const current = await this.uploads.findById(upload.id);
       if (current?.status === 'completed') return this.blobs.find(upload.sha256);
       if (current?.status === 'failed') {
-        throw HubException.badRequest('blob_mismatch', `The uploaded bytes do not match object ${upload.sha256}. Nothing was stored; upload the right bytes again.`);
+        throw HubException.badRequest(
+          'blob_mismatch',
+          `The uploaded bytes do not match object ${upload.sha256}. Nothing was stored; upload the right bytes again.`,
+        );
       }
-      if (!current || current.status === 'aborted' || !current.completedAt) return null;
+      if (!current || current.status === 'aborted' || !isClaimLive(current)) return null;
       await sleep(200);
     }
     throw HubException.conflict(`Object ${upload.sha256} is still being verified by another request; retry in a moment`, 'blob_verification_in_progress');

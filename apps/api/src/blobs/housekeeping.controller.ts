@@ -16,7 +16,12 @@ const jobParam = new ParseEnumPipe(Object.fromEntries(JOB_NAMES.map((j) => [j, j
 export class HousekeepingController {
   constructor(private readonly housekeeping: BlobHousekeepingService) {}
 
-  @RequireScope('admin') @Post(':job') @HttpCode(200) @ApiParam({ name: 'job', enum: JOB_NAMES })
+  @RequireScope('admin')
+  @Post(':job')
+  @HttpCode(200)
+  @ApiParam({ name: 'job', enum: JOB_NAMES })
   @ApiOperation({ summary: 'Run a housekeeping job now through the job queue and wait for its report (platform administrator)' })
-  run(@CurrentPrincipal() p: Principal, @Param('job', jobParam) job: HousekeepingJob) { return this.housekeeping.runForAdmin(p, job); }
+  run(@CurrentPrincipal() p: Principal, @Param('job', jobParam) job: HousekeepingJob) {
+    return this.housekeeping.runForAdmin(p, job);
+  }
 }

@@ -75,12 +75,18 @@ export class LfsBatchService {
     const model = await this.access.findReadable(principal, namespace, name);
     const transfers = req.transfers ?? ['basic'];
     if (!transfers.includes('basic') && !transfers.includes('multipart')) {
-      throw new HubException(HttpStatus.UNPROCESSABLE_ENTITY, 'unsupported_transfer', `None of the transfers ${transfers.join(', ')} is supported: this hub offers basic and multipart`);
+      throw new HubException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'unsupported_transfer',
+        `None of the transfers ${transfers.join(', ')} is supported: this hub offers basic and multipart`,
+      );
     }
     let objects: LfsObjectResult[];
     if (req.operation === 'upload') {
       await this.access.assertCanWrite(principal, model);
-      objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) => this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization));
+      objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) =>
+        this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization),
+      );
     } else {
       objects = await this.planDownloads(principal, model, req.objects, authorization);
     }
@@ -113,7 +119,12 @@ export class LfsBatchService {
     if ('error' in checked) return checked;
     const { oid, size } = checked;
     if (size > this.config.blobs.maxFileBytes) {
-      return objectError(oid, size, 422, `Object ${oid} is ${size} bytes, more than this hub's file size limit of ${this.config.blobs.maxFileBytes} bytes (MAX_FILE_SIZE)`);
+      return objectError(
+        oid,
+        size,
+        422,
+        `Object ${oid} is ${size} bytes, more than this hub's file size limit of ${this.config.blobs.maxFileBytes} bytes (MAX_FILE_SIZE)`,
+      );
     }
     if (await this.alreadyAvailable(principal, model, oid, size)) return { oid, size, authenticated: true };
 
@@ -147,7 +158,17 @@ export class LfsBatchService {
     const partCount = Math.ceil(size / chunkSize);
     const multipartUploadId = await this.storage.createMultipart(key);
     try {
-      await this.uploads.create({ id, modelId: model.id, userId: principal.userId, sha256: oid, size: BigInt(size), stagingKey: key, multipartUploadId, partCount, expiresAt });
+      await this.uploads.create({
+        id,
+        modelId: model.id,
+        userId: principal.userId,
+        sha256: oid,
+        size: BigInt(size),
+        stagingKey: key,
+        multipartUploadId,
+        partCount,
+        expiresAt,
+      });
     } catch (err) {
       await this.storage.abortMultipart(key, multipartUploadId).catch(() => undefined);
       throw err;
@@ -179,7 +200,10 @@ export class LfsBatchService {
    * objects get the hub's own object URL, which decides again when it serves the bytes.
    */
   private async planDownloads(principal: Principal | undefined, model: ModelRecord, raws: unknown[], authorization?: string): Promise<LfsObjectResult[]> {
-    const { permit, value: { checked, found } } = await this.access.authorizeDownload(principal, model, async () => {
+    const {
+      permit,
+      value: { checked, found },
+    } = await this.access.authorizeDownload(principal, model, async () => {
       const checked = raws.map((raw) => this.checkObject(raw));
       const wanted = checked.filter((c): c is { oid: string; size: number } => !('error' in c));
       const found = await this.blobs.filesInModel([...new Set(wanted.map((c) => c.oid))], model.id);
@@ -253,7 +277,8 @@ export class LfsBatchService {
     const o = (raw ?? {}) as { oid?: unknown; size?: unknown };
     const oid = typeof o.oid === 'string' ? o.oid : String(o.oid ?? '');
     const size = typeof o.size === 'number' && Number.isSafeInteger(o.size) && o.size >= 0 ? o.size : -1;
-    if (!SHA256_HEX.test(oid)) return objectError(oid, Math.max(size, 0), 422, `Invalid object id '${oid.slice(0, 100)}': expected a sha256 of 64 lower-case hexadecimal characters`);
+    if (!SHA256_HEX.test(oid))
+      return objectError(oid, Math.max(size, 0), 422, `Invalid object id '${oid.slice(0, 100)}': expected a sha256 of 64 lower-case hexadecimal characters`);
     if (size < 0) return objectError(oid, 0, 422, `Invalid size for object ${oid}: expected a whole number of bytes >= 0`);
     return { oid, size };
   }

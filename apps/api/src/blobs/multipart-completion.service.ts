@@ -4,7 +4,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { ObjectStorage } from '../storage/object-storage';
 import { checkCompletionToken } from './completion-token';
 import { MultipartCompleteDto } from './dto/multipart-complete.dto';
-import { UploadRepository } from './upload.repository';
+import { isClaimLive, UploadRepository } from './upload.repository';
 import { UploadVerifier } from './upload-verifier.service';
 
 const gone = (message: string) => new HubException(HttpStatus.GONE, 'upload_gone', message);
@@ -28,13 +28,16 @@ export class MultipartCompletionService {
 
   async complete(uploadId: string, token: string | undefined, body: MultipartCompleteDto): Promise<{ oid: string; size: number }> {
     const check = checkCompletionToken(this.config.jwt.secret, uploadId, token);
-    if (check === 'invalid') throw HubException.forbidden('This completion URL is not valid: use the URL the batch API returned, unchanged', 'invalid_completion_token');
+    if (check === 'invalid')
+      throw HubException.forbidden('This completion URL is not valid: use the URL the batch API returned, unchanged', 'invalid_completion_token');
     if (check === 'expired') throw gone('This upload expired before it was completed: start it again through the batch API');
     const upload = await this.uploads.findById(uploadId);
     if (!upload?.multipartUploadId || !upload.partCount) throw HubException.notFound(`Upload ${uploadId} does not exist`, 'upload_not_found');
-    if (upload.status === 'completed') throw HubException.conflict('This upload was already completed: a completion URL works once', 'upload_already_completed');
-    if (upload.status !== 'pending') throw gone(`This upload was ${upload.status === 'failed' ? 'refused (its bytes did not match)' : 'aborted'}: start it again through the batch API`);
-    if (upload.completedAt) throw HubException.conflict('This upload is being completed by another request', 'upload_completion_in_progress');
+    if (upload.status === 'completed')
+      throw HubException.conflict('This upload was already completed: a completion URL works once', 'upload_already_completed');
+    if (upload.status !== 'pending')
+      throw gone(`This upload was ${upload.status === 'failed' ? 'refused (its bytes did not match)' : 'aborted'}: start it again through the batch API`);
+    if (isClaimLive(upload)) throw HubException.conflict('This upload is being completed by another request', 'upload_completion_in_progress');
     if (upload.expiresAt <= new Date()) throw gone('This upload expired before it was completed: start it again through the batch API');
     if (body.oid !== upload.sha256) {
       throw HubException.badRequest('oid_mismatch', `This completion URL is for object ${upload.sha256}, not ${body.oid}`);
@@ -47,7 +50,8 @@ export class MultipartCompletionService {
     const claimed = await this.uploads.claim(upload.id);
     if (!claimed) throw HubException.conflict('This upload was already completed: a completion URL works once', 'upload_already_completed');
     try {
-      await this.storage.completeMultipart(upload.stagingKey, upload.multipartUploadId, body.parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })));
+      const parts = body.parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag }));
+      await this.uploads.keepClaimed(upload.id, () => this.storage.completeMultipart(upload.stagingKey, upload.multipartUploadId!, parts));
     } catch (err) {
       // A retry after a completion that succeeded in the bucket but failed afterwards here.
       const alreadyDone = (err as { name?: string }).name === 'NoSuchUpload' && (await this.storage.head(upload.stagingKey));

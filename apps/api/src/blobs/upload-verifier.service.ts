@@ -27,7 +27,11 @@ export class UploadVerifier {
    * marked failed and 400 `blob_mismatch` is thrown; on an unexpected error the claim is released
    * so that the client can retry.
    */
-  async verifyClaimed(upload: UploadRecord): Promise<BlobRecord> {
+  verifyClaimed(upload: UploadRecord): Promise<BlobRecord> {
+    return this.uploads.keepClaimed(upload.id, () => this.verify(upload));
+  }
+
+  private async verify(upload: UploadRecord): Promise<BlobRecord> {
     try {
       const read = await this.storage.getStream(upload.stagingKey).catch((err: unknown) => {
         if ((err as { name?: string }).name === 'NoSuchKey' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
@@ -65,7 +69,10 @@ export class UploadVerifier {
     } catch (err) {
       if (err instanceof ObjectChangedError) {
         await this.reject(upload);
-        throw HubException.badRequest('blob_mismatch', `The bytes of object ${upload.sha256} changed while the hub was verifying them. Nothing was stored; upload them again.`);
+        throw HubException.badRequest(
+          'blob_mismatch',
+          `The bytes of object ${upload.sha256} changed while the hub was verifying them. Nothing was stored; upload them again.`,
+        );
       }
       if (!(err instanceof HubException && err.code === 'blob_mismatch')) await this.uploads.release(upload.id);
       throw err;

@@ -25,10 +25,7 @@ async function main(): Promise<void> {
   let stop = async () => {};
   let scratch: string | undefined;
   if (!url) {
-    const dir =
-      command === 'create'
-        ? (scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-migrate-')))
-        : path.join(config.dataDir, 'postgres');
+    const dir = command === 'create' ? (scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-migrate-'))) : path.join(config.dataDir, 'postgres');
     // deploy: the running hub's server when there is one; create: a throw-away cluster.
     const pg = command === 'create' ? await startEmbeddedPostgres(path.join(dir, 'pg'), 'hub') : await attachOrStartEmbeddedPostgres(dir, 'hub');
     url = pg.urlFor('hub');
@@ -49,7 +46,10 @@ async function main(): Promise<void> {
 }
 
 // The schema engine leaves a timer behind; exit once the work is done.
-main().then(() => process.exit(0), (err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);

@@ -55,7 +55,14 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/hub',
       databaseUrl: 'postgresql://hub:pw@db:5432/hub',
       databasePoolSize: 20,
-      s3: { endpoint: 'http://minio:9000', publicEndpoint: 'https://cdn.example.org', accessKeyId: 'key', secretAccessKey: 'secret', bucket: 'weights', forcePathStyle: false },
+      s3: {
+        endpoint: 'http://minio:9000',
+        publicEndpoint: 'https://cdn.example.org',
+        accessKeyId: 'key',
+        secretAccessKey: 'secret',
+        bucket: 'weights',
+        forcePathStyle: false,
+      },
       jwt: { secret: 'x'.repeat(32) },
       adminUsername: 'root-user',
       loginRateLimit: { maxFailuresPerAccount: 5 },
@@ -109,16 +116,23 @@ describe('loadConfig', () => {
   it('reads CORS_ORIGINS as a list of origins or *, none by default', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
-    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.org, http://localhost:5173' }).corsOrigins).toEqual(['https://app.example.org', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.org, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example.org',
+      'http://localhost:5173',
+    ]);
   });
 
   it('requires S3 keys with S3_ENDPOINT and a JWT secret in production', () => {
-    expect(problemsOf({ S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY_ID: 'k' })).toEqual([expect.stringMatching(/^S3_ACCESS_KEY_ID \/ S3_SECRET_ACCESS_KEY: required when S3_ENDPOINT is set/)]);
+    expect(problemsOf({ S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY_ID: 'k' })).toEqual([
+      expect.stringMatching(/^S3_ACCESS_KEY_ID \/ S3_SECRET_ACCESS_KEY: required when S3_ENDPOINT is set/),
+    ]);
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required when NODE_ENV=production/)]);
   });
 
   it('says what is wrong in the error message, one line a variable', () => {
-    expect(() => loadConfig({ PORT: 'abc', PUBLIC_URL: 'nope' })).toThrow(/Invalid configuration:\n {2}- PORT: expected a whole number\n {2}- PUBLIC_URL: expected an absolute http\(s\) URL/);
+    expect(() => loadConfig({ PORT: 'abc', PUBLIC_URL: 'nope' })).toThrow(
+      /Invalid configuration:\n {2}- PORT: expected a whole number\n {2}- PUBLIC_URL: expected an absolute http\(s\) URL/,
+    );
   });
 });
 

@@ -1,21 +1,26 @@
+import type { RequestListener } from 'node:http';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { EMPTY_ALLOW_LIST, parseTargetAllowList, TargetAllowList } from '../webhooks/webhook-allow-list';
 
 /**
  * Every setting the hub reads from the environment. Parsed once at boot: a wrong or missing
  * value stops the server with a message naming the variable (see `.env.example`).
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
 // Digits only: Number() would also take '0x10', '1e3' or ' 80 ', which are typos here.
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .regex(/^\d+$/, { message: 'expected a whole number' })
     .transform(Number)
-    .pipe(z.number().min(min, { message: `expected a number >= ${min}` }).max(max, { message: `expected a number <= ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `expected a number >= ${min}` })
+        .max(max, { message: `expected a number <= ${max}` }),
+    );
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const url = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as http://localhost:3000' });
@@ -31,7 +36,10 @@ const trustProxy = z.string().transform((value, ctx) => {
   if (/^\d+$/.test(value)) return Number(value);
   const items = value.split(',').map((item) => item.trim());
   if (items.every((item) => ['loopback', 'linklocal', 'uniquelocal'].includes(item) || isAddressOrRange(item))) return items;
-  ctx.addIssue({ code: 'custom', message: 'expected true, false, a number of proxies, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'expected true, false, a number of proxies, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+  });
   return z.NEVER;
 });
 
@@ -112,7 +120,18 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_SECONDS: int(1, 300).default(10),
   WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(8),
   WEBHOOK_RETRY_DELAY_SECONDS: int(1, 24 * 3600).default(30),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  /** Replaced by WEBHOOK_ALLOWED_TARGETS: refused with a message saying so. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.string().optional(),
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .transform((raw, ctx) => {
+      const parsed = parseTargetAllowList(raw);
+      if ('list' in parsed) return parsed.list;
+      ctx.addIssue({ code: 'custom', message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')} (expected e.g. 127.0.0.1/32,10.0.0.0/8,hooks.internal,*.corp.example)` });
+      return z.NEVER;
+    })
+    .optional(),
+  WEBHOOK_SECRET_KEY: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
 });
 
 export type HubEnv = z.infer<typeof envSchema>;
@@ -186,8 +205,10 @@ export interface HubConfig {
     /** Attempts per delivery, the first included; retries wait retryDelaySeconds, doubling. */
     maxAttempts: number;
     retryDelaySeconds: number;
-    /** Whether webhook URLs may point at loopback, private or link-local addresses (default: outside production). */
-    allowPrivateTargets: boolean;
+    /** Loopback, private, link-local... targets an administrator allows (WEBHOOK_ALLOWED_TARGETS; none by default). */
+    allowedTargets: TargetAllowList;
+    /** Encrypts webhook secrets at rest; generated into the data folder when unset (webhooks/webhook-secret-box.ts). */
+    secretKey?: string;
   };
 }
 
@@ -213,6 +234,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
   }
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (e.WEBHOOK_ALLOW_PRIVATE_TARGETS !== undefined) {
+    problems.push('WEBHOOK_ALLOW_PRIVATE_TARGETS: no longer supported; list the private targets to allow in WEBHOOK_ALLOWED_TARGETS (e.g. 127.0.0.1/32,10.0.0.0/8)');
   }
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -262,7 +286,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
       timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
-      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== 'production',
+      allowedTargets: e.WEBHOOK_ALLOWED_TARGETS ?? EMPTY_ALLOW_LIST,
+      secretKey: e.WEBHOOK_SECRET_KEY,
     },
   };
 }
@@ -278,10 +303,11 @@ export interface ResolvedHubConfig extends HubConfig {
     accessKeyId: string;
     secretAccessKey: string;
     /**
-     * Set when the hub runs its own store: the hub reaches it through this unix socket, and
-     * clients only through the hub's storage gateway, with URLs signed by `urlSecret`.
+     * Set when the hub runs its own store: the hub's S3 client reaches it through this unix
+     * socket, clients only through the hub's storage gateway, with URLs signed by `urlSecret`,
+     * which hands their checked requests to the store's `handler` in-process.
      */
-    embedded?: { socketPath: string; urlSecret: string };
+    embedded?: { socketPath: string; urlSecret: string; handler: RequestListener };
   };
   jwt: { secret: string; expiresInSeconds: number };
 }

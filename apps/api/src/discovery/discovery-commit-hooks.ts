@@ -41,7 +41,9 @@ export class DiscoveryCommitHooks extends CommitHooksPort {
     await this.refuseDangerousPickles(
       model,
       written.map((op) =>
-        op.kind === 'put' ? { path: op.path, sha256: createHash('sha256').update(op.content).digest('hex'), content: op.content } : { path: op.path, sha256: op.sha256.toLowerCase() },
+        op.kind === 'put'
+          ? { path: op.path, sha256: createHash('sha256').update(op.content).digest('hex'), content: op.content }
+          : { path: op.path, sha256: op.sha256.toLowerCase() },
       ),
     );
   }

@@ -17,7 +17,15 @@ import { SearchIndexRepository } from './search/search-index.repository';
 @Global()
 @Module({
   imports: [JobsModule],
-  providers: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, DiscoveryCommitHooks, { provide: CommitHooksPort, useExisting: DiscoveryCommitHooks }],
+  providers: [
+    SearchIndexRepository,
+    SearchEngine,
+    BlobScanRepository,
+    FileScanService,
+    OrgSecurityPolicyRepository,
+    DiscoveryCommitHooks,
+    { provide: CommitHooksPort, useExisting: DiscoveryCommitHooks },
+  ],
   exports: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, CommitHooksPort],
 })
 export class DiscoveryCoreModule {}

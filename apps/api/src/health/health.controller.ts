@@ -11,9 +11,13 @@ export class HealthController {
 
   @Get('healthz')
   @ApiOperation({ summary: 'The process is up' })
-  live() { return this.health.live(); }
+  live() {
+    return this.health.live();
+  }
 
   @Get('readyz')
   @ApiOperation({ summary: 'The database and object storage are reachable (503 otherwise)' })
-  ready() { return this.health.ready(); }
+  ready() {
+    return this.health.ready();
+  }
 }

@@ -15,7 +15,11 @@ export class HealthService {
   }
 
   async ready() {
-    const check = (p: Promise<void>) => p.then(() => 'ok' as const, () => 'unreachable' as const);
+    const check = (p: Promise<void>) =>
+      p.then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      );
     const [database, objectStorage] = await Promise.all([check(this.repository.ping()), check(this.storage.ping())]);
     if (database !== 'ok' || objectStorage !== 'ok') {
       throw new HubException(HttpStatus.SERVICE_UNAVAILABLE, 'not_ready', `Not ready: database ${database}, object storage ${objectStorage}`);

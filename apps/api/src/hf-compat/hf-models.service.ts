@@ -72,7 +72,14 @@ export class HfModelsService {
     return presentHfModel(atRevision, { sha: commitId, siblings: await this.siblings(commitId) });
   }
 
-  async tree(principal: Principal | undefined, namespace: string, name: string, revision: string, path: string | undefined, query: HfTreeQuery): Promise<WithHeaders<unknown[]>> {
+  async tree(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    revision: string,
+    path: string | undefined,
+    query: HfTreeQuery,
+  ): Promise<WithHeaders<unknown[]>> {
     const model = await this.access.findReadable(principal, namespace, name);
     const { commitId } = await this.revisions.resolve(model, revision);
     const page = await this.trees.list(model, commitId, { path, recursive: query.recursive, expand: query.expand, cursor: query.cursor, limit: query.limit });
@@ -89,7 +96,14 @@ export class HfModelsService {
   async commits(principal: Principal | undefined, namespace: string, name: string, revision: string, query: HfCommitsQuery): Promise<WithHeaders<unknown[]>> {
     const model = await this.access.findReadable(principal, namespace, name);
     const page = await this.history.list(model, revision, { limit: query.limit, cursor: query.cursor });
-    const body = page.commits.map((c) => ({ id: c.id, title: c.title, message: c.message, authors: c.authors, date: c.date.toISOString(), parents: c.parents }));
+    const body = page.commits.map((c) => ({
+      id: c.id,
+      title: c.title,
+      message: c.message,
+      authors: c.authors,
+      date: c.date.toISOString(),
+      parents: c.parents,
+    }));
     const location = `/api/models/${model.fullName}/commits/${encodeURIComponent(revision)}`;
     return { body, headers: nextLink(this.links.origin(), location, { limit: query.limit }, page.nextCursor) };
   }

@@ -52,9 +52,14 @@ export class HfReposService {
     const result = this.cards.validateYaml(content);
     if (result.errors.length) {
       // huggingface_hub reads `errors` from the 400 body and shows each message.
-      throw new HubException(HttpStatus.BAD_REQUEST, 'invalid_yaml', `The model card's YAML cannot be parsed: ${result.errors.map((e) => e.message).join('; ')}`, {
-        body: { errors: result.errors, warnings: result.warnings },
-      });
+      throw new HubException(
+        HttpStatus.BAD_REQUEST,
+        'invalid_yaml',
+        `The model card's YAML cannot be parsed: ${result.errors.map((e) => e.message).join('; ')}`,
+        {
+          body: { errors: result.errors, warnings: result.warnings },
+        },
+      );
     }
     return result;
   }

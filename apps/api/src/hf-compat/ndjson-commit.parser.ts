@@ -58,7 +58,8 @@ export function parseNdjsonCommit(body: string): HfCommitPayload {
       case 'header':
         if (header) fail(line, 'a second header');
         header = value;
-        if (header.description !== undefined && header.description !== null && typeof header.description !== 'string') fail(line, "'description' must be a string");
+        if (header.description !== undefined && header.description !== null && typeof header.description !== 'string')
+          fail(line, "'description' must be a string");
         break;
       case 'file': {
         const path = str(value.path, line, 'path');

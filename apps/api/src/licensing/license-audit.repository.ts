@@ -125,7 +125,13 @@ export class LicenseAuditRepository {
   /** Downloads of the model under grants within [from, to), oldest first (the usage report). */
   async grantDownloads(modelId: string, from: Date, to: Date, licenseeName?: string): Promise<AuditRecord[]> {
     const rows = await this.prisma.licenseAuditEvent.findMany({
-      where: { modelId, action: 'file.downloaded', via: 'grant', at: { gte: from, lt: to }, licenseeName: licenseeName ? { equals: licenseeName, mode: 'insensitive' } : undefined },
+      where: {
+        modelId,
+        action: 'file.downloaded',
+        via: 'grant',
+        at: { gte: from, lt: to },
+        licenseeName: licenseeName ? { equals: licenseeName, mode: 'insensitive' } : undefined,
+      },
       orderBy: { id: 'asc' },
       take: 100_000,
     });

@@ -15,12 +15,22 @@ export class LicenseReportsController {
     private readonly reports: LicenseReportsService,
   ) {}
 
-  @Public() @Get('models/:namespace/:name/access') @ApiOperation({ summary: 'Whether you can download the files, through what (public, member, grant), and your request' })
-  access(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.accessStatus.status(p, ns, name); }
+  @Public()
+  @Get('models/:namespace/:name/access')
+  @ApiOperation({ summary: 'Whether you can download the files, through what (public, member, grant), and your request' })
+  access(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.accessStatus.status(p, ns, name);
+  }
 
-  @Get('models/:namespace/:name/usage') @ApiOperation({ summary: "Downloads under grants per licensee and period, JSON or CSV (the model's admins)" })
-  usage(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: UsageQuery) { return this.reports.usage(p, ns, name, q); }
+  @Get('models/:namespace/:name/usage')
+  @ApiOperation({ summary: "Downloads under grants per licensee and period, JSON or CSV (the model's admins)" })
+  usage(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: UsageQuery) {
+    return this.reports.usage(p, ns, name, q);
+  }
 
-  @Get('orgs/:org/audit') @ApiOperation({ summary: "The licence audit log of the organization's grants, either side (admins and owners)" })
-  audit(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Query() q: AuditQuery) { return this.reports.orgAudit(p, org, q); }
+  @Get('orgs/:org/audit')
+  @ApiOperation({ summary: "The licence audit log of the organization's grants, either side (admins and owners)" })
+  audit(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Query() q: AuditQuery) {
+    return this.reports.orgAudit(p, org, q);
+  }
 }

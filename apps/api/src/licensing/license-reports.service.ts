@@ -80,11 +80,26 @@ export class LicenseReportsService {
     const rows = await this.audit.grantDownloads(model.id, from!, to, q.licensee);
     const downloads = rows.map(toDownload);
     if (q.format === 'csv') {
-      const lines = [CSV_COLUMNS.join(','), ...downloads.map((d) => [d.at, d.licensee.type, d.licensee.name, d.user, d.grantId, d.termsVersion, d.path, d.revision, d.commitId].map(csvField).join(','))];
+      const lines = [
+        CSV_COLUMNS.join(','),
+        ...downloads.map((d) =>
+          [d.at, d.licensee.type, d.licensee.name, d.user, d.grantId, d.termsVersion, d.path, d.revision, d.commitId].map(csvField).join(','),
+        ),
+      ];
       const filename = `usage-${model.fullName.replace('/', '-')}-${from!.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`;
-      return new StreamableFile(Buffer.from(`${lines.join('\r\n')}\r\n`), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${filename}"` });
+      return new StreamableFile(Buffer.from(`${lines.join('\r\n')}\r\n`), {
+        type: 'text/csv; charset=utf-8',
+        disposition: `attachment; filename="${filename}"`,
+      });
     }
-    return { model: model.fullName, from: from!.toISOString(), to: to.toISOString(), totalDownloads: downloads.length, licensees: perLicensee(rows), downloads };
+    return {
+      model: model.fullName,
+      from: from!.toISOString(),
+      to: to.toISOString(),
+      totalDownloads: downloads.length,
+      licensees: perLicensee(rows),
+      downloads,
+    };
   }
 }
 
@@ -92,7 +107,8 @@ export class LicenseReportsService {
 function period(fromText: string | undefined, toText: string | undefined, defaultDays: number | null): { from: Date | null; to: Date } {
   const to = toText ? new Date(toText) : new Date();
   const from = fromText ? new Date(fromText) : defaultDays === null ? null : new Date(to.getTime() - defaultDays * DAY_MS);
-  if (from && from.getTime() >= to.getTime()) throw HubException.badRequest('invalid_period', `from (${from.toISOString()}) must be before to (${to.toISOString()})`);
+  if (from && from.getTime() >= to.getTime())
+    throw HubException.badRequest('invalid_period', `from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   return { from, to };
 }
 

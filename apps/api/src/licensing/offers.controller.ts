@@ -17,21 +17,46 @@ export class OffersController {
     private readonly requests: LicenseRequestsService,
   ) {}
 
-  @RequireScope('write') @Post('models/:namespace/:name/offers') @ApiOperation({ summary: "Publish a licence offer (the model's admins); one that needs approval gates the model" })
-  create(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateOfferDto) { return this.offers.create(p, ns, name, dto); }
+  @RequireScope('write')
+  @Post('models/:namespace/:name/offers')
+  @ApiOperation({ summary: "Publish a licence offer (the model's admins); one that needs approval gates the model" })
+  create(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateOfferDto) {
+    return this.offers.create(p, ns, name, dto);
+  }
 
-  @Public() @Get('models/:namespace/:name/offers') @ApiOperation({ summary: "A model's licence offers, withdrawn ones included (status)" })
-  list(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.offers.list(p, ns, name); }
+  @Public()
+  @Get('models/:namespace/:name/offers')
+  @ApiOperation({ summary: "A model's licence offers, withdrawn ones included (status)" })
+  list(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.offers.list(p, ns, name);
+  }
 
-  @Public() @Get('offers/:id') @ApiOperation({ summary: 'An offer with every version of its terms' })
-  get(@CurrentPrincipal() p: Principal | undefined, @Param('id', uuidParam()) id: string) { return this.offers.get(p, id); }
+  @Public()
+  @Get('offers/:id')
+  @ApiOperation({ summary: 'An offer with every version of its terms' })
+  get(@CurrentPrincipal() p: Principal | undefined, @Param('id', uuidParam()) id: string) {
+    return this.offers.get(p, id);
+  }
 
-  @RequireScope('write') @Patch('offers/:id') @ApiOperation({ summary: 'Edit an offer; changing its terms or conditions makes a new terms version (grants keep theirs)' })
-  update(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string, @Body() dto: UpdateOfferDto) { return this.offers.update(p, id, dto); }
+  @RequireScope('write')
+  @Patch('offers/:id')
+  @ApiOperation({ summary: 'Edit an offer; changing its terms or conditions makes a new terms version (grants keep theirs)' })
+  update(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string, @Body() dto: UpdateOfferDto) {
+    return this.offers.update(p, id, dto);
+  }
 
-  @RequireScope('write') @Post('offers/:id/withdraw') @HttpCode(200) @ApiOperation({ summary: 'Withdraw an offer: no new requests; existing grants stay until they end' })
-  withdraw(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string) { return this.offers.withdraw(p, id); }
+  @RequireScope('write')
+  @Post('offers/:id/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw an offer: no new requests; existing grants stay until they end' })
+  withdraw(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string) {
+    return this.offers.withdraw(p, id);
+  }
 
-  @RequireScope('write') @Post('offers/:id/requests') @ApiOperation({ summary: 'Request an offer for yourself or an organization you administer, accepting its current terms version' })
-  request(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string, @Body() dto: CreateLicenseRequestDto) { return this.requests.create(p, id, dto); }
+  @RequireScope('write')
+  @Post('offers/:id/requests')
+  @ApiOperation({ summary: 'Request an offer for yourself or an organization you administer, accepting its current terms version' })
+  request(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string, @Body() dto: CreateLicenseRequestDto) {
+    return this.requests.create(p, id, dto);
+  }
 }

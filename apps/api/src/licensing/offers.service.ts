@@ -78,11 +78,18 @@ export class OffersService {
     if (dto.spdxId !== undefined) fields.spdxId = dto.spdxId;
     if (dto.approval !== undefined) fields.approval = dto.approval;
     if (dto.questions !== undefined) fields.questions = normalizeQuestions(dto.questions);
-    this.assertKindRules(offer.kind, { approval: fields.approval ?? offer.approval, spdxId: fields.spdxId ?? offer.spdxId ?? undefined, terms: dto.terms ?? offer.terms.text });
+    this.assertKindRules(offer.kind, {
+      approval: fields.approval ?? offer.approval,
+      spdxId: fields.spdxId ?? offer.spdxId ?? undefined,
+      terms: dto.terms ?? offer.terms.text,
+    });
     const terms = mergeTerms(offer.terms, dto);
     const updated = await this.offers.update(offer.id, fields, sameTerms(offer.terms, terms) ? null : terms, principal.userId);
     await this.gateIfManual(model, updated);
-    await this.record('offer.updated', principal, model, updated, { fields: Object.keys(fields), newTermsVersion: updated.terms.version !== offer.terms.version });
+    await this.record('offer.updated', principal, model, updated, {
+      fields: Object.keys(fields),
+      newTermsVersion: updated.terms.version !== offer.terms.version,
+    });
     return presentOffer(updated, model.fullName);
   }
 
@@ -110,7 +117,8 @@ export class OffersService {
   private assertKindRules(kind: OfferRecord['kind'], o: { approval: string; spdxId?: string; terms?: string }): void {
     if (kind === 'open') {
       if (!o.spdxId) throw HubException.badRequest('spdx_id_required', 'An open offer needs spdxId: the SPDX id of its licence, such as apache-2.0');
-      if (o.approval !== 'auto') throw HubException.badRequest('open_offer_is_auto', 'An open offer is granted at once: approval must be auto (use a custom offer for manual approval)');
+      if (o.approval !== 'auto')
+        throw HubException.badRequest('open_offer_is_auto', 'An open offer is granted at once: approval must be auto (use a custom offer for manual approval)');
     } else if (!o.terms?.trim()) {
       throw HubException.badRequest('terms_required', 'A custom offer needs terms: the licence text (Markdown)');
     }
@@ -170,6 +178,14 @@ function mergeTerms(current: TermsRecord, dto: OfferConditionsDto): TermsInput {
 
 function sameTerms(a: TermsInput, b: TermsInput): boolean {
   const canon = (t: TermsInput) =>
-    JSON.stringify([t.text, t.commercialUse, t.fieldsOfUse, t.territories, t.seats, t.durationDays, t.price && [Number(t.price.amount), t.price.currency, t.price.period]]);
+    JSON.stringify([
+      t.text,
+      t.commercialUse,
+      t.fieldsOfUse,
+      t.territories,
+      t.seats,
+      t.durationDays,
+      t.price && [Number(t.price.amount), t.price.currency, t.price.period],
+    ]);
   return canon(a) === canon(b);
 }

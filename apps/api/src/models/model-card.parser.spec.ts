@@ -69,11 +69,15 @@ describe('ModelCardParser', () => {
   });
 
   it('duplicate keys are malformed YAML', () => {
-    expect(parser.parse(card("license: mit\nlicense: apache-2.0")).warnings).toEqual(["Invalid YAML metadata in README.md: Map keys must be unique (README.md line 3, column 1)"]);
+    expect(parser.parse(card('license: mit\nlicense: apache-2.0')).warnings).toEqual([
+      'Invalid YAML metadata in README.md: Map keys must be unique (README.md line 3, column 1)',
+    ]);
   });
 
   it('wrongly typed values become warnings and are ignored; the rest is kept', () => {
-    const parsed = parser.parse(card(['license: [mit, apache-2.0]', 'pipeline_tag: 3', 'library_name: { a: 1 }', 'tags: [ok, 7, { x: 1 }]', 'language: true', 'datasets: d1'].join('\n')));
+    const parsed = parser.parse(
+      card(['license: [mit, apache-2.0]', 'pipeline_tag: 3', 'library_name: { a: 1 }', 'tags: [ok, 7, { x: 1 }]', 'language: true', 'datasets: d1'].join('\n')),
+    );
     expect(parsed).toMatchObject({ license: null, pipelineTag: null, libraryName: null, tags: ['ok'], languages: [], datasets: ['d1'] });
     expect(parsed.warnings).toEqual([
       '"license" must be a string, not a list; it was ignored',
@@ -103,7 +107,12 @@ describe('ModelCardParser', () => {
   });
 
   it('refuses alias bombs as malformed', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
     const parsed = parser.parse(card(bomb));
     expect(parsed.cardData).toBeNull();
     expect(parsed.warnings[0]).toMatch(/Invalid YAML/);

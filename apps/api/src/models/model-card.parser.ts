@@ -15,10 +15,7 @@ const MAX_VALUE_LENGTH = 256;
 const MAX_LIST_LENGTH = 1000;
 const MAX_ALIASES = 100;
 
-type FrontMatter =
-  | { kind: 'none' }
-  | { kind: 'unclosed' }
-  | { kind: 'yaml'; text: string; firstLine: number };
+type FrontMatter = { kind: 'none' } | { kind: 'unclosed' } | { kind: 'yaml'; text: string; firstLine: number };
 
 const EMPTY: Omit<ParsedModelCard, 'warnings'> = {
   cardData: null,
@@ -87,7 +84,11 @@ function parseYaml(text: string, firstLine: number): { value: unknown; errors: s
 }
 
 // With prettyErrors the message's first line ends with " at line L, column C:" (front-matter lines); we give README lines.
-const firstSentence = (message: string) => message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+const firstSentence = (message: string) =>
+  message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 
 function fromMetadata(value: unknown, warnings: string[]): ParsedModelCard {
   if (value === null || value === undefined) return { ...EMPTY, cardData: {}, warnings: [...warnings, 'The YAML metadata block of README.md is empty'] };

@@ -36,10 +36,7 @@ export interface VisibilityChange {
  * `private` and `gated` (the Hugging Face settings) then change only themselves. A request whose
  * explicit `private`/`gated` contradict its `visibility` is refused (400) rather than guessed.
  */
-export function applyVisibilityChange(
-  current: { private: boolean; gated: GatedMode },
-  change: VisibilityChange,
-): { private: boolean; gated: GatedMode } {
+export function applyVisibilityChange(current: { private: boolean; gated: GatedMode }, change: VisibilityChange): { private: boolean; gated: GatedMode } {
   const next = { private: current.private, gated: current.gated };
   if (change.visibility === 'public') Object.assign(next, { private: false, gated: 'none' });
   if (change.visibility === 'private') next.private = true;

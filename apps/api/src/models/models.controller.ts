@@ -14,18 +14,39 @@ import { ModelsService } from './models.service';
 export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
-  @RequireScope('write') @Post() @ApiOperation({ summary: 'Create a model in your namespace or an organization you belong to' })
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateModelDto) { return this.models.create(p, dto).then(presentModel); }
+  @RequireScope('write')
+  @Post()
+  @ApiOperation({ summary: 'Create a model in your namespace or an organization you belong to' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateModelDto) {
+    return this.models.create(p, dto).then(presentModel);
+  }
 
-  @Public() @Get() @ApiOperation({ summary: 'List models visible to you (filters, sort, cursor pagination)' })
-  list(@CurrentPrincipal() p: Principal | undefined, @Query() q: ListModelsQuery) { return this.models.list(p, { ...q, tags: q.tag }).then(presentModelList); }
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'List models visible to you (filters, sort, cursor pagination)' })
+  list(@CurrentPrincipal() p: Principal | undefined, @Query() q: ListModelsQuery) {
+    return this.models.list(p, { ...q, tags: q.tag }).then(presentModelList);
+  }
 
-  @Public() @Get(':namespace/:name') @ApiOperation({ summary: 'Read a model (404 when private and you are not a member)' })
-  get(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.models.get(p, ns, name).then(presentModel); }
+  @Public()
+  @Get(':namespace/:name')
+  @ApiOperation({ summary: 'Read a model (404 when private and you are not a member)' })
+  get(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.models.get(p, ns, name).then(presentModel);
+  }
 
-  @RequireScope('write') @Patch(':namespace/:name') @ApiOperation({ summary: 'Change visibility / gating (organization admin or owner, or the user)' })
-  update(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: UpdateModelDto) { return this.models.updateSettings(p, ns, name, dto).then(presentModel); }
+  @RequireScope('write')
+  @Patch(':namespace/:name')
+  @ApiOperation({ summary: 'Change visibility / gating (organization admin or owner, or the user)' })
+  update(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: UpdateModelDto) {
+    return this.models.updateSettings(p, ns, name, dto).then(presentModel);
+  }
 
-  @RequireScope('write') @Delete(':namespace/:name') @HttpCode(204) @ApiOperation({ summary: 'Delete a model and its history (organization admin or owner, or the user)' })
-  remove(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) { return this.models.delete(p, ns, name); }
+  @RequireScope('write')
+  @Delete(':namespace/:name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a model and its history (organization admin or owner, or the user)' })
+  remove(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.models.delete(p, ns, name);
+  }
 }

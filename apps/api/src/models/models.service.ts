@@ -62,11 +62,18 @@ export class ModelsService {
     if (!created) {
       const existing = await this.models.findByName(namespace.name, input.name);
       const fullName = existing?.fullName ?? `${namespace.name}/${input.name}`;
-      throw new HubException(HttpStatus.CONFLICT, 'model_exists', `You already created this model repo: a model named '${fullName}' already exists (names are case-insensitive)`, {
-        body: { url: `${this.links.origin()}/${fullName}` },
-      });
+      throw new HubException(
+        HttpStatus.CONFLICT,
+        'model_exists',
+        `You already created this model repo: a model named '${fullName}' already exists (names are case-insensitive)`,
+        {
+          body: { url: `${this.links.origin()}/${fullName}` },
+        },
+      );
     }
-    await this.events?.publish('model.created', { model: created.fullName, visibility: visibilityOf(created), createdBy: principal!.username }, [created.ownerOrgId]);
+    await this.events?.publish('model.created', { model: created.fullName, visibility: visibilityOf(created), createdBy: principal!.username }, [
+      created.ownerOrgId,
+    ]);
     return created;
   }
 

@@ -39,7 +39,8 @@ describe('namespace rules', () => {
   });
 
   it('reserves every name the routes use, in lower case', () => {
-    for (const name of ['api', 'docs', 'admin', 'healthz', 'readyz', 'openapi.json', 'models', 'datasets', 'settings']) expect(RESERVED_NAMES.has(name)).toBe(true);
+    for (const name of ['api', 'docs', 'admin', 'healthz', 'readyz', 'openapi.json', 'models', 'datasets', 'settings'])
+      expect(RESERVED_NAMES.has(name)).toBe(true);
     for (const name of RESERVED_NAMES) expect(name).toBe(name.toLowerCase());
   });
 

@@ -39,7 +39,15 @@ export class NotificationRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: options.take,
     });
-    return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, data: r.data as Record<string, unknown>, readAt: r.readAt, createdAt: r.createdAt }));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      body: r.body,
+      data: r.data as Record<string, unknown>,
+      readAt: r.readAt,
+      createdAt: r.createdAt,
+    }));
   }
 
   find(userId: string, id: string): Promise<{ id: string; createdAt: Date } | null> {

@@ -12,12 +12,21 @@ import { NotificationsService } from './notifications.service';
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
-  @Get() @ApiOperation({ summary: 'Your notifications, newest first (licence requests, decisions, revocations, grants about to expire)' })
-  list(@CurrentPrincipal() p: Principal, @Query() q: ListNotificationsQuery) { return this.notifications.list(p, q); }
+  @Get()
+  @ApiOperation({ summary: 'Your notifications, newest first (licence requests, decisions, revocations, grants about to expire)' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: ListNotificationsQuery) {
+    return this.notifications.list(p, q);
+  }
 
-  @Post('read') @ApiOperation({ summary: 'Mark every notification read' })
-  readAll(@CurrentPrincipal() p: Principal) { return this.notifications.markAllRead(p); }
+  @Post('read')
+  @ApiOperation({ summary: 'Mark every notification read' })
+  readAll(@CurrentPrincipal() p: Principal) {
+    return this.notifications.markAllRead(p);
+  }
 
-  @Post(':id/read') @ApiOperation({ summary: 'Mark one notification read' })
-  read(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string) { return this.notifications.markRead(p, id); }
+  @Post(':id/read')
+  @ApiOperation({ summary: 'Mark one notification read' })
+  read(@CurrentPrincipal() p: Principal, @Param('id', uuidParam()) id: string) {
+    return this.notifications.markRead(p, id);
+  }
 }

@@ -35,9 +35,13 @@ export class NotificationsService {
     await this.notifications.createForUsers([...new Set(userIds.filter((id): id is string => !!id))], n);
   }
 
-  async list(principal: Principal, q: { unread?: boolean; limit: number; cursor?: string }): Promise<{ items: NotificationInfo[]; unread: number; nextCursor: string | null }> {
+  async list(
+    principal: Principal,
+    q: { unread?: boolean; limit: number; cursor?: string },
+  ): Promise<{ items: NotificationInfo[]; unread: number; nextCursor: string | null }> {
     const before = q.cursor ? await this.notifications.find(principal.userId, q.cursor) : undefined;
-    if (q.cursor && !before) throw HubException.badRequest('invalid_cursor', 'cursor must be the id of one of your notifications (the previous page\'s nextCursor)');
+    if (q.cursor && !before)
+      throw HubException.badRequest('invalid_cursor', "cursor must be the id of one of your notifications (the previous page's nextCursor)");
     const items = await this.notifications.list(principal.userId, { unreadOnly: q.unread ?? false, take: q.limit + 1, before: before ?? undefined });
     const page = items.slice(0, q.limit);
     return {

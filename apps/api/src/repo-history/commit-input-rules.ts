@@ -15,7 +15,10 @@ export const MAX_COMMIT_DESCRIPTION = 100_000;
  */
 export function assertCommitInput(input: { summary: string; description?: string; operations: CommitOperation[] }): void {
   if (input.summary.length > MAX_COMMIT_SUMMARY) {
-    throw HubException.badRequest('summary_too_long', `A commit summary has at most ${MAX_COMMIT_SUMMARY} characters; this one has ${input.summary.length}. Put the rest in the description`);
+    throw HubException.badRequest(
+      'summary_too_long',
+      `A commit summary has at most ${MAX_COMMIT_SUMMARY} characters; this one has ${input.summary.length}. Put the rest in the description`,
+    );
   }
   const description = input.description ?? '';
   if (typeof description !== 'string' || description.length > MAX_COMMIT_DESCRIPTION) {
@@ -25,7 +28,9 @@ export function assertCommitInput(input: { summary: string; description?: string
   for (const op of input.operations) {
     const path = op.kind === 'deleteFolder' ? `${normalizeFolderPath(op.path)}/` : op.path;
     if (seen.has(path)) {
-      throw HubException.badRequest('duplicate_path', `'${printable(op.path)}' is named by more than one operation of this commit: name each path once`, [{ field: 'path', message: 'named twice' }]);
+      throw HubException.badRequest('duplicate_path', `'${printable(op.path)}' is named by more than one operation of this commit: name each path once`, [
+        { field: 'path', message: 'named twice' },
+      ]);
     }
     seen.add(path);
   }

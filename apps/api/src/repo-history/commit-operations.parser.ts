@@ -49,7 +49,13 @@ export function parseCommitOperations(raw: Record<string, unknown>[]): CommitOpe
       default: {
         if (o.fromRevision !== undefined && (typeof o.fromRevision !== 'string' || !o.fromRevision)) fail("'fromRevision' must be a non-empty string");
         if (o.sha256 !== undefined && (typeof o.sha256 !== 'string' || !SHA256.test(o.sha256))) fail("'sha256' must be 64 hexadecimal characters");
-        return { kind: 'copy', path, fromPath: o.fromPath as string, fromRevision: o.fromRevision as string | undefined, sha256: o.sha256 as string | undefined };
+        return {
+          kind: 'copy',
+          path,
+          fromPath: o.fromPath as string,
+          fromRevision: o.fromRevision as string | undefined,
+          sha256: o.sha256 as string | undefined,
+        };
       }
     }
   });

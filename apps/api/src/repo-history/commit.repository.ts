@@ -86,7 +86,15 @@ export class CommitWriter {
     return rows.map((r) => r.path);
   }
 
-  async insertCommit(c: { id: string; modelId: string; parentId: string; authorId: string | null; title: string; message: string; createdAt: Date }): Promise<void> {
+  async insertCommit(c: {
+    id: string;
+    modelId: string;
+    parentId: string;
+    authorId: string | null;
+    title: string;
+    message: string;
+    createdAt: Date;
+  }): Promise<void> {
     await this.tx.commit.create({ data: c });
   }
 

@@ -88,16 +88,28 @@ export class CommitService {
       const head = await w.lockBranch(model.id, branch);
       if (!head) throw revisionNotFound(model, branch);
       if (parent && !head.startsWith(parent)) {
-        throw HubException.conflict(
-          `A commit has happened since ${parent} on '${branch}' (its head is now ${head}): refresh and try again`,
-          'parent_mismatch',
-        );
+        throw HubException.conflict(`A commit has happened since ${parent} on '${branch}' (its head is now ${head}): refresh and try again`, 'parent_mismatch');
       }
-      const plan = await this.plan(model, head, input.operations, resolved, (paths) => w.filesAt(head, paths), (prefix) => w.pathsUnder(head, prefix));
+      const plan = await this.plan(
+        model,
+        head,
+        input.operations,
+        resolved,
+        (paths) => w.filesAt(head, paths),
+        (prefix) => w.pathsUnder(head, prefix),
+      );
       if (plan.copied.length) await this.hooks.beforeCopiesLand(model, plan.copied);
       const at = new Date();
       const commitId = generateCommitId({ modelId: model.id, parentId: head, title: input.summary, at });
-      await w.insertCommit({ id: commitId, modelId: model.id, parentId: head, authorId: principal.userId, title: input.summary, message: input.description ?? '', createdAt: at });
+      await w.insertCommit({
+        id: commitId,
+        modelId: model.id,
+        parentId: head,
+        authorId: principal.userId,
+        title: input.summary,
+        message: input.description ?? '',
+        createdAt: at,
+      });
       await w.copyUnchanged(head, commitId, plan.touched);
       await w.insertFiles(commitId, plan.writes);
       const clash = plan.writes.length ? await w.findFileFolderClash(commitId) : null;
@@ -124,7 +136,10 @@ export class CommitService {
     }
     const max = this.config.maxCommitOperations;
     if (input.operations.length > max) {
-      throw HubException.badRequest('too_many_operations', `A commit may have at most ${max} operations; this one has ${input.operations.length}. Split it into several commits`);
+      throw HubException.badRequest(
+        'too_many_operations',
+        `A commit may have at most ${max} operations; this one has ${input.operations.length}. Split it into several commits`,
+      );
     }
     assertCommitInput(input);
     const maxPath = this.config.maxPathLength;

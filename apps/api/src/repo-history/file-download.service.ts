@@ -52,11 +52,28 @@ export class FileDownloadService {
     private readonly events: DownloadEventRepository,
   ) {}
 
-  async resolve(principal: Principal | undefined, model: ModelRecord, revision: string | undefined, path: string, request: DownloadRequest): Promise<FileResolution> {
-    const { permit, value: { commitId, file } } = await this.access.authorizeDownload(principal, model, async () => {
+  async resolve(
+    principal: Principal | undefined,
+    model: ModelRecord,
+    revision: string | undefined,
+    path: string,
+    request: DownloadRequest,
+  ): Promise<FileResolution> {
+    const {
+      permit,
+      value: { commitId, file },
+    } = await this.access.authorizeDownload(principal, model, async () => {
       const { commitId } = await this.revisions.resolve(model, revision);
       const file = await this.tree.getFile(model, commitId, path, { 'X-Repo-Commit': commitId });
-      const served = { method: request.method, path: file.path, revision: revision ?? 'main', commitId, blobSha256: file.blobSha256, route: 'file', issuesUrl: !file.inline } as const;
+      const served = {
+        method: request.method,
+        path: file.path,
+        revision: revision ?? 'main',
+        commitId,
+        blobSha256: file.blobSha256,
+        route: 'file',
+        issuesUrl: !file.inline,
+      } as const;
       return { files: [served], value: { commitId, file } };
     });
     const blob: BlobRef = { sha256: file.blobSha256, size: file.size, storageKey: file.storageKey, inline: file.inline };

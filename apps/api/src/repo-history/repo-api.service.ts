@@ -57,7 +57,12 @@ export class RepoApiService {
     return this.versions.delete(p, await this.access.findReadable(p, ns, name), version);
   }
 
-  async files(p: Principal | undefined, ns: string, name: string, q: TreeQuery): Promise<{ commitId: string; entries: TreeEntry[]; nextCursor: string | null }> {
+  async files(
+    p: Principal | undefined,
+    ns: string,
+    name: string,
+    q: TreeQuery,
+  ): Promise<{ commitId: string; entries: TreeEntry[]; nextCursor: string | null }> {
     const model = await this.access.findReadable(p, ns, name);
     const { commitId } = await this.revisions.resolve(model, q.revision);
     const page = await this.tree.list(model, commitId, q);
@@ -78,7 +83,13 @@ export class RepoApiService {
   async commit(p: Principal, ns: string, name: string, dto: CreateCommitDto): Promise<{ commitId: string; parentCommit: string; branch: string }> {
     const model = await this.access.findReadable(p, ns, name);
     const operations = parseCommitOperations(dto.operations);
-    const r = await this.commits.commit(p, model, { branch: dto.branch ?? 'main', parentCommit: dto.parentCommit, summary: dto.summary, description: dto.description, operations });
+    const r = await this.commits.commit(p, model, {
+      branch: dto.branch ?? 'main',
+      parentCommit: dto.parentCommit,
+      summary: dto.summary,
+      description: dto.description,
+      operations,
+    });
     return { commitId: r.commitId, parentCommit: r.parentId, branch: r.branch };
   }
 

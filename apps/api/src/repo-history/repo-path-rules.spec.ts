@@ -40,8 +40,31 @@ describe('refNameProblem', () => {
     expect(refNameProblem(name)).toBeNull(),
   );
 
-  it.each(['', 'HEAD', '@', 'a b', 'a..b', 'a~1', 'a^2', 'a:b', 'a?', 'a*', 'a[0]', 'a\\b', '/a', 'a/', '-a', '.a', 'a.', 'a/.b', 'a.lock', 'a/b.lock/c', 'a@{u}', 'a//b', 'refs/heads/x', 'a'.repeat(201), 'f'.repeat(40)])(
-    'refuses %j',
-    (name) => expect(refNameProblem(name)).not.toBeNull(),
-  );
+  it.each([
+    '',
+    'HEAD',
+    '@',
+    'a b',
+    'a..b',
+    'a~1',
+    'a^2',
+    'a:b',
+    'a?',
+    'a*',
+    'a[0]',
+    'a\\b',
+    '/a',
+    'a/',
+    '-a',
+    '.a',
+    'a.',
+    'a/.b',
+    'a.lock',
+    'a/b.lock/c',
+    'a@{u}',
+    'a//b',
+    'refs/heads/x',
+    'a'.repeat(201),
+    'f'.repeat(40),
+  ])('refuses %j', (name) => expect(refNameProblem(name)).not.toBeNull());
 });

@@ -15,24 +15,61 @@ import { RepoApiService } from './repo-api.service';
 export class RepoController {
   constructor(private readonly api: RepoApiService) {}
 
-  @Public() @Get('files') @ApiOperation({ summary: 'The file tree at a revision (path, recursive, expand, cursor, limit)' })
-  files(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: TreeQuery) { return this.api.files(p, ns, name, q); }
+  @Public()
+  @Get('files')
+  @ApiOperation({ summary: 'The file tree at a revision (path, recursive, expand, cursor, limit)' })
+  files(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: TreeQuery) {
+    return this.api.files(p, ns, name, q);
+  }
 
-  @Public() @Get('files/*path') @ApiOperation({ summary: 'Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files' })
-  download(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @WildcardPath('path') path: string, @Query() q: RevisionQuery, @Req() req: Request, @Res() res: Response) { return this.api.download(p, ns, name, path, q, req, res); }
+  @Public()
+  @Get('files/*path')
+  @ApiOperation({ summary: 'Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files' })
+  download(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @WildcardPath('path') path: string,
+    @Query() q: RevisionQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.api.download(p, ns, name, path, q, req, res);
+  }
 
-  @Public() @Get('commits') @ApiOperation({ summary: 'Commit history of a revision, newest first' })
-  history(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: HistoryQuery) { return this.api.commitsOf(p, ns, name, q); }
+  @Public()
+  @Get('commits')
+  @ApiOperation({ summary: 'Commit history of a revision, newest first' })
+  history(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: HistoryQuery) {
+    return this.api.commitsOf(p, ns, name, q);
+  }
 
-  @RequireScope('write') @Post('commits') @ApiOperation({ summary: 'Commit operations atomically to a branch (409 parent_mismatch when parentCommit is not the head)' })
-  commit(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateCommitDto) { return this.api.commit(p, ns, name, dto); }
+  @RequireScope('write')
+  @Post('commits')
+  @ApiOperation({ summary: 'Commit operations atomically to a branch (409 parent_mismatch when parentCommit is not the head)' })
+  commit(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateCommitDto) {
+    return this.api.commit(p, ns, name, dto);
+  }
 
-  @Public() @Get('refs') @ApiOperation({ summary: 'Branches and versions (tags) with their commits' })
-  refs(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.api.refs(p, ns, name); }
+  @Public()
+  @Get('refs')
+  @ApiOperation({ summary: 'Branches and versions (tags) with their commits' })
+  refs(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.api.refs(p, ns, name);
+  }
 
-  @RequireScope('write') @Post('branches') @ApiOperation({ summary: 'Create a branch at a revision (409 branch_exists)' })
-  createBranch(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateBranchDto) { return this.api.createBranch(p, ns, name, dto); }
+  @RequireScope('write')
+  @Post('branches')
+  @ApiOperation({ summary: 'Create a branch at a revision (409 branch_exists)' })
+  createBranch(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateBranchDto) {
+    return this.api.createBranch(p, ns, name, dto);
+  }
 
-  @RequireScope('write') @Delete('branches/:branch') @HttpCode(204) @ApiOperation({ summary: 'Delete a branch (not main)' })
-  deleteBranch(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Param('branch') branch: string) { return this.api.deleteBranch(p, ns, name, branch); }
+  @RequireScope('write')
+  @Delete('branches/:branch')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a branch (not main)' })
+  deleteBranch(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Param('branch') branch: string) {
+    return this.api.deleteBranch(p, ns, name, branch);
+  }
 }

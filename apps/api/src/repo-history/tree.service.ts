@@ -106,7 +106,11 @@ export class TreeService {
   async pathsInfo(model: ModelRecord, commitId: string, paths: string[], expand = false): Promise<TreeEntry[]> {
     const wanted = [...new Set(paths.map((p) => normalizeFolderPath(p)).filter((p) => p !== ''))];
     if (!wanted.length) return [];
-    const files = await this.commits.filesAtOrUnder(commitId, wanted, wanted.map((p) => `${p}/`));
+    const files = await this.commits.filesAtOrUnder(
+      commitId,
+      wanted,
+      wanted.map((p) => `${p}/`),
+    );
     const found: { path: string; file?: ManifestFile; dir?: DirAggregate }[] = [];
     for (const path of wanted) {
       const file = files.find((f) => f.path === path);

@@ -11,21 +11,52 @@ import { RepoApiService } from './repo-api.service';
 export class VersionsController {
   constructor(private readonly api: RepoApiService) {}
 
-  @Public() @Get() @ApiOperation({ summary: 'List versions, newest first, with their status' })
-  list(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.api.listVersions(p, ns, name); }
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'List versions, newest first, with their status' })
+  list(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.api.listVersions(p, ns, name);
+  }
 
-  @RequireScope('write') @Post() @ApiOperation({ summary: 'Create an immutable version of a revision (409 version_exists when the name is taken)' })
-  create(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateVersionDto) { return this.api.createVersion(p, ns, name, dto); }
+  @RequireScope('write')
+  @Post()
+  @ApiOperation({ summary: 'Create an immutable version of a revision (409 version_exists when the name is taken)' })
+  create(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateVersionDto) {
+    return this.api.createVersion(p, ns, name, dto);
+  }
 
-  @Public() @Get('latest') @ApiOperation({ summary: 'The highest semver version that is not deprecated (else the newest)' })
-  latest(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) { return this.api.latestVersion(p, ns, name); }
+  @Public()
+  @Get('latest')
+  @ApiOperation({ summary: 'The highest semver version that is not deprecated (else the newest)' })
+  latest(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.api.latestVersion(p, ns, name);
+  }
 
-  @Public() @Get(':version') @ApiOperation({ summary: 'Read a version' })
-  get(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Param('version') version: string) { return this.api.getVersion(p, ns, name, version); }
+  @Public()
+  @Get(':version')
+  @ApiOperation({ summary: 'Read a version' })
+  get(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Param('version') version: string) {
+    return this.api.getVersion(p, ns, name, version);
+  }
 
-  @RequireScope('write') @Post(':version/deprecate') @HttpCode(200) @ApiOperation({ summary: 'Deprecate a version, with a message' })
-  deprecate(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Param('version') version: string, @Body() dto: DeprecateVersionDto) { return this.api.deprecateVersion(p, ns, name, version, dto.message); }
+  @RequireScope('write')
+  @Post(':version/deprecate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deprecate a version, with a message' })
+  deprecate(
+    @CurrentPrincipal() p: Principal,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Param('version') version: string,
+    @Body() dto: DeprecateVersionDto,
+  ) {
+    return this.api.deprecateVersion(p, ns, name, version, dto.message);
+  }
 
-  @RequireScope('write') @Delete(':version') @ApiOperation({ summary: 'Always 409 version_immutable: versions are never deleted (deprecate instead)' })
-  remove(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Param('version') version: string) { return this.api.deleteVersion(p, ns, name, version); }
+  @RequireScope('write')
+  @Delete(':version')
+  @ApiOperation({ summary: 'Always 409 version_immutable: versions are never deleted (deprecate instead)' })
+  remove(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Param('version') version: string) {
+    return this.api.deleteVersion(p, ns, name, version);
+  }
 }

@@ -66,7 +66,13 @@ export class VersionsService {
     if (await this.commits.branchHead(model.id, input.name)) {
       throw HubException.conflict(`'${printable(input.name)}' is already the name of a branch of ${model.fullName}: choose another version name`, 'ref_exists');
     }
-    const created = await this.versions.create({ modelId: model.id, name: input.name, commitId, notes: input.notes ?? '', createdById: principal?.userId ?? null });
+    const created = await this.versions.create({
+      modelId: model.id,
+      name: input.name,
+      commitId,
+      notes: input.notes ?? '',
+      createdById: principal?.userId ?? null,
+    });
     if (!created) throw versionExists(model, input.name);
     const version = present((await this.versions.find(model.id, input.name))!);
     await this.events?.publish('version.published', { model: model.fullName, version }, [model.ownerOrgId]);

@@ -14,7 +14,10 @@ import { StorageUrlSigner } from './storage-url-signer';
 export class EmbeddedObjectStorage extends S3ObjectStorage {
   private readonly signer: StorageUrlSigner;
 
-  constructor(@Inject(HUB_CONFIG) config: ResolvedHubConfig, private readonly links: HubLinks) {
+  constructor(
+    @Inject(HUB_CONFIG) config: ResolvedHubConfig,
+    private readonly links: HubLinks,
+  ) {
     super(config);
     this.signer = new StorageUrlSigner(config.s3.embedded!.urlSecret);
   }

@@ -5,7 +5,15 @@ import { contentDisposition, S3ObjectStorage } from './s3-object-storage';
 
 const configFor = (s3: Partial<ResolvedHubConfig['s3']>) =>
   ({
-    s3: { endpoint: 'http://127.0.0.1:9000', region: 'eu-west-3', bucket: 'model-hub', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', forcePathStyle: true, ...s3 },
+    s3: {
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-3',
+      bucket: 'model-hub',
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+      ...s3,
+    },
   }) as ResolvedHubConfig;
 
 /** Query parameters as a sorted list, so that two URLs compare regardless of parameter order. */
@@ -15,7 +23,12 @@ const normalized = (url: string) => {
 };
 
 describe('S3ObjectStorage.presignUploadParts', () => {
-  beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-28T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] }));
+  beforeEach(() =>
+    jest.useFakeTimers({
+      now: new Date('2026-11-28T12:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'],
+    }),
+  );
   afterEach(() => jest.useRealTimers());
 
   it.each([
@@ -29,7 +42,9 @@ describe('S3ObjectStorage.presignUploadParts', () => {
     const urls = await storage.presignUploadParts(key, uploadId, [1, 2, 17, 10_000], { expiresIn: 3600 });
     expect(urls).toHaveLength(4);
     for (const [i, partNumber] of [1, 2, 17, 10_000].entries()) {
-      const expected = await getSignedUrl(client, new UploadPartCommand({ Bucket: 'model-hub', Key: key, UploadId: uploadId, PartNumber: partNumber }), { expiresIn: 3600 });
+      const expected = await getSignedUrl(client, new UploadPartCommand({ Bucket: 'model-hub', Key: key, UploadId: uploadId, PartNumber: partNumber }), {
+        expiresIn: 3600,
+      });
       expect(normalized(urls[i])).toEqual(normalized(expected));
     }
     storage.onModuleDestroy();

@@ -19,15 +19,7 @@ import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner'
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
-import {
-  ByteRange,
-  CompletedPart,
-  MultipartUploadSummary,
-  ObjectChangedError,
-  ObjectHead,
-  ObjectStorage,
-  ObjectSummary,
-} from './object-storage';
+import { ByteRange, CompletedPart, MultipartUploadSummary, ObjectChangedError, ObjectHead, ObjectStorage, ObjectSummary } from './object-storage';
 import { createS3Client } from './s3-client.factory';
 
 /** S3's limit for a single CopyObject; larger objects are copied part by part. */
@@ -114,10 +106,14 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
   async presignUploadParts(key: string, uploadId: string, partNumbers: number[], opts: { expiresIn: number }): Promise<string[]> {
     if (!partNumbers.length) return [];
     const signingDate = new Date();
-    const first = await getSignedUrl(this.publicClient, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumbers[0] }), {
-      expiresIn: opts.expiresIn,
-      signingDate,
-    });
+    const first = await getSignedUrl(
+      this.publicClient,
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumbers[0] }),
+      {
+        expiresIn: opts.expiresIn,
+        signingDate,
+      },
+    );
     if (partNumbers.length === 1) return [first];
     const template = new URL(first);
     // X-Amz-Credential is <key id>/<date>/<region>/<service>/aws4_request.
@@ -163,7 +159,8 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
     } catch (err) {
       if (errorName(err) === 'NoSuchUpload' || httpStatus(err) === 404) return;
-      if (isUnsupported(err)) return this.warnOnce('abort', 'The S3 server cannot abort multipart uploads; their parts stay until its own cleanup removes them');
+      if (isUnsupported(err))
+        return this.warnOnce('abort', 'The S3 server cannot abort multipart uploads; their parts stay until its own cleanup removes them');
       throw err;
     }
   }

@@ -35,7 +35,8 @@ export class StorageUrlSigner {
       params[name] = value;
     }
     const { signature, ...signed } = params;
-    if (!signature || !signed.expires) return { ok: false, code: 'unsigned_url', message: 'This storage URL is not signed by the hub; ask the hub for a download or upload URL' };
+    if (!signature || !signed.expires)
+      return { ok: false, code: 'unsigned_url', message: 'This storage URL is not signed by the hub; ask the hub for a download or upload URL' };
     const expected = Buffer.from(this.signatureOf(method, key, signed));
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return invalid();

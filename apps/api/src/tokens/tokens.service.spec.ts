@@ -35,7 +35,9 @@ describe('TokensService', () => {
     jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate'] });
     stored = null;
     repo = {
-      create: jest.fn(async (data: Parameters<TokenRepository['create']>[0]) => record({ name: data.name, scopes: data.scopes, organizationId: data.organizationId ?? null, expiresAt: data.expiresAt ?? null })),
+      create: jest.fn(async (data: Parameters<TokenRepository['create']>[0]) =>
+        record({ name: data.name, scopes: data.scopes, organizationId: data.organizationId ?? null, expiresAt: data.expiresAt ?? null }),
+      ),
       findBySecretHash: jest.fn(async () => stored),
       touch: jest.fn(async () => undefined),
       delete: jest.fn(async () => true),

@@ -24,10 +24,7 @@ export class UserRepository {
    * decides from the number of users already there, read under a lock so that two first
    * registrations cannot both become administrator.
    */
-  async create(
-    data: { username: string; email: string; passwordHash: string },
-    makeAdmin: (existingUsers: number) => boolean,
-  ): Promise<UserRecord> {
+  async create(data: { username: string; email: string; passwordHash: string }, makeAdmin: (existingUsers: number) => boolean): Promise<UserRecord> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
       const existing = await tx.user.count();

@@ -10,6 +10,9 @@ import { UsersService } from './users.service';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Get() @ApiOperation({ summary: 'The signed-in user with their organizations' })
-  me(@CurrentPrincipal() p: Principal) { return this.users.me(p); }
+  @Get()
+  @ApiOperation({ summary: 'The signed-in user with their organizations' })
+  me(@CurrentPrincipal() p: Principal) {
+    return this.users.me(p);
+  }
 }

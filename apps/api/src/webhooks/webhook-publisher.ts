@@ -26,7 +26,11 @@ export class WebhookPublisher extends HubEvents {
       const hooks = await this.webhooks.subscribers(orgs, event);
       if (!hooks.length) return;
       const body = JSON.stringify({ event, occurredAt: new Date().toISOString(), data });
-      const ids = await this.webhooks.createDeliveries(hooks.map((h) => h.id), event, body);
+      const ids = await this.webhooks.createDeliveries(
+        hooks.map((h) => h.id),
+        event,
+        body,
+      );
       await this.worker.enqueue(ids);
     } catch (err) {
       this.logger.error({ err }, `Could not queue the ${event} webhook deliveries`);

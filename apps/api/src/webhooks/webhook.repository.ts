@@ -43,7 +43,8 @@ export interface OutgoingDelivery {
   status: DeliveryStatus;
   attempts: number;
   url: string;
-  secret: string;
+  /** The secret as stored: sealed (WebhookSecretBox), or in clear in a row not yet encrypted. */
+  secret: { sealed: string } | { clear: string };
 }
 
 const select = { id: true, organizationId: true, url: true, events: true, description: true, createdAt: true } satisfies Prisma.WebhookSelect;
@@ -58,7 +59,7 @@ const LOG_LIMIT = 20;
 export class WebhookRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: { organizationId: string; url: string; events: string[]; secret: string; description: string; createdById: string }): Promise<WebhookRecord> {
+  create(data: { organizationId: string; url: string; events: string[]; secretCiphertext: string; description: string; createdById: string }): Promise<WebhookRecord> {
     return this.prisma.webhook.create({ data, select });
   }
 
@@ -82,7 +83,10 @@ export class WebhookRepository {
 
   /** One pending delivery per webhook, all with the same body; returns their ids. */
   async createDeliveries(webhookIds: string[], event: string, body: string): Promise<string[]> {
-    const rows = await this.prisma.webhookDelivery.createManyAndReturn({ data: webhookIds.map((webhookId) => ({ webhookId, event, body })), select: { id: true } });
+    const rows = await this.prisma.webhookDelivery.createManyAndReturn({
+      data: webhookIds.map((webhookId) => ({ webhookId, event, body })),
+      select: { id: true },
+    });
     return rows.map((r) => r.id);
   }
 
@@ -93,8 +97,20 @@ export class WebhookRepository {
   }
 
   async findOutgoing(id: string): Promise<OutgoingDelivery | null> {
-    const d = await this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: { select: { url: true, secret: true } } } });
-    return d ? { id: d.id, event: d.event, body: d.body, status: d.status, attempts: d.attempts, url: d.webhook.url, secret: d.webhook.secret } : null;
+    const d = await this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: { select: { url: true, secret: true, secretCiphertext: true } } } });
+    if (!d) return null;
+    const { secretCiphertext, secret } = d.webhook;
+    return { id: d.id, event: d.event, body: d.body, status: d.status, attempts: d.attempts, url: d.webhook.url, secret: secretCiphertext ? { sealed: secretCiphertext } : { clear: secret ?? '' } };
+  }
+
+  /** Webhooks whose secret is still stored in clear (written before secrets were encrypted). */
+  clearSecrets(take: number): Promise<{ id: string; secret: string }[]> {
+    return this.prisma.$queryRaw`SELECT id::text, secret FROM webhooks WHERE secret IS NOT NULL LIMIT ${take}`;
+  }
+
+  /** Replaces a clear secret by its sealed form; a no-op when another replica did it first. */
+  async sealSecret(id: string, clear: string, sealed: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE webhooks SET secret_ciphertext = ${sealed}, secret = NULL WHERE id = ${id}::uuid AND secret = ${clear}`;
   }
 
   /** Logs one attempt and moves the delivery to its new status. */

@@ -12,15 +12,30 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Get() @ApiOperation({ summary: "The organization's webhooks (admin or owner)" })
-  list(@CurrentPrincipal() p: Principal, @Param('org') org: string) { return this.webhooks.list(p, org); }
+  @Get()
+  @ApiOperation({ summary: "The organization's webhooks (admin or owner)" })
+  list(@CurrentPrincipal() p: Principal, @Param('org') org: string) {
+    return this.webhooks.list(p, org);
+  }
 
-  @RequireScope('write') @Post() @ApiOperation({ summary: 'Create a webhook (admin or owner); the answer shows its signing secret once' })
-  create(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Body() dto: CreateWebhookDto) { return this.webhooks.create(p, org, dto); }
+  @RequireScope('write')
+  @Post()
+  @ApiOperation({ summary: 'Create a webhook (admin or owner); the answer shows its signing secret once' })
+  create(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Body() dto: CreateWebhookDto) {
+    return this.webhooks.create(p, org, dto);
+  }
 
-  @RequireScope('write') @Delete(':id') @HttpCode(204) @ApiOperation({ summary: 'Delete a webhook and its deliveries' })
-  remove(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Param('id', uuidParam()) id: string) { return this.webhooks.delete(p, org, id); }
+  @RequireScope('write')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook and its deliveries' })
+  remove(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Param('id', uuidParam()) id: string) {
+    return this.webhooks.delete(p, org, id);
+  }
 
-  @Get(':id/deliveries') @ApiOperation({ summary: "A webhook's deliveries, newest first, with their attempts" })
-  deliveries(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Param('id', uuidParam()) id: string, @Query() q: ListDeliveriesQuery) { return this.webhooks.deliveries(p, org, id, q); }
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: "A webhook's deliveries, newest first, with their attempts" })
+  deliveries(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Param('id', uuidParam()) id: string, @Query() q: ListDeliveriesQuery) {
+    return this.webhooks.deliveries(p, org, id, q);
+  }
 }

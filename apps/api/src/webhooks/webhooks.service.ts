@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
@@ -6,7 +6,8 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { OrgAccessService } from '../orgs/org-access.service';
 import type { OrgRecord } from '../orgs/org.repository';
 import type { CreateWebhookDto, ListDeliveriesQuery } from './dto/webhook.dto';
-import { webhookTargetProblem } from './webhook-target';
+import { WebhookSecretBox } from './webhook-secret-box';
+import { checkWebhookTarget } from './webhook-target';
 import { DeliveryRecord, WebhookRecord, WebhookRepository } from './webhook.repository';
 
 export interface WebhookInfo {
@@ -60,14 +61,25 @@ const presentDelivery = (d: DeliveryRecord): DeliveryInfo => ({
   updatedAt: d.updatedAt.toISOString(),
 });
 
+/** Clear-text secrets sealed per statement batch at start-up. */
+const SEAL_BATCH = 500;
+
 /** An organization's webhooks: its admins and owners manage them and read their deliveries. */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
   constructor(
     private readonly webhooks: WebhookRepository,
     private readonly orgAccess: OrgAccessService,
+    private readonly box: WebhookSecretBox,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
+
+  /** Encrypts the secrets of webhooks created before secrets were encrypted (idempotent; replicas may race). */
+  async onApplicationBootstrap(): Promise<void> {
+    for (let rows = await this.webhooks.clearSecrets(SEAL_BATCH); rows.length; rows = await this.webhooks.clearSecrets(SEAL_BATCH)) {
+      for (const row of rows) await this.webhooks.sealSecret(row.id, row.secret, this.box.seal(row.secret));
+    }
+  }
 
   async list(principal: Principal, orgName: string): Promise<WebhookInfo[]> {
     const org = await this.adminOf(principal, orgName);
@@ -77,13 +89,20 @@ export class WebhooksService {
   /** Creates the webhook; the answer carries the secret, which is never shown again. */
   async create(principal: Principal, orgName: string, dto: CreateWebhookDto): Promise<WebhookInfo & { secret: string }> {
     const org = await this.adminOf(principal, orgName);
-    const problem = await webhookTargetProblem(dto.url, this.config.webhooks.allowPrivateTargets);
-    if (problem) throw HubException.badRequest('invalid_webhook_url', problem, [{ field: 'url', message: problem }]);
+    const checked = await checkWebhookTarget(dto.url, this.config.webhooks.allowedTargets);
+    if ('problem' in checked) throw HubException.badRequest('invalid_webhook_url', checked.problem, [{ field: 'url', message: checked.problem }]);
     if ((await this.webhooks.list(org.id)).length >= MAX_WEBHOOKS_PER_ORG) {
       throw HubException.conflict(`'${org.name}' already has ${MAX_WEBHOOKS_PER_ORG} webhooks: delete one first`, 'too_many_webhooks');
     }
     const secret = dto.secret ?? `whsec_${randomBytes(32).toString('base64url')}`;
-    const created = await this.webhooks.create({ organizationId: org.id, url: dto.url, events: dto.events, secret, description: dto.description ?? '', createdById: principal.userId });
+    const created = await this.webhooks.create({
+      organizationId: org.id,
+      url: dto.url,
+      events: dto.events,
+      secretCiphertext: this.box.seal(secret),
+      description: dto.description ?? '',
+      createdById: principal.userId,
+    });
     return { ...present(created, org), secret };
   }
 

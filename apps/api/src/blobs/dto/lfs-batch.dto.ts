@@ -13,19 +13,26 @@ export class LfsBatchDto {
   operation: 'upload' | 'download';
 
   @ApiPropertyOptional({ example: ['basic', 'multipart'], description: 'Transfer adapters the client supports; default basic' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
   transfers?: string[];
 
   @ApiPropertyOptional({ example: { name: 'main' } })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   ref?: { name?: string };
 
   /** Checked one by one in the service: a bad object gets its own error, not the whole batch. */
   @ApiProperty({ example: [{ oid: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', size: 0 }] })
-  @IsArray() @ArrayMaxSize(MAX_BATCH_OBJECTS, { message: `objects may name at most ${MAX_BATCH_OBJECTS} objects per request` })
+  @IsArray()
+  @ArrayMaxSize(MAX_BATCH_OBJECTS, { message: `objects may name at most ${MAX_BATCH_OBJECTS} objects per request` })
   objects: unknown[];
 
   @ApiPropertyOptional({ enum: ['sha256', 'sha_256'] })
-  @IsOptional() @IsString() @MaxLength(20)
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
   hash_algo?: string;
 }

@@ -16,6 +16,10 @@ export class MultipartCompleteDto {
   @ApiProperty() @IsString() @Matches(SHA256_HEX, { message: 'oid must be a sha256: 64 lower-case hexadecimal characters' }) oid: string;
 
   @ApiProperty({ type: [CompletedPartDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => CompletedPartDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => CompletedPartDto)
   parts: CompletedPartDto[];
 }

@@ -16,36 +16,68 @@ const toCount = ({ value }: { value: unknown }) => {
 /** `GET /api/v1/search` (docs/discovery.md). */
 export class SearchQuery {
   @ApiPropertyOptional({ description: 'Free text (English, Chinese...): names first, then tags and card text; typos in names tolerated' })
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 
   @ApiPropertyOptional({ example: 'text-classification' }) @IsOptional() @IsString() @MaxLength(100) task?: string;
   @ApiPropertyOptional({ example: 'transformers' }) @IsOptional() @IsString() @MaxLength(100) library?: string;
   @ApiPropertyOptional({ example: 'apache-2.0', description: "The card's licence identifier" }) @IsOptional() @IsString() @MaxLength(100) license?: string;
 
-  @ApiPropertyOptional({ description: 'true: only models whose card licence (SPDX table) or a live licence offer allows commercial use; false: only the others' })
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'commercial must be true or false' }) commercial?: boolean;
+  @ApiPropertyOptional({
+    description: 'true: only models whose card licence (SPDX table) or a live licence offer allows commercial use; false: only the others',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'commercial must be true or false' })
+  commercial?: boolean;
 
   @ApiPropertyOptional({ description: 'The owning organization (or user)' }) @IsOptional() @IsString() @MaxLength(39) org?: string;
 
   @ApiPropertyOptional({ description: 'true: only models of verified organizations' })
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'verified must be true or false' }) verified?: boolean;
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'verified must be true or false' })
+  verified?: boolean;
 
   @ApiPropertyOptional({ isArray: true, type: String, description: 'Card tag; repeatable, every one must match' })
-  @IsOptional() @Transform(toList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(100, { each: true }) tag?: string[];
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  tag?: string[];
 
   @ApiPropertyOptional({ example: 'zh' }) @IsOptional() @IsString() @MaxLength(35) language?: string;
 
   @ApiPropertyOptional({ description: 'Fewest parameters (from the safetensors files): 7000000000, 7e9 or 7B' })
-  @IsOptional() @Transform(toCount) @IsNumber({}, { message: 'minParams must be a number such as 7000000000, 7e9 or 7B' }) @Min(0) minParams?: number;
+  @IsOptional()
+  @Transform(toCount)
+  @IsNumber({}, { message: 'minParams must be a number such as 7000000000, 7e9 or 7B' })
+  @Min(0)
+  minParams?: number;
 
   @ApiPropertyOptional({ description: 'Most parameters' })
-  @IsOptional() @Transform(toCount) @IsNumber({}, { message: 'maxParams must be a number such as 7000000000, 7e9 or 7B' }) @Min(0) maxParams?: number;
+  @IsOptional()
+  @Transform(toCount)
+  @IsNumber({}, { message: 'maxParams must be a number such as 7000000000, 7e9 or 7B' })
+  @Min(0)
+  maxParams?: number;
 
   @ApiPropertyOptional({ enum: ENGINE_SORTS, default: 'relevance', description: 'Always descending; relevance without q is the trending order' })
-  @IsOptional() @IsIn(ENGINE_SORTS, { message: `sort must be one of ${ENGINE_SORTS.join(', ')}` }) sort?: EngineSort;
+  @IsOptional()
+  @IsIn(ENGINE_SORTS, { message: `sort must be one of ${ENGINE_SORTS.join(', ')}` })
+  sort?: EngineSort;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be a whole number' }) @Min(1) @Max(100) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(100)
+  limit?: number;
 }

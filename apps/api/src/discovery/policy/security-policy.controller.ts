@@ -11,9 +11,16 @@ import { SecurityPolicyService } from './security-policy.service';
 export class SecurityPolicyController {
   constructor(private readonly policies: SecurityPolicyService) {}
 
-  @Get() @ApiOperation({ summary: "The organization's security policy (members)" })
-  get(@CurrentPrincipal() p: Principal, @Param('org') org: string) { return this.policies.get(p, org); }
+  @Get()
+  @ApiOperation({ summary: "The organization's security policy (members)" })
+  get(@CurrentPrincipal() p: Principal, @Param('org') org: string) {
+    return this.policies.get(p, org);
+  }
 
-  @RequireScope('write') @Put() @ApiOperation({ summary: 'Turn the pickle policy on or off (organization admins and owners)' })
-  set(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Body() dto: SecurityPolicyDto) { return this.policies.set(p, org, dto); }
+  @RequireScope('write')
+  @Put()
+  @ApiOperation({ summary: 'Turn the pickle policy on or off (organization admins and owners)' })
+  set(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Body() dto: SecurityPolicyDto) {
+    return this.policies.set(p, org, dto);
+  }
 }

@@ -44,7 +44,14 @@ export class BlobScanRepository {
   }
 
   async save(sha256: string, scan: FileScan, scannerVersion: number): Promise<void> {
-    const data = { kind: scan.kind, verdict: scan.verdict, details: scan.details as unknown as Prisma.InputJsonObject, error: scan.error ?? null, scannerVersion, scannedAt: new Date() };
+    const data = {
+      kind: scan.kind,
+      verdict: scan.verdict,
+      details: scan.details as unknown as Prisma.InputJsonObject,
+      error: scan.error ?? null,
+      scannerVersion,
+      scannedAt: new Date(),
+    };
     await this.prisma.blobScan.upsert({ where: { blobSha256: sha256 }, create: { blobSha256: sha256, ...data }, update: data });
   }
 

@@ -94,7 +94,7 @@ export class ByteReader {
 
   /** Bytes up to (not including) the next `\n`, which is consumed; at most `max` bytes. */
   async line(max: number): Promise<Buffer> {
-    for (let scanned = 0; ; ) {
+    for (let scanned = 0; ;) {
       const avail = await this.fill(scanned + 1);
       const nl = this.buffer.indexOf(0x0a, this.offset + scanned);
       if (nl >= 0 && nl < this.offset + avail) {

@@ -24,9 +24,15 @@ describe('file scanners', () => {
   });
 
   it('reads a safetensors header: tensors, dtypes, parameters per dtype', async () => {
-    const file = buildSafetensors({ 'a.weight': { dtype: 'F32', shape: [4, 3] }, 'a.bias': { dtype: 'F32', shape: [4] }, emb: { dtype: 'BF16', shape: [10, 2] } }, { format: 'pt' });
+    const file = buildSafetensors(
+      { 'a.weight': { dtype: 'F32', shape: [4, 3] }, 'a.bias': { dtype: 'F32', shape: [4] }, emb: { dtype: 'BF16', shape: [10, 2] } },
+      { format: 'pt' },
+    );
     const scan = await scanSafetensors(new BufferSource(file));
-    expect(scan).toMatchObject({ verdict: 'ok', details: { tensorCount: 3, dtypes: ['BF16', 'F32'], parameters: { F32: 16, BF16: 20 }, total: 36, metadata: { format: 'pt' } } });
+    expect(scan).toMatchObject({
+      verdict: 'ok',
+      details: { tensorCount: 3, dtypes: ['BF16', 'F32'], parameters: { F32: 16, BF16: 20 }, total: 36, metadata: { format: 'pt' } },
+    });
   });
 
   it('refuses broken safetensors files with a reason', async () => {

@@ -26,11 +26,24 @@ describe('summarizeRepo', () => {
     const summary = summarizeRepo(files, scans);
     expect(summary.safetensors).toEqual({ parameters: { F16: 15, F32: 1 }, total: 16 });
     expect(summary.parameters).toBe(16);
-    expect(summary.securityScan).toMatchObject({ status: 'dangerous', files: [{ path: 'ok.bin', status: 'safe' }, { path: 'evil.pkl', status: 'dangerous', imports: ['os.system'] }] });
+    expect(summary.securityScan).toMatchObject({
+      status: 'dangerous',
+      files: [
+        { path: 'ok.bin', status: 'safe' },
+        { path: 'evil.pkl', status: 'dangerous', imports: ['os.system'] },
+      ],
+    });
   });
 
   it('counts nothing while a safetensors file is unscanned, and shows unscanned pickles as pending', () => {
-    const summary = summarizeRepo([{ path: 'a.safetensors', sha256: 'a' }, { path: 'b.safetensors', sha256: 'b' }, { path: 'm.pt', sha256: 'c' }], new Map([['a', st({ F16: 10 })]]));
+    const summary = summarizeRepo(
+      [
+        { path: 'a.safetensors', sha256: 'a' },
+        { path: 'b.safetensors', sha256: 'b' },
+        { path: 'm.pt', sha256: 'c' },
+      ],
+      new Map([['a', st({ F16: 10 })]]),
+    );
     expect(summary).toMatchObject({ parameters: null, safetensors: null, securityScan: { status: 'pending', files: [{ path: 'm.pt', status: 'pending' }] } });
   });
 });

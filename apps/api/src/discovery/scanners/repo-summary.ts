@@ -47,7 +47,13 @@ export function summarizeRepo(files: { path: string; sha256: string }[], scans: 
         continue;
       }
       status = worst(status ?? 'safe', pk.verdict);
-      security.push({ path: f.path, status: pk.verdict, format: pk.details.format, imports: importsAtLeast(pk, 'suspicious'), ...(pk.error ? { error: pk.error } : {}) });
+      security.push({
+        path: f.path,
+        status: pk.verdict,
+        format: pk.details.format,
+        imports: importsAtLeast(pk, 'suspicious'),
+        ...(pk.error ? { error: pk.error } : {}),
+      });
     }
   }
   const total = Object.values(params).reduce((a, b) => a + b, 0);

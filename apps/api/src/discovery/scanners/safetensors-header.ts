@@ -82,8 +82,10 @@ export function parseSafetensorsHeader(header: Buffer, fileSize: number): Safete
     }
     const t = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (!t || typeof t !== 'object') throw new SafetensorsError(`tensor '${name}' is not an object`);
-    if (typeof t.dtype !== 'string' || !(t.dtype in SAFETENSORS_DTYPE_BYTES)) throw new SafetensorsError(`tensor '${name}' has an unknown dtype ${JSON.stringify(t.dtype)}`);
-    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor '${name}' has an invalid shape`);
+    if (typeof t.dtype !== 'string' || !(t.dtype in SAFETENSORS_DTYPE_BYTES))
+      throw new SafetensorsError(`tensor '${name}' has an unknown dtype ${JSON.stringify(t.dtype)}`);
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new SafetensorsError(`tensor '${name}' has an invalid shape`);
     const offsets = t.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
       throw new SafetensorsError(`tensor '${name}' has invalid data_offsets`);

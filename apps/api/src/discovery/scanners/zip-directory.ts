@@ -79,7 +79,7 @@ export async function readZipDirectory(src: RandomAccessSource): Promise<ZipEntr
     const name = dir.subarray(p + 46, p + 46 + nameLength).toString('utf8');
     // Zip64 extended information: the 64-bit values of the fields that are 0xFFFFFFFF, in order.
     const extra = dir.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    for (let e = 0; e + 4 <= extra.length; ) {
+    for (let e = 0; e + 4 <= extra.length;) {
       const id = extra.readUInt16LE(e);
       const size = extra.readUInt16LE(e + 2);
       if (id === 0x0001) {

@@ -42,7 +42,10 @@ describe('CatalogIndex', () => {
     expect(index.query(base).facets!.org).toEqual([{ value: 'Acme', count: 3 }]);
     const member = index.query({ ...base, visibleNamespaceIds: new Set(['ns-b']) });
     expect(member.total).toBe(4);
-    expect(member.facets!.org).toEqual([{ value: 'Acme', count: 3 }, { value: 'Beta', count: 1 }]);
+    expect(member.facets!.org).toEqual([
+      { value: 'Acme', count: 3 },
+      { value: 'Beta', count: 1 },
+    ]);
   });
 
   it('counts each facet with the other filters applied, not its own', () => {
@@ -51,7 +54,10 @@ describe('CatalogIndex', () => {
     // task facet: license=mit applied, task not: a (text-classification) only, b is cc-by-nc.
     expect(r.facets!.task).toEqual([{ value: 'text-classification', count: 1 }]);
     // license facet: task applied, license not: a (mit) and d (cc-by-nc-4.0).
-    expect(r.facets!.license).toEqual([{ value: 'cc-by-nc-4.0', count: 1 }, { value: 'mit', count: 1 }]);
+    expect(r.facets!.license).toEqual([
+      { value: 'cc-by-nc-4.0', count: 1 },
+      { value: 'mit', count: 1 },
+    ]);
     expect(r.facets!.tags).toEqual([{ value: 'chat', count: 1 }]);
   });
 
@@ -78,7 +84,10 @@ describe('CatalogIndex', () => {
     const r = index.query({ ...base, sort: 'relevance', textMatches });
     expect(r.items.map((e) => e.id)).toEqual([a.id, d.id]);
     expect(r.sortValues[0]).toBe(135);
-    expect(r.facets!.license).toEqual([{ value: 'cc-by-nc-4.0', count: 1 }, { value: 'mit', count: 1 }]);
+    expect(r.facets!.license).toEqual([
+      { value: 'cc-by-nc-4.0', count: 1 },
+      { value: 'mit', count: 1 },
+    ]);
   });
 
   it('drops removed models, and keeps document numbers right for the model moved into the slot', () => {

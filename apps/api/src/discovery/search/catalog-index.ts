@@ -175,7 +175,23 @@ export class CatalogIndex {
   }
 
   private columns(): (Uint8Array | Int32Array | Float64Array)[] {
-    return [this.docBySlot, this.priv, this.verified, this.commercial, this.ns, this.task, this.license, this.library, this.tagCount, this.moreTags, this.tagKeys, this.langCount, this.langKeys, this.params, ...Object.values(this.sortKeys)];
+    return [
+      this.docBySlot,
+      this.priv,
+      this.verified,
+      this.commercial,
+      this.ns,
+      this.task,
+      this.license,
+      this.library,
+      this.tagCount,
+      this.moreTags,
+      this.tagKeys,
+      this.langCount,
+      this.langKeys,
+      this.params,
+      ...Object.values(this.sortKeys),
+    ];
   }
 
   private grow(capacity: number): void {
@@ -244,7 +260,9 @@ export class CatalogIndex {
     const keys = c.sort === 'relevance' ? (scores ?? this.sortKeys.trending) : this.sortKeys[c.sort];
     const { priv, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, commercial, verified, langCount, langKeys } = this;
     const empty = new Uint32Array(0);
-    const [countTask, countLicense, countLibrary, countOrg, countTags] = counts ? [counts.task, counts.license, counts.library, counts.org, counts.tags] : [empty, empty, empty, empty, empty];
+    const [countTask, countLicense, countLibrary, countOrg, countTags] = counts
+      ? [counts.task, counts.license, counts.library, counts.org, counts.tags]
+      : [empty, empty, empty, empty, empty];
     let total = 0;
     // Criteria as plain locals: the loop below runs once per model.
     const wantCommercial = c.commercial === undefined ? -1 : c.commercial ? 1 : 0;
@@ -275,11 +293,11 @@ export class CatalogIndex {
       let failed = 0;
       let failures = 0;
       if (anyFacetFilter) {
-        if (taskKey !== undefined && task[slot] !== taskKey) (failed = F_TASK), failures++;
-        if (licenseKey !== undefined && license[slot] !== licenseKey) (failed = F_LICENSE), failures++;
-        if (libraryKey !== undefined && library[slot] !== libraryKey) (failed = F_LIBRARY), failures++;
-        if (orgKey !== undefined && ns[slot] !== orgKey) (failed = F_ORG), failures++;
-        if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) (failed = F_TAGS), failures++;
+        if (taskKey !== undefined && task[slot] !== taskKey) ((failed = F_TASK), failures++);
+        if (licenseKey !== undefined && license[slot] !== licenseKey) ((failed = F_LICENSE), failures++);
+        if (libraryKey !== undefined && library[slot] !== libraryKey) ((failed = F_LIBRARY), failures++);
+        if (orgKey !== undefined && ns[slot] !== orgKey) ((failed = F_ORG), failures++);
+        if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) ((failed = F_TAGS), failures++);
         if (failures > 1) continue;
       }
 

@@ -28,7 +28,7 @@ export const LICENSE_COMMERCIAL_USE: Readonly<Record<string, CommercialUse>> = {
   unlicense: 'allowed',
   wtfpl: 'allowed',
   'cc0-1.0': 'allowed',
-  'pddl': 'allowed',
+  pddl: 'allowed',
   'cc-by-2.0': 'allowed',
   'cc-by-2.5': 'allowed',
   'cc-by-3.0': 'allowed',
@@ -51,7 +51,7 @@ export const LICENSE_COMMERCIAL_USE: Readonly<Record<string, CommercialUse>> = {
   'cc-by-sa-4.0': 'allowed',
   'cc-by-nd-4.0': 'allowed',
   odbl: 'allowed',
-  'gfdl': 'allowed',
+  gfdl: 'allowed',
   // Allowed with use restrictions or conditions
   openrail: 'conditional',
   'openrail++': 'conditional',

@@ -146,7 +146,10 @@ export class SearchEngine {
     if (full || !changedDocs.length || !this.partMatches.size) return;
     if (changedDocs.length > MAX_REMATCH) return this.partMatches.clear();
     const parts = this.partMatches.snapshot();
-    const documents = await this.repo.rematch(changedDocs, parts.map((p) => p.tsquery));
+    const documents = await this.repo.rematch(
+      changedDocs,
+      parts.map((p) => p.tsquery),
+    );
     this.partMatches.applyRematch(parts, changedDocs, documents);
   }
 }

@@ -10,7 +10,13 @@ describe('search text', () => {
   });
 
   it('turns queries into quoted prefix terms; short words only match names', () => {
-    expect(prepareQuery('  BERT  base ')).toEqual({ text: 'bert base', parts: [{ tsquery: "'bert':*", word: 'bert' }, { tsquery: "'base':*", word: 'base' }] });
+    expect(prepareQuery('  BERT  base ')).toEqual({
+      text: 'bert base',
+      parts: [
+        { tsquery: "'bert':*", word: 'bert' },
+        { tsquery: "'base':*", word: 'base' },
+      ],
+    });
     expect(tsqueries('t5')).toEqual(["'t5':*A"]);
     expect(tsqueries("it's & | !")).toEqual(["'it':*A", "'s':*A"]);
     expect(tsqueries('!!!')).toEqual([]);
@@ -31,7 +37,8 @@ describe('search text', () => {
   });
 
   it('reads a card as text: no front-matter, code or link targets', () => {
-    const readme = '---\nlicense: mit\n---\n# Title\n\nSee [the paper](https://x.org/p).\n\n```python\nimport os\n```\n| a | b |\n|---|---|\n<img src="x.png"> 中文模型';
+    const readme =
+      '---\nlicense: mit\n---\n# Title\n\nSee [the paper](https://x.org/p).\n\n```python\nimport os\n```\n| a | b |\n|---|---|\n<img src="x.png"> 中文模型';
     expect(cardText(readme)).toBe('Title See the paper. a b 中文模型');
   });
 });

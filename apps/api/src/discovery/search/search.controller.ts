@@ -11,6 +11,10 @@ import { DiscoverySearchService } from './discovery-search.service';
 export class SearchController {
   constructor(private readonly search: DiscoverySearchService) {}
 
-  @Public() @Get() @ApiOperation({ summary: 'Search models: ranked full text, filters, sorts, facet counts, cursor pages (only what you may see)' })
-  find(@CurrentPrincipal() p: Principal | undefined, @Query() q: SearchQuery) { return this.search.search(p, q); }
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Search models: ranked full text, filters, sorts, facet counts, cursor pages (only what you may see)' })
+  find(@CurrentPrincipal() p: Principal | undefined, @Query() q: SearchQuery) {
+    return this.search.search(p, q);
+  }
 }

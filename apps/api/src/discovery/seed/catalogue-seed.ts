@@ -85,7 +85,12 @@ const FAMILIES: Family[] = [
   { name: 'chatglm3', tasks: ['text-generation'], library: 'transformers', sizes: ['6b'], zh: true },
   { name: 'internlm2', tasks: ['text-generation'], library: 'transformers', sizes: ['7b', '20b'], zh: true },
   { name: 'yi', tasks: ['text-generation'], library: 'transformers', sizes: ['6b', '34b'], zh: true },
-  { name: 'bert', tasks: ['fill-mask', 'text-classification', 'token-classification', 'question-answering'], library: 'transformers', sizes: ['base', 'large', 'tiny'] },
+  {
+    name: 'bert',
+    tasks: ['fill-mask', 'text-classification', 'token-classification', 'question-answering'],
+    library: 'transformers',
+    sizes: ['base', 'large', 'tiny'],
+  },
   { name: 'roberta', tasks: ['fill-mask', 'text-classification'], library: 'transformers', sizes: ['base', 'large'] },
   { name: 'deberta-v3', tasks: ['text-classification', 'token-classification'], library: 'transformers', sizes: ['small', 'base', 'large'] },
   { name: 'macbert', tasks: ['fill-mask', 'text-classification'], library: 'transformers', sizes: ['base', 'large'], zh: true },
@@ -109,19 +114,178 @@ const FAMILIES: Family[] = [
   { name: 'sam', tasks: ['mask-generation'], library: 'transformers', sizes: ['vit-base', 'vit-huge'] },
 ];
 
-const VARIANTS = ['chat', 'instruct', 'base', 'finetuned', 'sentiment', 'ner', 'squad', 'zh', 'chinese', 'multilingual', 'gguf', 'awq', 'gptq', 'lora', 'medical', 'legal', 'finance', 'code', 'math', 'v2', 'distilled', 'uncased'];
-const TAG_POOL = ['pytorch', 'safetensors', 'text-generation-inference', 'conversational', 'chat', 'code', 'math', 'medical', 'legal', 'finance', 'quantized', 'lora', 'merge', 'multilingual', 'sentiment', 'ner', 'rag', 'embeddings', 'vision', 'audio', 'endpoints_compatible', 'region:cn', 'region:us', 'region:eu', '中文', '金融', '医疗', '法律'];
-const LICENSES: readonly (readonly [string | null, number])[] = [
-  ['apache-2.0', 35], ['mit', 18], ['llama2', 4], ['llama3', 4], ['cc-by-nc-4.0', 8], ['openrail', 4], ['cc-by-4.0', 5], ['gpl-3.0', 2],
-  ['other', 5], ['bsd-3-clause', 3], ['cc-by-sa-4.0', 2], ['gemma', 2], ['cc-by-nc-sa-4.0', 2], ['creativeml-openrail-m', 1], [null, 5],
+const VARIANTS = [
+  'chat',
+  'instruct',
+  'base',
+  'finetuned',
+  'sentiment',
+  'ner',
+  'squad',
+  'zh',
+  'chinese',
+  'multilingual',
+  'gguf',
+  'awq',
+  'gptq',
+  'lora',
+  'medical',
+  'legal',
+  'finance',
+  'code',
+  'math',
+  'v2',
+  'distilled',
+  'uncased',
 ];
-const ORG_WORDS = ['deep', 'open', 'neural', 'quantum', 'bright', 'blue', 'silver', 'cloud', 'data', 'vision', 'speech', 'alpha', 'nova', 'river', 'mountain', 'harbor', 'beijing', 'shanghai', 'shenzhen', 'hangzhou', 'berlin', 'paris', 'tokyo', 'seoul', 'zurich', 'boston'];
+const TAG_POOL = [
+  'pytorch',
+  'safetensors',
+  'text-generation-inference',
+  'conversational',
+  'chat',
+  'code',
+  'math',
+  'medical',
+  'legal',
+  'finance',
+  'quantized',
+  'lora',
+  'merge',
+  'multilingual',
+  'sentiment',
+  'ner',
+  'rag',
+  'embeddings',
+  'vision',
+  'audio',
+  'endpoints_compatible',
+  'region:cn',
+  'region:us',
+  'region:eu',
+  '中文',
+  '金融',
+  '医疗',
+  '法律',
+];
+const LICENSES: readonly (readonly [string | null, number])[] = [
+  ['apache-2.0', 35],
+  ['mit', 18],
+  ['llama2', 4],
+  ['llama3', 4],
+  ['cc-by-nc-4.0', 8],
+  ['openrail', 4],
+  ['cc-by-4.0', 5],
+  ['gpl-3.0', 2],
+  ['other', 5],
+  ['bsd-3-clause', 3],
+  ['cc-by-sa-4.0', 2],
+  ['gemma', 2],
+  ['cc-by-nc-sa-4.0', 2],
+  ['creativeml-openrail-m', 1],
+  [null, 5],
+];
+const ORG_WORDS = [
+  'deep',
+  'open',
+  'neural',
+  'quantum',
+  'bright',
+  'blue',
+  'silver',
+  'cloud',
+  'data',
+  'vision',
+  'speech',
+  'alpha',
+  'nova',
+  'river',
+  'mountain',
+  'harbor',
+  'beijing',
+  'shanghai',
+  'shenzhen',
+  'hangzhou',
+  'berlin',
+  'paris',
+  'tokyo',
+  'seoul',
+  'zurich',
+  'boston',
+];
 const ORG_SUFFIX = ['ai', 'labs', 'research', 'tech', 'nlp', 'ml', 'group', 'institute', 'university', 'studio'];
-const FIRST = ['wei', 'li', 'ming', 'jing', 'hao', 'yan', 'anna', 'lukas', 'maria', 'james', 'sofia', 'arjun', 'kenji', 'emma', 'noah', 'olga', 'omar', 'lea', 'chen', 'xin'];
-const DOMAINS = ['finance', 'healthcare', 'legal', 'e-commerce', 'education', 'news', 'customer service', 'government', 'automotive', 'gaming', 'biology', 'chemistry', 'social media', 'travel', 'retail'];
+const FIRST = [
+  'wei',
+  'li',
+  'ming',
+  'jing',
+  'hao',
+  'yan',
+  'anna',
+  'lukas',
+  'maria',
+  'james',
+  'sofia',
+  'arjun',
+  'kenji',
+  'emma',
+  'noah',
+  'olga',
+  'omar',
+  'lea',
+  'chen',
+  'xin',
+];
+const DOMAINS = [
+  'finance',
+  'healthcare',
+  'legal',
+  'e-commerce',
+  'education',
+  'news',
+  'customer service',
+  'government',
+  'automotive',
+  'gaming',
+  'biology',
+  'chemistry',
+  'social media',
+  'travel',
+  'retail',
+];
 const DOMAINS_ZH = ['金融', '医疗', '法律', '电商', '教育', '新闻', '客服', '政务', '汽车', '游戏', '生物', '化学', '社交媒体', '旅游', '零售'];
-const DATASETS = ['SQuAD', 'GLUE', 'C4', 'WikiText', 'Common Crawl', 'IMDB', 'SST-2', 'CoNLL-2003', 'LibriSpeech', 'COCO', 'ImageNet', 'The Pile', 'OpenWebText', 'MS MARCO', 'XNLI', 'WMT19'];
-const DATASETS_ZH = ['中文维基百科', 'CLUE基准', '人民日报语料', '微博语料', '大众点评评论', '知乎问答', '百度百科', '新闻联播文本', '法律文书', '医学教材', '电商商品评论', '金融研报'];
+const DATASETS = [
+  'SQuAD',
+  'GLUE',
+  'C4',
+  'WikiText',
+  'Common Crawl',
+  'IMDB',
+  'SST-2',
+  'CoNLL-2003',
+  'LibriSpeech',
+  'COCO',
+  'ImageNet',
+  'The Pile',
+  'OpenWebText',
+  'MS MARCO',
+  'XNLI',
+  'WMT19',
+];
+const DATASETS_ZH = [
+  '中文维基百科',
+  'CLUE基准',
+  '人民日报语料',
+  '微博语料',
+  '大众点评评论',
+  '知乎问答',
+  '百度百科',
+  '新闻联播文本',
+  '法律文书',
+  '医学教材',
+  '电商商品评论',
+  '金融研报',
+];
 const APPS_ZH = ['智能客服', '知识问答', '舆情监测', '内容审核', '推荐系统', '搜索引擎', '文档理解', '机器翻译', '语音助手', '合同审查'];
 const EN_SENTENCES = [
   'This model is fine-tuned for {task} on {dataset}.',
@@ -148,10 +312,22 @@ const ZH_SENTENCES = [
 const SENTIMENT_ZH = '用于{domainZh}评论的中文情感分析模型，支持正面、负面和中性三分类。';
 const SENTIMENT_EN = 'A sentiment analysis model for {domain} reviews: positive, negative or neutral.';
 const TASK_ZH: Record<string, string> = {
-  'text-generation': '文本生成', 'fill-mask': '掩码填充', 'text-classification': '文本分类', 'token-classification': '命名实体识别',
-  'question-answering': '问答', translation: '机器翻译', summarization: '文本摘要', 'automatic-speech-recognition': '语音识别',
-  'sentence-similarity': '语义相似度', 'feature-extraction': '特征提取', 'text-to-image': '文生图', 'image-classification': '图像分类',
-  'object-detection': '目标检测', 'text2text-generation': '文本到文本生成', 'zero-shot-image-classification': '零样本图像分类', 'mask-generation': '图像分割',
+  'text-generation': '文本生成',
+  'fill-mask': '掩码填充',
+  'text-classification': '文本分类',
+  'token-classification': '命名实体识别',
+  'question-answering': '问答',
+  translation: '机器翻译',
+  summarization: '文本摘要',
+  'automatic-speech-recognition': '语音识别',
+  'sentence-similarity': '语义相似度',
+  'feature-extraction': '特征提取',
+  'text-to-image': '文生图',
+  'image-classification': '图像分类',
+  'object-detection': '目标检测',
+  'text2text-generation': '文本到文本生成',
+  'zero-shot-image-classification': '零样本图像分类',
+  'mask-generation': '图像分割',
 };
 
 function paramsOf(size: string, r: ReturnType<typeof prng>): number | null {
@@ -217,25 +393,86 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       namespaces.push([o.nsId, name, name.toLowerCase(), 'org', past(900)]);
     }
     await db.query('BEGIN');
-    await bulk(db, 'namespaces', [['id', 'uuid'], ['name', 'text'], ['name_key', 'text'], ['kind', 'namespace_kind'], ['created_at', 'timestamp']], namespaces);
+    await bulk(
+      db,
+      'namespaces',
+      [
+        ['id', 'uuid'],
+        ['name', 'text'],
+        ['name_key', 'text'],
+        ['kind', 'namespace_kind'],
+        ['created_at', 'timestamp'],
+      ],
+      namespaces,
+    );
     await bulk(
       db,
       'users',
-      [['id', 'uuid'], ['namespace_id', 'uuid'], ['username', 'text'], ['email', 'text'], ['email_key', 'text'], ['full_name', 'text'], ['password_hash', 'text'], ['updated_at', 'timestamp']],
-      users.map((u) => [u.id, u.nsId, u.name, `${u.name}@seed.example`, `${u.name.toLowerCase()}@seed.example`, u.name.replace(/-/g, ' '), opts.passwordHash, new Date()]),
+      [
+        ['id', 'uuid'],
+        ['namespace_id', 'uuid'],
+        ['username', 'text'],
+        ['email', 'text'],
+        ['email_key', 'text'],
+        ['full_name', 'text'],
+        ['password_hash', 'text'],
+        ['updated_at', 'timestamp'],
+      ],
+      users.map((u) => [
+        u.id,
+        u.nsId,
+        u.name,
+        `${u.name}@seed.example`,
+        `${u.name.toLowerCase()}@seed.example`,
+        u.name.replace(/-/g, ' '),
+        opts.passwordHash,
+        new Date(),
+      ]),
     );
     await bulk(
       db,
       'organizations',
-      [['id', 'uuid'], ['namespace_id', 'uuid'], ['name', 'text'], ['display_name', 'text'], ['kind', 'organization_kind'], ['description', 'text'], ['verified', 'bool'], ['verified_at', 'timestamp'], ['updated_at', 'timestamp']],
-      orgs.map((o) => [o.id, o.nsId, o.name, o.name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' '), r.pick(['company', 'research', 'community']), `Models by ${o.name}`, o.verified, o.verified ? new Date() : null, new Date()]),
+      [
+        ['id', 'uuid'],
+        ['namespace_id', 'uuid'],
+        ['name', 'text'],
+        ['display_name', 'text'],
+        ['kind', 'organization_kind'],
+        ['description', 'text'],
+        ['verified', 'bool'],
+        ['verified_at', 'timestamp'],
+        ['updated_at', 'timestamp'],
+      ],
+      orgs.map((o) => [
+        o.id,
+        o.nsId,
+        o.name,
+        o.name
+          .split('-')
+          .map((w) => w[0].toUpperCase() + w.slice(1))
+          .join(' '),
+        r.pick(['company', 'research', 'community']),
+        `Models by ${o.name}`,
+        o.verified,
+        o.verified ? new Date() : null,
+        new Date(),
+      ]),
     );
     const memberships: unknown[][] = [];
     for (const o of orgs) {
       const members = r.some(users, 1 + r.int(4));
       members.forEach((u, k) => memberships.push([o.id, u.id, k === 0 ? 'owner' : r.pick(['admin', 'member'])]));
     }
-    await bulk(db, 'memberships', [['organization_id', 'uuid'], ['user_id', 'uuid'], ['role', 'org_role']], memberships);
+    await bulk(
+      db,
+      'memberships',
+      [
+        ['organization_id', 'uuid'],
+        ['user_id', 'uuid'],
+        ['role', 'org_role'],
+      ],
+      memberships,
+    );
     log(`seed: ${users.length} users, ${orgs.length} organizations`);
 
     // Models, their two commits, README blob, main branch.
@@ -266,14 +503,21 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       names.add(`${owner.nsId}/${name.toLowerCase()}`);
       const task = r.pick(family.tasks);
       const license = r.weighted(LICENSES);
-      const chinese = (family.zh || variant === 'zh' || variant === 'chinese') ? r.next() < 0.8 : r.next() < 0.12;
+      const chinese = family.zh || variant === 'zh' || variant === 'chinese' ? r.next() < 0.8 : r.next() < 0.12;
       const languages = chinese ? (r.next() < 0.5 ? ['zh'] : ['zh', 'en']) : r.next() < 0.85 ? ['en'] : r.some(['en', 'fr', 'de', 'es', 'ja', 'ko'], 2);
       const tags = r.some(TAG_POOL, 2 + r.int(5)).filter((t) => chinese || !/[\u4e00-\u9fff]/.test(t));
       const sentences = chinese ? ZH_SENTENCES : EN_SENTENCES;
       const d = r.int(DOMAINS.length);
       const slots: Record<string, string> = {
-        task, family: family.name, size, domain: DOMAINS[d], domainZh: DOMAINS_ZH[d], taskZh: TASK_ZH[task] ?? task,
-        dataset: r.pick(DATASETS), datasetZh: r.pick(DATASETS_ZH), appZh: r.pick(APPS_ZH),
+        task,
+        family: family.name,
+        size,
+        domain: DOMAINS[d],
+        domainZh: DOMAINS_ZH[d],
+        taskZh: TASK_ZH[task] ?? task,
+        dataset: r.pick(DATASETS),
+        datasetZh: r.pick(DATASETS_ZH),
+        appZh: r.pick(APPS_ZH),
       };
       const picked = [...(variant === 'sentiment' ? [chinese ? SENTIMENT_ZH : SENTIMENT_EN] : []), ...r.some(sentences, 2 + r.int(3))].map((s) =>
         s.replace(/\{(\w+)\}/g, (_, k: string) => slots[k] ?? k),
@@ -296,7 +540,11 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       const downloads = r.next() < 0.15 ? 0 : Math.floor(Math.exp(r.next() * 12)) - 1;
       const likes = r.next() < 0.75 ? 0 : Math.min(users.length, Math.floor(Math.exp(r.next() * 4.5)));
       const params = r.next() < 0.7 ? paramsOf(size, r) : null;
-      const dtype = r.weighted([['BF16', 5], ['F16', 3], ['F32', 2]] as const);
+      const dtype = r.weighted([
+        ['BF16', 5],
+        ['F16', 3],
+        ['F32', 2],
+      ] as const);
       const priv = r.next() < 0.05;
       const initial = commitId();
       const card = commitId();
@@ -304,12 +552,28 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       likesWanted.push(likes);
       downloadsOf.push(downloads);
       models.push([
-        id, owner.nsId, name, name.toLowerCase(), priv, !priv && r.next() < 0.05 ? 'auto' : 'none', license, task, family.library,
-        pgArray(tags), pgArray(languages), JSON.stringify({ license, pipeline_tag: task, library_name: family.library, language: languages, tags }),
-        downloads, likes, params, params === null ? null : JSON.stringify({ parameters: { [dtype]: params }, total: params }),
+        id,
+        owner.nsId,
+        name,
+        name.toLowerCase(),
+        priv,
+        !priv && r.next() < 0.05 ? 'auto' : 'none',
+        license,
+        task,
+        family.library,
+        pgArray(tags),
+        pgArray(languages),
+        JSON.stringify({ license, pipeline_tag: task, library_name: family.library, language: languages, tags }),
+        downloads,
+        likes,
+        params,
+        params === null ? null : JSON.stringify({ parameters: { [dtype]: params }, total: params }),
         // What indexing the card gives (cardText of this README is its title and body), with each
         // sentence segmented once: Chinese segmentation is most of the generation time otherwise.
-        [searchDocument(name), ...picked.map(sentenceDocument)].join(' '), created, modified, modified,
+        [searchDocument(name), ...picked.map(sentenceDocument)].join(' '),
+        created,
+        modified,
+        modified,
       ]);
       const author = byOrg ? null : owner.id;
       commits.push([initial, id, null, author, 'Initial commit', created], [card, id, initial, author, 'Add model card', modified]);
@@ -322,18 +586,78 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       db,
       'models',
       [
-        ['id', 'uuid'], ['namespace_id', 'uuid'], ['name', 'text'], ['name_key', 'text'], ['private', 'bool'], ['gated', 'gated_mode'], ['license', 'text'],
-        ['pipeline_tag', 'text'], ['library_name', 'text'], ['tags', 'text[]'], ['languages', 'text[]'], ['card_data', 'jsonb'], ['downloads', 'int4'],
-        ['likes', 'int4'], ['parameters', 'int8'], ['safetensors', 'jsonb'], ['search_body', 'text'], ['created_at', 'timestamp'],
-        ['last_modified', 'timestamp'], ['updated_at', 'timestamp'],
+        ['id', 'uuid'],
+        ['namespace_id', 'uuid'],
+        ['name', 'text'],
+        ['name_key', 'text'],
+        ['private', 'bool'],
+        ['gated', 'gated_mode'],
+        ['license', 'text'],
+        ['pipeline_tag', 'text'],
+        ['library_name', 'text'],
+        ['tags', 'text[]'],
+        ['languages', 'text[]'],
+        ['card_data', 'jsonb'],
+        ['downloads', 'int4'],
+        ['likes', 'int4'],
+        ['parameters', 'int8'],
+        ['safetensors', 'jsonb'],
+        ['search_body', 'text'],
+        ['created_at', 'timestamp'],
+        ['last_modified', 'timestamp'],
+        ['updated_at', 'timestamp'],
       ],
       models,
     );
     log(`seed: ${N} models inserted (${Date.now() - started} ms)`);
-    await bulk(db, 'commits', [['id', 'bpchar'], ['model_id', 'uuid'], ['parent_id', 'bpchar'], ['author_id', 'uuid'], ['title', 'text'], ['created_at', 'timestamp']], commits);
-    await bulk(db, 'blobs', [['sha256', 'text'], ['size', 'int8'], ['inline_data', 'bytea']], [...blobs.values()], 'ON CONFLICT (sha256) DO NOTHING');
-    await bulk(db, 'commit_files', [['commit_id', 'bpchar'], ['path', 'text'], ['blob_sha256', 'text'], ['size', 'int8'], ['lfs', 'bool'], ['last_commit_id', 'bpchar']], files);
-    await bulk(db, 'branches', [['model_id', 'uuid'], ['name', 'text'], ['commit_id', 'bpchar'], ['updated_at', 'timestamp']], branches);
+    await bulk(
+      db,
+      'commits',
+      [
+        ['id', 'bpchar'],
+        ['model_id', 'uuid'],
+        ['parent_id', 'bpchar'],
+        ['author_id', 'uuid'],
+        ['title', 'text'],
+        ['created_at', 'timestamp'],
+      ],
+      commits,
+    );
+    await bulk(
+      db,
+      'blobs',
+      [
+        ['sha256', 'text'],
+        ['size', 'int8'],
+        ['inline_data', 'bytea'],
+      ],
+      [...blobs.values()],
+      'ON CONFLICT (sha256) DO NOTHING',
+    );
+    await bulk(
+      db,
+      'commit_files',
+      [
+        ['commit_id', 'bpchar'],
+        ['path', 'text'],
+        ['blob_sha256', 'text'],
+        ['size', 'int8'],
+        ['lfs', 'bool'],
+        ['last_commit_id', 'bpchar'],
+      ],
+      files,
+    );
+    await bulk(
+      db,
+      'branches',
+      [
+        ['model_id', 'uuid'],
+        ['name', 'text'],
+        ['commit_id', 'bpchar'],
+        ['updated_at', 'timestamp'],
+      ],
+      branches,
+    );
     log('seed: commits, cards and branches');
 
     // Likes: distinct users per model, as many as the model's count.
@@ -341,7 +665,16 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
     modelIds.forEach((id, i) => {
       for (const u of r.some(users, likesWanted[i])) likeRows.push([u.id, id, past(60)]);
     });
-    await bulk(db, 'model_likes', [['user_id', 'uuid'], ['model_id', 'uuid'], ['created_at', 'timestamp']], likeRows);
+    await bulk(
+      db,
+      'model_likes',
+      [
+        ['user_id', 'uuid'],
+        ['model_id', 'uuid'],
+        ['created_at', 'timestamp'],
+      ],
+      likeRows,
+    );
     // Counted downloads of the last 10 days for the models downloaded the most.
     const dayRows: unknown[][] = [];
     const today = new Date(new Date().toISOString().slice(0, 10));
@@ -352,7 +685,16 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
         if (n > 0) dayRows.push([id, new Date(today.getTime() - d * 86_400_000), n]);
       }
     });
-    await bulk(db, 'model_download_days', [['model_id', 'uuid'], ['day', 'date'], ['downloads', 'int4']], dayRows);
+    await bulk(
+      db,
+      'model_download_days',
+      [
+        ['model_id', 'uuid'],
+        ['day', 'date'],
+        ['downloads', 'int4'],
+      ],
+      dayRows,
+    );
     // Licence offers: open SPDX offers and custom commercial licences, with their terms.
     const offers: unknown[][] = [];
     const terms: unknown[][] = [];
@@ -361,11 +703,47 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       const offerId = randomUUID();
       const custom = r.next() < 0.6;
       const spdx = custom ? null : r.pick(['apache-2.0', 'mit', 'cc-by-nc-4.0']);
-      offers.push([offerId, id, custom ? 'custom' : 'open', custom ? 'Commercial licence' : `Open licence (${spdx})`, spdx, custom ? r.pick(['auto', 'manual']) : 'auto', new Date()]);
-      terms.push([offerId, 1, custom ? 'Use in products and services, worldwide, for the term of the grant.' : '', custom ? r.next() < 0.7 : COMMERCIAL_LICENSES.includes(spdx!)]);
+      offers.push([
+        offerId,
+        id,
+        custom ? 'custom' : 'open',
+        custom ? 'Commercial licence' : `Open licence (${spdx})`,
+        spdx,
+        custom ? r.pick(['auto', 'manual']) : 'auto',
+        new Date(),
+      ]);
+      terms.push([
+        offerId,
+        1,
+        custom ? 'Use in products and services, worldwide, for the term of the grant.' : '',
+        custom ? r.next() < 0.7 : COMMERCIAL_LICENSES.includes(spdx!),
+      ]);
     });
-    await bulk(db, 'license_offers', [['id', 'uuid'], ['model_id', 'uuid'], ['kind', 'license_offer_kind'], ['title', 'text'], ['spdx_id', 'text'], ['approval', 'license_approval'], ['updated_at', 'timestamptz']], offers);
-    await bulk(db, 'license_terms_versions', [['offer_id', 'uuid'], ['version', 'int4'], ['text', 'text'], ['commercial_use', 'bool']], terms);
+    await bulk(
+      db,
+      'license_offers',
+      [
+        ['id', 'uuid'],
+        ['model_id', 'uuid'],
+        ['kind', 'license_offer_kind'],
+        ['title', 'text'],
+        ['spdx_id', 'text'],
+        ['approval', 'license_approval'],
+        ['updated_at', 'timestamptz'],
+      ],
+      offers,
+    );
+    await bulk(
+      db,
+      'license_terms_versions',
+      [
+        ['offer_id', 'uuid'],
+        ['version', 'int4'],
+        ['text', 'text'],
+        ['commercial_use', 'bool'],
+      ],
+      terms,
+    );
     await db.query('COMMIT');
     log(`seed: ${likeRows.length} likes, ${dayRows.length} download days, ${offers.length} licence offers`);
     return {

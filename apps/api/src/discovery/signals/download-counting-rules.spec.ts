@@ -2,8 +2,19 @@ import { downloader, isCountedDownload, utcDay } from './download-counting-rules
 
 describe('download counting rules', () => {
   it('counts weights, not the card or configuration files', () => {
-    for (const path of ['model.safetensors', 'pytorch_model.bin', 'sub/model-00001-of-00002.safetensors', 'ggml-q4.gguf', 'vocab.txt']) expect(isCountedDownload(path)).toBe(true);
-    for (const path of ['README.md', 'readme.MD', 'docs/notes.md', 'config.json', 'tokenizer_config.json', 'model.safetensors.index.json', 'params.yaml', '.gitattributes', 'sub/.gitignore']) {
+    for (const path of ['model.safetensors', 'pytorch_model.bin', 'sub/model-00001-of-00002.safetensors', 'ggml-q4.gguf', 'vocab.txt'])
+      expect(isCountedDownload(path)).toBe(true);
+    for (const path of [
+      'README.md',
+      'readme.MD',
+      'docs/notes.md',
+      'config.json',
+      'tokenizer_config.json',
+      'model.safetensors.index.json',
+      'params.yaml',
+      '.gitattributes',
+      'sub/.gitignore',
+    ]) {
       expect(isCountedDownload(path)).toBe(false);
     }
   });

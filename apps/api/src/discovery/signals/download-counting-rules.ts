@@ -14,8 +14,7 @@ export function isCountedDownload(path: string): boolean {
 }
 
 /** Who a download counts for: at most once per file and UTC day for each user, or else each address. */
-export const downloader = (userId: string | null | undefined, address: string | null | undefined) =>
-  userId ? `u:${userId}` : `a:${address || 'unknown'}`;
+export const downloader = (userId: string | null | undefined, address: string | null | undefined) => (userId ? `u:${userId}` : `a:${address || 'unknown'}`);
 
 /** The UTC day of an instant, as `YYYY-MM-DD`. */
 export const utcDay = (at: Date) => at.toISOString().slice(0, 10);

@@ -15,15 +15,31 @@ export class SignalsController {
     private readonly downloads: DownloadStatsService,
   ) {}
 
-  @Post('models/:namespace/:name/like') @HttpCode(200) @ApiOperation({ summary: 'Like a model (once; liking again changes nothing)' })
-  like(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) { return this.likes.like(p, ns, name); }
+  @Post('models/:namespace/:name/like')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Like a model (once; liking again changes nothing)' })
+  like(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.likes.like(p, ns, name);
+  }
 
-  @Delete('models/:namespace/:name/like') @HttpCode(204) @ApiOperation({ summary: 'Take a like back' })
-  unlike(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) { return this.likes.unlike(p, ns, name); }
+  @Delete('models/:namespace/:name/like')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Take a like back' })
+  unlike(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.likes.unlike(p, ns, name);
+  }
 
-  @Public() @Get('users/:username/likes') @ApiOperation({ summary: "A user's liked models, newest first (only models you may see)" })
-  likedBy(@CurrentPrincipal() p: Principal | undefined, @Param('username') username: string, @Query() q: LikesQuery) { return this.likes.likedBy(p, username, q); }
+  @Public()
+  @Get('users/:username/likes')
+  @ApiOperation({ summary: "A user's liked models, newest first (only models you may see)" })
+  likedBy(@CurrentPrincipal() p: Principal | undefined, @Param('username') username: string, @Query() q: LikesQuery) {
+    return this.likes.likedBy(p, username, q);
+  }
 
-  @Public() @Get('models/:namespace/:name/downloads') @ApiOperation({ summary: 'Counted downloads: total, trending score and one count per UTC day' })
-  downloadStats(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: DownloadStatsQuery) { return this.downloads.forModel(p, ns, name, q.days ?? 30); }
+  @Public()
+  @Get('models/:namespace/:name/downloads')
+  @ApiOperation({ summary: 'Counted downloads: total, trending score and one count per UTC day' })
+  downloadStats(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: DownloadStatsQuery) {
+    return this.downloads.forModel(p, ns, name, q.days ?? 30);
+  }
 }

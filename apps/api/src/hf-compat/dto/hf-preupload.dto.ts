@@ -13,7 +13,12 @@ export class HfPreuploadFileDto {
 /** `POST /api/models/{repo}/preupload/{rev}`. */
 @AcceptsUnknownFields()
 export class HfPreuploadDto {
-  @ApiProperty({ type: [HfPreuploadFileDto] }) @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => HfPreuploadFileDto) files: HfPreuploadFileDto[];
+  @ApiProperty({ type: [HfPreuploadFileDto] })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => HfPreuploadFileDto)
+  files: HfPreuploadFileDto[];
   @ApiPropertyOptional({ description: 'Content of the .gitattributes being committed' }) @IsOptional() @IsString() @MaxLength(100_000) gitAttributes?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100_000) gitIgnore?: string;
 }

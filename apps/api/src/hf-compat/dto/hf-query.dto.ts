@@ -4,7 +4,8 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Ma
 import { AcceptsUnknownFields } from '../../common/validation';
 
 const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
-const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value;
 
 /** `GET /api/models` query, as both Hugging Face clients send it. */
 @AcceptsUnknownFields()
@@ -12,10 +13,17 @@ export class HfListModelsQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) search?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(39) author?: string;
   @ApiPropertyOptional({ isArray: true, type: String, description: 'Repeatable; every tag must match' })
-  @IsOptional() @Transform(toList) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) filter?: string[];
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  filter?: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) pipeline_tag?: string;
   @ApiPropertyOptional({ enum: ['downloads', 'likes', 'lastModified', 'createdAt', 'trendingScore'] })
-  @IsOptional() @IsIn(['downloads', 'likes', 'lastModified', 'createdAt', 'trendingScore', 'last_modified', 'created_at']) sort?: string;
+  @IsOptional()
+  @IsIn(['downloads', 'likes', 'lastModified', 'createdAt', 'trendingScore', 'last_modified', 'created_at'])
+  sort?: string;
   @ApiPropertyOptional({ default: 50, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional({ description: 'Include siblings' }) @IsOptional() @Transform(toBool) @IsBoolean() full?: boolean;
   @ApiPropertyOptional({ isArray: true, type: String }) @IsOptional() @Transform(toList) @IsArray() @IsString({ each: true }) expand?: string[];

@@ -16,12 +16,19 @@ export class HfInitialFileDto {
 export class HfCreateRepoDto {
   @ApiProperty({ example: 'my-model' }) @IsString() @MinLength(1) @MaxLength(96) name: string;
   @ApiPropertyOptional({ description: 'Namespace (user or organization); defaults to the caller' })
-  @IsOptional() @IsString() @MaxLength(39) organization?: string | null;
+  @IsOptional()
+  @IsString()
+  @MaxLength(39)
+  organization?: string | null;
   @ApiPropertyOptional({ enum: REPO_TYPES }) @IsOptional() @IsIn(REPO_TYPES) type?: (typeof REPO_TYPES)[number];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean | null;
   @ApiPropertyOptional({ enum: ['public', 'private'] }) @IsOptional() @IsIn(['public', 'private']) visibility?: 'public' | 'private';
   @ApiPropertyOptional({ type: [HfInitialFileDto], description: 'Files of the first commit (@huggingface/hub)' })
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => HfInitialFileDto) files?: HfInitialFileDto[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => HfInitialFileDto)
+  files?: HfInitialFileDto[];
 }
 
 /** `DELETE /api/repos/delete`. */
@@ -36,9 +43,18 @@ export class HfDeleteRepoDto {
 @AcceptsUnknownFields()
 export class HfRepoSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
-  @ApiPropertyOptional({ enum: ['public', 'private', 'gated'] }) @IsOptional() @IsIn(['public', 'private', 'gated']) visibility?: 'public' | 'private' | 'gated';
-  @ApiPropertyOptional({ description: 'false, "auto" or "manual"', oneOf: [{ type: 'boolean', enum: [false] }, { type: 'string', enum: ['auto', 'manual'] }] })
-  @IsOptional() @IsIn([false, 'auto', 'manual'], { message: 'gated must be false, "auto" or "manual"' }) gated?: false | 'auto' | 'manual';
+  @ApiPropertyOptional({ enum: ['public', 'private', 'gated'] }) @IsOptional() @IsIn(['public', 'private', 'gated']) visibility?:
+    'public' | 'private' | 'gated';
+  @ApiPropertyOptional({
+    description: 'false, "auto" or "manual"',
+    oneOf: [
+      { type: 'boolean', enum: [false] },
+      { type: 'string', enum: ['auto', 'manual'] },
+    ],
+  })
+  @IsOptional()
+  @IsIn([false, 'auto', 'manual'], { message: 'gated must be false, "auto" or "manual"' })
+  gated?: false | 'auto' | 'manual';
 }
 
 /** `POST /api/validate-yaml`, called by huggingface_hub whenever README.md is committed. */

@@ -7,7 +7,11 @@ import { GRANT_STATUSES, type GrantStatus, REQUEST_STATUSES, type RequestStatus 
 const isoDate = (name: string) => IsISO8601({ strict: true }, { message: `${name} must be an ISO 8601 date or date-time such as 2026-01-31` });
 
 export class ListRequestsQuery {
-  @ApiPropertyOptional({ enum: ['incoming', 'outgoing'], default: 'incoming', description: "incoming: for the organization's models; outgoing: made for the organization" })
+  @ApiPropertyOptional({
+    enum: ['incoming', 'outgoing'],
+    default: 'incoming',
+    description: "incoming: for the organization's models; outgoing: made for the organization",
+  })
   @IsOptional()
   @IsIn(['incoming', 'outgoing'], { message: 'direction must be incoming or outgoing' })
   direction: 'incoming' | 'outgoing' = 'incoming';
@@ -19,7 +23,7 @@ export class ListRequestsQuery {
 }
 
 export class ListGrantsQuery {
-  @ApiPropertyOptional({ enum: ['held', 'issued'], default: 'held', description: "held: grants the organization holds; issued: grants on its models" })
+  @ApiPropertyOptional({ enum: ['held', 'issued'], default: 'held', description: 'held: grants the organization holds; issued: grants on its models' })
   @IsOptional()
   @IsIn(['held', 'issued'], { message: 'direction must be held or issued' })
   direction: 'held' | 'issued' = 'held';

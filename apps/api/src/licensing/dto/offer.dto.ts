@@ -64,7 +64,10 @@ const LIST = (max: number, itemMax: number, name: string) => [
   MinLength(1, { each: true, message: `each ${name} must not be empty` }),
   MaxLength(itemMax, { each: true, message: `each ${name} must be at most ${itemMax} characters` }),
 ];
-const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+const apply =
+  (decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    decorators.forEach((d) => d(target, key));
 
 /** The conditions of an offer: every change to them makes a new terms version. */
 export class OfferConditionsDto {

@@ -14,7 +14,7 @@ export class CreateLicenseRequestDto {
   @Min(1)
   termsVersion: number;
 
-  @ApiPropertyOptional({ example: { 'use-case': 'Customer support triage' }, description: 'Answers to the offer\'s questions, by question id' })
+  @ApiPropertyOptional({ example: { 'use-case': 'Customer support triage' }, description: "Answers to the offer's questions, by question id" })
   @IsOptional()
   @IsObject({ message: 'answers must be an object of question id → answer' })
   answers?: Record<string, string>;

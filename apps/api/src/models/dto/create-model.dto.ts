@@ -15,7 +15,11 @@ export class CreateModelDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ enum: MODEL_VISIBILITIES, default: 'public', description: "'gated': card and tree public, files for members (and later licence holders)" })
+  @ApiPropertyOptional({
+    enum: MODEL_VISIBILITIES,
+    default: 'public',
+    description: "'gated': card and tree public, files for members (and later licence holders)",
+  })
   @IsOptional()
   @IsIn(MODEL_VISIBILITIES, { message: `visibility must be one of ${MODEL_VISIBILITIES.join(', ')}` })
   visibility?: ModelVisibility;

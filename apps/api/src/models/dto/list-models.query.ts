@@ -16,7 +16,10 @@ export class ListModelsQuery {
   @MaxLength(200)
   search?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Repeatable; every tag must match (card tag, library, task, language, or license:/dataset:/base_model: prefixed)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Repeatable; every tag must match (card tag, library, task, language, or license:/dataset:/base_model: prefixed)',
+  })
   @IsOptional()
   @Transform(({ value }) => (Array.isArray(value) ? value : [value]))
   @IsString({ each: true })

@@ -16,7 +16,13 @@ export class UpdateModelDto {
   @IsBoolean({ message: 'private must be true or false' })
   private?: boolean;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'boolean', enum: [false] }, { type: 'string', enum: ['auto', 'manual'] }], description: 'false, "auto" or "manual"' })
+  @ApiPropertyOptional({
+    oneOf: [
+      { type: 'boolean', enum: [false] },
+      { type: 'string', enum: ['auto', 'manual'] },
+    ],
+    description: 'false, "auto" or "manual"',
+  })
   @IsOptional()
   @IsIn(GATED_VALUES, { message: 'gated must be false, "auto" or "manual"' })
   gated?: HfGated;
