@@ -13,7 +13,7 @@ import { CLIENT_ROUTES, encodeSegment, FuzzRequest, Pools, requestArbitrary, Rou
  * owns models. Zero 5xx, and every 4xx in the one error shape. Reproducible: FUZZ_SEED, FUZZ_RUNS.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const CONCURRENCY = 8;
 
 interface Answer {
