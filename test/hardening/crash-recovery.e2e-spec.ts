@@ -48,7 +48,14 @@ describe('crash recovery of the embedded services', () => {
   let hub: HubProcess | undefined;
   let base: string;
   let auth: { Authorization: string };
-  const env = () => ({ HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MULTIPART_THRESHOLD: String(8 * MiB), MULTIPART_CHUNK_SIZE: String(5 * MiB) });
+  const env = () => ({
+    HUB_DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    MULTIPART_THRESHOLD: String(8 * MiB),
+    MULTIPART_CHUNK_SIZE: String(5 * MiB),
+  });
   const start = async () => {
     hub = await startMain(env(), 90_000);
     base = hub.url.replace('//localhost:', '//127.0.0.1:');
@@ -66,7 +73,10 @@ describe('crash recovery of the embedded services', () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-crash-')); // 0700, as root's home
     dataDir = path.join(root, 'data');
     await start();
-    const user = await request(base).post('/api/v1/auth/register').send({ username: 'crasher', email: 'crasher@example.org', password: 'correct-horse-battery' }).expect(201);
+    const user = await request(base)
+      .post('/api/v1/auth/register')
+      .send({ username: 'crasher', email: 'crasher@example.org', password: 'correct-horse-battery' })
+      .expect(201);
     auth = { Authorization: `Bearer ${user.body.accessToken}` };
   }, 120_000);
   afterAll(async () => {
@@ -86,8 +96,14 @@ describe('crash recovery of the embedded services', () => {
     expect(upload.header!.chunk_size).toBe(String(5 * MiB));
     const parts = await putParts(upload, bytes);
     // Killed the moment the hub has claimed the upload, while it completes and reads it back.
-    const completion = completeMultipart(upload.href, { oid, parts }).then(() => 'answered', () => 'cut off');
-    await until('the completion to start', async () => (await hubSql(dataDir, 'SELECT 1 FROM uploads WHERE sha256 = $1 AND completed_at IS NOT NULL', [oid])).length > 0);
+    const completion = completeMultipart(upload.href, { oid, parts }).then(
+      () => 'answered',
+      () => 'cut off',
+    );
+    await until(
+      'the completion to start',
+      async () => (await hubSql(dataDir, 'SELECT 1 FROM uploads WHERE sha256 = $1 AND completed_at IS NOT NULL', [oid])).length > 0,
+    );
     await crash();
     expect(await completion).toBe('cut off');
 
@@ -96,7 +112,14 @@ describe('crash recovery of the embedded services', () => {
     const [row] = await hubSql<{ status: string }>(dataDir, 'SELECT status::text FROM uploads WHERE sha256 = $1', [oid]);
     // A blob exists only for bytes the hub read back completely (the kill may have come after that).
     if (blobs.length) expect(row.status).toBe('completed');
-    else expect(row.status).toBe('pending');
+    else {
+      expect(row.status).toBe('pending');
+      // The dead hub's claim on the upload holds until its lease lapses (30 s without renewal);
+      // then the completion URL, retried as clients retry it, completes the upload.
+      await hubSql(dataDir, `UPDATE uploads SET completed_at = now() - interval '1 minute' WHERE sha256 = $1`, [oid]);
+      const { pathname, search } = new URL(upload.href);
+      expect(await completeMultipart(`${base}${pathname}${search}`, { oid, parts })).toMatchObject({ status: 200, body: { oid, size: bytes.length } });
+    }
 
     const again = await uploadLfsFile(repoAt(), bytes);
     expect(again).toEqual({ oid, size: bytes.length });
@@ -122,25 +145,44 @@ describe('crash recovery of the embedded services', () => {
       (await hubSql<{ n: number }>(dataDir, `SELECT count(*)::int AS n FROM commits c JOIN models m ON m.id = c.model_id WHERE m.name = 'many'`))[0].n;
     const commitsBefore = await commitCount();
     const lines = [JSON.stringify({ key: 'header', value: { summary: '20,000 files' } })];
-    for (let i = 0; i < 20_000; i++) lines.push(JSON.stringify({ key: 'file', value: { path: `shard${i % 100}/f${i}.txt`, content: Buffer.from(`file ${i}\n`).toString('base64'), encoding: 'base64' } }));
+    for (let i = 0; i < 20_000; i++)
+      lines.push(
+        JSON.stringify({
+          key: 'file',
+          value: { path: `shard${i % 100}/f${i}.txt`, content: Buffer.from(`file ${i}\n`).toString('base64'), encoding: 'base64' },
+        }),
+      );
     const body = lines.join('\n');
     const post = () =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(`${base}/api/models/crasher/many/commit/main`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-ndjson' } }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-          res.on('error', reject);
-        });
+        const req = http.request(
+          `${base}/api/models/crasher/many/commit/main`,
+          { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-ndjson' } },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
 
     // Killed as soon as a transaction of the hub has written something.
-    const killed = post().then(() => 'answered', () => 'cut off');
+    const killed = post().then(
+      () => 'answered',
+      () => 'cut off',
+    );
     await until(
       'the commit to write',
-      async () => (await hubSql(dataDir, `SELECT 1 FROM pg_stat_activity WHERE datname = 'hub' AND backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND query NOT ILIKE '%pgboss%'`)).length > 0,
+      async () =>
+        (
+          await hubSql(
+            dataDir,
+            `SELECT 1 FROM pg_stat_activity WHERE datname = 'hub' AND backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND query NOT ILIKE '%pgboss%'`,
+          )
+        ).length > 0,
       60_000,
     );
     await crash();
@@ -158,7 +200,7 @@ describe('crash recovery of the embedded services', () => {
     expect(n).toBe(20_001);
   }, 240_000);
 
-  it("refuses a folder whose hub is alive, and stops the server a dead hub left running", async () => {
+  it('refuses a folder whose hub is alive, and stops the server a dead hub left running', async () => {
     const second = await runMainUntilExit(env(), 90_000);
     expect(second.code).toBe(1);
     expect(second.output).toContain(`is in use by a running hub (pid ${hub!.pid}`);
@@ -199,7 +241,9 @@ describe('upgrade of a data folder with the fixed password', () => {
   it('starts by itself, and the old password no longer connects', async () => {
     const pgDir = path.join(dataDir, 'postgres');
     const port = await freePort();
-    const old = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'legacy-embedded-postgres.mjs'), pgDir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const old = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'legacy-embedded-postgres.mjs'), pgDir, String(port)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       old.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
       old.on('exit', (code) => reject(new Error(`legacy cluster did not start (${code})`)));

@@ -5,7 +5,8 @@ export type UploadStatus = 'pending' | 'completed' | 'failed' | 'aborted';
 
 /**
  * A client → storage upload. While `status` is `pending`, `completedAt` set means a hub process
- * has claimed the upload and is completing or verifying it right now.
+ * has claimed the upload and is completing or verifying it right now; it renews the claim while
+ * it works (`keepClaimed`), so a claim older than CLAIM_LEASE_MS is one whose process died.
  */
 export interface UploadRecord {
   id: string;
@@ -21,6 +22,13 @@ export interface UploadRecord {
   expiresAt: Date;
   completedAt: Date | null;
 }
+
+/** How long a claim holds without renewal: a hub killed while verifying an upload blocks it no longer than this. */
+export const CLAIM_LEASE_MS = 30_000;
+
+/** Whether a hub process holds the claim on `upload` now (a lapsed claim is a crashed one). */
+export const isClaimLive = (upload: Pick<UploadRecord, 'completedAt'>): boolean =>
+  !!upload.completedAt && Date.now() - upload.completedAt.getTime() < CLAIM_LEASE_MS;
 
 /** The `uploads` table. */
 @Injectable()
@@ -56,14 +64,28 @@ export class UploadRepository {
 
   /**
    * Claims a pending, unexpired upload for completion or verification: exactly one caller gets
-   * the record, every concurrent or later one gets null.
+   * the record, every concurrent or later one gets null while the claim is live.
    */
   async claim(id: string): Promise<UploadRecord | null> {
+    const now = new Date();
+    const lapsed = new Date(now.getTime() - CLAIM_LEASE_MS);
     const n = await this.prisma.upload.updateMany({
-      where: { id, status: 'pending', completedAt: null, expiresAt: { gt: new Date() } },
-      data: { completedAt: new Date() },
+      where: { id, status: 'pending', expiresAt: { gt: now }, OR: [{ completedAt: null }, { completedAt: { lt: lapsed } }] },
+      data: { completedAt: now },
     });
     return n.count === 1 ? this.findById(id) : null;
+  }
+
+  /** Runs `work` on a claimed upload, renewing the claim until it is done. */
+  async keepClaimed<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const renew = () => this.prisma.upload.updateMany({ where: { id, status: 'pending' }, data: { completedAt: new Date() } });
+    const timer = setInterval(() => void renew().catch(() => undefined), CLAIM_LEASE_MS / 3);
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Gives a claim back after an unexpected failure, so that the client may retry. */
