@@ -1,0 +1,60 @@
+import { type Command } from 'commander';
+import { modelPath, parseRepoId } from '../core/hub-client';
+import { ProgressDisplay, progressMode } from '../progress/progress-display';
+import { Uploader } from '../upload/uploader';
+import { examples, run } from './command-context';
+import { addTransferOptions, limiterOf, type TransferOptions } from './transfer-options';
+
+interface UploadCommandOptions extends TransferOptions {
+  message?: string;
+  description?: string;
+  version?: string;
+  versionNotes?: string;
+}
+
+export function registerUploadCommand(program: Command): void {
+  const command = program
+    .command('upload <repo> <source> [path-in-repo]')
+    .description(
+      'Upload a folder or a file as one commit: large files in parallel parts straight to storage (what the hub already holds is skipped), small ones inline. ' +
+        'Interrupted, run it again: only the missing parts are sent. (Proposals, --create-pr, do not exist on this hub yet.)',
+    );
+  addTransferOptions(command)
+    .option('-m, --message <text>', 'commit summary')
+    .option('--description <text>', 'commit description')
+    .option('--version <version>', 'publish this version (e.g. v1.2.0) at the new commit')
+    .option('--version-notes <text>', 'release notes of --version')
+    .addHelpText(
+      'after',
+      examples(
+        'modelhub upload acme-ai/sentiment ./model',
+        'modelhub upload acme-ai/sentiment ./model --exclude "*.tmp" --message "Retrained on v2 data" --version v1.1.0',
+        'modelhub upload acme-ai/sentiment ./model.safetensors weights/model.safetensors --revision dev',
+        'modelhub upload acme-ai/sentiment ./model --json | jq .commitOid',
+      ),
+    )
+    .action(
+      run(async (ctx, id: string, source: string, pathInRepo: string | undefined, opts: UploadCommandOptions) => {
+        const repo = parseRepoId(id);
+        const progress = new ProgressDisplay(progressMode(ctx.out.quiet, ctx.out.json), 'upload');
+        const result = await new Uploader(ctx.client, repo, progress).upload({
+          source,
+          pathInRepo,
+          include: opts.include,
+          exclude: opts.exclude,
+          revision: opts.revision,
+          message: opts.message,
+          description: opts.description,
+          workers: opts.maxWorkers,
+          limiter: limiterOf(opts),
+        });
+        let version: Record<string, unknown> | undefined;
+        if (opts.version)
+          version = await ctx.client.post(`${modelPath(repo)}/versions`, { name: opts.version, revision: result.commitOid, notes: opts.versionNotes });
+        ctx.out.data({ ...result, version: version ?? null }, () => {
+          ctx.out.line(result.commitUrl);
+          if (version) ctx.out.line(`Published ${id}@${opts.version}`);
+        });
+      }),
+    );
+}

@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliError, EXIT } from '../core/errors';
+import { formatBytes } from '../core/format';
+import { hfModelPath, type HubClient } from '../core/hub-client';
+import { headBytes, type LocalFile, pathFilter, sha256File, walk } from '../core/local-files';
+import { type ProgressDisplay } from '../progress/progress-display';
+import { mapLimit } from '../transfer/concurrency';
+import { type RateLimiter } from '../transfer/rate-limiter';
+import { type LfsObject, type LfsStats, LfsUploader } from './lfs-uploader';
+import { UploadState } from './upload-state';
+
+export interface UploadOptions {
+  source: string;
+  pathInRepo?: string;
+  include?: string[];
+  exclude?: string[];
+  revision: string;
+  message?: string;
+  description?: string;
+  workers: number;
+  limiter?: RateLimiter;
+}
+
+export interface UploadResult {
+  repo: string;
+  revision: string;
+  commitOid: string;
+  commitUrl: string;
+  files: number;
+  lfsFiles: number;
+  inlineFiles: number;
+  bytes: number;
+  lfs: LfsStats;
+  seconds: number;
+}
+
+interface PlannedFile extends LocalFile {
+  repoPath: string;
+  sha256?: string;
+  mode?: 'lfs' | 'regular';
+}
+
+/** Inline content per commit, past which files go through LFS too (the hub's body limit is 200 MB of base64). */
+const INLINE_BUDGET = 64 * 1024 * 1024;
+const PREUPLOAD_BATCH = 250;
+
+/** `upload`: the files of a folder (or one file) as one atomic commit. */
+export class Uploader {
+  constructor(
+    private readonly client: HubClient,
+    private readonly repo: { namespace: string; name: string; id: string },
+    private readonly progress: ProgressDisplay,
+  ) {}
+
+  async upload(o: UploadOptions): Promise<UploadResult> {
+    const files = await this.collect(o);
+    if (files.length === 0)
+      throw new CliError(`Nothing to upload from ${o.source}${o.include || o.exclude ? ' (after --include/--exclude)' : ''}`, EXIT.usage, 'usage');
+    await this.classify(files, o.revision);
+    const lfsFiles = files.filter((f) => f.mode === 'lfs');
+    await mapLimit(lfsFiles, 4, async (f) => void (f.sha256 = await sha256File(f.abs)));
+
+    const total = files.reduce((s, f) => s + f.size, 0);
+    this.progress.start(total, files.length);
+    const objects = new Map<string, LfsObject>();
+    for (const f of lfsFiles) if (!objects.has(f.sha256!)) objects.set(f.sha256!, { oid: f.sha256!, size: f.size, abs: f.abs, name: f.repoPath });
+    const uploader = new LfsUploader(
+      this.client,
+      this.repo,
+      o.revision,
+      new UploadState(this.client.endpoint, this.repo.id),
+      this.progress,
+      o.workers,
+      o.limiter,
+    );
+    try {
+      await uploader.uploadAll([...objects.values()]);
+      // Same bytes under a second path count as done too.
+      this.progress.skip(lfsFiles.reduce((s, f) => s + f.size, 0) - [...objects.values()].reduce((s, x) => s + x.size, 0));
+      const commit = await this.commit(files, o);
+      this.progress.skip(files.filter((f) => f.mode === 'regular').reduce((s, f) => s + f.size, 0));
+      const seconds = this.progress.elapsed();
+      this.progress.stop(
+        `Committed ${files.length} files (${formatBytes(total)}) to ${this.repo.id}@${o.revision}: ${commit.commitOid.slice(0, 12)} in ${seconds.toFixed(1)}s`,
+      );
+      return {
+        repo: this.repo.id,
+        revision: o.revision,
+        commitOid: commit.commitOid,
+        commitUrl: commit.commitUrl,
+        files: files.length,
+        lfsFiles: lfsFiles.length,
+        inlineFiles: files.length - lfsFiles.length,
+        bytes: total,
+        lfs: uploader.stats,
+        seconds,
+      };
+    } catch (err) {
+      this.progress.stop();
+      throw err;
+    }
+  }
+
+  private async collect(o: UploadOptions): Promise<PlannedFile[]> {
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(o.source);
+    } catch {
+      throw new CliError(`${o.source} does not exist`, EXIT.usage, 'usage');
+    }
+    const prefix = (o.pathInRepo ?? '').replace(/^\/+|\/+$/g, '');
+    if (stat.isFile()) {
+      const repoPath = prefix || path.basename(o.source);
+      return [{ abs: path.resolve(o.source), rel: path.basename(o.source), size: stat.size, mtimeMs: stat.mtimeMs, repoPath }];
+    }
+    const keep = pathFilter(o.include, o.exclude);
+    return (await walk(path.resolve(o.source))).filter((f) => keep(f.rel)).map((f) => ({ ...f, repoPath: prefix ? `${prefix}/${f.rel}` : f.rel }));
+  }
+
+  /** Asks the hub which files go through LFS (size, a sample of their first bytes, .gitattributes). */
+  private async classify(files: PlannedFile[], revision: string): Promise<void> {
+    const attributes = files.find((f) => f.repoPath === '.gitattributes');
+    const gitAttributes = attributes ? await fs.promises.readFile(attributes.abs, 'utf8') : undefined;
+    for (let i = 0; i < files.length; i += PREUPLOAD_BATCH) {
+      const chunk = files.slice(i, i + PREUPLOAD_BATCH);
+      const samples = await mapLimit(chunk, 16, async (f) => (await headBytes(f.abs, 512)).toString('base64'));
+      const answer = await this.client.post<{ files: { path: string; uploadMode: 'lfs' | 'regular' }[] }>(
+        `${hfModelPath(this.repo)}/preupload/${encodeURIComponent(revision)}`,
+        {
+          files: chunk.map((f, j) => ({ path: f.repoPath, size: f.size, sample: samples[j] })),
+          ...(gitAttributes ? { gitAttributes } : {}),
+        },
+      );
+      const modes = new Map(answer.files.map((f) => [f.path, f.uploadMode]));
+      for (const f of chunk) f.mode = modes.get(f.repoPath) ?? 'regular';
+    }
+    let inline = 0;
+    for (const f of files.filter((x) => x.mode === 'regular').sort((a, b) => a.size - b.size)) {
+      inline += f.size;
+      if (inline > INLINE_BUDGET && f.size > 0) f.mode = 'lfs';
+    }
+  }
+
+  /** One NDJSON commit: small files inline (base64), the others as LFS pointers. */
+  private async commit(files: PlannedFile[], o: UploadOptions): Promise<{ commitOid: string; commitUrl: string }> {
+    const lines: string[] = [JSON.stringify({ key: 'header', value: { summary: o.message ?? defaultMessage(files), description: o.description ?? '' } })];
+    const regular = files.filter((f) => f.mode === 'regular');
+    const contents = await mapLimit(regular, 16, (f) => fs.promises.readFile(f.abs));
+    regular.forEach((f, i) =>
+      lines.push(JSON.stringify({ key: 'file', value: { path: f.repoPath, content: contents[i].toString('base64'), encoding: 'base64' } })),
+    );
+    for (const f of files)
+      if (f.mode === 'lfs') lines.push(JSON.stringify({ key: 'lfsFile', value: { path: f.repoPath, algo: 'sha256', oid: f.sha256, size: f.size } }));
+    return this.client.request<{ commitOid: string; commitUrl: string }>('POST', `${hfModelPath(this.repo)}/commit/${encodeURIComponent(o.revision)}`, {
+      body: `${lines.join('\n')}\n`,
+      contentType: 'application/x-ndjson',
+    });
+  }
+}
+
+const defaultMessage = (files: PlannedFile[]) =>
+  files.length === 1 ? `Upload ${files[0].repoPath} with modelhub` : `Upload ${files.length} files with modelhub`;
