@@ -142,6 +142,9 @@ describe('embedded store', () => {
   it('keeps signed URLs valid across a restart of the hub on the same data folder', async () => {
     const redirect = await fetch(resolveUrl(), { headers: alice.auth, redirect: 'manual' });
     const signed = new URL(redirect.headers.get('location')!);
+    // A download under way (its body not read) does not hold the shutdown.
+    const pending = await fetch(signed);
+    expect(pending.status).toBe(200);
     await hub.stop();
     hub = await startEmbeddedStoreHub({}, { dataDir: hub.dataDir, databaseUrl: hub.databaseUrl });
     const again = await fetch(`${hub.url}${signed.pathname}${signed.search}`);

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,8 @@ export interface RunningS3 {
   endpoint: string;
   /** Set when the server listens on a unix socket rather than a TCP port. */
   socketPath?: string;
+  /** The server's HTTP handler, for requests the hub has checked and hands over in-process. */
+  handler: RequestListener;
   accessKeyId: string;
   secretAccessKey: string;
   stop(): Promise<void>;
@@ -41,11 +43,11 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
     const socketPath = await claimSocketPath(dir);
     const httpServer: Server = await server.listen(socketPath);
     await fs.chmod(socketPath, 0o600);
-    return { endpoint: 'http://localhost', socketPath, ...credentials, stop: () => closeServer(httpServer, socketPath) };
+    return { endpoint: 'http://localhost', socketPath, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer, socketPath) };
   }
   const port = ('port' in options && options.port) || (await freePort());
   const httpServer: Server = await server.listen(port, '127.0.0.1');
-  return { endpoint: `http://127.0.0.1:${port}`, ...credentials, stop: () => closeServer(httpServer) };
+  return { endpoint: `http://127.0.0.1:${port}`, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer) };
 }
 
 /**

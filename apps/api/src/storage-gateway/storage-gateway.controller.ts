@@ -20,8 +20,12 @@ export class StorageGatewayController {
   constructor(private readonly proxy: StorageGatewayProxy) {}
 
   @Get('*key')
-  download(@WildcardPath('key') key: string, @Req() req: Request, @Res() res: Response) { return this.proxy.serve(key, req, res); }
+  download(@WildcardPath('key') key: string, @Req() req: Request, @Res() res: Response) {
+    return this.proxy.serve(key, req, res);
+  }
 
   @Put('*key')
-  upload(@WildcardPath('key') key: string, @Req() req: Request, @Res() res: Response) { return this.proxy.serve(key, req, res); }
+  upload(@WildcardPath('key') key: string, @Req() req: Request, @Res() res: Response) {
+    return this.proxy.serve(key, req, res);
+  }
 }

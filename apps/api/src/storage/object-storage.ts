@@ -43,9 +43,10 @@ export class ObjectChangedError extends Error {
 }
 
 /**
- * The storage port: everything the hub asks of object storage. The S3 adapter implements it;
- * services depend on this class only. Presigned URLs are for clients, so they use the public
- * endpoint (S3_PUBLIC_ENDPOINT) when one is configured; every other call uses the internal one.
+ * The storage port: everything the hub asks of object storage. The S3 adapter implements it, and
+ * the embedded adapter (no S3_ENDPOINT) whose presigned URLs are signed URLs of the hub's storage
+ * gateway; services depend on this class only. Presigned URLs are for clients, so they use the
+ * public endpoint (S3_PUBLIC_ENDPOINT) when one is configured; every other call uses the internal one.
  */
 export abstract class ObjectStorage {
   /** Creates the bucket when it does not exist yet. */
