@@ -42,8 +42,8 @@ interface TreeEntry {
   lfs?: { oid: string; size: number };
 }
 
-/** Ranged GETs of this size; files of more than two are fetched in parallel pieces. */
-const CHUNK = 16 * 1024 * 1024;
+/** Ranged GETs of this size (MODELHUB_DOWNLOAD_CHUNK_SIZE, bytes); files of more than two are fetched in parallel pieces. */
+const CHUNK = Number(process.env.MODELHUB_DOWNLOAD_CHUNK_SIZE) || 16 * 1024 * 1024;
 
 /** `download`: a revision's files into a folder, verified, resumable, skipping what is there. */
 export class Downloader {
