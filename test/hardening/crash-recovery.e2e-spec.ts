@@ -205,11 +205,20 @@ describe('crash recovery of the embedded services', () => {
     expect(second.code).toBe(1);
     expect(second.output).toContain(`is in use by a running hub (pid ${hub!.pid}`);
     await request(base).get('/readyz').expect(200);
+    // The migrate tool (as the seed) works on the running hub's server, and leaves it running.
+    const pgDir = path.join(dataDir, 'postgres');
+    const server = (await readPostmaster(pgDir))!;
+    const migrate = spawnSync(process.execPath, [path.join(__dirname, '..', 'platform', 'fixtures', 'run-ts.js'), 'apps/api/src/cli/migrate.ts', 'deploy'], {
+      env: { PATH: process.env.PATH, HUB_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(migrate.stdout + migrate.stderr).toContain('No pending migrations.');
+    expect((await readPostmaster(pgDir))!.pid).toBe(server.pid);
+    await request(base).get('/readyz').expect(200);
     await hub!.stop();
     hub = undefined;
 
     // A server whose hub is gone without taking it along (no pdeathsig where it ran, say).
-    const pgDir = path.join(dataDir, 'postgres');
     const leftover = await startPostgresServer(pgDir, await freePort(), []);
     const dead = spawnSync('true').pid;
     await fs.writeFile(path.join(pgDir, 'hub-owner.json'), JSON.stringify({ pid: dead, startTime: '1' }));
