@@ -337,10 +337,13 @@ function routeRequest(route: RouteSpec, pools: Pools): fc.Arbitrary<FuzzRequest>
     rarely(fc.tuple(hostileString, hostileString), 10),
   );
   const body = route.body ? bodyFor(route.body, pools) : fc.constant(undefined);
-  return fc.record({ params, query, body, auth: fc.boolean() }).map(({ params: values, query: q, body: b, auth }) => {
+  // Now and then a parameter given twice (`?limit=1&limit=2`): Express hands the route an array.
+  const repeat = fc.integer({ min: 0, max: 9 }).map((n) => n === 0);
+  return fc.record({ params, query, body, auth: fc.boolean(), repeat }).map(({ params: values, query: q, body: b, auth, repeat: twice }) => {
     let i = 0;
     const path = route.template.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(values[i++], name === 'path' || name === 'rev'));
     const pairs = (q as (readonly [string, string] | undefined)[]).filter((p): p is readonly [string, string] => p !== undefined);
+    if (twice && pairs.length) pairs.push(pairs[0]);
     return {
       route: `${route.method} ${route.template}`,
       method: route.method,
