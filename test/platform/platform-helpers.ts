@@ -92,7 +92,14 @@ function spawnMain(
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const signal = (s: NodeJS.Signals) => (command ? process.kill(-child.pid!, s) : child.kill(s));
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      if (command) process.kill(-child.pid!, s);
+      else child.kill(s);
+    } catch {
+      // gone already
+    }
+  };
   return Object.assign(child, { output: () => output, signal });
 }
 

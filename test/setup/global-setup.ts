@@ -25,7 +25,8 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`UPDATE pg_database SET datistemplate = true WHERE datname = 'hub_template'`);
   await admin.end();
   const services: TestServices = { pgAdminUrl: pg.urlFor('postgres'), templateDatabase: 'hub_template', s3Endpoint: s3.endpoint, dataDir };
-  await fs.writeFile(servicesFile, JSON.stringify(services));
+  // It holds the password of the run's PostgreSQL.
+  await fs.writeFile(servicesFile, JSON.stringify(services), { mode: 0o600 });
   // Workers start after this and inherit the environment.
   process.env.HUB_TEST_SERVICES_FILE = servicesFile;
   (globalThis as Record<string, unknown>).__hubTestServices = { pg, s3, dataDir, servicesFile };

@@ -36,6 +36,9 @@ export async function startPostgresServer(dir: string, port: number, flags: stri
   const child = spawn(file, [...args, '-D', absolute, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', ...flags], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
+    // Out of the hub's process group: a Ctrl-C reaches the hub, which stops the server after
+    // its own connections are closed. (If the hub dies, the death signal stops it.)
+    detached: true,
   });
   // The last lines the server wrote, to say why it did not start.
   const lines: string[] = [];
