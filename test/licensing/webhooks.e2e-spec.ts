@@ -50,7 +50,8 @@ function verify(r: Received, secret = SECRET): boolean {
   return r.headers['x-hub-signature-256'] === expected && Math.abs(Date.now() / 1000 - Number(timestamp)) <= 300;
 }
 
-const ENV = { WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_SECONDS: '3' };
+// The receiver is on loopback, which webhooks may reach only when an administrator allows it.
+const ENV = { WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_SECONDS: '3', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32' };
 
 describe('organization webhooks', () => {
   let hub: TestHub;

@@ -1,53 +1,47 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { addressAllowed, hostAllowed, TargetAllowList } from './webhook-allow-list';
 
-/** Loopback, private, link-local, unique-local and unspecified ranges: never a webhook target in production. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
+/** A webhook URL whose host was resolved once and every address checked: deliveries connect only to these. */
+export interface CheckedTarget {
+  url: URL;
+  addresses: { address: string; family: 4 | 6 }[];
 }
 
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
-  const family = isIP(address);
-  return family === 4 ? PRIVATE.check(address, 'ipv4') : family === 6 ? PRIVATE.check(address, 'ipv6') : false;
-}
+export type TargetCheck = { target: CheckedTarget | null } | { problem: string };
+
+type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+const resolveAll: Resolver = (host) => lookup(host, { all: true, verbatim: true });
 
 /**
- * Why `url` cannot be a webhook target, or null when it can. Without `allowPrivate`, the host
- * must not be (or resolve to) a loopback/private/link-local address: a webhook must not become a
- * way to reach the hub's own network.
+ * Whether `url` may be a webhook target, and where to connect. Only http(s), no credentials in the
+ * URL, and a host that is, or resolves only to, public addresses, unless WEBHOOK_ALLOWED_TARGETS
+ * allows the host or the addresses (see webhook-allow-list.ts). Checked when the webhook is
+ * created and again before each delivery, on the addresses the delivery then connects to, so a
+ * name that resolves elsewhere later (DNS rebinding) is caught. `target` is null when the host
+ * does not resolve (creation accepts it: the delivery checks again).
  */
-export async function webhookTargetProblem(url: string, allowPrivate: boolean): Promise<string | null> {
+export async function checkWebhookTarget(url: string, allow: TargetAllowList, resolve: Resolver = resolveAll): Promise<TargetCheck> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return 'url must be an absolute http(s) URL';
+    return { problem: 'url must be an absolute http(s) URL' };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'url must be an http(s) URL';
-  if (parsed.username || parsed.password) return 'url must not carry credentials: use the webhook secret to authenticate deliveries';
-  if (allowPrivate) return null;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'url must be an http(s) URL' };
+  if (parsed.username || parsed.password) return { problem: 'url must not carry credentials: use the webhook secret to authenticate deliveries' };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'url must not point at this machine';
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-  if (addresses.some(isPrivateAddress)) return `url must not point at a loopback, private or link-local address (${host})`;
-  return null;
+  const addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv4' ? 4 : 6 }] : await resolve(host).catch(() => []);
+  if (!addresses.length) return { target: null };
+  if (!hostAllowed(allow, host)) {
+    const refused = addresses.find((a) => !addressAllowed(allow, a.address));
+    if (refused) {
+      return {
+        problem:
+          `url must not point at a loopback, private, link-local or other non-public address (${host}: ${refused.address}); ` +
+          'an administrator can allow such targets with WEBHOOK_ALLOWED_TARGETS',
+      };
+    }
+  }
+  return { target: { url: parsed, addresses: addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })) } };
 }

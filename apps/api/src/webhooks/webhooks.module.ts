@@ -4,6 +4,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { OrgsModule } from '../orgs/orgs.module';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookPublisher } from './webhook-publisher';
+import { WebhookSecretBox } from './webhook-secret-box';
 import { WebhookRepository } from './webhook.repository';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
@@ -17,7 +18,14 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [OrgsModule, JobsModule],
   controllers: [WebhooksController],
-  providers: [WebhookRepository, WebhooksService, WebhookDeliveryWorker, WebhookPublisher, { provide: HubEvents, useExisting: WebhookPublisher }],
+  providers: [
+    WebhookRepository,
+    WebhookSecretBox,
+    WebhooksService,
+    WebhookDeliveryWorker,
+    WebhookPublisher,
+    { provide: HubEvents, useExisting: WebhookPublisher },
+  ],
   exports: [HubEvents],
 })
 export class WebhooksModule {}

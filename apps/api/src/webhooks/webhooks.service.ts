@@ -77,7 +77,7 @@ export class WebhooksService implements OnApplicationBootstrap {
   /** Encrypts the secrets of webhooks created before secrets were encrypted (idempotent; replicas may race). */
   async onApplicationBootstrap(): Promise<void> {
     for (let rows = await this.webhooks.clearSecrets(SEAL_BATCH); rows.length; rows = await this.webhooks.clearSecrets(SEAL_BATCH)) {
-      for (const row of rows) await this.webhooks.sealSecret(row.id, row.secret, this.box.seal(row.secret));
+      for (const row of rows) await this.webhooks.sealSecret(row.id, row.secret, await this.box.seal(row.secret));
     }
   }
 
@@ -99,7 +99,7 @@ export class WebhooksService implements OnApplicationBootstrap {
       organizationId: org.id,
       url: dto.url,
       events: dto.events,
-      secretCiphertext: this.box.seal(secret),
+      secretCiphertext: await this.box.seal(secret),
       description: dto.description ?? '',
       createdById: principal.userId,
     });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "webhooks" ADD COLUMN     "secret_ciphertext" TEXT,
+ALTER COLUMN "secret" DROP NOT NULL;
