@@ -5,8 +5,12 @@
  *
  *   npm run build && node bench/registry.js [--size-mib 1024] [--files 10000]
  *
- * PostgreSQL, the S3 server (s3rver) and the hub each run in their own process (bench/services.js);
- * this process is the client.
+ * PostgreSQL, a reference S3 server (s3rver) and the hub each run in their own process
+ * (bench/services.js); this process is the client. The hub runs with its embedded store (no
+ * S3_ENDPOINT), so every byte sent or read through the hub goes through its storage gateway; the
+ * references are the same S3 server software reached directly over TCP with the AWS SDK (as
+ * clients reached the store before the gateway), and, for downloads, the hub's own store reached
+ * directly through its private unix socket.
  */
 const { S3Client, CreateBucketCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, GetObjectCommand } = require('@aws-sdk/client-s3');
 const crypto = require('node:crypto');
@@ -17,6 +21,7 @@ const path = require('node:path');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const { startServices, peakRss, currentRss } = require('./services');
+const { UnixSocketAgent } = require('../apps/api/dist/storage/unix-socket-agent.js');
 
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
 const SIZE = Number(args['size-mib'] ?? 1024) * 1024 * 1024;
@@ -83,7 +88,7 @@ async function hubUpload(base, token, repo, file, oid, size) {
   const action = batch.objects[0].actions.upload;
   const parts = Object.keys(action.header).filter((k) => /^\d+$/.test(k)).sort();
   const chunk = Number(action.header.chunk_size);
-  if (chunk !== PART) throw new Error(`hub chunk size ${chunk} differs from the reference's ${PART}; set MULTIPART_CHUNK_SIZE_BYTES`);
+  if (chunk !== PART) throw new Error(`hub chunk size ${chunk} differs from the reference's ${PART}; set MULTIPART_CHUNK_SIZE`);
   const etags = await inParallel(parts.length, PARALLEL, (i) => putPart(action.header[parts[i]], file, i, size));
   const transfer = seconds(t0);
   const t1 = now();
@@ -166,11 +171,13 @@ async function main() {
   const file = path.join(tmp, 'weights.bin');
   console.log(`Generating ${SIZE / 1024 / 1024} MiB of random bytes...`);
   const oid = await makeFile(file, SIZE);
-  const services = await startServices({ env: { MULTIPART_THRESHOLD_BYTES: String(PART), MULTIPART_CHUNK_SIZE_BYTES: String(PART), COMMIT_BODY_LIMIT: '50mb' } });
+  const services = await startServices({ embeddedStore: true, env: { MULTIPART_THRESHOLD: String(PART), MULTIPART_CHUNK_SIZE: String(PART), COMMIT_BODY_LIMIT: '50mb' } });
   const base = services.hubUrl;
   const results = {};
   try {
-    const s3 = new S3Client({ endpoint: services.s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    const s3Options = { region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
+    const s3 = new S3Client({ ...s3Options, endpoint: services.s3.endpoint });
+    const store = new S3Client({ ...s3Options, endpoint: 'http://localhost', requestHandler: { httpAgent: new UnixSocketAgent(services.embeddedSocket) } });
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-ref' }));
     const user = await (await api(base, 'POST', '/api/v1/auth/register', { json: { username: 'bench', email: 'bench@example.org', password: 'bench-password-123' } })).json();
     const token = (await (await api(base, 'POST', '/api/v1/tokens', { token: user.accessToken, json: { name: 'bench', scopes: ['write'] } })).json()).token;
@@ -186,13 +193,16 @@ async function main() {
     const ndjson = [{ key: 'header', value: { summary: 'weights' } }, { key: 'lfsFile', value: { path: 'weights.bin', algo: 'sha256', oid, size: SIZE } }].map((l) => JSON.stringify(l)).join('\n');
     await api(base, 'POST', `/api/models/${repo}/commit/main`, { token, body: ndjson, headers: { 'Content-Type': 'application/x-ndjson' } });
 
-    // Download: straight from S3 vs resolve → 302 → S3, alternating, best of two each.
-    const dl = { direct: [], hub: [] };
+    // Download: straight from S3 vs resolve → 302 → the hub's gateway, alternating, best of two each.
+    const dl = { direct: [], hub: [], store: [] };
+    const storeKey = `blobs/sha256/${oid.slice(0, 2)}/${oid}`;
     for (let i = 0; i < 2; i++) {
       dl.direct.push((await directDownload(s3, 'bench-ref', 'ref')).seconds);
       dl.hub.push((await hubDownload(base, token, repo, 'weights.bin')).seconds);
+      dl.store.push((await directDownload(store, 'bench-hub', storeKey)).seconds);
     }
-    results.download = { directSeconds: Math.min(...dl.direct), hubSeconds: Math.min(...dl.hub), ratio: Math.min(...dl.direct) / Math.min(...dl.hub) };
+    const best = (list) => Math.min(...list);
+    results.download = { directSeconds: best(dl.direct), hubSeconds: best(dl.hub), ratio: best(dl.direct) / best(dl.hub), storeSocketSeconds: best(dl.store), ratioToStoreSocket: best(dl.store) / best(dl.hub) };
     console.log('download', results.download);
 
     // Memory: four concurrent transfers of SIZE bytes (two uploads of new content, two downloads).

