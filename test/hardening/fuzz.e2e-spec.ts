@@ -3,8 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { bearer, createOrg, createToken, registerUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
-import { CLIENT_ROUTES, encodeSegment, FuzzRequest, Pools, requestArbitrary, RouteSpec, routesFromOpenApi } from './fuzz-requests';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { CLIENT_ROUTES, encodeSegment, type FuzzRequest, type Pools, requestArbitrary, type RouteSpec, routesFromOpenApi } from './fuzz-requests';
 
 /**
  * Issue 9's "Show": every route of the OpenAPI document and the Hugging Face clients' routes,

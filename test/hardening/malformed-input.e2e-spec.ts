@@ -1,8 +1,8 @@
 import type { Response } from 'supertest';
 import { MAX_JSON_DEPTH } from '../../apps/api/src/common/input-rules';
-import { bearer, createToken, registerUser, TestUser } from '../support/factories';
+import { bearer, createToken, registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /** Issue 9, item 6: each input that answered 500 (or was silently stored as something else). */
 describe('malformed input is a 400 that says what is wrong', () => {
@@ -26,7 +26,8 @@ describe('malformed input is a 400 that says what is wrong', () => {
   const hfCommit = (body: string) => hub.http().post(`/api/models/${repo}/commit/main`).set(write).set('Content-Type', 'application/x-ndjson').send(body);
   const header = { key: 'header', value: { summary: 'fuzz' } };
   const nativeCommit = (body: Record<string, unknown>) => hub.http().post(`/api/v1/models/${repo}/commits`).set(write).send(body);
-  const files = async () => (await hub.http().get(`/api/v1/models/${repo}/files`).query({ recursive: true }).expect(200)).body.entries.map((e: { path: string }) => e.path);
+  const files = async () =>
+    (await hub.http().get(`/api/v1/models/${repo}/files`).query({ recursive: true }).expect(200)).body.entries.map((e: { path: string }) => e.path);
 
   function expect400(res: Response, code: string, says?: string | RegExp) {
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code });
@@ -52,7 +53,8 @@ describe('malformed input is a 400 that says what is wrong', () => {
     it('in a JSON string: a 400, also where the value ends up in the error message', async () => {
       expect400(await rawJson('post', '/api/v1/orgs', '{"name":"ab\\ud800c","kind":"company"}', owner.auth), 'invalid_unicode', 'lone UTF-16 surrogate');
       // An unknown member's name is quoted in the 404's message (and X-Error-Message).
-      const org = (await rawJson('post', '/api/v1/orgs', JSON.stringify({ name: `o${Date.now().toString(36)}`, kind: 'company' }), owner.auth).expect(201)).body.name;
+      const org = (await rawJson('post', '/api/v1/orgs', JSON.stringify({ name: `o${Date.now().toString(36)}`, kind: 'company' }), owner.auth).expect(201)).body
+        .name;
       const res = await rawJson('post', `/api/v1/orgs/${org}/members`, '{"username":"\\udc00x","role":"member"}', owner.auth);
       expect400(res, 'invalid_unicode');
       expect(res.headers['x-error-message']).toContain('surrogate');
@@ -81,12 +83,31 @@ describe('malformed input is a 400 that says what is wrong', () => {
     });
 
     it('in a JSON body', async () => {
-      expect400(await hub.http().post('/api/v1/tokens').set(owner.auth).send({ name: 'x', scopes: ['read'], expiresInDays: 1e20 }), 'validation_failed');
-      expect400(await rawJson('post', `/api/v1/models/${repo}/commits`, `{"summary":"s","operations":[{"op":"lfs","path":"w.bin","sha256":"${'a'.repeat(64)}","size":1e400}]}`, write), 'validation_failed');
+      expect400(
+        await hub
+          .http()
+          .post('/api/v1/tokens')
+          .set(owner.auth)
+          .send({ name: 'x', scopes: ['read'], expiresInDays: 1e20 }),
+        'validation_failed',
+      );
+      expect400(
+        await rawJson(
+          'post',
+          `/api/v1/models/${repo}/commits`,
+          `{"summary":"s","operations":[{"op":"lfs","path":"w.bin","sha256":"${'a'.repeat(64)}","size":1e400}]}`,
+          write,
+        ),
+        'validation_failed',
+      );
     });
 
     it('the largest safe integer is a valid offset', async () => {
-      await hub.http().get('/api/v1/orgs').query({ offset: String(Number.MAX_SAFE_INTEGER) }).expect(200, []);
+      await hub
+        .http()
+        .get('/api/v1/orgs')
+        .query({ offset: String(Number.MAX_SAFE_INTEGER) })
+        .expect(200, []);
     });
   });
 
@@ -99,17 +120,28 @@ describe('malformed input is a 400 that says what is wrong', () => {
       expect400(await hfCommit(ndjson(header, { key: 'file', value: [] })), 'invalid_commit_payload', "missing 'value' object");
     });
 
-    it.each(['!!!@@@', 'aGVsbG8=!!!', 'aGVsbG8', 'aGVs bG8=', 'aGVsbG8=\n', 'aGVsbG8=aGVs', '-_8='])('file content %j is refused, never stored', async (content) => {
-      expect400(await hfCommit(ndjson(header, { key: 'file', value: { path: 'bad.txt', content, encoding: 'base64' } })), 'invalid_commit_payload', 'standard base64');
-      expect(await files()).not.toContain('bad.txt');
-    });
+    it.each(['!!!@@@', 'aGVsbG8=!!!', 'aGVsbG8', 'aGVs bG8=', 'aGVsbG8=\n', 'aGVsbG8=aGVs', '-_8='])(
+      'file content %j is refused, never stored',
+      async (content) => {
+        expect400(
+          await hfCommit(ndjson(header, { key: 'file', value: { path: 'bad.txt', content, encoding: 'base64' } })),
+          'invalid_commit_payload',
+          'standard base64',
+        );
+        expect(await files()).not.toContain('bad.txt');
+      },
+    );
 
     it('valid base64 is stored byte for byte', async () => {
       await hfCommit(ndjson(header, { key: 'file', value: { path: 'ok.txt', content: Buffer.from('hello!').toString('base64') } })).expect(200);
-      const res = await hub.http().get(`/api/v1/models/${repo}/files/ok.txt`).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const res = await hub
+        .http()
+        .get(`/api/v1/models/${repo}/files/ok.txt`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(res.status).toBe(200);
       expect(res.body.toString()).toBe('hello!');
     });
@@ -121,7 +153,11 @@ describe('malformed input is a 400 that says what is wrong', () => {
 
   describe('native commits', () => {
     it('refuses file content that is not standard base64', async () => {
-      expect400(await nativeCommit({ summary: 's', operations: [{ op: 'put', path: 'bad.txt', contentBase64: 'aGVsbG8=aGVs' }] }), 'invalid_operation', 'standard base64');
+      expect400(
+        await nativeCommit({ summary: 's', operations: [{ op: 'put', path: 'bad.txt', contentBase64: 'aGVsbG8=aGVs' }] }),
+        'invalid_operation',
+        'standard base64',
+      );
     });
   });
 
@@ -140,15 +176,29 @@ describe('malformed input is a 400 that says what is wrong', () => {
       expect(await files()).not.toContain('twice.txt');
       // A copy's source is only read: "copy a to b, then delete a" (a rename) is fine.
       await nativeCommit({ summary: 's', operations: [{ op: 'put', path: 'from.txt', contentBase64: 'aGk=' }] }).expect(201);
-      await nativeCommit({ summary: 's', operations: [{ op: 'copy', path: 'to.txt', fromPath: 'from.txt' }, { op: 'delete', path: 'from.txt' }] }).expect(201);
+      await nativeCommit({
+        summary: 's',
+        operations: [
+          { op: 'copy', path: 'to.txt', fromPath: 'from.txt' },
+          { op: 'delete', path: 'from.txt' },
+        ],
+      }).expect(201);
     });
   });
 
   describe('unknown query parameters', () => {
     it('are refused on every route: with a query DTO, with single parameters, with none', async () => {
       expect400(await hub.http().get('/api/v1/orgs').query({ bogus: '1' }), 'validation_failed', 'bogus');
-      expect400(await hub.http().get(`/api/v1/models/${repo}`).query({ revison: 'main' }), 'unknown_query_parameter', "Unknown query parameter 'revison' for this route (it takes none)");
-      const complete = await hub.http().post(`/api/blobs/uploads/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/complete`).query({ token: 'x', tokn: 'y' }).send({});
+      expect400(
+        await hub.http().get(`/api/v1/models/${repo}`).query({ revison: 'main' }),
+        'unknown_query_parameter',
+        "Unknown query parameter 'revison' for this route (it takes none)",
+      );
+      const complete = await hub
+        .http()
+        .post(`/api/blobs/uploads/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/complete`)
+        .query({ token: 'x', tokn: 'y' })
+        .send({});
       expect400(complete, 'unknown_query_parameter', 'it takes token');
     });
 
@@ -173,7 +223,12 @@ describe('malformed input is a 400 that says what is wrong', () => {
       // Public routes that only read, though POSTs, take a read token (git-lfs download, paths-info).
       const batch = { operation: 'download', objects: [{ oid: 'a'.repeat(64), size: 1 }] };
       await hub.http().post(`/${repo}.git/info/lfs/objects/batch`).set(read).set('Content-Type', 'application/vnd.git-lfs+json').send(batch).expect(200);
-      await hub.http().post(`/api/models/${repo}/paths-info/main`).set(read).send({ paths: ['ok.txt'] }).expect(200);
+      await hub
+        .http()
+        .post(`/api/models/${repo}/paths-info/main`)
+        .set(read)
+        .send({ paths: ['ok.txt'] })
+        .expect(200);
     });
   });
 

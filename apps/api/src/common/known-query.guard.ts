@@ -40,7 +40,11 @@ export class KnownQueryGuard implements CanActivate {
     if (!unknown.length) return true;
     const takes = declared.names.size ? `it takes ${[...declared.names].join(', ')}` : 'it takes none';
     const message = `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${printable(n)}'`).join(', ')} for this route (${takes})`;
-    throw HubException.badRequest('unknown_query_parameter', message, unknown.map((n) => ({ field: n, message: 'unknown query parameter' })));
+    throw HubException.badRequest(
+      'unknown_query_parameter',
+      message,
+      unknown.map((n) => ({ field: n, message: 'unknown query parameter' })),
+    );
   }
 
   private declarationOf(context: ExecutionContext): QueryDeclaration {
@@ -48,7 +52,9 @@ export class KnownQueryGuard implements CanActivate {
     let declared = this.declarations.get(handler);
     if (!declared) {
       const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, { data?: unknown }>;
-      const queries = Object.entries(args).filter(([key]) => Number(key.split(':')[0]) === RouteParamtypes.QUERY).map(([, arg]) => arg.data);
+      const queries = Object.entries(args)
+        .filter(([key]) => Number(key.split(':')[0]) === RouteParamtypes.QUERY)
+        .map(([, arg]) => arg.data);
       declared = queries.some((data) => data === undefined) ? { wholeDto: true } : { names: new Set(queries.map(String)) };
       this.declarations.set(handler, declared);
     }

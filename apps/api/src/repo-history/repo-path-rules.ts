@@ -5,6 +5,7 @@ import { printable } from '../common/printable';
 export { printable };
 
 // Control characters (C0, DEL, C1): invisible in listings and unsafe in file systems and headers.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
@@ -43,6 +44,7 @@ export function normalizeFolderPath(path: string): string {
   return path.replace(/\/+$/, '');
 }
 
+// eslint-disable-next-line no-control-regex -- git refuses control characters in ref names
 const REF_FORBIDDEN = /[\s~^:?*[\\\u0000-\u001f\u007f]/;
 
 /**

@@ -28,7 +28,8 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
       throw HubException.unauthorized();
     }
     await super.canActivate(context);
-    const scope = this.reflector.getAllAndOverride<TokenScope>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? defaultScope(req.method, isPublic);
+    const scope =
+      this.reflector.getAllAndOverride<TokenScope>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? defaultScope(req.method, isPublic);
     if (!hasScope(req.user!, scope)) {
       throw HubException.forbidden(`This action needs a token with the '${scope}' scope`, 'insufficient_scope');
     }
