@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT, HubApiError } from '../core/errors';
@@ -143,6 +144,7 @@ export class Downloader {
     const meter: Meter = { limiter: this.options.limiter, onBytes: (n) => (bar.add(n), (this.bytesFetched += n)) };
     try {
       let incomplete: string;
+      let sha256: string | undefined;
       const first = await this.gets.run(async () => {
         const r = await this.resolve(commitId, e);
         // Small files come inline in the answer itself.
@@ -150,7 +152,7 @@ export class Downloader {
         return r;
       });
       if (first.url && e.size > 2 * CHUNK) {
-        incomplete = await this.chunked(state, commitId, e, first, meter, bar.add);
+        ({ incomplete, sha256 } = await this.chunked(state, commitId, e, first, meter, bar.add));
       } else if (first.url) {
         incomplete = state.fresh(e.path);
         let url = first.url;
@@ -159,7 +161,7 @@ export class Downloader {
         );
       }
       incomplete ??= state.fresh(e.path);
-      const sha256 = await sha256File(incomplete);
+      sha256 ??= await sha256File(incomplete);
       if (sha256 !== first.sha256) {
         state.clear(e.path);
         throw new CliError(
@@ -221,7 +223,7 @@ export class Downloader {
     first: { url?: string; sha256: string },
     meter: Meter,
     credit: (n: number) => void,
-  ): Promise<string> {
+  ): Promise<{ incomplete: string; sha256: string }> {
     const count = Math.ceil(e.size / CHUNK);
     const done = state.doneChunks(e.path, { sha256: first.sha256, size: e.size, chunkSize: CHUNK });
     const incomplete = state.incomplete(e.path);
@@ -240,16 +242,37 @@ export class Downloader {
       this.bytesResumed += n;
       credit(n);
     }
-    await Promise.all(
+    // The sha256 follows the chunks in order as they land (read back from the page cache), so
+    // that checking it costs no time after the last byte.
+    const hash = createHash('sha256');
+    let hashed = 0;
+    const advance = async () => {
+      while (hashed < count && done.has(hashed)) {
+        const start = hashed * CHUNK;
+        for await (const c of fs.createReadStream(incomplete, { start, end: Math.min(start + CHUNK, e.size) - 1, highWaterMark: 1024 * 1024 }))
+          hash.update(c as Buffer);
+        hashed++;
+      }
+    };
+    let hashing: Promise<void> = advance();
+    const fetched = Promise.all(
       Array.from({ length: count }, (_, i) => i)
         .filter((i) => !done.has(i))
         .map((i) =>
           this.gets.run(async () => {
             await getRangeInto(current, incomplete, i * CHUNK, Math.min((i + 1) * CHUNK, e.size), meter);
             state.recordChunk(e.path, i);
+            done.add(i);
+            hashing = hashing.then(advance);
           }),
         ),
     );
-    return incomplete;
+    try {
+      await fetched;
+    } finally {
+      await hashing.catch(() => undefined);
+    }
+    await hashing;
+    return { incomplete, sha256: hash.digest('hex') };
   }
 }

@@ -22,6 +22,8 @@ export interface LfsStats {
   bytesSent: number;
   partsSent: number;
   partsReused: number;
+  /** Seconds waiting for the hub to complete and verify uploads (it reads the bytes back), summed. */
+  confirmSeconds: number;
 }
 
 interface BatchObject {
@@ -40,7 +42,7 @@ const BATCH_SIZE = 100;
  * `workers` PUTs at once across all files, with resumable multipart state.
  */
 export class LfsUploader {
-  readonly stats: LfsStats = { uploaded: 0, skipped: 0, resumed: 0, bytesSent: 0, partsSent: 0, partsReused: 0 };
+  readonly stats: LfsStats = { uploaded: 0, skipped: 0, resumed: 0, bytesSent: 0, partsSent: 0, partsReused: 0, confirmSeconds: 0 };
   private readonly puts: Concurrency;
 
   constructor(
@@ -159,11 +161,13 @@ export class LfsUploader {
             }),
           ),
       );
+      const t0 = Date.now();
       const res = await fetch(plan.completionUrl, {
         method: 'POST',
         headers: { Accept: LFS_TYPE, 'Content-Type': LFS_TYPE },
         body: JSON.stringify({ oid: o.oid, parts: numbers.map((n) => ({ partNumber: n, etag: etags.get(n) })) }),
       });
+      this.stats.confirmSeconds += (Date.now() - t0) / 1000;
       if (!res.ok) {
         const err = await toHubError(res);
         // Completed by the interrupted run right before it died: the bytes are there.

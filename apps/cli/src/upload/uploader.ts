@@ -33,6 +33,8 @@ export interface UploadResult {
   bytes: number;
   lfs: LfsStats;
   seconds: number;
+  /** Where the time went: hashing the LFS files, sending them (parts and confirmations), the commit. */
+  timings: { hashSeconds: number; lfsSeconds: number; commitSeconds: number };
 }
 
 interface PlannedFile extends LocalFile {
@@ -59,7 +61,9 @@ export class Uploader {
       throw new CliError(`Nothing to upload from ${o.source}${o.include || o.exclude ? ' (after --include/--exclude)' : ''}`, EXIT.usage, 'usage');
     await this.classify(files, o.revision);
     const lfsFiles = files.filter((f) => f.mode === 'lfs');
+    const t0 = Date.now();
     await mapLimit(lfsFiles, 4, async (f) => void (f.sha256 = await sha256File(f.abs)));
+    const hashSeconds = (Date.now() - t0) / 1000;
 
     const total = files.reduce((s, f) => s + f.size, 0);
     this.progress.start(total, files.length);
@@ -75,11 +79,14 @@ export class Uploader {
       o.limiter,
     );
     try {
+      const t1 = Date.now();
       await uploader.uploadAll([...objects.values()]);
+      const t2 = Date.now();
       // Same bytes under a second path count as done too.
       this.progress.skip(lfsFiles.reduce((s, f) => s + f.size, 0) - [...objects.values()].reduce((s, x) => s + x.size, 0));
       const commit = await this.commit(files, o);
       this.progress.skip(files.filter((f) => f.mode === 'regular').reduce((s, f) => s + f.size, 0));
+      const timings = { hashSeconds, lfsSeconds: (t2 - t1) / 1000, commitSeconds: (Date.now() - t2) / 1000 };
       const seconds = this.progress.elapsed();
       this.progress.stop(
         `Committed ${files.length} files (${formatBytes(total)}) to ${this.repo.id}@${o.revision}: ${commit.commitOid.slice(0, 12)} in ${seconds.toFixed(1)}s`,
@@ -95,6 +102,7 @@ export class Uploader {
         bytes: total,
         lfs: uploader.stats,
         seconds,
+        timings,
       };
     } catch (err) {
       this.progress.stop();
