@@ -16,7 +16,7 @@ if (!fs.existsSync(main)) {
     process.stderr.write('modelhub is not built: run `npm run build` in the repository first.\n');
     process.exit(1);
   }
-  process.stderr.write('modelhub: first run, compiling the command line (a few seconds)...\n');
+  process.stderr.write('modelhub: first run, compiling the command line once (tsc; up to a minute on a busy machine)...\n');
   const built = require('node:child_process').spawnSync(process.execPath, [tsc, '-b', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
   if (built.status !== 0 || !fs.existsSync(main)) process.exit(1);
 }
