@@ -11,7 +11,7 @@ import { freePort } from '../../apps/api/src/embedded/free-port';
 import { startPostgresServer } from '../../apps/api/src/embedded/postgres-process';
 import { pidExists, waitForExit } from '../../apps/api/src/embedded/process-identity';
 import { completeMultipart, lfsBatch, lfsRepo, putParts, sha256Hex, uploadLfsFile } from '../support/lfs-client';
-import { HubProcess, runMainUntilExit, startMain } from '../platform/platform-helpers';
+import { type HubProcess, runMainUntilExit, startMain } from '../platform/platform-helpers';
 
 const MiB = 1024 * 1024;
 

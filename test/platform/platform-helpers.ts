@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { loadConfig, ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
+import { loadConfig, type ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
 import type { TestHub } from '../support/test-hub';
 
 /**

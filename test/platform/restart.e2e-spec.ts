@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { HubProcess, startMain } from './platform-helpers';
+import { type HubProcess, startMain } from './platform-helpers';
 
 /**
  * What `npm start` runs (main.ts: embedded PostgreSQL and S3 under HUB_DATA_DIR), stopped with

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { applyMigrations } from '../../apps/api/src/database/schema-engine';
 import { startEmbeddedPostgres } from '../../apps/api/src/embedded/embedded-postgres';
 import { startEmbeddedS3 } from '../../apps/api/src/embedded/embedded-s3';
-import { servicesFileFor, TestServices } from './test-services';
+import { servicesFileFor, type TestServices } from './test-services';
 
 /**
  * Starts a real PostgreSQL and a real S3-compatible server for the whole run, and migrates a
