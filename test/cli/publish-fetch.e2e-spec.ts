@@ -136,4 +136,10 @@ describe('modelhub: publish and fetch', () => {
     const missing = await cli(['download', repo, 'nope.bin', '--local-dir', dir], h.env);
     expect(missing.code).toBe(3);
   });
+
+  it('deletes the repository (--yes required)', async () => {
+    expect((await cli(['repo', 'delete', repo], h.env)).code).toBe(2);
+    expect(await cliJson(['repo', 'delete', repo, '--yes'], h.env)).toEqual({ deleted: repo });
+    expect((await cli(['info', repo], h.env)).code).toBe(3);
+  });
 });

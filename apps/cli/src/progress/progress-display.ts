@@ -70,6 +70,12 @@ export class ProgressDisplay {
         cliProgress.Presets.shades_classic,
       );
       this.overall = this.multi.create(Math.max(totalBytes, 1), 0, this.payload(`${this.verb} ${files} files`, 0, totalBytes));
+      // Ctrl-C: give the terminal its cursor back (the state on disk lets a rerun resume).
+      process.once('SIGINT', () => {
+        this.multi?.stop();
+        process.stderr.write(`\nInterrupted: run the same command again to resume.\n`);
+        process.exit(130);
+      });
     } else if (this.mode === 'plain') {
       const every = Number(process.env.MODELHUB_PROGRESS_INTERVAL_MS) || 5000;
       this.timer = setInterval(() => this.printLine(), every);
