@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sha256 } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
-import { createModelWithFiles, GatedModel, grantTo, hubSql, publishOffer, uniqueName } from '../licensing/licensing-support';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { createModelWithFiles, type GatedModel, grantTo, hubSql, publishOffer, uniqueName } from '../licensing/licensing-support';
 
 /**
  * One download decision, completely applied: every route that hands out a gated model's bytes, or
@@ -133,14 +133,19 @@ describe('a Hugging Face copy checks the sha256 of its source', () => {
   let hub: TestHub;
   afterAll(() => hub?.close());
 
-  it('refuses a copy whose oid is not the source file\'s (400 copy_source_mismatch), and copies when it is', async () => {
+  it("refuses a copy whose oid is not the source file's (400 copy_source_mismatch), and copies when it is", async () => {
     hub = await startTestHub();
     const owner = await registerUser(hub, uniqueName('copier'));
     const { id } = await createModel(hub, owner, { namespace: owner.username, name: uniqueName('copies') });
     const content = Buffer.from('{"hidden_size": 8}');
     const line = (key: string, value: unknown) => JSON.stringify({ key, value });
     const hfCommit = (...lines: string[]) =>
-      hub.http().post(`/api/models/${id}/commit/main`).set(owner.auth).set('Content-Type', 'application/x-ndjson').send([line('header', { summary: 'copy' }), ...lines].join('\n'));
+      hub
+        .http()
+        .post(`/api/models/${id}/commit/main`)
+        .set(owner.auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .send([line('header', { summary: 'copy' }), ...lines].join('\n'));
     await hfCommit(line('file', { path: 'config.json', content: content.toString('base64'), encoding: 'base64' })).expect(200);
 
     const wrong = await hfCommit(line('lfsFile', { path: 'copy.json', oldPath: 'config.json', algo: 'sha256', oid: sha256('something else') }));
@@ -179,7 +184,9 @@ describe('no route reaches model bytes around the download decision', () => {
   });
 
   it('inline bytes: only BlobService (permits) and the scanners read them', () => {
-    expect(callers(/\.readInline\(/)).toEqual(['blobs/blob.service.ts', 'discovery/scanners/file-scan.service.ts', 'repo-history/file-download.service.ts', 'blobs/lfs-batch.service.ts'].sort());
+    expect(callers(/\.readInline\(/)).toEqual(
+      ['blobs/blob.service.ts', 'discovery/scanners/file-scan.service.ts', 'repo-history/file-download.service.ts', 'blobs/lfs-batch.service.ts'].sort(),
+    );
     // Those outside BlobService call its permit-taking readInline.
     for (const file of ['repo-history/file-download.service.ts', 'blobs/lfs-batch.service.ts']) {
       expect(readFileSync(join(root, file), 'utf8')).toMatch(/blobService\.readInline\(permit|blobs\.readInline\(permit/);

@@ -31,7 +31,15 @@ export class HfWhoamiService {
       canPay: false,
       avatarUrl: '',
       isAdmin: user.isAdmin,
-      orgs: visibleOrgs.map((o) => ({ type: 'org', id: o.organizationId, name: o.name, fullname: o.displayName, roleInOrg: o.role, avatarUrl: '', isEnterprise: false })),
+      orgs: visibleOrgs.map((o) => ({
+        type: 'org',
+        id: o.organizationId,
+        name: o.name,
+        fullname: o.displayName,
+        roleInOrg: o.role,
+        avatarUrl: '',
+        isEnterprise: false,
+      })),
       auth: {
         type: 'access_token',
         accessToken: {

@@ -20,7 +20,9 @@ interface PartiesRow {
 }
 
 export const partiesOf = (r: PartiesRow): { grantee: Grantee; offerTitle: string; modelName: string } => ({
-  grantee: r.granteeOrg ? { kind: 'org', id: r.granteeOrg.id, name: r.granteeOrg.name } : { kind: 'user', id: r.granteeUser!.id, name: r.granteeUser!.username },
+  grantee: r.granteeOrg
+    ? { kind: 'org', id: r.granteeOrg.id, name: r.granteeOrg.name }
+    : { kind: 'user', id: r.granteeUser!.id, name: r.granteeUser!.username },
   offerTitle: r.offer.title,
   modelName: `${r.model.namespace.name}/${r.model.name}`,
 });
@@ -83,7 +85,9 @@ export class GrantRepository {
    */
   async findActiveFor(modelId: string, holders: { userId: string | null; orgIds: string[] }): Promise<GrantRecord | null> {
     const now = new Date();
-    const holder: Prisma.LicenseGrantWhereInput = { OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }] };
+    const holder: Prisma.LicenseGrantWhereInput = {
+      OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }],
+    };
     const row = await this.prisma.licenseGrant.findFirst({
       where: { modelId, revokedAt: null, startsAt: { lte: now }, AND: [{ OR: [{ endsAt: null }, { endsAt: { gt: now } }] }, holder] },
       include: grantInclude,

@@ -29,7 +29,8 @@ const toRecord = (r: RequestRow): RequestRecord => ({
 const granteeColumns = (g: Grantee) => (g.kind === 'org' ? { granteeOrgId: g.id } : { granteeUserId: g.id });
 
 /** Active now, by the database's clock (the same rule as grantStatus). */
-const activeGrantWhere = (now: Date) => ({ revokedAt: null, startsAt: { lte: now }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] }) satisfies Prisma.LicenseGrantWhereInput;
+const activeGrantWhere = (now: Date) =>
+  ({ revokedAt: null, startsAt: { lte: now }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] }) satisfies Prisma.LicenseGrantWhereInput;
 
 export interface NewRequest {
   offerId: string;
@@ -44,9 +45,7 @@ export interface NewRequest {
 }
 
 export type CreateRequestResult =
-  | { created: RequestRecord; grant: GrantRecord | null }
-  | { conflict: 'pending'; requestId: string }
-  | { conflict: 'granted'; grantId: string };
+  { created: RequestRecord; grant: GrantRecord | null } | { conflict: 'pending'; requestId: string } | { conflict: 'granted'; grantId: string };
 
 export type DecisionResult = { request: RequestRecord; grant: GrantRecord | null } | { notPending: RequestStatus };
 
@@ -96,7 +95,15 @@ export class LicenseRequestRepository {
       const entries = [auditRow(audit, { action: 'request.created', requestId: request.id, details: { answers: r.answers, message: r.message } })];
       if (r.autoGrant) {
         const row = await tx.licenseGrant.create({
-          data: { offerId: r.offerId, modelId: r.modelId, requestId: request.id, ...who, termsVersion: r.termsVersion, startsAt: now, endsAt: r.autoGrant.endsAt },
+          data: {
+            offerId: r.offerId,
+            modelId: r.modelId,
+            requestId: request.id,
+            ...who,
+            termsVersion: r.termsVersion,
+            startsAt: now,
+            endsAt: r.autoGrant.endsAt,
+          },
           include: grantInclude,
         });
         grant = toGrantRecord(row);
@@ -137,7 +144,9 @@ export class LicenseRequestRepository {
    * access-status route.
    */
   async latestForUser(modelId: string, holders: { userId: string | null; orgIds: string[] }): Promise<RequestRecord | null> {
-    const holder: Prisma.LicenseRequestWhereInput = { OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }] };
+    const holder: Prisma.LicenseRequestWhereInput = {
+      OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }],
+    };
     const row = await this.prisma.licenseRequest.findFirst({ where: { modelId, ...holder }, include, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     return row ? toRecord(row) : null;
   }
@@ -186,7 +195,10 @@ export class LicenseRequestRepository {
         where: { id, status: 'pending' },
         data: { status, decidedById: byId, decidedAt: new Date(), decisionNote: note },
       });
-      if (count) await tx.licenseAuditEvent.create({ data: auditRow(audit, { action: status === 'rejected' ? 'request.rejected' : 'request.cancelled', requestId: id, details: { reason: note } }) });
+      if (count)
+        await tx.licenseAuditEvent.create({
+          data: auditRow(audit, { action: status === 'rejected' ? 'request.rejected' : 'request.cancelled', requestId: id, details: { reason: note } }),
+        });
       return count;
     });
     const request = (await this.findById(id))!;

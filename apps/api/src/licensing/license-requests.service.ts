@@ -42,7 +42,8 @@ export class LicenseRequestsService {
 
   async create(principal: Principal, offerId: string, dto: CreateLicenseRequestDto): Promise<RequestInfo & { grant?: GrantInfo }> {
     const { offer, model } = await this.offers.findReadable(principal, offerId);
-    if (offer.withdrawnAt) throw HubException.conflict(`Offer ${offer.id} was withdrawn on ${offer.withdrawnAt.toISOString()}: it takes no new requests`, 'offer_withdrawn');
+    if (offer.withdrawnAt)
+      throw HubException.conflict(`Offer ${offer.id} was withdrawn on ${offer.withdrawnAt.toISOString()}: it takes no new requests`, 'offer_withdrawn');
     if (dto.termsVersion !== offer.terms.version) {
       throw new HubException(
         HttpStatus.CONFLICT,
@@ -72,7 +73,9 @@ export class LicenseRequestsService {
     );
     if ('conflict' in result) {
       const [code, what, id] =
-        result.conflict === 'pending' ? ['request_pending', `a pending request (${result.requestId})`, result.requestId] : ['already_granted', `an active grant (${result.grantId})`, result.grantId];
+        result.conflict === 'pending'
+          ? ['request_pending', `a pending request (${result.requestId})`, result.requestId]
+          : ['already_granted', `an active grant (${result.grantId})`, result.grantId];
       throw new HubException(HttpStatus.CONFLICT, code, `${describe(grantee)} already has ${what} for ${model.fullName}`, {
         body: result.conflict === 'pending' ? { pendingRequestId: id } : { grantId: id },
       });
@@ -91,7 +94,10 @@ export class LicenseRequestsService {
     const { request, model } = await this.find(principal, id);
     await this.access.assertCanAdmin(principal, model);
     const endsAt = await this.endsAt(request, dto.expiresAt);
-    const result = this.settled(await this.requests.approve(id, principal.userId, { endsAt, note: dto.note ?? null }, auditContext(principal, model, request, request.grantee)), 'approve');
+    const result = this.settled(
+      await this.requests.approve(id, principal.userId, { endsAt, note: dto.note ?? null }, auditContext(principal, model, request, request.grantee)),
+      'approve',
+    );
     await this.notifier.approved(model, result.request, result.grant!);
     return { ...presentRequest(result.request), grant: presentGrant(result.grant!) };
   }
@@ -99,7 +105,10 @@ export class LicenseRequestsService {
   async reject(principal: Principal, id: string, reason: string): Promise<RequestInfo> {
     const { request, model } = await this.find(principal, id);
     await this.access.assertCanAdmin(principal, model);
-    const result = this.settled(await this.requests.close(id, 'rejected', principal.userId, reason.trim(), auditContext(principal, model, request, request.grantee)), 'reject');
+    const result = this.settled(
+      await this.requests.close(id, 'rejected', principal.userId, reason.trim(), auditContext(principal, model, request, request.grantee)),
+      'reject',
+    );
     await this.notifier.rejected(model, result.request);
     return presentRequest(result.request);
   }
@@ -109,7 +118,10 @@ export class LicenseRequestsService {
     if (!(await this.isRequesterSide(principal, request, 'admin'))) {
       throw HubException.forbidden('Only the requester, or an admin of the organization the request is for, can cancel it', 'not_requester');
     }
-    const result = this.settled(await this.requests.close(id, 'cancelled', principal.userId, reason?.trim() || null, auditContext(principal, model, request, request.grantee)), 'cancel');
+    const result = this.settled(
+      await this.requests.close(id, 'cancelled', principal.userId, reason?.trim() || null, auditContext(principal, model, request, request.grantee)),
+      'cancel',
+    );
     await this.notifier.cancelled(model, result.request);
     return presentRequest(result.request);
   }
@@ -165,7 +177,10 @@ export class LicenseRequestsService {
   private async endsAt(request: RequestRecord, expiresAt: string | undefined): Promise<Date | null> {
     if (expiresAt) {
       const at = new Date(expiresAt);
-      if (at.getTime() <= Date.now()) throw HubException.badRequest('invalid_expiry', `expiresAt must be in the future (got ${expiresAt})`, [{ field: 'expiresAt', message: 'must be in the future' }]);
+      if (at.getTime() <= Date.now())
+        throw HubException.badRequest('invalid_expiry', `expiresAt must be in the future (got ${expiresAt})`, [
+          { field: 'expiresAt', message: 'must be in the future' },
+        ]);
       return at;
     }
     const terms = await this.offers.termsVersion(request.offerId, request.termsVersion);
@@ -190,7 +205,8 @@ function checkAnswers(questions: OfferQuestion[], answers: Record<string, unknow
     const a = answers[q.id];
     if (q.required && (typeof a !== 'string' || !a.trim())) problems.push({ field: `answers.${q.id}`, message: `'${q.text}' needs an answer` });
   }
-  if (problems.length) throw HubException.badRequest('invalid_answers', `Invalid answers: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  if (problems.length)
+    throw HubException.badRequest('invalid_answers', `Invalid answers: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
   return Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, String(v).trim()]));
 }
 

@@ -111,10 +111,16 @@ export class ModelAccessService {
    * Whether `principal` may create models in a namespace (membership and `write`): used before a
    * model exists. `namespace` as `NamespaceRepository.findByName` returns it.
    */
-  async assertCanCreateIn(principal: Principal | undefined, namespace: { name: string; kind: 'user' | 'org'; userId?: string; organizationId?: string }): Promise<void> {
+  async assertCanCreateIn(
+    principal: Principal | undefined,
+    namespace: { name: string; kind: 'user' | 'org'; userId?: string; organizationId?: string },
+  ): Promise<void> {
     if (!principal) throw HubException.unauthorized();
     this.assertWriteScope(principal);
-    const role = (await this.orgAccess.memberships(principal)).roleIn({ ownerUserId: namespace.kind === 'user' ? namespace.userId! : null, ownerOrgId: namespace.organizationId ?? null });
+    const role = (await this.orgAccess.memberships(principal)).roleIn({
+      ownerUserId: namespace.kind === 'user' ? namespace.userId! : null,
+      ownerOrgId: namespace.organizationId ?? null,
+    });
     if (role === null) {
       this.orgAccess.assertTokenMayActFor(principal, namespace.organizationId ?? null);
       throw HubException.forbidden(
@@ -165,11 +171,21 @@ export const repoNotFound = (fullName: string) =>
 export function gatedRepo(model: ModelRecord, principal: Principal | undefined, how?: string): HubException {
   const hint = how ?? `Its files are available to members of '${model.namespace}'; ask an administrator of '${model.namespace}' for access.`;
   if (!principal) {
-    return new HubException(HttpStatus.UNAUTHORIZED, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to download its files. ${hint}`, {
-      hfErrorCode: 'GatedRepo',
-    });
+    return new HubException(
+      HttpStatus.UNAUTHORIZED,
+      'gated_repo',
+      `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to download its files. ${hint}`,
+      {
+        hfErrorCode: 'GatedRepo',
+      },
+    );
   }
-  return new HubException(HttpStatus.FORBIDDEN, 'gated_repo', `Access to model ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${hint}`, {
-    hfErrorCode: 'GatedRepo',
-  });
+  return new HubException(
+    HttpStatus.FORBIDDEN,
+    'gated_repo',
+    `Access to model ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${hint}`,
+    {
+      hfErrorCode: 'GatedRepo',
+    },
+  );
 }

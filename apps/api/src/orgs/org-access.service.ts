@@ -40,7 +40,12 @@ export class OrgAccessService {
     const { userNamespaceId, orgs } = await this.orgs.membershipsOf(principal.userId);
     const only = principal.restrictedToOrgId;
     if (!only) return new Memberships(principal.userId, userNamespaceId, orgs, null);
-    return new Memberships(null, null, orgs.filter((o) => o.organizationId === only), only);
+    return new Memberships(
+      null,
+      null,
+      orgs.filter((o) => o.organizationId === only),
+      only,
+    );
   }
 
   /** The caller's role in `org`, which must be at least `minimum`; 403 otherwise. */

@@ -57,7 +57,10 @@ describe('OrgsService', () => {
       findByName: jest.fn(async (name: string) => (name.toLowerCase() === 'acme' ? org : null)),
       update: jest.fn(async (_id: string, data: Partial<OrgRecord>) => ({ ...org, ...data })),
       roleOf: jest.fn(async (_orgId: string, userId: string) => roles[userId] ?? null),
-      membershipsOf: jest.fn(async (userId: string) => ({ userNamespaceId: null, orgs: roles[userId] ? [{ organizationId: org.id, namespaceId: org.namespaceId, role: roles[userId] }] : [] })),
+      membershipsOf: jest.fn(async (userId: string) => ({
+        userNamespaceId: null,
+        orgs: roles[userId] ? [{ organizationId: org.id, namespaceId: org.namespaceId, role: roles[userId] }] : [],
+      })),
       addMember: jest.fn(async () => undefined),
       changeMembership: jest.fn(async () => change),
       members: jest.fn(async () => []),
@@ -84,7 +87,11 @@ describe('OrgsService', () => {
     });
 
     it('refuses a token restricted to another organization', async () => {
-      await expectHubError(service.create(principal('sam', { via: 'token', restrictedToOrgId: 'org-9', restrictedToOrgName: 'other' }), { name: 'x-lab', kind: 'company' }), 403, 'token_org_restricted');
+      await expectHubError(
+        service.create(principal('sam', { via: 'token', restrictedToOrgId: 'org-9', restrictedToOrgName: 'other' }), { name: 'x-lab', kind: 'company' }),
+        403,
+        'token_org_restricted',
+      );
     });
   });
 

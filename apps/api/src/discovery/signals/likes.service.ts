@@ -40,7 +40,11 @@ export class LikesService {
     await this.trending.recompute([model.id]);
   }
 
-  async likedBy(principal: Principal | undefined, username: string, query: { cursor?: string; limit?: number }): Promise<{ items: LikedModel[]; nextCursor: string | null }> {
+  async likedBy(
+    principal: Principal | undefined,
+    username: string,
+    query: { cursor?: string; limit?: number },
+  ): Promise<{ items: LikedModel[]; nextCursor: string | null }> {
     const user = await this.users.findByUsername(username);
     if (!user) throw HubException.notFound(`User '${username}' not found`, 'user_not_found');
     const visible = await this.access.visibleNamespaceIds(principal);
