@@ -22,7 +22,7 @@ describe('a fresh clone below a 0700 folder', () => {
     clone = path.join(root, 'model-hub');
     const checkout = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: __dirname, encoding: 'utf8' }).trim();
     execFileSync('git', ['clone', '--quiet', checkout, clone]);
-    await linkNodeModules(path.join(checkout, 'node_modules'), path.join(clone, 'node_modules'));
+    await linkNodeModules(checkout, clone);
   });
   afterAll(async () => {
     await hub?.stop();
@@ -45,8 +45,13 @@ describe('a fresh clone below a 0700 folder', () => {
   }, 300_000);
 });
 
-/** node_modules of the clone: a link to each package of `from`, except the workspaces, which link to the clone's own folders. */
-async function linkNodeModules(from: string, to: string): Promise<void> {
+/**
+ * node_modules of the clone: a link to each package of the checkout's, except the workspaces, which
+ * link to the clone's own folders; a workspace's own node_modules (a version of its own) is linked whole.
+ */
+async function linkNodeModules(checkout: string, clone: string): Promise<void> {
+  const from = path.join(checkout, 'node_modules');
+  const to = path.join(clone, 'node_modules');
   await fs.mkdir(to);
   for (const name of await fs.readdir(from)) {
     if (name === '@model-hub' || name === '.package-lock.json') continue;
@@ -55,5 +60,16 @@ async function linkNodeModules(from: string, to: string): Promise<void> {
   await fs.mkdir(path.join(to, '@model-hub'));
   for (const name of await fs.readdir(path.join(from, '@model-hub'))) {
     await fs.symlink(await fs.readlink(path.join(from, '@model-hub', name)), path.join(to, '@model-hub', name));
+  }
+  const { workspaces } = JSON.parse(await fs.readFile(path.join(clone, 'package.json'), 'utf8')) as { workspaces: string[] };
+  for (const workspace of workspaces) {
+    const own = path.join(checkout, workspace, 'node_modules');
+    if (
+      await fs.stat(own).then(
+        () => true,
+        () => false,
+      )
+    )
+      await fs.symlink(own, path.join(clone, workspace, 'node_modules'));
   }
 }
