@@ -16,6 +16,8 @@ export interface FuzzRequest {
   contentType?: string;
   body?: string;
   auth: boolean;
+  /** A Range header, for the routes that serve bytes. */
+  range?: string;
 }
 
 /** Real values for path parameters (by name), so that requests get past 404s into the routes. */
@@ -184,6 +186,19 @@ export const HOSTILE_STRINGS = [
   'v1.0.0',
 ];
 
+const HOSTILE_RANGES = [
+  'bytes=0-1',
+  'bytes=100-',
+  'bytes=5-2',
+  'bytes=-0',
+  'bytes=abc',
+  'bytes=1e20-',
+  'bytes=99999999999999999999-',
+  'bytes=0-1,3-4',
+  'items=0-1',
+  'bytes=-99999999999999999999',
+];
+
 const HOSTILE_NUMBERS = [1e20, -1, 0, 1.5, -1e300, 2 ** 31, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, 1e-9];
 
 /** A string: most often a fitting value, else something hostile. */
@@ -340,7 +355,9 @@ function routeRequest(route: RouteSpec, pools: Pools): fc.Arbitrary<FuzzRequest>
   const body = route.body ? bodyFor(route.body, pools) : fc.constant(undefined);
   // Now and then a parameter given twice (`?limit=1&limit=2`): Express hands the route an array.
   const repeat = fc.integer({ min: 0, max: 9 }).map((n) => n === 0);
-  return fc.record({ params, query, body, auth: fc.boolean(), repeat }).map(({ params: values, query: q, body: b, auth, repeat: twice }) => {
+  const servesBytes = (route.method === 'GET' || route.method === 'HEAD') && names.includes('path');
+  const range = servesBytes ? rarely(fc.constantFrom(...HOSTILE_RANGES), 1) : fc.constant(undefined);
+  return fc.record({ params, query, body, auth: fc.boolean(), repeat, range }).map(({ params: values, query: q, body: b, auth, repeat: twice, range: r }) => {
     let i = 0;
     const path = route.template.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(values[i++], name === 'path' || name === 'rev'));
     const pairs = (q as (readonly [string, string] | undefined)[]).filter((p): p is readonly [string, string] => p !== undefined);
@@ -353,6 +370,7 @@ function routeRequest(route: RouteSpec, pools: Pools): fc.Arbitrary<FuzzRequest>
       contentType: route.body?.contentType,
       body: b,
       auth,
+      range: r,
     };
   });
 }

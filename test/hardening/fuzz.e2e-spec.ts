@@ -9,7 +9,7 @@ import { CLIENT_ROUTES, encodeSegment, type FuzzRequest, type Pools, requestArbi
 /**
  * Issue 9's "Show": every route of the OpenAPI document and the Hugging Face clients' routes,
  * called with generated hostile input (NUL, lone surrogates, deep nesting, huge numbers,
- * backslashes, '..', long strings, wrong types), anonymously and with a write token of a user who
+ * backslashes, '..', long strings, wrong types, odd Range headers), anonymously and with a write token of a user who
  * owns models. Zero 5xx, and every 4xx in the one error shape. Reproducible: FUZZ_SEED, FUZZ_RUNS.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -100,6 +100,7 @@ describe('fuzzing every route with malformed input', () => {
     const url = new URL(hub.url!);
     const headers: Record<string, string> = {};
     if (req.auth) headers.Authorization = `Bearer ${token}`;
+    if (req.range) headers.Range = req.range;
     if (req.body !== undefined) {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(req.body));

@@ -186,6 +186,20 @@ describe('malformed input is a 400 that says what is wrong', () => {
     });
   });
 
+  describe('other 4xx in the error shape', () => {
+    it('an unsatisfiable Range (416), and malformed git-lfs JSON', async () => {
+      const range = await hub.http().get(`/${repo}/resolve/main/ok.txt`).set('Range', 'bytes=100-');
+      expect({ status: range.status, type: range.headers['content-type'], code: range.body.code }).toEqual({
+        status: 416,
+        type: expect.stringContaining('application/json'),
+        code: 'range_not_satisfiable',
+      });
+      expect(range.headers['content-range']).toBe('bytes */6');
+      const lfs = await hub.http().post(`/${repo}.git/info/lfs/objects/batch`).set('Content-Type', 'application/vnd.git-lfs+json').send('{"operation":');
+      expect400(lfs, 'malformed_json');
+    });
+  });
+
   describe('unknown query parameters', () => {
     it('are refused on every route: with a query DTO, with single parameters, with none', async () => {
       expect400(await hub.http().get('/api/v1/orgs').query({ bogus: '1' }), 'validation_failed', 'bogus');

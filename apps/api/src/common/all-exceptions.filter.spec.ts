@@ -19,7 +19,7 @@ function answer(exception: unknown, request: { handler?: () => void; body?: unkn
     json: (body: unknown) => ((sent.body = body), res),
     end: () => res,
   };
-  const req = { id: 'req-1', body: request.body, is: (type: string) => (type === 'json' && request.json ? 'json' : false) };
+  const req = { id: 'req-1', body: request.body, is: (types: string[]) => (types.includes('json') && request.json ? 'json' : false) };
   const host = {
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
     getHandler: () => request.handler ?? null,

@@ -15,6 +15,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
   422: 'unprocessable',
   429: 'rate_limited',
 };
@@ -132,7 +133,8 @@ function isMalformedJson(exception: unknown, host: ArgumentsHost, req: HubReques
   if ((exception as { type?: string } | null)?.type === 'entity.parse.failed') return true;
   if (exception instanceof HubException || !(exception instanceof HttpException) || exception.getStatus() !== 400) return false;
   const handler = (host as Partial<ExecutionContext>).getHandler?.();
-  return !handler && req.body === undefined && Boolean(req.is('json'));
+  // application/json and the +json types the JSON parser also takes (application/vnd.git-lfs+json).
+  return !handler && req.body === undefined && Boolean(req.is(['json', '+json']));
 }
 
 function mapPrismaError(e: Prisma.PrismaClientKnownRequestError): { status: number; code: string; message: string } | null {

@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import { posix } from 'node:path';
+import { HubException } from '../common/hub-exception';
+import { printable } from '../common/printable';
 import type { FileResolution } from './file-download.service';
 
 /**
@@ -8,7 +10,7 @@ import type { FileResolution } from './file-download.service';
  * - files in the bucket: 302 to the presigned URL with `X-Linked-Size` and `X-Linked-Etag`
  *   (the bucket honours `Range`, so resumed downloads work end to end);
  * - inline files: 200 with the bytes (HEAD: only the headers), or 206 for a single byte range,
- *   416 for an unsatisfiable one.
+ *   416 `range_not_satisfiable` (the error shape, thrown) for an unsatisfiable one.
  */
 export function sendFileResolution(req: Request, res: Response, r: FileResolution): void {
   const size = Number(r.file.size);
@@ -23,14 +25,15 @@ export function sendFileResolution(req: Request, res: Response, r: FileResolutio
     res.status(302).end();
     return;
   }
-  res.setHeader('Content-Type', 'application/octet-stream');
-  res.setHeader('Content-Disposition', contentDisposition(posix.basename(r.file.path)));
   const range = parseRange(req.headers.range, size);
   if (range === 'unsatisfiable') {
-    res.setHeader('Content-Range', `bytes */${size}`);
-    res.status(416).end();
-    return;
+    // Answered by the error filter, in the one error shape (so before any Content-Type is set).
+    throw new HubException(416, 'range_not_satisfiable', `The Range '${printable(String(req.headers.range))}' is outside the file's ${size} bytes`, {
+      headers: { 'Content-Range': `bytes */${size}` },
+    });
   }
+  res.setHeader('Content-Type', 'application/octet-stream');
+  res.setHeader('Content-Disposition', contentDisposition(posix.basename(r.file.path)));
   const [start, end] = range ?? [0, size - 1];
   if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
   res.setHeader('Content-Length', String(Math.max(end - start + 1, 0)));
