@@ -58,24 +58,25 @@ class Terminal {
   }
 }
 
+let h: CliHub;
+beforeAll(async () => {
+  h = await startCliHub();
+});
+afterAll(() => h.hub.close());
+
 describeTty('modelhub on a terminal (tmux)', () => {
-  let h: CliHub;
   let term: Terminal;
   let repo: string;
   let src: string;
 
   beforeAll(async () => {
-    h = await startCliHub();
     term = new Terminal();
     repo = `${h.user.username}/tty`;
     await cliJson(['repo', 'create', repo], h.env);
     src = path.join(h.env.home, 'src');
     writeFiles(src, { 'weights/big.bin': randomBytes(12 * 1024 * 1024), 'weights/other.bin': randomBytes(8 * 1024 * 1024), 'config.json': '{}' });
   });
-  afterAll(async () => {
-    term?.kill();
-    await h?.hub.close();
-  });
+  afterAll(() => term?.kill());
 
   it('upload shows one bar per file in flight and an overall bar with bytes, rate and ETA', async () => {
     const s = term.run(h.env, ['upload', repo, src, '--limit-rate', '4M', '--max-workers', '2']);
@@ -127,16 +128,10 @@ describeTty('modelhub on a terminal (tmux)', () => {
 });
 
 describe('modelhub progress without a terminal', () => {
-  let h: CliHub;
-  beforeAll(async () => {
-    h = await startCliHub();
-  });
-  afterAll(() => h.hub.close());
-
   it('prints periodic plain lines, and nothing with --quiet', async () => {
     const repo = `${h.user.username}/plain`;
     await cliJson(['repo', 'create', repo], h.env);
-    const src = path.join(h.env.home, 'src');
+    const src = path.join(h.env.home, 'plain-src');
     writeFiles(src, { 'big.bin': randomBytes(6 * 1024 * 1024) });
     const plain = await cli(['upload', repo, src, '--limit-rate', '8M'], h.env);
     expect(plain.code).toBe(0);
