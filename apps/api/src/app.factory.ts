@@ -13,6 +13,7 @@ import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
 import { ResolvedHubConfig } from './config/hub-config';
 import { ObjectStorage } from './storage/object-storage';
+import { serveWebApp } from './web/web-app';
 
 /**
  * Builds the hub's Nest application exactly as production runs it: middleware, validation,
@@ -25,6 +26,8 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   applyBrowserSafety(app, config);
+  // The web marketplace (apps/web/dist) when built: before the routes, for browser navigations only.
+  serveWebApp(app);
   // application/*+json too: git-lfs clients send application/vnd.git-lfs+json.
   app.use(json({ type: ['application/json', 'application/*+json'], limit: config.bodyLimit }));
   // Hugging Face commits are NDJSON with small files inline (base64), so they get a larger limit.

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -12,6 +12,8 @@ import { AuthService } from './auth.service';
 import { BearerStrategy } from './bearer.strategy';
 import { LoginRateLimitRepository } from './login-rate-limit.repository';
 import { PasswordHasher } from './password-hasher';
+import { SessionCookieMiddleware } from './session-cookie.middleware';
+import { SessionController } from './session.controller';
 
 @Module({
   imports: [
@@ -24,8 +26,12 @@ import { PasswordHasher } from './password-hasher';
       useFactory: (config: ResolvedHubConfig) => ({ secret: config.jwt.secret, signOptions: { expiresIn: config.jwt.expiresInSeconds } }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionController],
   providers: [AuthService, BearerStrategy, PasswordHasher, LoginRateLimitRepository, { provide: APP_GUARD, useClass: BearerAuthGuard }],
   exports: [AuthService],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SessionCookieMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

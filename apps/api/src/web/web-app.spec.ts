@@ -1,0 +1,34 @@
+import { classifyWebPath } from './web-app';
+
+describe('classifyWebPath', () => {
+  it.each([
+    '/api/v1/models/a/b',
+    '/api/models/a/b',
+    '/v2/',
+    '/_storage/x',
+    '/docs',
+    '/openapi.json',
+    '/healthz',
+    '/assets/index.js',
+    '/org/model/resolve/main/config.json',
+    '/org/model/raw/main/a/b.txt',
+    '/org/model.git/info/lfs/objects/batch',
+  ])('leaves %s to the API', (path) => expect(classifyWebPath(path)).toBe('api'));
+
+  it.each([
+    '/',
+    '/models',
+    '/login',
+    '/join',
+    '/settings/tokens',
+    '/org',
+    '/org/model',
+    '/org/model/tree/main',
+    '/org/model/tree/v1/a/b',
+    '/org/model/blob/main/README.md',
+    '/org/model/commits/main',
+    '/org/model/commit/abc',
+  ])('serves the app at %s', (path) => expect(classifyWebPath(path)).toBe('page'));
+
+  it.each(['/org/model/nothing', '/a/b/c/d', '/org/model/tree'])('answers the 404 page at %s', (path) => expect(classifyWebPath(path)).toBe('not-found'));
+});

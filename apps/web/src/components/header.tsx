@@ -1,0 +1,50 @@
+import { useLocation } from 'preact-iso';
+import { api } from '../api';
+import { type Lang, useI18n } from '../i18n';
+import { useSession } from '../session';
+
+export function Header() {
+  const { t, lang, setLang } = useI18n();
+  const { user, setUser } = useSession();
+  const { route } = useLocation();
+  const signOut = async () => {
+    await api('/api/v1/auth/session', { method: 'DELETE' }).catch(() => undefined);
+    setUser(null);
+    route('/');
+  };
+  return (
+    <header class="top">
+      <a class="brand" href="/">
+        Model Hub
+      </a>
+      <nav aria-label="main">
+        <a href="/models">{t('nav.models')}</a>
+      </nav>
+      <div class="spacer" />
+      <label class="lang">
+        <span class="sr-only">{t('nav.language')}</span>
+        <select value={lang} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
+          <option value="en">English</option>
+          <option value="zh-CN">简体中文</option>
+        </select>
+      </label>
+      {user ? (
+        <span class="account">
+          <span data-testid="username">{user.username}</span>
+          <button type="button" onClick={signOut}>
+            {t('nav.signOut')}
+          </button>
+        </span>
+      ) : (
+        user === null && (
+          <span class="account">
+            <a href="/login">{t('nav.signIn')}</a>
+            <a class="button" href="/join">
+              {t('nav.signUp')}
+            </a>
+          </span>
+        )
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,21 @@
+import { useLocation } from 'preact-iso';
+import { useI18n } from '../i18n';
+
+export function SearchBox({ initial = '' }: { initial?: string }) {
+  const { t } = useI18n();
+  const { route } = useLocation();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const q = String(new FormData(e.target as HTMLFormElement).get('q') ?? '').trim();
+    route(q ? `/models?q=${encodeURIComponent(q)}` : '/models');
+  };
+  return (
+    <form class="search" role="search" onSubmit={submit}>
+      <label for="q" class="sr-only">
+        {t('search.label')}
+      </label>
+      <input id="q" key={initial} name="q" type="search" defaultValue={initial} placeholder={t('search.placeholder')} maxLength={200} />
+      <button type="submit">{t('search.button')}</button>
+    </form>
+  );
+}

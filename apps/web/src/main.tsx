@@ -1,0 +1,72 @@
+import { render } from 'preact';
+import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api } from './api';
+import { Header } from './components/header';
+import { I18n, initialLang, type Lang, translator } from './i18n';
+import { AuthPage } from './pages/auth-page';
+import { HomePage } from './pages/home-page';
+import { ModelPage, type RepoLocation } from './pages/model-page';
+import { ModelsPage } from './pages/models-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { Session } from './session';
+import type { User } from './types';
+import './styles.css';
+
+const NAME = '[^/]+';
+const REPO = new RegExp(`^/(${NAME})/(${NAME})(?:/(tree|blob)/(${NAME})(?:/(.*))?)?/?$`);
+
+/** Hugging Face's repository URLs: `/{ns}/{name}`, `/{ns}/{name}/tree/{rev}/{path}`, `/blob/...`. */
+function parseRepo(path: string): RepoLocation | null {
+  const m = REPO.exec(path);
+  if (!m) return null;
+  const d = decodeURIComponent;
+  return { ns: d(m[1]), name: d(m[2]), view: (m[3] as 'tree' | 'blob' | undefined) ?? 'card', rev: m[4] ? d(m[4]) : 'main', path: m[5] ? d(m[5]) : '' };
+}
+
+/** The server sent this page with status 404 when it knows no page there; the app agrees. */
+function Fallback() {
+  const { path } = useLocation();
+  const loc = parseRepo(path);
+  return loc ? <ModelPage loc={loc} notFound={() => <NotFoundPage />} /> : <NotFoundPage />;
+}
+
+function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const i18n = useMemo(
+    () => ({
+      lang,
+      t: translator(lang),
+      setLang: (l: Lang) => {
+        localStorage.setItem('lang', l);
+        setLangState(l);
+      },
+    }),
+    [lang],
+  );
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  useEffect(() => {
+    api<User>('/api/v1/me').then(setUser, () => setUser(null));
+  }, []);
+  return (
+    <I18n.Provider value={i18n}>
+      <Session.Provider value={{ user, setUser }}>
+        <LocationProvider>
+          <Header />
+          <Router>
+            <Route path="/" component={HomePage} />
+            <Route path="/models" component={ModelsPage} />
+            <Route path="/login" component={() => <AuthPage mode="signIn" />} />
+            <Route path="/join" component={() => <AuthPage mode="signUp" />} />
+            <Route default component={Fallback} />
+          </Router>
+        </LocationProvider>
+      </Session.Provider>
+    </I18n.Provider>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,172 @@
+import { api, apiText, enc, encPath } from '../api';
+import { ErrorBox } from '../components/error-box';
+import { formatParams } from '../components/model-row';
+import { formatDate, formatNumber, useI18n } from '../i18n';
+import { renderCard } from '../markdown';
+import type { Commit, ModelInfo, TreePage, Version } from '../types';
+import { useLoad } from '../use-api';
+
+export interface RepoLocation {
+  ns: string;
+  name: string;
+  rev: string;
+  path: string;
+  view: 'card' | 'tree' | 'blob';
+}
+
+interface ModelData {
+  info: ModelInfo;
+  tree: TreePage;
+  readme: string | null;
+  versions: Version[];
+  commits: Commit[];
+}
+
+/**
+ * Everything the page shows in one round trip: the five requests leave together (no waterfall);
+ * the README comes from the revision shown, through the same resolve route as any client.
+ */
+function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
+  const base = `/api/v1/models/${enc(loc.ns)}/${enc(loc.name)}`;
+  const rev = enc(loc.rev);
+  // A blob's page lists the folder it is in (a viewer for the file itself is still to come).
+  const folder = loc.view === 'tree' ? loc.path : loc.view === 'blob' ? loc.path.slice(0, Math.max(0, loc.path.lastIndexOf('/'))) : '';
+  return Promise.all([
+    api<ModelInfo>(base, { signal }),
+    api<TreePage>(`${base}/files?revision=${rev}${folder ? `&path=${enc(folder)}` : ''}&limit=200`, { signal }),
+    apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/README.md`, signal),
+    api<Version[]>(`${base}/versions`, { signal }),
+    api<{ commits: Commit[] }>(`${base}/commits?revision=${rev}&limit=10`, { signal }),
+  ]).then(([info, tree, readme, versions, history]) => ({ info, tree, readme, versions, commits: history.commits }));
+}
+
+const formatBytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
+
+export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () => preact.JSX.Element }) {
+  const { t, lang } = useI18n();
+  const key = `${loc.ns}/${loc.name}@${loc.rev}:${loc.view}:${loc.path}`;
+  const state = useLoad(key, (signal) => loadModel(loc, signal));
+  if (state.loading) return <main class="muted">{t('loading')}</main>;
+  if (state.error != null) {
+    if ((state.error as { status?: number }).status === 404) return notFound();
+    return (
+      <main>
+        <h1>{t('error.title')}</h1>
+        <ErrorBox error={state.error} />
+      </main>
+    );
+  }
+  const { info, tree, readme, versions, commits } = state.data!;
+  const repo = `/${loc.ns}/${loc.name}`;
+  const chips = [
+    info.pipelineTag,
+    info.libraryName,
+    info.license && `license: ${info.license}`,
+    ...(info.languages ?? []),
+    ...(info.tags ?? []).slice(0, 8),
+  ].filter(Boolean) as string[];
+  const parent = loc.path.includes('/') ? loc.path.slice(0, loc.path.lastIndexOf('/')) : '';
+  return (
+    <main class="model">
+      <header class="model-head">
+        <h1>
+          <a href={`/${loc.ns}`}>{info.namespace}</a> / {info.name}
+        </h1>
+        <div class="meta">
+          <span>{t('model.downloads', { n: formatNumber(lang, info.downloads) })}</span>
+          <span>{t('model.likes', { n: formatNumber(lang, info.likes) })}</span>
+          {info.parameters != null && <span>{t('model.params', { n: formatParams(info.parameters) })}</span>}
+          <span>{t('model.updated', { d: formatDate(lang, info.lastModified) })}</span>
+        </div>
+        <ul class="chips" aria-label="metadata">
+          {chips.map((c) => (
+            <li key={c} class="chip">
+              {c}
+            </li>
+          ))}
+        </ul>
+      </header>
+      <div class="with-side">
+        <div class="results">
+          <section aria-labelledby="files-h">
+            <h2 id="files-h">
+              {t('model.files')} <span class="muted">@ {loc.rev}</span>
+            </h2>
+            <table class="files">
+              <tbody>
+                {loc.view === 'tree' && loc.path && (
+                  <tr>
+                    <td colSpan={3}>
+                      <a href={parent ? `${repo}/tree/${enc(loc.rev)}/${encPath(parent)}` : `${repo}/tree/${enc(loc.rev)}`}>↑ {t('model.folderUp')}</a>
+                    </td>
+                  </tr>
+                )}
+                {tree.entries.map((e) => {
+                  const label = e.path.slice(e.path.lastIndexOf('/') + 1);
+                  return (
+                    <tr key={e.path}>
+                      <td>
+                        {e.type === 'directory' ? (
+                          <a href={`${repo}/tree/${enc(loc.rev)}/${encPath(e.path)}`}>📁 {label}</a>
+                        ) : (
+                          <a href={`${repo}/blob/${enc(loc.rev)}/${encPath(e.path)}`}>{label}</a>
+                        )}
+                        {e.lfs && <span class="badge">LFS</span>}
+                        {e.security && <span class="badge">{e.security.status}</span>}
+                      </td>
+                      <td class="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td>
+                      <td>
+                        {e.type === 'file' && (
+                          <a href={`${repo}/resolve/${enc(loc.rev)}/${encPath(e.path)}?download=true`} aria-label={`${t('model.download')} ${label}`}>
+                            {t('model.download')}
+                          </a>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </section>
+          <section aria-labelledby="card-h">
+            <h2 id="card-h">{t('model.card')}</h2>
+            {readme ? (
+              <article class="card" data-testid="card" dangerouslySetInnerHTML={{ __html: renderCard(readme) }} />
+            ) : (
+              <p class="muted">{t('model.noCard')}</p>
+            )}
+          </section>
+        </div>
+        <aside>
+          <section aria-labelledby="versions-h">
+            <h2 id="versions-h">{t('model.versions')}</h2>
+            {versions.length === 0 && <p class="muted">{t('model.noVersions')}</p>}
+            <ul>
+              {versions.map((v) => (
+                <li key={v.name}>
+                  <a href={`${repo}/tree/${enc(v.name)}`}>{v.name}</a>
+                  {v.status === 'deprecated' && <span class="badge warn">{t('model.deprecated')}</span>}
+                  {v.notes && <div class="muted small">{v.notes.slice(0, 200)}</div>}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-labelledby="commits-h">
+            <h2 id="commits-h">{t('model.commits')}</h2>
+            <ul>
+              {commits.map((c) => (
+                <li key={c.id}>
+                  <code>{c.id.slice(0, 7)}</code> {c.title}
+                  <div class="muted small">
+                    {c.authors[0]?.user ?? ''} · {formatDate(lang, c.date)}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </aside>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,7 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { User } from './types';
+
+/** The signed-in user (null: anonymous; undefined: not known yet). */
+export const Session = createContext<{ user: User | null | undefined; setUser: (u: User | null) => void }>({ user: undefined, setUser: () => undefined });
+export const useSession = () => useContext(Session);

@@ -1,0 +1,159 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { eventually, modelWithCard } from '../discovery/support/discovery';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+
+jest.setTimeout(60_000);
+
+/** The web marketplace in Debian's Chromium against a listening hub that serves apps/web/dist. */
+describe('web marketplace', () => {
+  let hub: TestHub;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let publisher: TestUser;
+  let org: string;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    [hub, browser] = await Promise.all([startTestHub({ listen: true }), launchBrowser()]);
+    publisher = await registerUser(hub);
+    org = `webco${Date.now().toString(36)}`;
+    await createOrg(hub, publisher, org);
+    await hub.http().post(`/api/v1/admin/orgs/${org}/verify`).set(publisher.auth);
+    await modelWithCard(hub, publisher, org, 'sentiment-zh', {
+      meta: { license: 'apache-2.0', pipeline_tag: 'text-classification', language: ['zh', 'en'], tags: ['sentiment'] },
+      body: [
+        '# 中文情感分析模型',
+        'Classifies the sentiment of Chinese product reviews.',
+        '',
+        '| split | accuracy |',
+        '|---|---|',
+        '| test | 0.93 |',
+        '',
+        '<script>window.__pwned = "script"</script>',
+        '<img src="x" onerror="window.__pwned = \'onerror\'">',
+        "[click me](javascript:window.__pwned='link')",
+        '<a href="javascript:window.__pwned=\'html-link\'">html link</a>',
+      ].join('\n'),
+    });
+    await modelWithCard(hub, publisher, org, 'image-net', { meta: { license: 'mit', pipeline_tag: 'image-classification' }, body: '# Image classifier' });
+    await eventually(
+      () =>
+        hub
+          .http()
+          .get('/api/v1/search?q=情感')
+          .then((r) => r.body.total as number),
+      (n) => n > 0,
+    );
+    context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await hub?.close();
+  });
+
+  it('signs up, signs out and signs in again with the email; the session is an httpOnly cookie', async () => {
+    const username = `webuser${Date.now().toString(36)}`;
+    await page.goto('/join');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Email').fill(`${username}@example.org`);
+    await page.getByLabel('Password').fill('short');
+    // The browser's own check stops a short password; the hub's message shows for what passes it.
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('username').waitFor();
+    expect(await page.getByTestId('username').textContent()).toBe(username);
+
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'hub_session')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('hub_session');
+
+    await page.reload();
+    await page.getByTestId('username').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Username or email').fill(`${username}@example.org`);
+    await page.getByLabel('Password').fill('wrong-password-here');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Request id: \S+/);
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('username').waitFor();
+    await screenshot(page, 'landing');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('searches in Chinese from the landing page, with facets and the state in the URL', async () => {
+    await page.goto('/');
+    await page.getByRole('searchbox').fill('情感分析');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/\/models\?q=/);
+    const results = page.getByTestId('results');
+    await results.getByRole('link', { name: `${org}/sentiment-zh` }).waitFor();
+    expect(await results.textContent()).not.toContain('image-net');
+    expect(await results.textContent()).toContain('verified');
+
+    await page.goto('/models?task=image-classification');
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: `${org}/image-net` })
+      .waitFor();
+    expect(await page.getByTestId('results').textContent()).not.toContain('sentiment-zh');
+    expect(await page.getByRole('link', { name: /text-classification 1/ }).count()).toBe(1);
+    await screenshot(page, 'search');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('renders the model card sanitized, with its files, versions and commits', async () => {
+    await page.goto(`/${org}/sentiment-zh`);
+    const card = page.getByTestId('card');
+    await card.waitFor();
+    expect(await card.locator('h1').textContent()).toBe('中文情感分析模型');
+    expect(await card.locator('table td').first().textContent()).toBe('test');
+    expect(await card.locator('script, [onerror], a[href^="javascript:" i]').count()).toBe(0);
+    for (const link of await card.locator('a').all()) await link.click({ modifiers: ['Alt'] }).catch(() => undefined);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    await page.getByRole('link', { name: 'README.md', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Download README.md' }).getAttribute('href')).toBe(`/${org}/sentiment-zh/resolve/main/README.md?download=true`);
+    expect(await page.getByText('Add model card').count()).toBe(1);
+    await screenshot(page, 'model');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('switches to Chinese, and keeps the choice', async () => {
+    await page.goto('/models');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('button', { name: '搜索' }).waitFor();
+    await page.reload();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.getByLabel('语言').selectOption('en');
+  });
+
+  it('shows a 404 page with status 404 for unknown paths and models; API routes keep their JSON', async () => {
+    const res = await page.goto('/no/such/page/here');
+    expect(res!.status()).toBe(404);
+    await page.getByTestId('not-found').waitFor();
+    await page.goto(`/${org}/no-such-model`);
+    await page.getByTestId('not-found').waitFor();
+
+    const api = await page.goto('/api/v1/models/nobody/nothing');
+    expect(api!.status()).toBe(404);
+    expect(await api!.json()).toMatchObject({ code: expect.any(String), requestId: expect.any(String) });
+    const resolve = await page.request.get(`/${org}/sentiment-zh/resolve/main/README.md`, { headers: { Accept: 'text/html' } });
+    expect(await resolve.text()).toContain('中文情感分析模型');
+  });
+});
