@@ -181,6 +181,7 @@ describe('scanners', () => {
         path: 'ckpt/exploit.pt',
         securityFileStatus: {
           status: 'unsafe',
+          avScan: { status: 'unscanned', virusFound: null, virusNames: null },
           pickleImportScan: { highestSafetyLevel: 'dangerous', imports: [{ module: 'builtins', name: 'eval', safety: 'dangerous' }] },
         },
       });

@@ -265,6 +265,17 @@ describe('Hugging Face protocol', () => {
         expect.objectContaining({ type: 'file', path: 'a/1.txt', size: 1, lastCommit: expect.objectContaining({ id: first, title: 'one' }) }),
         expect.objectContaining({ type: 'file', path: 'a/2.txt', size: 2 }),
       ]);
+      // RepoFile (hf_api.py) reads securityFileStatus["status"], ["avScan"] and ["pickleImportScan"]:
+      // no antivirus runs here, and no pickle scan applies to a text file.
+      for (const entry of sub.body) {
+        expect(entry.securityFileStatus).toEqual({
+          status: 'unscanned',
+          avScan: { status: 'unscanned', virusFound: null, virusNames: null },
+          pickleImportScan: null,
+        });
+      }
+      const plain = await hub.http().get('/api/models/hfowner/reader/tree/main/a').expect(200);
+      expect(plain.body[0].securityFileStatus).toBeUndefined();
       const recursive = await hub.http().get('/api/models/hfowner/reader/tree/main?recursive=true').expect(200);
       expect(recursive.body.map((e: { path: string }) => e.path)).toEqual(['a', 'a/1.txt', 'a/2.txt', 'b.txt', 'c.txt']);
       await hub.http().get('/api/models/hfowner/reader/tree/main/missing').expect(404).expect('X-Error-Code', 'EntryNotFound');
@@ -280,6 +291,8 @@ describe('Hugging Face protocol', () => {
         ['b.txt', 'file'],
         ['a', 'directory'],
       ]);
+      expect(res.body[0].securityFileStatus).toEqual(expect.objectContaining({ status: 'unscanned', avScan: expect.any(Object), pickleImportScan: null }));
+      expect(res.body[1].securityFileStatus).toBeUndefined();
     });
 
     it('lists commits newest first with pagination', async () => {

@@ -13,6 +13,7 @@ import { TreeEntry, TreeService } from '../repo-history/tree.service';
 import { VersionsService } from '../repo-history/versions.service';
 import { HfCommitsQuery, HfListModelsQuery, HfTreeQuery } from './dto/hf-query.dto';
 import { presentHfModel } from './hf-model.presenter';
+import { securityFileStatus } from './hf-security-status';
 import { nextLink } from './link-header';
 
 /** An answer body plus the headers that go with it (pagination links). */
@@ -84,13 +85,13 @@ export class HfModelsService {
     const { commitId } = await this.revisions.resolve(model, revision);
     const page = await this.trees.list(model, commitId, { path, recursive: query.recursive, expand: query.expand, cursor: query.cursor, limit: query.limit });
     const location = `/api/models/${model.fullName}/tree/${encodeURIComponent(revision)}${path ? `/${path}` : ''}`;
-    return { body: page.entries.map(presentEntry), headers: nextLink(this.links.origin(), location, { ...query }, page.nextCursor) };
+    return { body: page.entries.map(presentEntry(Boolean(query.expand))), headers: nextLink(this.links.origin(), location, { ...query }, page.nextCursor) };
   }
 
   async pathsInfo(principal: Principal | undefined, namespace: string, name: string, revision: string, paths: string[], expand = false) {
     const model = await this.access.findReadable(principal, namespace, name);
     const { commitId } = await this.revisions.resolve(model, revision);
-    return (await this.trees.pathsInfo(model, commitId, paths, expand)).map(presentEntry);
+    return (await this.trees.pathsInfo(model, commitId, paths, expand)).map(presentEntry(expand));
   }
 
   async commits(principal: Principal | undefined, namespace: string, name: string, revision: string, query: HfCommitsQuery): Promise<WithHeaders<unknown[]>> {
@@ -145,21 +146,13 @@ export class HfModelsService {
   }
 }
 
-const presentEntry = (e: TreeEntry) => ({
+/** A tree or paths-info entry; files carry `securityFileStatus` with `expand` (as on Hugging Face) and pickle files always. */
+const presentEntry = (expand: boolean) => (e: TreeEntry) => ({
   type: e.type,
   oid: e.oid,
   size: e.size,
   path: e.path,
   ...(e.lfs ? { lfs: e.lfs } : {}),
   ...(e.lastCommit ? { lastCommit: { id: e.lastCommit.id, title: e.lastCommit.title, date: e.lastCommit.date.toISOString() } } : {}),
-  ...(e.security ? { securityFileStatus: securityFileStatus(e.security) } : {}),
-});
-
-/** Hugging Face's `securityFileStatus` of a pickle file, from discovery's scan. */
-const securityFileStatus = (s: NonNullable<TreeEntry['security']>) => ({
-  status: s.status === 'pending' ? 'unscanned' : s.status === 'dangerous' ? 'unsafe' : s.status,
-  pickleImportScan: {
-    highestSafetyLevel: s.status === 'safe' ? 'innocuous' : s.status,
-    imports: s.imports.map((i) => ({ module: i.module, name: i.name, safety: i.safety === 'safe' ? 'innocuous' : i.safety })),
-  },
+  ...(e.type === 'file' && (expand || e.security) ? { securityFileStatus: securityFileStatus(e.security) } : {}),
 });
