@@ -46,7 +46,8 @@ export class HubValidationPipe extends ValidationPipe {
       throw HubException.badRequest('invalid_body', 'The request body must be a JSON object');
     }
     const result = await super.transform(value, metadata);
-    const unsafe = unsafeNumberField(result, metadata.data ?? '');
+    // Bodies and queries only: custom parameter decorators hand over objects of the hub's own.
+    const unsafe = metadata.type === 'body' || metadata.type === 'query' ? unsafeNumberField(result, metadata.data ?? '') : null;
     if (unsafe !== null) {
       const message = `${unsafe || 'the value'} is out of range: numbers must be whole or decimal values between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
       throw HubException.badRequest('validation_failed', `Invalid request: ${message}`, [{ field: unsafe, message }]);
