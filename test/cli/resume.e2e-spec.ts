@@ -77,11 +77,27 @@ describe('modelhub: resumable upload and download', () => {
     expect(fs.readFileSync(path.join(dir, 'big.bin')).equals(big)).toBe(true);
   });
 
+  it('upload: killed after the last part, while the hub completes it, run again: waits for or reuses that completion', async () => {
+    const other = randomBytes(3 * PART - 99);
+    const dir = path.join(h.env.home, 'late');
+    writeFiles(dir, { 'late.bin': other });
+    const stateDir = path.join(h.env.env.XDG_CACHE_HOME, 'modelhub', 'uploads');
+    const run1 = startCli(['upload', repo, dir], h.env);
+    await waitFor(() => findFiles(stateDir, '.parts').some((f) => lines(f) === 3), 60_000, 'all three parts sent');
+    run1.child.kill('SIGKILL');
+    await run1.done;
+    const r = await cliJson<{ lfs: { resumed: number; partsSent: number; partsReused: number } }>(['upload', repo, dir], h.env);
+    expect(r.lfs).toMatchObject({ resumed: 1, partsSent: 0, partsReused: 3 });
+    const back = path.join(h.env.home, 'late-back');
+    await cliJson(['download', repo, 'late.bin', '--local-dir', back], h.env);
+    expect(fs.readFileSync(path.join(back, 'late.bin')).equals(other)).toBe(true);
+  });
+
   it('download: killed after some ranges, run again, fetches only the missing ranges and checks the sha256', async () => {
     const CHUNK = 2 * MiB;
     const env = { ...h.env, env: { ...h.env.env, MODELHUB_DOWNLOAD_CHUNK_SIZE: String(CHUNK) } };
     const dir = path.join(h.env.home, 'resumed');
-    const run1 = startCli(['download', repo, '--local-dir', dir, '--max-workers', '1', '--limit-rate', '8M'], env);
+    const run1 = startCli(['download', repo, 'big.bin', 'config.json', '--local-dir', dir, '--max-workers', '1', '--limit-rate', '8M'], env);
     let stderr1 = '';
     run1.child.stderr!.on('data', (d: Buffer) => (stderr1 += d.toString()));
     const log = path.join(dir, '.modelhub', 'download', 'big.bin.incomplete.parts');
@@ -94,7 +110,7 @@ describe('modelhub: resumable upload and download', () => {
     expect(fs.existsSync(path.join(dir, 'big.bin'))).toBe(false); // never in place unverified
     expect(fs.existsSync(path.join(dir, '.modelhub', 'download', 'big.bin.incomplete'))).toBe(true);
 
-    const r = await cliJson<{ downloaded: number; bytesFetched: number; bytesResumed: number }>(['download', repo, '--local-dir', dir], env);
+    const r = await cliJson<{ downloaded: number; bytesFetched: number; bytesResumed: number }>(['download', repo, 'big.bin', 'config.json', '--local-dir', dir], env);
     expect(r.bytesResumed).toBe(before * CHUNK);
     const configBytes = 2;
     expect(r.bytesFetched).toBe(big.length - before * CHUNK + (fs.existsSync(path.join(dir, 'config.json')) && r.downloaded === 1 ? 0 : configBytes));

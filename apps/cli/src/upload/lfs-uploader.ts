@@ -162,22 +162,38 @@ export class LfsUploader {
           ),
       );
       const t0 = Date.now();
-      const res = await fetch(plan.completionUrl, {
-        method: 'POST',
-        headers: { Accept: LFS_TYPE, 'Content-Type': LFS_TYPE },
-        body: JSON.stringify({ oid: o.oid, parts: numbers.map((n) => ({ partNumber: n, etag: etags.get(n) })) }),
-      });
+      await this.complete(
+        o,
+        plan,
+        numbers.map((n) => ({ partNumber: n, etag: etags.get(n)! })),
+      );
       this.stats.confirmSeconds += (Date.now() - t0) / 1000;
-      if (!res.ok) {
-        const err = await toHubError(res);
-        // Completed by the interrupted run right before it died: the bytes are there.
-        if (err.code === 'upload_already_completed') return;
-        if (res.status === 410 || res.status === 404 || err.code === 'invalid_completion_token') throw new PlanGone(err.message);
-        throw new CliError(`Completing the upload of ${o.name} failed: ${err.message}`);
-      }
       this.state.forget(o.oid);
     } finally {
       bar.done();
+    }
+  }
+
+  /**
+   * The completion call (the hub reads the object back: it can take a while). A completion the
+   * interrupted run had started is waited for; one it had finished counts as done.
+   */
+  private async complete(o: LfsObject, plan: MultipartPlan, parts: { partNumber: number; etag: string }[]): Promise<void> {
+    for (let waited = 0; ; waited += 2) {
+      const res = await fetch(plan.completionUrl, {
+        method: 'POST',
+        headers: { Accept: LFS_TYPE, 'Content-Type': LFS_TYPE },
+        body: JSON.stringify({ oid: o.oid, parts }),
+      });
+      if (res.ok) return;
+      const err = await toHubError(res);
+      if (err.code === 'upload_already_completed') return;
+      if (err.code === 'upload_completion_in_progress' && waited < 600) {
+        await new Promise((r) => setTimeout(r, 2000));
+        continue;
+      }
+      if (res.status === 410 || res.status === 404 || err.code === 'invalid_completion_token') throw new PlanGone(err.message);
+      throw new CliError(`Completing the upload of ${o.name} failed: ${err.message}`);
     }
   }
 
