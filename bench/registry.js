@@ -12,18 +12,31 @@
  * clients reached the store before the gateway), and, for downloads, the hub's own store reached
  * directly through its private unix socket.
  */
-const { S3Client, CreateBucketCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, GetObjectCommand } = require('@aws-sdk/client-s3');
+const {
+  S3Client,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+  CompleteMultipartUploadCommand,
+  GetObjectCommand,
+} = require('@aws-sdk/client-s3');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { Readable } = require('node:stream');
-const { pipeline } = require('node:stream/promises');
 const { startServices, peakRss, currentRss } = require('./services');
 const { UnixSocketAgent } = require('../apps/api/dist/storage/unix-socket-agent.js');
 
-const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(' ')
+    .split('--')
+    .filter(Boolean)
+    .map((a) => a.trim().split(/\s+/)),
+);
 const SIZE = Number(args['size-mib'] ?? 1024) * 1024 * 1024;
 const FILES = Number(args.files ?? 10000);
 const PART = 64 * 1024 * 1024;
@@ -60,7 +73,12 @@ async function api(base, method, url, { token, json, body, headers = {} } = {}) 
 async function putPart(url, file, index, size) {
   const start = index * PART;
   const end = Math.min(start + PART, size) - 1;
-  const res = await fetch(url, { method: 'PUT', body: Readable.toWeb(fs.createReadStream(file, { start, end })), duplex: 'half', headers: { 'Content-Length': String(end - start + 1) } });
+  const res = await fetch(url, {
+    method: 'PUT',
+    body: Readable.toWeb(fs.createReadStream(file, { start, end })),
+    duplex: 'half',
+    headers: { 'Content-Length': String(end - start + 1) },
+  });
   if (!res.ok) throw new Error(`part ${index + 1}: ${res.status} ${await res.text()}`);
   return res.headers.get('etag');
 }
@@ -68,31 +86,41 @@ async function putPart(url, file, index, size) {
 async function inParallel(count, limit, work) {
   const results = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await work(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await work(i);
+      }
+    }),
+  );
   return results;
 }
 
 /** Upload through the Hugging Face protocol: LFS batch, presigned parts, signed completion. */
 async function hubUpload(base, token, repo, file, oid, size) {
   const t0 = now();
-  const batch = await (await api(base, 'POST', `/${repo}.git/info/lfs/objects/batch`, {
-    token,
-    headers: { 'Content-Type': 'application/vnd.git-lfs+json', Accept: 'application/vnd.git-lfs+json' },
-    body: JSON.stringify({ operation: 'upload', transfers: ['basic', 'multipart'], hash_algo: 'sha256', objects: [{ oid, size }] }),
-  })).json();
+  const batch = await (
+    await api(base, 'POST', `/${repo}.git/info/lfs/objects/batch`, {
+      token,
+      headers: { 'Content-Type': 'application/vnd.git-lfs+json', Accept: 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ operation: 'upload', transfers: ['basic', 'multipart'], hash_algo: 'sha256', objects: [{ oid, size }] }),
+    })
+  ).json();
   const action = batch.objects[0].actions.upload;
-  const parts = Object.keys(action.header).filter((k) => /^\d+$/.test(k)).sort();
+  const parts = Object.keys(action.header)
+    .filter((k) => /^\d+$/.test(k))
+    .sort();
   const chunk = Number(action.header.chunk_size);
   if (chunk !== PART) throw new Error(`hub chunk size ${chunk} differs from the reference's ${PART}; set MULTIPART_CHUNK_SIZE`);
   const etags = await inParallel(parts.length, PARALLEL, (i) => putPart(action.header[parts[i]], file, i, size));
   const transfer = seconds(t0);
   const t1 = now();
-  const done = await fetch(action.href, { method: 'POST', headers: { 'Content-Type': 'application/vnd.git-lfs+json' }, body: JSON.stringify({ oid, parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) }) });
+  const done = await fetch(action.href, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/vnd.git-lfs+json' },
+    body: JSON.stringify({ oid, parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) }),
+  });
   if (!done.ok) throw new Error(`completion: ${done.status} ${await done.text()}`);
   return { transfer, verification: seconds(t1) };
 }
@@ -105,10 +133,26 @@ async function directUpload(s3, bucket, file, size) {
   const etags = await inParallel(count, PARALLEL, async (i) => {
     const start = i * PART;
     const end = Math.min(start + PART, size) - 1;
-    const out = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'ref', UploadId, PartNumber: i + 1, Body: fs.createReadStream(file, { start, end }), ContentLength: end - start + 1 }));
+    const out = await s3.send(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: 'ref',
+        UploadId,
+        PartNumber: i + 1,
+        Body: fs.createReadStream(file, { start, end }),
+        ContentLength: end - start + 1,
+      }),
+    );
     return out.ETag;
   });
-  await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'ref', UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: 'ref',
+      UploadId,
+      MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+    }),
+  );
   return seconds(t0);
 }
 
@@ -139,20 +183,23 @@ async function headRate(url, headers, durationMs = 5000, concurrency = 16) {
   const target = new URL(url);
   let count = 0;
   const deadline = Date.now() + durationMs;
-  const one = () => new Promise((resolve, reject) => {
-    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'HEAD', agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode < 400 ? resolve() : reject(new Error(`HEAD ${res.statusCode}`))));
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'HEAD', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode < 400 ? resolve() : reject(new Error(`HEAD ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end();
     });
-    req.on('error', reject);
-    req.end();
-  });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < deadline) {
-      await one();
-      count++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        await one();
+        count++;
+      }
+    }),
+  );
   agent.destroy();
   return count / (durationMs / 1000);
 }
@@ -171,15 +218,26 @@ async function main() {
   const file = path.join(tmp, 'weights.bin');
   console.log(`Generating ${SIZE / 1024 / 1024} MiB of random bytes...`);
   const oid = await makeFile(file, SIZE);
-  const services = await startServices({ embeddedStore: true, env: { MULTIPART_THRESHOLD: String(PART), MULTIPART_CHUNK_SIZE: String(PART), COMMIT_BODY_LIMIT: '50mb' } });
+  const services = await startServices({
+    embeddedStore: true,
+    env: { MULTIPART_THRESHOLD: String(PART), MULTIPART_CHUNK_SIZE: String(PART), COMMIT_BODY_LIMIT: '50mb' },
+  });
   const base = services.hubUrl;
   const results = {};
   try {
-    const s3Options = { region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
+    const s3Options = {
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    };
     const s3 = new S3Client({ ...s3Options, endpoint: services.s3.endpoint });
     const store = new S3Client({ ...s3Options, endpoint: 'http://localhost', requestHandler: { httpAgent: new UnixSocketAgent(services.embeddedSocket) } });
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-ref' }));
-    const user = await (await api(base, 'POST', '/api/v1/auth/register', { json: { username: 'bench', email: 'bench@example.org', password: 'bench-password-123' } })).json();
+    const user = await (
+      await api(base, 'POST', '/api/v1/auth/register', { json: { username: 'bench', email: 'bench@example.org', password: 'bench-password-123' } })
+    ).json();
     const token = (await (await api(base, 'POST', '/api/v1/tokens', { token: user.accessToken, json: { name: 'bench', scopes: ['write'] } })).json()).token;
     await api(base, 'POST', '/api/repos/create', { token, json: { name: 'big' } });
     const repo = 'bench/big';
@@ -187,10 +245,20 @@ async function main() {
     // Upload: reference first, then through the hub; both 64 MiB parts, 4 in flight.
     const direct = await directUpload(s3, 'bench-ref', file, SIZE);
     const viaHub = await hubUpload(base, token, repo, file, oid, SIZE);
-    results.upload = { directSeconds: direct, hubTransferSeconds: viaHub.transfer, hubVerificationSeconds: viaHub.verification, transferRatio: direct / viaHub.transfer };
+    results.upload = {
+      directSeconds: direct,
+      hubTransferSeconds: viaHub.transfer,
+      hubVerificationSeconds: viaHub.verification,
+      transferRatio: direct / viaHub.transfer,
+    };
     console.log('upload', results.upload);
 
-    const ndjson = [{ key: 'header', value: { summary: 'weights' } }, { key: 'lfsFile', value: { path: 'weights.bin', algo: 'sha256', oid, size: SIZE } }].map((l) => JSON.stringify(l)).join('\n');
+    const ndjson = [
+      { key: 'header', value: { summary: 'weights' } },
+      { key: 'lfsFile', value: { path: 'weights.bin', algo: 'sha256', oid, size: SIZE } },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
     await api(base, 'POST', `/api/models/${repo}/commit/main`, { token, body: ndjson, headers: { 'Content-Type': 'application/x-ndjson' } });
 
     // Download: straight from S3 vs resolve → 302 → the hub's gateway, alternating, best of two each.
@@ -202,7 +270,13 @@ async function main() {
       dl.store.push((await directDownload(store, 'bench-hub', storeKey)).seconds);
     }
     const best = (list) => Math.min(...list);
-    results.download = { directSeconds: best(dl.direct), hubSeconds: best(dl.hub), ratio: best(dl.direct) / best(dl.hub), storeSocketSeconds: best(dl.store), ratioToStoreSocket: best(dl.store) / best(dl.hub) };
+    results.download = {
+      directSeconds: best(dl.direct),
+      hubSeconds: best(dl.hub),
+      ratio: best(dl.direct) / best(dl.hub),
+      storeSocketSeconds: best(dl.store),
+      ratioToStoreSocket: best(dl.store) / best(dl.hub),
+    };
     console.log('download', results.download);
 
     // Memory: four concurrent transfers of SIZE bytes (two uploads of new content, two downloads).
@@ -220,13 +294,24 @@ async function main() {
     ]);
     clearInterval(sampler);
     // RSS sampled every 25 ms during the four transfers; VmHWM is the peak since the process started.
-    results.memory = { hubRssBeforeMiB: idle / 1048576, hubPeakRssDuringMiB: peak / 1048576, hubHighWaterMarkMiB: peakRss(services.hubPid) / 1048576, limitMiB: 300 };
+    results.memory = {
+      hubRssBeforeMiB: idle / 1048576,
+      hubPeakRssDuringMiB: peak / 1048576,
+      hubHighWaterMarkMiB: peakRss(services.hubPid) / 1048576,
+      limitMiB: 300,
+    };
     console.log('memory', results.memory);
 
     // One commit of FILES small files.
     await api(base, 'POST', '/api/repos/create', { token, json: { name: 'many' } });
     const lines = [JSON.stringify({ key: 'header', value: { summary: `${FILES} files` } })];
-    for (let i = 0; i < FILES; i++) lines.push(JSON.stringify({ key: 'file', value: { path: `shard-${Math.floor(i / 1000)}/file-${i}.txt`, content: Buffer.from(`file ${i}\n`).toString('base64'), encoding: 'base64' } }));
+    for (let i = 0; i < FILES; i++)
+      lines.push(
+        JSON.stringify({
+          key: 'file',
+          value: { path: `shard-${Math.floor(i / 1000)}/file-${i}.txt`, content: Buffer.from(`file ${i}\n`).toString('base64'), encoding: 'base64' },
+        }),
+      );
     const t0 = now();
     await api(base, 'POST', '/api/models/bench/many/commit/main', { token, body: lines.join('\n'), headers: { 'Content-Type': 'application/x-ndjson' } });
     results.commit = { files: FILES, seconds: seconds(t0), limitSeconds: 10 };
@@ -234,7 +319,9 @@ async function main() {
 
     // HEAD resolve vs a bare Node server answering the same headers.
     const head = await api(base, 'HEAD', `/${repo}/resolve/main/weights.bin`, { token });
-    const same = Object.fromEntries(['x-repo-commit', 'etag', 'x-linked-size', 'x-linked-etag', 'location', 'accept-ranges'].map((h) => [h, head.headers.get(h)]));
+    const same = Object.fromEntries(
+      ['x-repo-commit', 'etag', 'x-linked-size', 'x-linked-etag', 'location', 'accept-ranges'].map((h) => [h, head.headers.get(h)]),
+    );
     const bare = await bareServer(same);
     const bareRps = await headRate(`http://127.0.0.1:${bare.address().port}/x`, {});
     bare.close();

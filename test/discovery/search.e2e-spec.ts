@@ -1,9 +1,9 @@
 import { buildSafetensors } from './support/checkpoints';
-import { eventually, facet, ids, modelWithCard, readme, search, SearchBody } from './support/discovery';
+import { eventually, facet, ids, modelWithCard, readme, search, type SearchBody } from './support/discovery';
 import { commit, put } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /**
  * GET /api/v1/search end to end: a small catalogue committed through the API (cards in English and

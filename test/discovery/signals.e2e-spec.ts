@@ -1,7 +1,7 @@
 import { commit, put } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { DiscoveryJobsService } from '../../apps/api/src/discovery/discovery-jobs.service';
 import { JobQueueService } from '../../apps/api/src/jobs/job-queue.service';
 import { search } from './support/discovery';

@@ -1,4 +1,4 @@
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /** Security headers on every answer, and the CORS policy (docs/platform.md#browsers). */
 describe('browser-facing safety', () => {

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StorageUrlSigner } from '../../apps/api/src/storage/storage-url-signer';
 import { expectError } from '../platform/platform-helpers';
-import { EmbeddedStoreHub, startEmbeddedStoreHub } from '../support/embedded-store-hub';
-import { registerUser, TestUser } from '../support/factories';
-import { lfsBatch, lfsRepo, putParts, sha256Hex, uploadLfsFile } from '../support/lfs-client';
+import { type EmbeddedStoreHub, startEmbeddedStoreHub } from '../support/embedded-store-hub';
+import { registerUser, type TestUser } from '../support/factories';
+import { lfsBatch, lfsRepo, sha256Hex, uploadLfsFile } from '../support/lfs-client';
 import { createModel } from '../support/models';
 
 /**
@@ -80,7 +80,7 @@ describe('embedded store', () => {
     expect(action.header).toHaveProperty('00001');
     const res = await fetch(action.header!['00001'], { method: 'PUT', body, headers: { 'Content-Type': 'application/json' } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('etag')).toBe(`"${require('node:crypto').createHash('md5').update(body).digest('hex')}"`);
+    expect(res.headers.get('etag')).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
   });
 
   it('refuses unsigned, tampered and expired URLs with a 403 in the hub error shape', async () => {

@@ -1,6 +1,6 @@
-import { registerUser, TestUser } from '../support/factories';
+import { registerUser, type TestUser } from '../support/factories';
 import { LFS_MEDIA_TYPE, sha256Hex } from '../support/lfs-client';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /**
  * Absolute links are built on the address the client called when PUBLIC_URL is unset; behind a

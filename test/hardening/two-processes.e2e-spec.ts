@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { commit, postCommit, put, storeBucketBlob } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { createModelWithFiles, eventually, publishOffer, requestOffer, sleep, uniqueName } from '../licensing/licensing-support';
-import { HubProcess, startMain } from '../platform/platform-helpers';
+import { type HubProcess, startMain } from '../platform/platform-helpers';
 
 /**
  * How a user scales out: two real hub processes (main.ts) on one PostgreSQL and one bucket.

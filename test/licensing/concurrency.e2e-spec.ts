@@ -1,6 +1,6 @@
-import { createOrg, registerUser, TestUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
-import { createModelWithFiles, GatedModel, grantTo, hubSql, publishOffer, requestOffer, uniqueName } from './licensing-support';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { createModelWithFiles, type GatedModel, grantTo, hubSql, publishOffer, requestOffer, uniqueName } from './licensing-support';
 
 /**
  * Races that must have one outcome: two approvals of one request make one grant, two identical

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { loadConfig, ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
+import { loadConfig, type ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
 import { commit, put, storeBucketBlob } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
 import type { TestHub } from '../support/test-hub';
 

@@ -1,6 +1,6 @@
-import { bearer, createOrg, createToken, registerUser, TestUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
-import { createModelWithFiles, GatedModel, grantTo, hubSql, publishOffer, requestOffer, uniqueName } from './licensing-support';
+import { bearer, createOrg, createToken, registerUser, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { createModelWithFiles, type GatedModel, grantTo, hubSql, publishOffer, requestOffer, uniqueName } from './licensing-support';
 
 /**
  * Every byte-serving route × every kind of caller → the expected status, from one table. Bucket

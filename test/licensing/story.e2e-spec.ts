@@ -1,11 +1,11 @@
 import * as hf from '@huggingface/hub';
 import { GRANT_EXPIRY_QUEUE } from '../../apps/api/src/licensing/grants.service';
 import { JobQueueService } from '../../apps/api/src/jobs/job-queue.service';
-import { createToken, TestUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { createToken, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import {
   createModelWithFiles,
-  GatedModel,
+  type GatedModel,
   grantTo,
   hubSql,
   manualCommercialOffer,

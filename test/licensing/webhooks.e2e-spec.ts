@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commit, put } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { eventually, grantTo, publishOffer, restartHub, sleep, uniqueName } from './licensing-support';
 
 interface Received {

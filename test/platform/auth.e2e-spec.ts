@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { bearer, registerUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { expectError, expectInvalidField, sql, startReplica } from './platform-helpers';
 
 const PASSWORD = 'correct-horse-battery';

@@ -1,10 +1,10 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { NestContainer } from '@nestjs/core';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { Client } from 'pg';
 import { readTestServices } from '../setup/test-services';
-import { createTestDatabase, startTestHub, TestHub } from '../support/test-hub';
+import { createTestDatabase, startTestHub, type TestHub } from '../support/test-hub';
 import { expectError, startReplica } from './platform-helpers';
 
 /** Every route of the platform (the public contract); the registry adds its own. */

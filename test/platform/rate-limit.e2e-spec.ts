@@ -1,5 +1,5 @@
-import { registerUser, TestUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { registerUser, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { expectError, startReplica } from './platform-helpers';
 
 const LIMITS = { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_FAILURE_WINDOW_SECONDS: '600' };

@@ -1,5 +1,5 @@
 import { registerUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 describe('smoke', () => {
   let hub: TestHub;

@@ -1,5 +1,5 @@
-import { bearer, createOrg, createToken, registerUser, TestUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { bearer, createOrg, createToken, registerUser, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { expectError, expectInvalidField, sql } from './platform-helpers';
 
 describe('API tokens', () => {

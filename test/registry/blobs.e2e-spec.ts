@@ -6,11 +6,11 @@ import { DownloadPermit } from '../../apps/api/src/models/download-permit';
 import { HubException } from '../../apps/api/src/common/hub-exception';
 import { ModelRepository } from '../../apps/api/src/models/model.repository';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
-import { registerUser, TestUser } from '../support/factories';
+import { registerUser, type TestUser } from '../support/factories';
 import { lfsBatch, lfsRepo, sha256Hex, uploadLfsFile, uploadLfsObject } from '../support/lfs-client';
 import { commit } from './commits-support';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /** A permit as ModelAccessService.authorizeDownload issues it, for BlobService's download functions. */
 const permitFor = (blob: { sha256: string }) =>

@@ -1,7 +1,7 @@
-import { createToken, bearer, registerUser, TestUser } from '../support/factories';
+import { createToken, bearer, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
-import { commit, del, filePaths, Op, postCommit, put, sha256, storeBucketBlob } from './commits-support';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { commit, del, filePaths, type Op, postCommit, put, sha256, storeBucketBlob } from './commits-support';
 
 describe('commits', () => {
   let hub: TestHub;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type request from 'supertest';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { commit, put, sha256, storeBucketBlob } from './commits-support';
 
 describe('downloads', () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as hub from '@huggingface/hub';
 import { startEmbeddedStoreHub } from '../support/embedded-store-hub';
-import { createToken, registerUser, TestUser } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { createToken, registerUser, type TestUser } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 // Small thresholds so that a 12 MiB file goes through LFS multipart in several parts.
 const thresholds = { LFS_THRESHOLD_BYTES: String(1024 * 1024), MULTIPART_THRESHOLD: String(5 * 1024 * 1024), MULTIPART_CHUNK_SIZE: String(5 * 1024 * 1024) };

@@ -1,6 +1,7 @@
-import { registerUser, TestUser } from '../support/factories';
+import { createHash } from 'node:crypto';
+import { registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { commit, filePaths, put, sha256, storeBucketBlob } from './commits-support';
 
 describe('revisions, trees, history and branches', () => {
@@ -101,7 +102,7 @@ describe('revisions, trees, history and branches', () => {
       const res = await hub.http().get(`/api/v1/models/${repo}/files`).query({ path: 'weights' }).expect(200);
       const file = res.body.entries.find((e: { path: string }) => e.path === 'weights/model.safetensors');
       const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${lfsSha}\nsize 4096\n`;
-      const gitOid = require('node:crypto').createHash('sha1').update(`blob ${pointer.length}\0${pointer}`).digest('hex');
+      const gitOid = createHash('sha1').update(`blob ${pointer.length}\0${pointer}`).digest('hex');
       expect(file).toEqual({
         type: 'file',
         path: 'weights/model.safetensors',

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { contentKey } from '../../apps/api/src/blobs/blob-keys';
 import { BlobService } from '../../apps/api/src/blobs/blob.service';
-import { loadConfig, ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
+import { loadConfig, type ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
 import { JobQueueService } from '../../apps/api/src/jobs/job-queue.service';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
-import { registerUser, TestUser } from '../support/factories';
+import { registerUser, type TestUser } from '../support/factories';
 import { completeMultipart, lfsBatch, lfsRepo, sha256Hex, uploadLfsFile } from '../support/lfs-client';
 import { createModel, hubSql } from '../support/models';
-import { createTestDatabase, startTestHub, TestHub } from '../support/test-hub';
+import { createTestDatabase, startTestHub, type TestHub } from '../support/test-hub';
 
 const MiB = 1024 * 1024;
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { contentKey } from '../../apps/api/src/blobs/blob-keys';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
-import { createOrg, createToken, registerUser, TestUser } from '../support/factories';
+import { createOrg, createToken, registerUser, type TestUser } from '../support/factories';
 import { completeMultipart, lfsBatch, lfsRepo, LFS_MEDIA_TYPE, putParts, sha256Hex, uploadLfsFile, uploadLfsObject } from '../support/lfs-client';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 const MiB = 1024 * 1024;
 

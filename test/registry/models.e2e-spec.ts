@@ -1,6 +1,6 @@
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { applyReadme, createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 describe('models (native API)', () => {
   let hub: TestHub;

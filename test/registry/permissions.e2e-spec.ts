@@ -2,9 +2,9 @@ import { HubException } from '../../apps/api/src/common/hub-exception';
 import type { Principal } from '../../apps/api/src/common/auth/principal';
 import { ModelAccessService } from '../../apps/api/src/models/model-access.service';
 import type { ModelRecord } from '../../apps/api/src/models/model.repository';
-import { bearer, createOrg, createToken, registerUser, TestUser } from '../support/factories';
+import { bearer, createOrg, createToken, registerUser, type TestUser } from '../support/factories';
 import { createModel, principalFor } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /** Resolves with the HubException a promise rejects with (or fails). */
 async function rejection(p: Promise<unknown>): Promise<HubException> {

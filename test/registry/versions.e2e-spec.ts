@@ -1,6 +1,6 @@
-import { registerUser, TestUser } from '../support/factories';
+import { registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { commit, put } from './commits-support';
 
 describe('versions (immutable tags)', () => {

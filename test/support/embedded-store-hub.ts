@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { loadConfig, ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
+import { loadConfig, type ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
 import { startEmbeddedStore } from '../../apps/api/src/embedded/embedded-store';
-import { createTestDatabase, TestHub } from './test-hub';
+import { createTestDatabase, type TestHub } from './test-hub';
 
 export interface EmbeddedStoreHub extends TestHub {
   url: string;

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { loadConfig, ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
+import { loadConfig, type ResolvedHubConfig } from '../../apps/api/src/config/hub-config';
 import { readTestServices } from '../setup/test-services';
 
 export interface TestHub {

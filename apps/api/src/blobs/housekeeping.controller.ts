@@ -6,6 +6,8 @@ import type { Principal } from '../common/auth/principal';
 import { BlobHousekeepingService, HousekeepingJob, HOUSEKEEPING_JOBS } from './blob-housekeeping.service';
 
 const JOB_NAMES = Object.keys(HOUSEKEEPING_JOBS) as HousekeepingJob[];
+// Read by the @Param decorator below (the rule does not see decorator arguments).
+// eslint-disable-next-line no-useless-assignment
 const jobParam = new ParseEnumPipe(Object.fromEntries(JOB_NAMES.map((j) => [j, j])), {
   exceptionFactory: () => HubException.badRequest('unknown_job', `job must be one of ${JOB_NAMES.join(', ')}`),
 });

@@ -167,14 +167,14 @@ function describe(v: unknown): string {
  * non-finite numbers as null, dates as ISO strings, no prototype tricks from keys.
  */
 function jsonSafe(v: unknown): unknown {
-  if (typeof v === 'string') return v.replace(/\u0000/g, '');
+  if (typeof v === 'string') return v.replaceAll('\u0000', '');
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = Object.create(null);
-    for (const [k, val] of Object.entries(v)) out[k.replace(/\u0000/g, '')] = jsonSafe(val);
+    for (const [k, val] of Object.entries(v)) out[k.replaceAll('\u0000', '')] = jsonSafe(val);
     return { ...out };
   }
   return typeof v === 'boolean' || v === null ? v : null;

@@ -293,11 +293,26 @@ export class CatalogIndex {
       let failed = 0;
       let failures = 0;
       if (anyFacetFilter) {
-        if (taskKey !== undefined && task[slot] !== taskKey) ((failed = F_TASK), failures++);
-        if (licenseKey !== undefined && license[slot] !== licenseKey) ((failed = F_LICENSE), failures++);
-        if (libraryKey !== undefined && library[slot] !== libraryKey) ((failed = F_LIBRARY), failures++);
-        if (orgKey !== undefined && ns[slot] !== orgKey) ((failed = F_ORG), failures++);
-        if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) ((failed = F_TAGS), failures++);
+        if (taskKey !== undefined && task[slot] !== taskKey) {
+          failed = F_TASK;
+          failures++;
+        }
+        if (licenseKey !== undefined && license[slot] !== licenseKey) {
+          failed = F_LICENSE;
+          failures++;
+        }
+        if (libraryKey !== undefined && library[slot] !== libraryKey) {
+          failed = F_LIBRARY;
+          failures++;
+        }
+        if (orgKey !== undefined && ns[slot] !== orgKey) {
+          failed = F_ORG;
+          failures++;
+        }
+        if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) {
+          failed = F_TAGS;
+          failures++;
+        }
         if (failures > 1) continue;
       }
 
