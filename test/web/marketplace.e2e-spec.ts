@@ -39,6 +39,7 @@ describe('web marketplace', () => {
         '<a href="javascript:window.__pwned=\'html-link\'">html link</a>',
       ].join('\n'),
     });
+    await hub.http().post(`/api/v1/models/${org}/sentiment-zh/versions`).set(publisher.auth).send({ name: 'v1.0', notes: 'First release' }).expect(201);
     await modelWithCard(hub, publisher, org, 'image-net', { meta: { license: 'mit', pipeline_tag: 'image-classification' }, body: '# Image classifier' });
     await eventually(
       () =>
@@ -117,6 +118,28 @@ describe('web marketplace', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('finds a model with a typo, filters to verified organizations, and shows the organization page', async () => {
+    await page.goto('/models?q=sentimnet');
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: `${org}/sentiment-zh` })
+      .waitFor();
+    await page.getByLabel('Verified organizations only').check();
+    await page.waitForURL(/verified=true/);
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: `${org}/sentiment-zh` })
+      .waitFor();
+
+    await page.goto(`/${org}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(org) }).waitFor();
+    expect(await page.locator('h1 .verified').count()).toBe(1);
+    await page.getByRole('link', { name: `${org}/image-net` }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto('/nobody-by-this-name');
+    await page.getByTestId('not-found').waitFor();
+  });
+
   it('renders the model card sanitized, with its files, versions and commits', async () => {
     await page.goto(`/${org}/sentiment-zh`);
     const card = page.getByTestId('card');
@@ -130,6 +153,10 @@ describe('web marketplace', () => {
     await page.getByRole('link', { name: 'README.md', exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Download README.md' }).getAttribute('href')).toBe(`/${org}/sentiment-zh/resolve/main/README.md?download=true`);
     expect(await page.getByText('Add model card').count()).toBe(1);
+    expect(await page.getByText('First release').count()).toBe(1);
+    await page.getByRole('link', { name: 'v1.0' }).click();
+    await page.waitForURL(/\/tree\/v1\.0$/);
+    await page.getByRole('heading', { name: /Files @ v1\.0/ }).waitFor();
     await screenshot(page, 'model');
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { HomePage } from './pages/home-page';
 import { ModelPage, type RepoLocation } from './pages/model-page';
 import { ModelsPage } from './pages/models-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { OrgPage } from './pages/org-page';
 import { Session } from './session';
 import type { User } from './types';
 import './styles.css';
@@ -28,7 +29,9 @@ function parseRepo(path: string): RepoLocation | null {
 function Fallback() {
   const { path } = useLocation();
   const loc = parseRepo(path);
-  return loc ? <ModelPage loc={loc} notFound={() => <NotFoundPage />} /> : <NotFoundPage />;
+  if (loc) return <ModelPage loc={loc} notFound={() => <NotFoundPage />} />;
+  const ns = /^\/([^/]+)\/?$/.exec(path);
+  return ns ? <OrgPage ns={decodeURIComponent(ns[1])} /> : <NotFoundPage />;
 }
 
 function App() {

@@ -78,3 +78,11 @@ export interface Commit {
   authors: { user: string }[];
   date: string;
 }
+
+export interface Organization {
+  name: string;
+  displayName: string;
+  kind: string;
+  description: string | null;
+  verified: boolean;
+}

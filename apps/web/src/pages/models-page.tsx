@@ -10,7 +10,8 @@ import { useLoad } from '../use-api';
 const FACETS = ['task', 'library', 'license', 'org'] as const;
 const SORTS = ['relevance', 'trending', 'downloads', 'likes', 'updated', 'created'] as const;
 /** The URL's parameters that the search API takes as they are: a search is a link. */
-const PASSED = ['q', ...FACETS, 'sort', 'cursor'];
+const TOGGLES = ['verified', 'commercial'] as const;
+const PASSED = ['q', ...FACETS, ...TOGGLES, 'sort', 'cursor'];
 
 const withCursor = (base: string, cursor: string) => `${base}${base.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
 
@@ -31,7 +32,7 @@ export function ModelsPage() {
     const s = next.toString();
     return s ? `/models?${s}` : '/models';
   };
-  const filtered = FACETS.some((f) => query[f]);
+  const filtered = [...FACETS, ...TOGGLES].some((f) => query[f]);
   return (
     <main class="with-side">
       <aside aria-label="filters">
@@ -52,7 +53,19 @@ export function ModelsPage() {
             </ul>
           </section>
         ))}
-        {filtered && <a href={link(Object.fromEntries(FACETS.map((f) => [f, null])))}>{t('search.clear')}</a>}
+        <section class="facet">
+          {TOGGLES.map((f) => (
+            <label key={f} class="toggle">
+              <input
+                type="checkbox"
+                checked={query[f] === 'true'}
+                onChange={(e) => route(link({ [f]: (e.target as HTMLInputElement).checked ? 'true' : null }))}
+              />{' '}
+              {t(`filter.${f}` as MessageKey)}
+            </label>
+          ))}
+        </section>
+        {filtered && <a href={link(Object.fromEntries([...FACETS, ...TOGGLES].map((f) => [f, null])))}>{t('search.clear')}</a>}
       </aside>
       <div class="results">
         <SearchBox initial={query.q ?? ''} />
