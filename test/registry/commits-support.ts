@@ -19,6 +19,11 @@ export type Op =
 export const put = (path: string, content: string | Buffer): Op => ({ op: 'put', path, contentBase64: Buffer.from(content).toString('base64') });
 export const del = (path: string): Op => ({ op: 'delete', path });
 export const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** git's blob id (`git hash-object`): the oid of regular files. */
+export const gitBlob = (text: string) =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 
 /** POST /api/v1/models/{id}/commits; returns the supertest response (no status expectation). */
 export function postCommit(

@@ -5,6 +5,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { JobOutcome, JobQueueService } from '../jobs/job-queue.service';
 import { ObjectStorage } from '../storage/object-storage';
 import { STAGING_PREFIX } from './blob-keys';
+import { BlobGitOidBackfill } from './blob-git-oid-backfill.service';
 import { BlobRepository } from './blob.repository';
 import { UploadRepository } from './upload.repository';
 
@@ -48,6 +49,7 @@ export class BlobHousekeepingService implements OnApplicationBootstrap {
     private readonly storage: ObjectStorage,
     private readonly blobs: BlobRepository,
     private readonly uploads: UploadRepository,
+    private readonly gitOids: BlobGitOidBackfill,
   ) {}
 
   // After every module's init: the job queue has started by then.
@@ -56,6 +58,7 @@ export class BlobHousekeepingService implements OnApplicationBootstrap {
     await this.jobs.register(HOUSEKEEPING_JOBS.blobGc, () => this.collectGarbage(), { policy: 'singleton', retryLimit: 1 });
     await this.jobs.schedule(HOUSEKEEPING_JOBS.staleUploads, SCHEDULES.staleUploads);
     await this.jobs.schedule(HOUSEKEEPING_JOBS.blobGc, SCHEDULES.blobGc);
+    await this.gitOids.start();
   }
 
   /** Runs a housekeeping job now, through the queue, and waits for its report. */

@@ -11,6 +11,23 @@ export interface BlobRecord {
   createdAt: Date;
 }
 
+/** A blob to store; `gitOid` when the hub has the bytes (see git-oid.ts). */
+export interface NewBlob {
+  sha256: string;
+  size: bigint;
+  storageKey: string | null;
+  inlineData: Buffer | null;
+  gitOid?: string;
+}
+
+/** A blob some regular (non-LFS) file uses whose git blob id is not known yet. */
+export interface BlobWithoutGitOid {
+  sha256: string;
+  size: bigint;
+  storageKey: string | null;
+  inlineData: Buffer | null;
+}
+
 /** A blob and the newest file of one model holding it. */
 export interface BlobInModel extends BlobRecord {
   path: string;
@@ -25,6 +42,7 @@ const toBlob = (r: BlobRow): BlobRecord => ({ sha256: r.sha256, size: BigInt(r.s
  * would otherwise cost a row update on every commit that names them.
  */
 const TOUCH_AFTER = '1 hour';
+const TOUCH_OR_KEEP = Prisma.sql`created_at = CASE WHEN blobs.created_at < now() - ${TOUCH_AFTER}::interval THEN now() ELSE blobs.created_at END`;
 
 /** Blob writes done while holding the blob's lock (see `BlobRepository.withLock`). */
 export class LockedBlobWriter {
@@ -41,7 +59,7 @@ export class LockedBlobWriter {
   }
 
   /** See BlobRepository.insertOrTouch. */
-  insertOrTouch(blob: { sha256: string; size: bigint; storageKey: string | null; inlineData: Buffer | null }): Promise<BlobRecord> {
+  insertOrTouch(blob: NewBlob): Promise<BlobRecord> {
     return insertOrTouch(this.tx, blob);
   }
 
@@ -65,15 +83,13 @@ export class LockedBlobWriter {
  * collection's grace period starts again: the caller is about to reference them. Returns the row
  * as stored (which may be the earlier one, e.g. in the bucket rather than inline).
  */
-async function insertOrTouch(
-  db: Prisma.TransactionClient | PrismaService,
-  blob: { sha256: string; size: bigint; storageKey: string | null; inlineData: Buffer | null },
-): Promise<BlobRecord> {
+async function insertOrTouch(db: Prisma.TransactionClient | PrismaService, blob: NewBlob): Promise<BlobRecord> {
+  // Known bytes keep their row; a git id learnt now (bytes first seen through LFS) is kept too.
   await db.$executeRaw`
-    INSERT INTO blobs (sha256, size, storage_key, inline_data, created_at)
-    VALUES (${blob.sha256}, ${blob.size}, ${blob.storageKey}, ${blob.inlineData}, now())
-    ON CONFLICT (sha256) DO UPDATE SET created_at = now()
-      WHERE blobs.created_at < now() - ${TOUCH_AFTER}::interval`;
+    INSERT INTO blobs (sha256, size, storage_key, inline_data, git_oid, created_at)
+    VALUES (${blob.sha256}, ${blob.size}, ${blob.storageKey}, ${blob.inlineData}, ${blob.gitOid ?? null}, now())
+    ON CONFLICT (sha256) DO UPDATE SET ${TOUCH_OR_KEEP}, git_oid = COALESCE(blobs.git_oid, EXCLUDED.git_oid)
+      WHERE blobs.created_at < now() - ${TOUCH_AFTER}::interval OR (blobs.git_oid IS NULL AND EXCLUDED.git_oid IS NOT NULL)`;
   const rows = await db.$queryRaw<BlobRow[]>`
     SELECT sha256, size, storage_key, inline_data IS NOT NULL AS inline, created_at FROM blobs WHERE sha256 = ${blob.sha256}`;
   if (!rows[0]) throw new Error(`Blob ${blob.sha256} vanished right after it was stored`);
@@ -102,7 +118,7 @@ export class BlobRepository {
   }
 
   /** For inline blobs, whose row is all there is: no lock needed. */
-  insertOrTouch(blob: { sha256: string; size: bigint; storageKey: string | null; inlineData: Buffer | null }): Promise<BlobRecord> {
+  insertOrTouch(blob: NewBlob): Promise<BlobRecord> {
     return insertOrTouch(this.prisma, blob);
   }
 
@@ -110,18 +126,37 @@ export class BlobRepository {
    * insertOrTouch for many inline blobs in one statement (distinct sha256s): a commit of 10,000
    * small files would otherwise spend most of its time on round trips. Returns every row as stored.
    */
-  async insertOrTouchInlineMany(blobs: { sha256: string; data: Buffer }[]): Promise<BlobRecord[]> {
+  async insertOrTouchInlineMany(blobs: { sha256: string; data: Buffer; gitOid: string }[]): Promise<BlobRecord[]> {
     if (!blobs.length) return [];
     const shas = blobs.map((b) => b.sha256);
     await this.prisma.$executeRaw`
-      INSERT INTO blobs (sha256, size, storage_key, inline_data, created_at)
-      SELECT t.sha256, length(t.data), NULL, t.data, now()
-      FROM unnest(${shas}::text[], ${blobs.map((b) => b.data)}::bytea[]) AS t(sha256, data)
-      ON CONFLICT (sha256) DO UPDATE SET created_at = now()
-        WHERE blobs.created_at < now() - ${TOUCH_AFTER}::interval`;
+      INSERT INTO blobs (sha256, size, storage_key, inline_data, git_oid, created_at)
+      SELECT t.sha256, length(t.data), NULL, t.data, t.git_oid, now()
+      FROM unnest(${shas}::text[], ${blobs.map((b) => b.data)}::bytea[], ${blobs.map((b) => b.gitOid)}::text[]) AS t(sha256, data, git_oid)
+      ON CONFLICT (sha256) DO UPDATE SET ${TOUCH_OR_KEEP}, git_oid = COALESCE(blobs.git_oid, EXCLUDED.git_oid)
+        WHERE blobs.created_at < now() - ${TOUCH_AFTER}::interval OR blobs.git_oid IS NULL`;
     const rows = await this.prisma.$queryRaw<BlobRow[]>`
       SELECT sha256, size, storage_key, inline_data IS NOT NULL AS inline, created_at FROM blobs WHERE sha256 = ANY(${shas}::text[])`;
     return rows.map(toBlob);
+  }
+
+  /** Blobs of regular files stored before git ids were (migration 20261201230052), a page at a time. */
+  async withoutGitOid(take: number, after = ''): Promise<BlobWithoutGitOid[]> {
+    const rows = await this.prisma.$queryRaw<{ sha256: string; size: bigint; storage_key: string | null; inline_data: Uint8Array | null }[]>`
+      SELECT b.sha256, b.size, b.storage_key, b.inline_data FROM blobs b
+      WHERE b.git_oid IS NULL AND b.sha256 > ${after}
+        AND EXISTS (SELECT 1 FROM commit_files cf WHERE cf.blob_sha256 = b.sha256 AND NOT cf.lfs)
+      ORDER BY b.sha256 LIMIT ${take}`;
+    return rows.map((r) => ({
+      sha256: r.sha256,
+      size: BigInt(r.size),
+      storageKey: r.storage_key,
+      inlineData: r.inline_data ? Buffer.from(r.inline_data) : null,
+    }));
+  }
+
+  async setGitOid(sha256: string, gitOid: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE blobs SET git_oid = ${gitOid} WHERE sha256 = ${sha256} AND git_oid IS NULL`;
   }
 
   /** Restarts the garbage-collection grace period of bytes about to be referenced. */

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import type { DownloadPermit } from '../models/download-permit';
+import { gitBlobId } from '../repo-history/git-oid';
 import { ObjectStorage } from '../storage/object-storage';
 import { contentKey, SHA256_HEX } from './blob-keys';
 import { BlobRecord, BlobRepository } from './blob.repository';
@@ -62,17 +63,16 @@ export class BlobService {
   async storeBytes(bytes: Buffer): Promise<BlobRef> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const size = BigInt(bytes.length);
+    const gitOid = gitBlobId(bytes);
     if (bytes.length <= this.config.blobs.inlineMaxBytes) {
-      return toRef(await this.blobs.insertOrTouch({ sha256, size, storageKey: null, inlineData: bytes }));
+      return toRef(await this.blobs.insertOrTouch({ sha256, size, storageKey: null, inlineData: bytes, gitOid }));
     }
     const blob = await this.blobs.withLock(sha256, async (writer) => {
       const existing = await writer.find(sha256);
-      if (existing) {
-        await writer.touch(sha256);
-        return existing;
-      }
+      // Known bytes are not stored again; the row learns their git id if it lacked it.
+      if (existing) return writer.insertOrTouch({ sha256, size, storageKey: existing.storageKey, inlineData: null, gitOid });
       await this.storage.putObject(contentKey(sha256), bytes, bytes.length);
-      return writer.insertOrTouch({ sha256, size, storageKey: contentKey(sha256), inlineData: null });
+      return writer.insertOrTouch({ sha256, size, storageKey: contentKey(sha256), inlineData: null, gitOid });
     });
     return toRef(blob);
   }
@@ -86,7 +86,7 @@ export class BlobService {
     const refs = new Map<string, BlobRef>();
     const inline = new Map<string, Buffer>();
     contents.forEach((c, i) => c.length <= this.config.blobs.inlineMaxBytes && inline.set(shas[i], c));
-    let batch: { sha256: string; data: Buffer }[] = [];
+    let batch: { sha256: string; data: Buffer; gitOid: string }[] = [];
     let batchBytes = 0;
     const flush = async () => {
       for (const blob of await this.blobs.insertOrTouchInlineMany(batch)) refs.set(blob.sha256, toRef(blob));
@@ -94,7 +94,7 @@ export class BlobService {
       batchBytes = 0;
     };
     for (const [sha256, data] of inline) {
-      batch.push({ sha256, data });
+      batch.push({ sha256, data, gitOid: gitBlobId(data) });
       batchBytes += data.length;
       if (batch.length >= STORE_MANY_BATCH_ROWS || batchBytes >= STORE_MANY_BATCH_BYTES) await flush();
     }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { ModelsModule } from '../models/models.module';
+import { BlobGitOidBackfill } from './blob-git-oid-backfill.service';
 import { BlobHousekeepingService } from './blob-housekeeping.service';
 import { BlobUploadsController } from './blob-uploads.controller';
 import { BlobRepository } from './blob.repository';
@@ -21,7 +22,16 @@ import { UploadVerifier } from './upload-verifier.service';
 @Module({
   imports: [ModelsModule, JobsModule],
   controllers: [LfsController, BlobUploadsController, HousekeepingController],
-  providers: [BlobRepository, UploadRepository, UploadVerifier, BlobService, LfsBatchService, MultipartCompletionService, BlobHousekeepingService],
+  providers: [
+    BlobRepository,
+    UploadRepository,
+    UploadVerifier,
+    BlobService,
+    LfsBatchService,
+    MultipartCompletionService,
+    BlobHousekeepingService,
+    BlobGitOidBackfill,
+  ],
   exports: [BlobService],
 })
 export class BlobsModule {}

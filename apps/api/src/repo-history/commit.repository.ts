@@ -10,6 +10,8 @@ export interface ManifestFile {
   lfs: boolean;
   /** The commit that last changed the file. */
   lastCommitId: string;
+  /** Its blob's git id (null until the backfill reached bytes stored before git ids were). */
+  gitOid: string | null;
 }
 
 /** A manifest file with where its bytes are (from its blob). */
@@ -42,8 +44,15 @@ export interface FileWrite {
   lfs: boolean;
 }
 
-type FileRow = { path: string; blob_sha256: string; size: bigint; lfs: boolean; last_commit_id: string };
-const toFile = (r: FileRow): ManifestFile => ({ path: r.path, blobSha256: r.blob_sha256, size: BigInt(r.size), lfs: r.lfs, lastCommitId: r.last_commit_id });
+type FileRow = { path: string; blob_sha256: string; size: bigint; lfs: boolean; last_commit_id: string; git_oid: string | null };
+const toFile = (r: FileRow): ManifestFile => ({
+  path: r.path,
+  blobSha256: r.blob_sha256,
+  size: BigInt(r.size),
+  lfs: r.lfs,
+  lastCommitId: r.last_commit_id,
+  gitOid: r.git_oid,
+});
 
 type CommitRow = { id: string; parent_id: string | null; title: string; message: string; created_at: Date; author_id: string | null; username: string | null };
 const toCommit = (r: CommitRow): CommitRecord => ({
@@ -74,7 +83,7 @@ export class CommitWriter {
   async filesAt(commitId: string, paths: string[]): Promise<ManifestFile[]> {
     if (!paths.length) return [];
     const rows = await this.tx.$queryRaw<FileRow[]>`
-      SELECT path, blob_sha256, size, lfs, last_commit_id FROM commit_files
+      SELECT path, blob_sha256, size, lfs, last_commit_id, (SELECT b.git_oid FROM blobs b WHERE b.sha256 = f.blob_sha256) AS git_oid FROM commit_files f
       WHERE commit_id = ${commitId} AND path = ANY(${paths}::text[])`;
     return rows.map(toFile);
   }
@@ -184,7 +193,7 @@ export class CommitRepository {
 
   async findFile(commitId: string, path: string): Promise<StoredFile | null> {
     const rows = await this.prisma.$queryRaw<(FileRow & { storage_key: string | null; inline: boolean })[]>`
-      SELECT f.path, f.blob_sha256, f.size, f.lfs, f.last_commit_id, b.storage_key, (b.inline_data IS NOT NULL) AS inline
+      SELECT f.path, f.blob_sha256, f.size, f.lfs, f.last_commit_id, b.git_oid, b.storage_key, (b.inline_data IS NOT NULL) AS inline
       FROM commit_files f JOIN blobs b ON b.sha256 = f.blob_sha256
       WHERE f.commit_id = ${commitId} AND f.path = ${path}`;
     const r = rows[0];
@@ -194,7 +203,7 @@ export class CommitRepository {
   /** Files of the commit under `prefix` ('' for all, else ending with '/'), in path order. */
   async filesUnder(commitId: string, prefix: string): Promise<ManifestFile[]> {
     const rows = await this.prisma.$queryRaw<FileRow[]>`
-      SELECT path, blob_sha256, size, lfs, last_commit_id FROM commit_files
+      SELECT path, blob_sha256, size, lfs, last_commit_id, (SELECT b.git_oid FROM blobs b WHERE b.sha256 = f.blob_sha256) AS git_oid FROM commit_files f
       WHERE commit_id = ${commitId} AND (${prefix} = '' OR starts_with(path, ${prefix}))
       ORDER BY path COLLATE "C"`;
     return rows.map(toFile);
@@ -203,7 +212,7 @@ export class CommitRepository {
   /** Files at exactly `paths` or inside one of the folders `folderPrefixes` (each ending with '/'). */
   async filesAtOrUnder(commitId: string, paths: string[], folderPrefixes: string[]): Promise<ManifestFile[]> {
     const rows = await this.prisma.$queryRaw<FileRow[]>`
-      SELECT path, blob_sha256, size, lfs, last_commit_id FROM commit_files f
+      SELECT path, blob_sha256, size, lfs, last_commit_id, (SELECT b.git_oid FROM blobs b WHERE b.sha256 = f.blob_sha256) AS git_oid FROM commit_files f
       WHERE commit_id = ${commitId}
         AND (path = ANY(${paths}::text[]) OR EXISTS (SELECT 1 FROM unnest(${folderPrefixes}::text[]) AS d(prefix) WHERE starts_with(f.path, d.prefix)))
       ORDER BY path COLLATE "C"`;

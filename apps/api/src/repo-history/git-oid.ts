@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The `oid` of tree entries. Hugging Face shows git object ids; the hub stores no git objects, so:
- * - an LFS file's oid is the real git blob id of its LFS pointer file (exactly what Hugging Face
- *   shows, computable from sha256 and size alone);
- * - a regular file's oid is a pseudo git id: the first 40 hex characters of its content sha256.
- *   It is deterministic (same bytes, same oid) but is not `git hash-object` of the bytes, which
- *   would need every file's content for every listing;
+ * The `oid` of tree entries, as git and Hugging Face give them:
+ * - an LFS file's oid is the git blob id of its LFS pointer file (computable from sha256 and size);
+ * - a regular file's oid is the git blob id of its bytes (`git hash-object`), computed when the
+ *   hub stores them and kept on the blob (`blobs.git_oid`). Bytes stored before that get theirs
+ *   from the start-up backfill (BlobGitOidBackfill); until it reached them, the first 40 hex of
+ *   the sha256 stand in;
  * - a directory's oid is the first 40 hex of the sha256 over its files' relative paths and
- *   sha256s, so it changes exactly when something inside changes.
+ *   sha256s, so it changes exactly when something inside changes (no git trees are stored).
  * The content sha256 itself is always in `lfs.oid` (LFS files) and in the download ETag.
  */
 export function lfsPointer(sha256: string, size: bigint | number): string {
@@ -20,8 +20,9 @@ export function gitBlobId(content: string | Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-export function fileOid(file: { blobSha256: string; size: bigint; lfs: boolean }): string {
-  return file.lfs ? gitBlobId(lfsPointer(file.blobSha256, file.size)) : file.blobSha256.slice(0, 40);
+export function fileOid(file: { blobSha256: string; size: bigint; lfs: boolean; gitOid: string | null }): string {
+  if (file.lfs) return gitBlobId(lfsPointer(file.blobSha256, file.size));
+  return file.gitOid ?? file.blobSha256.slice(0, 40);
 }
 
 export function directoryOid(entries: { relativePath: string; blobSha256: string }[]): string {
