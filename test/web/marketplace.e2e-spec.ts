@@ -40,6 +40,7 @@ describe('web marketplace', () => {
       ].join('\n'),
     });
     await hub.http().post(`/api/v1/models/${org}/sentiment-zh/versions`).set(publisher.auth).send({ name: 'v1.0', notes: 'First release' }).expect(201);
+    await modelWithCard(hub, publisher, org, 'hidden', { meta: { license: 'mit' }, body: '# Secret model' }, { visibility: 'private' });
     await modelWithCard(hub, publisher, org, 'image-net', { meta: { license: 'mit', pipeline_tag: 'image-classification' }, body: '# Image classifier' });
     await eventually(
       () =>
@@ -159,6 +160,27 @@ describe('web marketplace', () => {
     await page.getByRole('heading', { name: /Files @ v1\.0/ }).waitFor();
     await screenshot(page, 'model');
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('shows a small file at a revision: Markdown rendered and sanitized, with the way back to its folder', async () => {
+    await page.goto(`/${org}/sentiment-zh/blob/v1.0/README.md`);
+    const view = page.getByTestId('file-view');
+    await view.waitFor();
+    expect(await view.locator('h1').textContent()).toBe('中文情感分析模型');
+    expect(await view.locator('script, [onerror]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+  });
+
+  it('shows a private model as the 404 page to a visitor who may not see it', async () => {
+    const visitor = await browser.newContext({ baseURL: hub.url });
+    try {
+      const other = await visitor.newPage();
+      await other.goto(`/${org}/hidden`);
+      await other.getByTestId('not-found').waitFor();
+      expect(await other.getByText('Secret model').count()).toBe(0);
+    } finally {
+      await visitor.close();
+    }
   });
 
   it('switches to Chinese, and keeps the choice', async () => {

@@ -43,8 +43,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 }
 
 /** A file's bytes as text (a model card), following the hub's redirect to storage. */
-export async function apiText(path: string, signal?: AbortSignal): Promise<string | null> {
-  const res = await fetch(path, { credentials: 'same-origin', signal });
+export async function apiText(path: string, signal?: AbortSignal, maxBytes?: number): Promise<string | null> {
+  const headers: Record<string, string> = maxBytes ? { Range: `bytes=0-${maxBytes - 1}` } : {};
+  const res = await fetch(path, { credentials: 'same-origin', signal, headers });
   if (res.status === 404) return null;
   if (!res.ok)
     throw new ApiError(

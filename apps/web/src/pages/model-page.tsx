@@ -20,7 +20,13 @@ interface ModelData {
   readme: string | null;
   versions: Version[];
   commits: Commit[];
+  /** The blob page's file, its first VIEW_BYTES (null on other pages or when it is not text). */
+  file: string | null;
 }
+
+/** Enough of a file to read on a page; larger files are cut (the download link has them whole). */
+const VIEW_BYTES = 256 * 1024;
+const TEXT_FILE = /\.(md|txt|json|ya?ml|py|js|ts|toml|cfg|ini|csv|jsonl|sh|xml|html?|gitattributes|gitignore)$|(^|\/)(LICENSE|README|NOTICE)[^/]*$/i;
 
 /**
  * Everything the page shows in one round trip: the five requests leave together (no waterfall);
@@ -37,7 +43,30 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/README.md`, signal),
     api<Version[]>(`${base}/versions`, { signal }),
     api<{ commits: Commit[] }>(`${base}/commits?revision=${rev}&limit=10`, { signal }),
-  ]).then(([info, tree, readme, versions, history]) => ({ info, tree, readme, versions, commits: history.commits }));
+    loc.view === 'blob' && TEXT_FILE.test(loc.path)
+      ? apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/${encPath(loc.path)}`, signal, VIEW_BYTES).catch(() => null)
+      : null,
+  ]).then(([info, tree, readme, versions, history, file]) => ({ info, tree, readme, versions, commits: history.commits, file }));
+}
+
+/** A small file as text: Markdown rendered (sanitized as cards are), JSON indented, the rest as it is. */
+function FileView({ path, text }: { path: string; text: string | null }) {
+  const { t } = useI18n();
+  if (text === null) return <p class="muted">{t('model.noPreview')}</p>;
+  if (/\.md$/i.test(path)) return <article class="card" data-testid="file-view" dangerouslySetInnerHTML={{ __html: renderCard(text) }} />;
+  let shown = text;
+  if (/\.json$/i.test(path) && text.length < VIEW_BYTES) {
+    try {
+      shown = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      // not valid JSON: shown as it is
+    }
+  }
+  return (
+    <pre class="file" data-testid="file-view" tabIndex={0}>
+      {shown}
+    </pre>
+  );
 }
 
 const formatBytes = (n: number) =>
@@ -57,7 +86,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       </main>
     );
   }
-  const { info, tree, readme, versions, commits } = state.data!;
+  const { info, tree, readme, versions, commits, file } = state.data!;
   const repo = `/${loc.ns}/${loc.name}`;
   const chips = [
     info.pipelineTag,
@@ -129,6 +158,12 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
               </tbody>
             </table>
           </section>
+          {loc.view === 'blob' && (
+            <section aria-labelledby="file-h">
+              <h2 id="file-h">{loc.path}</h2>
+              <FileView path={loc.path} text={file} />
+            </section>
+          )}
           <section aria-labelledby="card-h">
             <h2 id="card-h">{t('model.card')}</h2>
             {readme ? (
