@@ -188,14 +188,14 @@ describe('Hugging Face protocol', () => {
       expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(['README.md', 'docs/a.txt', 'docs/b.txt']);
     });
 
-    it('deletes files and folders, and refuses a stale parentCommit with 409', async () => {
+    it('deletes files and folders, and refuses a stale parentCommit with 412 as Hugging Face does', async () => {
       const head = (await hub.http().get('/api/models/hfowner/proto').expect(200)).body.sha as string;
       await commit('hfowner/proto', ndjson(['header', { summary: 'extra', parentCommit: head }], ['file', { path: 'x.txt', content: b64('x') }])).expect(200);
       const stale = await commit(
         'hfowner/proto',
         ndjson(['header', { summary: 'late', parentCommit: head.slice(0, 7) }], ['file', { path: 'y.txt', content: b64('y') }]),
-      ).expect(409);
-      expect(stale.body.error).toEqual(expect.any(String));
+      ).expect(412);
+      expect(stale.body).toMatchObject({ code: 'parent_mismatch', error: expect.stringMatching(/refresh and try again/) });
       await commit(
         'hfowner/proto',
         ndjson(['header', { summary: 'cleanup' }], ['deletedFolder', { path: 'docs/' }], ['deletedFile', { path: 'x.txt' }]),
@@ -306,6 +306,16 @@ describe('Hugging Face protocol', () => {
     it('creates branches and immutable tags, lists refs', async () => {
       await hub.http().post('/api/models/hfowner/reader/branch/dev').set(bearer(writeToken)).send({ startingPoint: first }).expect(200);
       await hub.http().post('/api/models/hfowner/reader/tag/main').set(bearer(writeToken)).send({ tag: 'v1.0.0' }).expect(409);
+      // create_tag on a missing revision: RevisionNotFoundError first, whatever the tag name is.
+      for (const tag of ['v1.0.0', 'not a version']) {
+        await hub
+          .http()
+          .post('/api/models/hfowner/reader/tag/nope')
+          .set(bearer(writeToken))
+          .send({ tag })
+          .expect(404)
+          .expect('X-Error-Code', 'RevisionNotFound');
+      }
       const del = await hub.http().delete('/api/models/hfowner/reader/tag/v1.0.0').set(bearer(writeToken)).expect(409);
       expect(del.body.error).toMatch(/deprecate/i);
       const refs = await hub.http().get('/api/models/hfowner/reader/refs').expect(200);
@@ -343,6 +353,18 @@ describe('Hugging Face protocol', () => {
       expect(missing.headers['x-error-code']).toBe('EntryNotFound');
       expect(missing.headers['x-repo-commit']).toMatch(/^[0-9a-f]{40}$/);
       await hub.http().get('/hfowner/absent/resolve/main/a').expect(404).expect('X-Error-Code', 'RepoNotFound');
+      // A repo id without a namespace (hf_hub_download("gpt2", ...)): RepositoryNotFoundError, not a route error.
+      for (const path of ['/gpt2/resolve/main/config.json', '/api/models/gpt2', '/api/models/gpt2/revision/main', '/api/models/gpt2/tree/main/a']) {
+        const res = await hub.http().get(path).expect(404).expect('X-Error-Code', 'RepoNotFound');
+        expect(res.body).toMatchObject({ code: 'repo_not_found', error: expect.stringMatching(/^Repository Not Found for model gpt2/) });
+      }
+      await hub.http().head('/gpt2/resolve/main/config.json').expect(404).expect('X-Error-Code', 'RepoNotFound');
+      await hub.http().post('/api/models/gpt2/preupload/main').set(bearer(writeToken)).send({ files: [] }).expect(404).expect('X-Error-Code', 'RepoNotFound');
+      await hub
+        .http()
+        .get('/api/nothing-here')
+        .expect(404)
+        .expect((r) => expect(r.body.code).toBe('route_not_found'));
       await hub.http().get('/hfowner/files/resolve/nope/config.json').expect(404).expect('X-Error-Code', 'RevisionNotFound');
     });
 

@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 import { HubException } from './hub-exception';
 import { LONE_SURROGATES } from './input-rules';
 import type { HubRequest } from './request-context';
+import { unnamespacedRepoNotFound } from '../hf-compat/unnamespaced-repo';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -19,6 +20,11 @@ const CODE_BY_STATUS: Record<number, string> = {
   422: 'unprocessable',
   429: 'rate_limited',
 };
+
+const isUnknownRoute = (e: unknown) => e instanceof HttpException && e.getStatus() === 404 && /^Cannot [A-Z]+ /.test(e.message);
+
+/** Nest's 404 for no route, on a Hugging Face path whose repo id lacks a namespace: RepoNotFound. */
+const unknownRouteAsRepoNotFound = (e: unknown, req: HubRequest) => (isUnknownRoute(e) ? unnamespacedRepoNotFound(req.path) : null);
 
 /**
  * Turns every error into the one JSON shape `{error, code, requestId, details?}`. Database
@@ -45,7 +51,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private answer(exception: unknown, host: ArgumentsHost, req: HubRequest, res: Response): void {
-    const { status, body, headers } = this.describe(exception, isMalformedJson(exception, host, req));
+    const { status, body, headers } = this.describe(unknownRouteAsRepoNotFound(exception, req) ?? exception, isMalformedJson(exception, host, req));
     const payload: ApiError = { error: body.error, code: body.code, requestId: req.id, ...(body.details ? { details: body.details } : {}) };
     if (status >= 500) this.logger.error({ err: exception, requestId: req.id }, 'Unhandled error');
     if (res.headersSent) return void res.end();

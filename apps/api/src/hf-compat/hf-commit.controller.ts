@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import { CurrentPrincipal, RequireScope } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { HfPreuploadDto } from './dto/hf-preupload.dto';
+import { asHfCommitError } from './hf-commit-errors';
 import { HfCommitService, isTruthyFlag } from './hf-commit.service';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
@@ -13,9 +14,35 @@ import { AcceptsUnknownQuery } from '../common/known-query.guard';
 export class HfCommitController {
   constructor(private readonly hf: HfCommitService) {}
 
-  @RequireScope('write') @Post(':ns/:name/preupload/:rev') @HttpCode(200) @ApiOperation({ summary: 'Which files to upload through LFS and which inline (rule: docs/hugging-face.md)' })
-  preupload(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Body() dto: HfPreuploadDto, @Query('create_pr') createPr?: string) { return this.hf.preupload(p, ns, name, rev, dto, isTruthyFlag(createPr)); }
+  @RequireScope('write')
+  @Post(':ns/:name/preupload/:rev')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Which files to upload through LFS and which inline (rule: docs/hugging-face.md)' })
+  preupload(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Body() dto: HfPreuploadDto,
+    @Query('create_pr') createPr?: string,
+  ) {
+    return this.hf.preupload(p, ns, name, rev, dto, isTruthyFlag(createPr));
+  }
 
-  @RequireScope('write') @Post(':ns/:name/commit/:rev') @HttpCode(200) @ApiConsumes('application/x-ndjson') @ApiBody({ description: 'NDJSON: header, file, lfsFile, deletedFile, deletedFolder lines', schema: { type: 'string' } }) @ApiOperation({ summary: 'Commit many operations atomically to a branch' })
-  commit(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Body() body: unknown, @Query('create_pr') createPr?: string) { return this.hf.commit(p, ns, name, rev, body, isTruthyFlag(createPr)); }
+  @RequireScope('write')
+  @Post(':ns/:name/commit/:rev')
+  @HttpCode(200)
+  @ApiConsumes('application/x-ndjson')
+  @ApiBody({ description: 'NDJSON: header, file, lfsFile, deletedFile, deletedFolder lines', schema: { type: 'string' } })
+  @ApiOperation({ summary: 'Commit many operations atomically to a branch' })
+  commit(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Body() body: unknown,
+    @Query('create_pr') createPr?: string,
+  ) {
+    return this.hf.commit(p, ns, name, rev, body, isTruthyFlag(createPr)).catch(asHfCommitError);
+  }
 }

@@ -117,6 +117,8 @@ export class HfModelsService {
 
   async createTag(principal: Principal, namespace: string, name: string, revision: string, tag: string, message?: string) {
     const model = await this.access.findReadable(principal, namespace, name);
+    // huggingface_hub expects RevisionNotFound for a missing revision whatever the tag name.
+    await this.revisions.resolve(model, revision);
     const version = await this.versions.create(principal, model, { name: tag, revision, notes: message });
     return { name: version.name, ref: `refs/tags/${version.name}`, targetCommit: version.commitId };
   }
