@@ -183,6 +183,22 @@ describe('web marketplace', () => {
     }
   });
 
+  it('holds its layout at 360 px: no sideways scrolling on the search and model pages', async () => {
+    const phone = await browser.newContext({ baseURL: hub.url, viewport: { width: 360, height: 740 } });
+    try {
+      const small = await phone.newPage();
+      for (const path of ['/', '/models?q=sentiment', `/${org}/sentiment-zh`]) {
+        await small.goto(path);
+        await small.locator('main').first().waitFor();
+        await small.waitForLoadState('networkidle');
+        expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      }
+      await screenshot(small, 'model-360');
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('switches to Chinese, and keeps the choice', async () => {
     await page.goto('/models');
     await page.getByLabel('Language').selectOption('zh-CN');
