@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -47,8 +47,26 @@ export function pathFilter(include: string[] = [], exclude: string[] = []): (p: 
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  await hashRange(file, 0, Infinity, hash);
   return hash.digest('hex');
+}
+
+/**
+ * Feeds bytes `[start, end)` of a file to `hash` through one reused buffer: reading gigabytes
+ * through fresh stream chunks leaves garbage that V8 collects late (hundreds of MB of RSS).
+ */
+export async function hashRange(file: string, start: number, end: number, hash: Hash, buffer = Buffer.allocUnsafe(1024 * 1024)): Promise<void> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    for (let pos = start; pos < end;) {
+      const { bytesRead } = await fh.read(buffer, 0, Math.min(buffer.length, end - pos), pos);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The first `n` bytes of a file (the preupload `sample`). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CliError, EXIT, HubApiError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import { encodePath, type HubClient, modelPath, toHubError } from '../core/hub-client';
-import { pathFilter, sha256File } from '../core/local-files';
+import { hashRange, pathFilter, sha256File } from '../core/local-files';
 import { type ProgressDisplay } from '../progress/progress-display';
 import { Concurrency, mapLimit } from '../transfer/concurrency';
 import { getRangeInto, type Meter, writeBody } from '../transfer/http-transfer';
@@ -245,12 +245,12 @@ export class Downloader {
     // The sha256 follows the chunks in order as they land (read back from the page cache), so
     // that checking it costs no time after the last byte.
     const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
     let hashed = 0;
     const advance = async () => {
       while (hashed < count && done.has(hashed)) {
         const start = hashed * CHUNK;
-        for await (const c of fs.createReadStream(incomplete, { start, end: Math.min(start + CHUNK, e.size) - 1, highWaterMark: 1024 * 1024 }))
-          hash.update(c as Buffer);
+        await hashRange(incomplete, start, Math.min(start + CHUNK, e.size), hash, buffer);
         hashed++;
       }
     };

@@ -71,9 +71,7 @@ export async function putFileRange(
     const counted = { n: 0 };
     try {
       const body =
-        length > 0
-          ? fs.createReadStream(file, { start, end: start + length - 1, highWaterMark: 1024 * 1024 }).pipe(counter(meter, counted))
-          : Readable.from([]);
+        length > 0 ? fs.createReadStream(file, { start, end: start + length - 1, highWaterMark: 256 * 1024 }).pipe(counter(meter, counted)) : Readable.from([]);
       const res = await send('PUT', url, { ...headers, 'Content-Length': String(length) }, body);
       if (res.statusCode! >= 200 && res.statusCode! < 300) {
         res.resume();
