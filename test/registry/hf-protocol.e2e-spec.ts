@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createOrg, createToken, registerUser, TestUser, bearer } from '../support/factories';
 import { startTestHub, TestHub } from '../support/test-hub';
+import { storeBucketBlob } from './commits-support';
 
 /**
  * The Hugging Face routes as huggingface_hub (Python) calls them, request by request: the JS
@@ -251,6 +253,40 @@ describe('Hugging Face protocol', () => {
       await hub.http().get('/api/models/hfowner/reader/revision/nope').expect(404).expect('X-Error-Code', 'RevisionNotFound');
     });
 
+    it('answers model_info(files_metadata=True) (?blobs=True): siblings with size, blobId and lfs', async () => {
+      await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'blobs' }).expect(200);
+      const weights = Buffer.from('not really weights');
+      const blob = await storeBucketBlob(hub, 'hfowner/blobs', weights);
+      await commit(
+        'hfowner/blobs',
+        ndjson(
+          ['header', { summary: 'files' }],
+          ['file', { path: 'config.json', content: b64('{"a": 1}') }],
+          ['lfsFile', { path: 'model.bin', algo: 'sha256', oid: blob.sha256, size: blob.size }],
+        ),
+      ).expect(200);
+      const gitBlob = (bytes: string | Buffer) =>
+        createHash('sha1')
+          .update(`blob ${Buffer.byteLength(bytes)}\0`)
+          .update(bytes)
+          .digest('hex');
+      const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${blob.sha256}\nsize ${blob.size}\n`;
+      // requests sends params={"blobs": True} as blobs=True.
+      for (const path of ['/api/models/hfowner/blobs?blobs=True', '/api/models/hfowner/blobs/revision/main?blobs=True']) {
+        const res = await hub.http().get(path).expect(200);
+        const byName = Object.fromEntries(res.body.siblings.map((s: { rfilename: string }) => [s.rfilename, s]));
+        expect(byName['config.json']).toEqual({ rfilename: 'config.json', size: 8, blobId: gitBlob('{"a": 1}') });
+        expect(byName['model.bin']).toEqual({
+          rfilename: 'model.bin',
+          size: weights.length,
+          blobId: gitBlob(pointer),
+          lfs: { sha256: blob.sha256, size: weights.length, pointerSize: Buffer.byteLength(pointer) },
+        });
+      }
+      const plain = await hub.http().get('/api/models/hfowner/blobs').expect(200);
+      expect(plain.body.siblings).toEqual(expect.arrayContaining([{ rfilename: 'config.json' }]));
+    });
+
     it('lists the tree with absolute Link pagination, folders and last commits', async () => {
       const page1 = await hub.http().get('/api/models/hfowner/reader/tree/main?limit=2').expect(200);
       expect(page1.body.map((e: { path: string }) => e.path)).toEqual(['a', 'b.txt']);
@@ -380,7 +416,13 @@ describe('Hugging Face protocol', () => {
   describe('GET /api/models', () => {
     it('filters by author, search and tag, and paginates with an absolute Link', async () => {
       const all = await hub.http().get('/api/models?author=hfowner').expect(200);
-      expect(all.body.map((m: { id: string }) => m.id).sort()).toEqual(['hfowner/files', 'hfowner/proto', 'hfowner/py-model', 'hfowner/reader']);
+      expect(all.body.map((m: { id: string }) => m.id).sort()).toEqual([
+        'hfowner/blobs',
+        'hfowner/files',
+        'hfowner/proto',
+        'hfowner/py-model',
+        'hfowner/reader',
+      ]);
       const searched = await hub.http().get('/api/models?search=read').expect(200);
       expect(searched.body.map((m: { id: string }) => m.id)).toEqual(['hfowner/reader']);
       const tagged = await hub.http().get('/api/models?filter=chat&filter=license:mit').expect(200);

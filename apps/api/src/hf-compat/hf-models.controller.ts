@@ -7,6 +7,7 @@ import { HfCommitsQuery, HfCreateBranchDto, HfCreateTagDto, HfListModelsQuery, H
 import { HfRepoSettingsDto } from './dto/hf-repo.dto';
 import { HfModelsService } from './hf-models.service';
 import { HfReposService } from './hf-repos.service';
+import { isTruthyFlag } from './hf-commit.service';
 import { send } from './send';
 import { WildcardPath } from '../common/wildcard-path.decorator';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
@@ -25,10 +26,10 @@ export class HfModelsController {
   list(@CurrentPrincipal() p: Principal | undefined, @Query() q: HfListModelsQuery, @Res({ passthrough: true }) res: Response) { return send(res, this.hf.list(p, q)); }
 
   @Public() @Get(':ns/:name') @ApiOperation({ summary: 'Model info at the main branch' })
-  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) { return this.hf.info(p, ns, name); }
+  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('blobs') blobs?: string) { return this.hf.info(p, ns, name, undefined, isTruthyFlag(blobs)); }
 
   @Public() @Get(':ns/:name/revision/:rev') @ApiOperation({ summary: 'Model info at a revision (HEAD, branch, version, commit id)' })
-  infoAt(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string) { return this.hf.info(p, ns, name, rev); }
+  infoAt(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Query('blobs') blobs?: string) { return this.hf.info(p, ns, name, rev, isTruthyFlag(blobs)); }
 
   @Public() @Get(':ns/:name/tree/:rev') @ApiOperation({ summary: 'File tree at a revision (root)' })
   tree(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Query() q: HfTreeQuery, @Res({ passthrough: true }) res: Response) { return send(res, this.hf.tree(p, ns, name, rev, undefined, q)); }

@@ -65,12 +65,13 @@ export class HfModelsService {
     return { body, headers: nextLink(this.links.origin(), '/api/models', { ...query }, page.nextCursor) };
   }
 
-  async info(principal: Principal | undefined, namespace: string, name: string, revision?: string) {
+  /** `blobs` (model_info(files_metadata=True)): each sibling with size, blobId and lfs. */
+  async info(principal: Principal | undefined, namespace: string, name: string, revision?: string, blobs = false) {
     const model = await this.access.findReadable(principal, namespace, name);
     const { commitId } = await this.revisions.resolve(model, revision);
     // Parameters and pickle scans describe the revision asked for; the model keeps those of main.
     const atRevision = commitId && commitId !== model.mainCommitId ? { ...model, ...(await this.scans.summaryAt(commitId)) } : model;
-    return presentHfModel(atRevision, { sha: commitId, siblings: await this.siblings(commitId) });
+    return presentHfModel(atRevision, { sha: commitId, siblings: blobs ? await this.siblingsWithBlobs(commitId) : await this.siblings(commitId) });
   }
 
   async tree(
@@ -140,6 +141,16 @@ export class HfModelsService {
 
   private async siblings(commitId: string) {
     return (await this.trees.allPaths(commitId)).map((rfilename) => ({ rfilename }));
+  }
+
+  /** RepoSibling (hf_api.py) reads `size`, `blobId` and `lfs.{sha256, size, pointerSize}`. */
+  private async siblingsWithBlobs(commitId: string) {
+    return (await this.trees.allFiles(commitId)).map((f) => ({
+      rfilename: f.path,
+      size: f.size,
+      blobId: f.oid,
+      ...(f.lfs ? { lfs: { sha256: f.lfs.oid, size: f.lfs.size, pointerSize: f.lfs.pointerSize } } : {}),
+    }));
   }
 
   /** For the resolve route and the commit route: the readable model. */

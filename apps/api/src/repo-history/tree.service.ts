@@ -141,6 +141,11 @@ export class TreeService {
     return (await this.commits.filesUnder(commitId, '')).map((f) => f.path);
   }
 
+  /** Every file at the commit with size, oid and LFS details, in order (model info with `blobs`). */
+  async allFiles(commitId: string): Promise<TreeEntry[]> {
+    return (await this.commits.filesUnder(commitId, '')).map(fileEntry);
+  }
+
   private group(files: ManifestFile[], prefix: string, recursive: boolean): { fileEntries: ManifestFile[]; dirs: Map<string, DirAggregate> } {
     const fileEntries: ManifestFile[] = [];
     const dirs = new Map<string, DirAggregate>();
@@ -185,11 +190,7 @@ export class TreeService {
       if (item.file) {
         const f = item.file;
         return {
-          type: 'file',
-          path: f.path,
-          size: Number(f.size),
-          oid: fileOid(f),
-          ...(f.lfs ? { lfs: { oid: f.blobSha256, size: Number(f.size), pointerSize: Buffer.byteLength(lfsPointer(f.blobSha256, f.size)) } } : {}),
+          ...fileEntry(f),
           ...(expand ? lastCommit([f.lastCommitId]) : {}),
           ...(security.has(f.blobSha256) ? { security: security.get(f.blobSha256) } : {}),
         };
@@ -205,6 +206,14 @@ export class TreeService {
     });
   }
 }
+
+const fileEntry = (f: ManifestFile): TreeEntry => ({
+  type: 'file',
+  path: f.path,
+  size: Number(f.size),
+  oid: fileOid(f),
+  ...(f.lfs ? { lfs: { oid: f.blobSha256, size: Number(f.size), pointerSize: Buffer.byteLength(lfsPointer(f.blobSha256, f.size)) } } : {}),
+});
 
 const encodeCursor = (path: string) => Buffer.from(path, 'utf8').toString('base64url');
 
