@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createOrg, createToken, registerUser, TestUser, bearer } from '../support/factories';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { createOrg, createToken, registerUser, type TestUser, bearer } from '../support/factories';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { storeBucketBlob } from './commits-support';
 
 /**
@@ -170,6 +170,45 @@ describe('Hugging Face protocol', () => {
         'empty.bin': 'regular',
       });
       await hub.http().post('/api/models/hfowner/proto/preupload/main?create_pr=1').set(bearer(writeToken)).send({ files: [] }).expect(400);
+    });
+
+    it("reads the revision's .gitattributes and .gitignore, and answers each existing file's oid as _commit_api.py compares it", async () => {
+      await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'pre' }).expect(200);
+      const weights = await storeBucketBlob(hub, 'hfowner/pre', Buffer.from('weights'));
+      await commit(
+        'hfowner/pre',
+        ndjson(
+          ['header', { summary: 'rules' }],
+          ['file', { path: '.gitattributes', content: b64('*.ckpt filter=lfs diff=lfs merge=lfs -text\n') }],
+          ['file', { path: '.gitignore', content: b64('*.log\ncache/\n!keep.log\n') }],
+          ['file', { path: 'config.json', content: b64('{"a": 1}') }],
+          ['lfsFile', { path: 'w.ckpt', algo: 'sha256', oid: weights.sha256, size: weights.size }],
+        ),
+      ).expect(200);
+      const preupload = (body: object) => hub.http().post('/api/models/hfowner/pre/preupload/main').set(bearer(writeToken)).send(body).expect(200);
+      const files = [
+        { path: 'config.json', size: 8, sample: b64('{"a": 1}') },
+        { path: 'w.ckpt', size: 7, sample: b64('weights') },
+        { path: 'sub/x.ckpt', size: 3, sample: b64('abc') },
+        { path: 'run.log', size: 3, sample: b64('log') },
+        { path: 'keep.log', size: 3, sample: b64('log') },
+        { path: 'cache/a/b.txt', size: 3, sample: b64('abc') },
+        { path: 'new.txt', size: 3, sample: b64('abc') },
+      ];
+      const res = await preupload({ files });
+      const byPath = Object.fromEntries(res.body.files.map((f: { path: string }) => [f.path, f]));
+      const gitBlob = (text: string) =>
+        createHash('sha1')
+          .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+          .digest('hex');
+      expect(byPath['config.json']).toEqual({ path: 'config.json', uploadMode: 'regular', shouldIgnore: false, oid: gitBlob('{"a": 1}') });
+      expect(byPath['w.ckpt']).toEqual({ path: 'w.ckpt', uploadMode: 'lfs', shouldIgnore: false, oid: weights.sha256 });
+      expect(byPath['sub/x.ckpt']).toMatchObject({ uploadMode: 'lfs', oid: null });
+      expect([byPath['run.log'].shouldIgnore, byPath['keep.log'].shouldIgnore, byPath['cache/a/b.txt'].shouldIgnore]).toEqual([true, false, true]);
+      expect(byPath['new.txt']).toEqual({ path: 'new.txt', uploadMode: 'regular', shouldIgnore: false, oid: null });
+      // A .gitignore sent with the request (upload_folder's) replaces the revision's.
+      const sent = await preupload({ files, gitIgnore: 'new.txt\n' });
+      expect(sent.body.files.map((f: { shouldIgnore: boolean }) => f.shouldIgnore)).toEqual([false, false, false, false, false, false, true]);
     });
 
     it('commits files, parses the card, and answers commitOid and commitUrl', async () => {
@@ -419,6 +458,7 @@ describe('Hugging Face protocol', () => {
       expect(all.body.map((m: { id: string }) => m.id).sort()).toEqual([
         'hfowner/blobs',
         'hfowner/files',
+        'hfowner/pre',
         'hfowner/proto',
         'hfowner/py-model',
         'hfowner/reader',

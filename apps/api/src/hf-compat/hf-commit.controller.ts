@@ -5,6 +5,7 @@ import type { Principal } from '../common/auth/principal';
 import { HfPreuploadDto } from './dto/hf-preupload.dto';
 import { asHfCommitError } from './hf-commit-errors';
 import { HfCommitService, isTruthyFlag } from './hf-commit.service';
+import { HfPreuploadService } from './hf-preupload.service';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
 @ApiTags('hugging-face')
@@ -12,7 +13,10 @@ import { AcceptsUnknownQuery } from '../common/known-query.guard';
 @ApiBearerAuth()
 @Controller('api/models')
 export class HfCommitController {
-  constructor(private readonly hf: HfCommitService) {}
+  constructor(
+    private readonly hf: HfCommitService,
+    private readonly preuploads: HfPreuploadService,
+  ) {}
 
   @RequireScope('write')
   @Post(':ns/:name/preupload/:rev')
@@ -26,7 +30,7 @@ export class HfCommitController {
     @Body() dto: HfPreuploadDto,
     @Query('create_pr') createPr?: string,
   ) {
-    return this.hf.preupload(p, ns, name, rev, dto, isTruthyFlag(createPr));
+    return this.preuploads.preupload(p, ns, name, rev, dto, isTruthyFlag(createPr));
   }
 
   @RequireScope('write')

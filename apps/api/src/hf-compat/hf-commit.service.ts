@@ -6,14 +6,12 @@ import { HubLinks } from '../links/hub-links.service';
 import { ModelAccessService } from '../models/model-access.service';
 import { CommitService } from '../repo-history/commit.service';
 import { RevisionService } from '../repo-history/revision.service';
-import { HfPreuploadDto } from './dto/hf-preupload.dto';
 import { parseNdjsonCommit } from './ndjson-commit.parser';
-import { lfsPatternsFrom, uploadModeFor } from './upload-mode';
 
-const PULL_REQUESTS_UNSUPPORTED =
+export const PULL_REQUESTS_UNSUPPORTED =
   'Pull requests (create_pr) are not supported by this hub yet: commit to a branch you can write to instead';
 
-/** Uploads and commits in the Hugging Face protocol: preupload and the NDJSON commit. */
+/** Commits in the Hugging Face protocol: the NDJSON commit (preupload: HfPreuploadService). */
 @Injectable()
 export class HfCommitService {
   constructor(
@@ -23,24 +21,6 @@ export class HfCommitService {
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
     private readonly links: HubLinks,
   ) {}
-
-  async preupload(principal: Principal, namespace: string, name: string, revision: string, dto: HfPreuploadDto, createPr: boolean) {
-    const branch = branchOf(revision);
-    if (createPr) throw HubException.badRequest('pull_requests_unsupported', PULL_REQUESTS_UNSUPPORTED);
-    const model = await this.access.findReadable(principal, namespace, name);
-    await this.access.assertCanWrite(principal, model);
-    const commitOid = await this.revisions.branchHead(model, branch);
-    const lfsPatterns = lfsPatternsFrom(dto.gitAttributes);
-    return {
-      files: dto.files.map((f) => ({
-        path: f.path,
-        uploadMode: uploadModeFor(f, { thresholdBytes: this.config.lfsThresholdBytes, lfsPatterns }),
-        shouldIgnore: false,
-        oid: undefined,
-      })),
-      commitOid,
-    };
-  }
 
   async commit(principal: Principal, namespace: string, name: string, revision: string, body: unknown, createPr: boolean) {
     const branch = branchOf(revision);
@@ -63,7 +43,7 @@ export class HfCommitService {
 }
 
 /** Commits go to a branch, named plainly or as `refs/heads/<name>`. */
-const branchOf = (revision: string) => revision.replace(/^refs\/heads\//, '');
+export const branchOf = (revision: string) => revision.replace(/^refs\/heads\//, '');
 
 /** `create_pr=1`, `create_pr=true`: huggingface_hub and @huggingface/hub spell it differently. */
 export const isTruthyFlag = (value: unknown) => value === '1' || value === 'true' || value === 'True';

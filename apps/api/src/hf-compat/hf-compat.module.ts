@@ -4,7 +4,9 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { RepoHistoryModule } from '../repo-history/repo-history.module';
 import { UsersModule } from '../users/users.module';
 import { HfCommitController } from './hf-commit.controller';
+import { BlobsModule } from '../blobs/blobs.module';
 import { HfCommitService } from './hf-commit.service';
+import { HfPreuploadService } from './hf-preupload.service';
 import { HfModelsController } from './hf-models.controller';
 import { HfModelsService } from './hf-models.service';
 import { HfReposController } from './hf-repos.controller';
@@ -20,9 +22,9 @@ import { HfWhoamiService } from './hf-whoami.service';
  * lives with the blobs it creates (blobs/).
  */
 @Module({
-  imports: [UsersModule, OrgsModule, ModelsModule, RepoHistoryModule],
+  imports: [UsersModule, OrgsModule, ModelsModule, RepoHistoryModule, BlobsModule],
   // The resolve controller's `:ns/:name/...` routes go last so no fixed route is shadowed.
   controllers: [HfWhoamiController, HfReposController, HfModelsController, HfCommitController, HfResolveController],
-  providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfResolveService],
+  providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfPreuploadService, HfResolveService],
 })
 export class HfCompatModule {}

@@ -33,3 +33,26 @@ export function lfsPatternsFrom(gitAttributes: string | undefined): ((path: stri
       return picomatch(glob, { dot: true });
     });
 }
+
+/**
+ * Whether a path is ignored by a .gitignore (huggingface_hub skips files the answer marks
+ * `shouldIgnore`): the last matching line wins, `!` re-includes, a pattern without a slash (other
+ * than a trailing one) matches at any depth, a trailing slash matches a folder and all inside it.
+ */
+export function ignoreMatcherFrom(gitIgnore: string | undefined): (path: string) => boolean {
+  if (!gitIgnore) return () => false;
+  const rules = gitIgnore
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const negated = line.startsWith('!');
+      let pattern = negated ? line.slice(1) : line;
+      const folder = pattern.endsWith('/');
+      pattern = pattern.replace(/\/+$/, '');
+      const anchored = pattern.includes('/');
+      const glob = anchored ? pattern.replace(/^\//, '') : `**/${pattern}`;
+      return { negated, matches: picomatch(folder ? `${glob}/**` : [glob, `${glob}/**`], { dot: true }) };
+    });
+  return (path) => rules.reduce((ignored, rule) => (rule.matches(path) ? !rule.negated : ignored), false);
+}
