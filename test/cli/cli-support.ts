@@ -35,9 +35,16 @@ export interface CliEnv {
   env: Record<string, string>;
 }
 
+const homes: string[] = [];
+// Registered on the suite of whichever test file imports this module.
+afterAll(() => {
+  for (const home of homes.splice(0)) fs.rmSync(home, { recursive: true, force: true });
+});
+
 /** A fresh user environment: no login, no state, the hub as MODELHUB_ENDPOINT unless told otherwise. */
 export function cliEnv(endpoint?: string, extra: Record<string, string> = {}): CliEnv {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'modelhub-cli-'));
+  homes.push(home);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
