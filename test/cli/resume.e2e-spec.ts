@@ -110,7 +110,10 @@ describe('modelhub: resumable upload and download', () => {
     expect(fs.existsSync(path.join(dir, 'big.bin'))).toBe(false); // never in place unverified
     expect(fs.existsSync(path.join(dir, '.modelhub', 'download', 'big.bin.incomplete'))).toBe(true);
 
-    const r = await cliJson<{ downloaded: number; bytesFetched: number; bytesResumed: number }>(['download', repo, 'big.bin', 'config.json', '--local-dir', dir], env);
+    const r = await cliJson<{ downloaded: number; bytesFetched: number; bytesResumed: number }>(
+      ['download', repo, 'big.bin', 'config.json', '--local-dir', dir],
+      env,
+    );
     expect(r.bytesResumed).toBe(before * CHUNK);
     const configBytes = 2;
     expect(r.bytesFetched).toBe(big.length - before * CHUNK + (fs.existsSync(path.join(dir, 'config.json')) && r.downloaded === 1 ? 0 : configBytes));
