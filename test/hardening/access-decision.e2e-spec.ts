@@ -177,10 +177,16 @@ describe('no route reaches model bytes around the download decision', () => {
       .map((file) => relative(root, file))
       .sort();
 
-  it('presigned GETs and object streams: only in BlobService (permits), upload checks and scanners', () => {
+  it('presigned GETs and object streams: only in BlobService (permits), upload checks, scanners and the git-oid backfill', () => {
     expect(callers(/\.presignGet\(/)).toEqual(['blobs/blob.service.ts']);
-    // Stream reads: the card reader (BlobService.readPrefix), the upload verifier (staged bytes, not a model's) and the scanners' byte source.
-    expect(callers(/\.getStream\(/)).toEqual(['blobs/blob.service.ts', 'blobs/upload-verifier.service.ts', 'discovery/scanners/storage-source.ts']);
+    // Stream reads that hand no byte to a client: the card reader (BlobService.readPrefix), the git-oid backfill (hashes
+    // stored bytes in a job), the upload verifier (staged bytes, not a model's) and the scanners' byte source.
+    expect(callers(/\.getStream\(/)).toEqual([
+      'blobs/blob-git-oid-backfill.service.ts',
+      'blobs/blob.service.ts',
+      'blobs/upload-verifier.service.ts',
+      'discovery/scanners/storage-source.ts',
+    ]);
   });
 
   it('inline bytes: only BlobService (permits) and the scanners read them', () => {
