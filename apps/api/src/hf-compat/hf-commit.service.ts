@@ -8,8 +8,7 @@ import { CommitService } from '../repo-history/commit.service';
 import { RevisionService } from '../repo-history/revision.service';
 import { parseNdjsonCommit } from './ndjson-commit.parser';
 
-export const PULL_REQUESTS_UNSUPPORTED =
-  'Pull requests (create_pr) are not supported by this hub yet: commit to a branch you can write to instead';
+export const PULL_REQUESTS_UNSUPPORTED = 'Pull requests (create_pr) are not supported by this hub yet: commit to a branch you can write to instead';
 
 /** Commits in the Hugging Face protocol: the NDJSON commit (preupload: HfPreuploadService). */
 @Injectable()
