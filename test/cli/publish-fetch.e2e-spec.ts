@@ -76,6 +76,16 @@ describe('modelhub: publish and fetch', () => {
     expect(ls.files.map((f) => f.path)).toEqual(['configs/base.json']);
   });
 
+  it('leaves out what the uploaded .gitignore ignores', async () => {
+    const dir = path.join(h.env.home, 'with-ignore');
+    writeFiles(dir, { '.gitignore': '*.log\n', 'debug.log': 'noise', 'extra/notes.md': '# notes\n' });
+    const r = await cliJson<{ files: number }>(['upload', repo, dir], h.env);
+    expect(r.files).toBe(2);
+    const paths = (await cliJson<{ files: { path: string }[] }>(['ls', repo], h.env)).files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['.gitignore', 'extra/notes.md']));
+    expect(paths).not.toContain('debug.log');
+  });
+
   it('shows info, versions (create, deprecate) and search results', async () => {
     const info = await cliJson<{ id: string; license: string; refs: { tags: { name: string }[] } }>(['info', repo], h.env);
     expect(info).toMatchObject({ id: repo, license: 'apache-2.0' });

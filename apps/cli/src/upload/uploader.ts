@@ -56,10 +56,12 @@ export class Uploader {
   ) {}
 
   async upload(o: UploadOptions): Promise<UploadResult> {
-    const files = await this.collect(o);
-    if (files.length === 0)
-      throw new CliError(`Nothing to upload from ${o.source}${o.include || o.exclude ? ' (after --include/--exclude)' : ''}`, EXIT.usage, 'usage');
-    await this.classify(files, o.revision);
+    const collected = await this.collect(o);
+    const files = collected.length ? await this.classify(collected, o.revision) : [];
+    if (files.length === 0) {
+      const why = collected.length ? ' (all ignored by .gitignore)' : o.include || o.exclude ? ' (after --include/--exclude)' : '';
+      throw new CliError(`Nothing to upload from ${o.source}${why}`, EXIT.usage, 'usage');
+    }
     const lfsFiles = files.filter((f) => f.mode === 'lfs');
     const t0 = Date.now();
     await mapLimit(lfsFiles, 4, async (f) => void (f.sha256 = await sha256File(f.abs)));
@@ -126,28 +128,40 @@ export class Uploader {
     return (await walk(path.resolve(o.source))).filter((f) => keep(f.rel)).map((f) => ({ ...f, repoPath: prefix ? `${prefix}/${f.rel}` : f.rel }));
   }
 
-  /** Asks the hub which files go through LFS (size, a sample of their first bytes, .gitattributes). */
-  private async classify(files: PlannedFile[], revision: string): Promise<void> {
-    const attributes = files.find((f) => f.repoPath === '.gitattributes');
-    const gitAttributes = attributes ? await fs.promises.readFile(attributes.abs, 'utf8') : undefined;
+  /**
+   * Asks the hub which files go through LFS (size, a sample of their first bytes, .gitattributes)
+   * and which a `.gitignore` (the one uploaded, else the revision's) leaves out; returns the others.
+   */
+  private async classify(files: PlannedFile[], revision: string): Promise<PlannedFile[]> {
+    const readIfThere = (name: string) => {
+      const f = files.find((x) => x.repoPath === name);
+      return f ? fs.promises.readFile(f.abs, 'utf8') : undefined;
+    };
+    const gitAttributes = await readIfThere('.gitattributes');
+    const gitIgnore = await readIfThere('.gitignore');
+    const ignored = new Set<string>();
     for (let i = 0; i < files.length; i += PREUPLOAD_BATCH) {
       const chunk = files.slice(i, i + PREUPLOAD_BATCH);
       const samples = await mapLimit(chunk, 16, async (f) => (await headBytes(f.abs, 512)).toString('base64'));
-      const answer = await this.client.post<{ files: { path: string; uploadMode: 'lfs' | 'regular' }[] }>(
+      const answer = await this.client.post<{ files: { path: string; uploadMode: 'lfs' | 'regular'; shouldIgnore?: boolean }[] }>(
         `${hfModelPath(this.repo)}/preupload/${encodeURIComponent(revision)}`,
         {
           files: chunk.map((f, j) => ({ path: f.repoPath, size: f.size, sample: samples[j] })),
           ...(gitAttributes ? { gitAttributes } : {}),
+          ...(gitIgnore ? { gitIgnore } : {}),
         },
       );
+      for (const f of answer.files) if (f.shouldIgnore) ignored.add(f.path);
       const modes = new Map(answer.files.map((f) => [f.path, f.uploadMode]));
       for (const f of chunk) f.mode = modes.get(f.repoPath) ?? 'regular';
     }
+    const kept = files.filter((f) => !ignored.has(f.repoPath));
     let inline = 0;
-    for (const f of files.filter((x) => x.mode === 'regular').sort((a, b) => a.size - b.size)) {
+    for (const f of kept.filter((x) => x.mode === 'regular').sort((a, b) => a.size - b.size)) {
       inline += f.size;
       if (inline > INLINE_BUDGET && f.size > 0) f.mode = 'lfs';
     }
+    return kept;
   }
 
   /** One NDJSON commit: small files inline (base64), the others as LFS pointers. */
