@@ -29,6 +29,25 @@ describe('job queue', () => {
     await jobs.onModuleDestroy();
     expect(Date.now() - t2).toBeLessThan(6000);
   });
+
+  it('does not let a job outlive its close, even one still running when pg-boss gives up waiting', async () => {
+    const config = { ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: await createTestDatabase() }), jobsEnabled: true } as ResolvedHubConfig;
+    const jobs = new JobQueueService(config);
+    await jobs.onModuleInit();
+    let finished = false;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // Longer than pg-boss's 5 s stop timeout.
+    await jobs.register('slow', async () => {
+      started();
+      await new Promise((resolve) => setTimeout(resolve, 6_500));
+      finished = true;
+    });
+    await jobs.send('slow', {});
+    await running;
+    await jobs.onModuleDestroy();
+    expect(finished).toBe(true);
+  }, 30_000);
 });
 
 describe('blob housekeeping', () => {

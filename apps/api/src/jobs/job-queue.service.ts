@@ -3,6 +3,9 @@ import PgBoss from 'pg-boss';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 
+/** How long a close waits for jobs still running after pg-boss's own stop gave up on them. */
+const HANDLER_STOP_GRACE_MS = 15_000;
+
 /** The PostgreSQL schema pg-boss keeps its tables in (created at first start). */
 export const JOBS_SCHEMA = 'pgboss';
 
@@ -50,6 +53,8 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
   private readonly queues = new Map<string, Promise<void>>();
   /** This process's worker of each queue, woken up by `runNow` instead of waiting for its poll. */
   private readonly workers = new Map<string, string>();
+  /** Handlers running in this process, awaited at shutdown. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(@Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig) {
     const enabled = config.jobsEnabled;
@@ -74,6 +79,12 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 5_000 });
+    // pg-boss stops waiting after its timeout, and a worker may still start a job it fetched as the
+    // stop began: wait for those handlers (bounded), so no job of this process outlives its close
+    // (pg-boss's own monitor of a worker still running keeps polling after the process let it go).
+    if (!this.running.size) return;
+    await Promise.race([Promise.allSettled([...this.running]), sleep(HANDLER_STOP_GRACE_MS)]);
+    await sleep(100); // the worker loops notice their last job ended and stop
   }
 
   /**
@@ -88,7 +99,13 @@ export class JobQueueService implements OnModuleInit, OnModuleDestroy {
     // pg-boss checks the key's presence, not its value: no `pollingIntervalSeconds: undefined`.
     const workOptions: PgBoss.WorkOptions = { batchSize: 1, ...(opts.pollingIntervalSeconds ? { pollingIntervalSeconds: opts.pollingIntervalSeconds } : {}) };
     const workerId = await this.boss.work<T>(name, workOptions, async ([job]) => {
-      return handler(job.data, { id: job.id, name: job.name });
+      const run = handler(job.data, { id: job.id, name: job.name });
+      this.running.add(run);
+      try {
+        return await run;
+      } finally {
+        this.running.delete(run);
+      }
     });
     this.workers.set(name, workerId);
   }
