@@ -50,7 +50,7 @@ export function routesFromOpenApi(doc: OpenApi): RouteSpec[] {
     const merged = s.allOf ? Object.assign({}, ...s.allOf.map((x) => resolve(x, depth + 1))) : s;
     return {
       ...merged,
-      properties: merged.properties && Object.fromEntries(Object.entries(merged.properties).map(([k, v]) => [k, resolve(v, depth + 1)])),
+      properties: merged.properties && Object.fromEntries(Object.entries(merged.properties).map(([k, v]) => [k, resolve(v as Schema, depth + 1)])),
       items: merged.items && resolve(merged.items, depth + 1),
     };
   };

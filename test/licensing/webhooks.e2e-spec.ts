@@ -158,7 +158,7 @@ describe('organization webhooks', () => {
 
   it('model.created and version.published arrive signed, with event, delivery id and timestamp headers', async () => {
     const model = await createModel(hub, owner, { namespace: publisher, name: 'hooked' });
-    const [created] = await eventually(async () => receivedFor('model.created').length && receivedFor('model.created'), 20_000, 'model.created');
+    const [created] = await eventually(async () => (receivedFor('model.created').length ? receivedFor('model.created') : null), 20_000, 'model.created');
     expect(verify(created)).toBe(true);
     expect(verify(created, 'wrong-secret-wrong-secret')).toBe(false);
     expect(created.headers['content-type']).toBe('application/json');
@@ -172,7 +172,11 @@ describe('organization webhooks', () => {
 
     await commit(hub, owner, model.id, [put('README.md', '# hooked\n')]);
     await hub.http().post(`/api/v1/models/${model.id}/versions`).set(owner.auth).send({ name: 'v1.0.0', revision: 'main', notes: 'First' }).expect(201);
-    const [version] = await eventually(async () => receivedFor('version.published').length && receivedFor('version.published'), 20_000, 'version.published');
+    const [version] = await eventually(
+      async () => (receivedFor('version.published').length ? receivedFor('version.published') : null),
+      20_000,
+      'version.published',
+    );
     expect(verify(version)).toBe(true);
     expect(JSON.parse(version.body).data).toMatchObject({ model: model.id, version: { name: 'v1.0.0', notes: 'First' } });
   });
@@ -195,13 +199,21 @@ describe('organization webhooks', () => {
     const offer = await publishOffer(hub, owner, modelId);
     const { requestId, grantId } = await grantTo(hub, licenseeAdmin, licensee, offer.id, owner);
 
-    const [requested] = await eventually(async () => receivedFor('license.requested').length && receivedFor('license.requested'), 20_000, 'license.requested');
+    const [requested] = await eventually(
+      async () => (receivedFor('license.requested').length ? receivedFor('license.requested') : null),
+      20_000,
+      'license.requested',
+    );
     expect(verify(requested)).toBe(true);
     expect(JSON.parse(requested.body).data).toMatchObject({
       model: modelId,
       request: { id: requestId, status: 'pending', grantee: { type: 'org', name: licensee } },
     });
-    const [approvedPub] = await eventually(async () => receivedFor('license.approved').length && receivedFor('license.approved'), 20_000, 'license.approved');
+    const [approvedPub] = await eventually(
+      async () => (receivedFor('license.approved').length ? receivedFor('license.approved') : null),
+      20_000,
+      'license.approved',
+    );
     expect(JSON.parse(approvedPub.body).data).toMatchObject({ grant: { id: grantId, status: 'active' } });
 
     // The licensee's receiver fails twice, then accepts: three attempts of one delivery.
@@ -281,7 +293,7 @@ describe('webhook deliveries survive a restart', () => {
 
     // The same database, a new process: its worker finds the queued job.
     second = await restartHub(stopped, ENV);
-    const [got] = await eventually(async () => receiver.received.length && receiver.received, 20_000, 'delivery after restart');
+    const [got] = await eventually(async () => (receiver.received.length ? receiver.received : null), 20_000, 'delivery after restart');
     expect(got.headers['x-hub-delivery']).toBe(pending.body[0].id);
     expect(verify(got)).toBe(true);
     expect(JSON.parse(got.body).data).toMatchObject({ model: model.id });

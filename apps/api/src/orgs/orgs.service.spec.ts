@@ -59,7 +59,7 @@ describe('OrgsService', () => {
       roleOf: jest.fn(async (_orgId: string, userId: string) => roles[userId] ?? null),
       membershipsOf: jest.fn(async (userId: string) => ({
         userNamespaceId: null,
-        orgs: roles[userId] ? [{ organizationId: org.id, namespaceId: org.namespaceId, role: roles[userId] }] : [],
+        orgs: roles[userId] ? [{ organizationId: org.id, namespaceId: 'ns-acme', role: roles[userId] }] : [],
       })),
       addMember: jest.fn(async () => undefined),
       changeMembership: jest.fn(async () => change),
