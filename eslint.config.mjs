@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
-      parserOptions: { project: ['./apps/api/tsconfig.json', './apps/cli/tsconfig.json', './apps/web/tsconfig.json', './libs/contracts/tsconfig.json', './tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./apps/api/tsconfig.json', './apps/cli/tsconfig.json', './apps/web/tsconfig.json', './libs/contracts/tsconfig.json', './tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // A promise nobody awaits loses its error (an unhandled rejection kills the hub).

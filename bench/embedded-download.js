@@ -20,12 +20,22 @@ const SIZE = Number(process.argv[2] ?? 256) * 1024 * 1024;
 const REPS = Number(process.argv[3] ?? 7);
 const t = () => process.hrtime.bigint();
 const s = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
-async function drain(body) { let n = 0; for await (const c of body) n += c.length; return n; }
+async function drain(body) {
+  let n = 0;
+  for await (const c of body) n += c.length;
+  return n;
+}
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 (async () => {
   const services = await startServices({ embeddedStore: true });
   try {
-    const opts = { region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
+    const opts = {
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    };
     const tcp = new S3Client({ ...opts, endpoint: services.s3.endpoint });
     const sock = new S3Client({ ...opts, endpoint: 'http://localhost', requestHandler: { httpAgent: new UnixSocketAgent(services.embeddedSocket) } });
     const bytes = crypto.randomBytes(SIZE);
@@ -35,11 +45,21 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
     const signer = new StorageUrlSigner(fs.readFileSync(path.join(services.dir, 'hub', 'storage-url-secret'), 'utf8').trim());
     const r = { tcpDirect: [], gateway: [], socketDirect: [] };
     for (let i = 0; i < REPS; i++) {
-      let t0 = t(); await drain((await tcp.send(new GetObjectCommand({ Bucket: 'ref', Key: 'micro' }))).Body); r.tcpDirect.push(s(t0));
-      t0 = t(); await drain((await fetch(services.hubUrl + signer.sign('GET', 'micro', {}, 300))).body); r.gateway.push(s(t0));
-      t0 = t(); await drain((await sock.send(new GetObjectCommand({ Bucket: 'bench-hub', Key: 'micro' }))).Body); r.socketDirect.push(s(t0));
+      let t0 = t();
+      await drain((await tcp.send(new GetObjectCommand({ Bucket: 'ref', Key: 'micro' }))).Body);
+      r.tcpDirect.push(s(t0));
+      t0 = t();
+      await drain((await fetch(services.hubUrl + signer.sign('GET', 'micro', {}, 300))).body);
+      r.gateway.push(s(t0));
+      t0 = t();
+      await drain((await sock.send(new GetObjectCommand({ Bucket: 'bench-hub', Key: 'micro' }))).Body);
+      r.socketDirect.push(s(t0));
     }
     const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
-    console.log(JSON.stringify({ sizeMiB: SIZE / 1048576, reps: REPS, medians: m, ratioTcp: m.tcpDirect / m.gateway, ratioSocket: m.socketDirect / m.gateway, all: r }));
-  } finally { await services.stop(); }
+    console.log(
+      JSON.stringify({ sizeMiB: SIZE / 1048576, reps: REPS, medians: m, ratioTcp: m.tcpDirect / m.gateway, ratioSocket: m.socketDirect / m.gateway, all: r }),
+    );
+  } finally {
+    await services.stop();
+  }
 })();

@@ -1,8 +1,8 @@
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
 import { commit, postCommit, put, storeBucketBlob, type Op } from '../registry/commits-support';
-import { createOrg, registerUser, TestUser } from '../support/factories';
+import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
-import { startTestHub, TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { buildSafetensors, customClassPickle, evalPickleProtocol4, osSystemPickle, popenViaMemoPickle, stateDictPickle, torchZip } from './support/checkpoints';
 import { eventually } from './support/discovery';
 

@@ -127,7 +127,10 @@ const envSchema = z.object({
     .transform((raw, ctx) => {
       const parsed = parseTargetAllowList(raw);
       if ('list' in parsed) return parsed.list;
-      ctx.addIssue({ code: 'custom', message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')} (expected e.g. 127.0.0.1/32,10.0.0.0/8,hooks.internal,*.corp.example)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')} (expected e.g. 127.0.0.1/32,10.0.0.0/8,hooks.internal,*.corp.example)`,
+      });
       return z.NEVER;
     })
     .optional(),
@@ -236,7 +239,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
     problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
   }
   if (e.WEBHOOK_ALLOW_PRIVATE_TARGETS !== undefined) {
-    problems.push('WEBHOOK_ALLOW_PRIVATE_TARGETS: no longer supported; list the private targets to allow in WEBHOOK_ALLOWED_TARGETS (e.g. 127.0.0.1/32,10.0.0.0/8)');
+    problems.push(
+      'WEBHOOK_ALLOW_PRIVATE_TARGETS: no longer supported; list the private targets to allow in WEBHOOK_ALLOWED_TARGETS (e.g. 127.0.0.1/32,10.0.0.0/8)',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return {

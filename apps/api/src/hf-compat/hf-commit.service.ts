@@ -35,7 +35,9 @@ export class HfCommitService {
       summary: payload.summary,
       description: payload.description,
       // A copy's `oid` is its source's sha256: the commit service refuses a mismatch (copy_source_mismatch), as on the native route.
-      operations: payload.operations.map((op) => (op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath, sha256: op.sha256 } : op)),
+      operations: payload.operations.map((op) =>
+        op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath, sha256: op.sha256 } : op,
+      ),
     });
     return { commitOid: commitId, commitUrl: `${this.links.origin()}/${model.fullName}/commit/${commitId}`, success: true };
   }

@@ -22,42 +22,137 @@ export class HfModelsController {
     private readonly repos: HfReposService,
   ) {}
 
-  @Public() @Get() @ApiOperation({ summary: 'List models (Hugging Face format; paginated by an absolute Link header)' })
-  list(@CurrentPrincipal() p: Principal | undefined, @Query() q: HfListModelsQuery, @Res({ passthrough: true }) res: Response) { return send(res, this.hf.list(p, q)); }
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'List models (Hugging Face format; paginated by an absolute Link header)' })
+  list(@CurrentPrincipal() p: Principal | undefined, @Query() q: HfListModelsQuery, @Res({ passthrough: true }) res: Response) {
+    return send(res, this.hf.list(p, q));
+  }
 
-  @Public() @Get(':ns/:name') @ApiOperation({ summary: 'Model info at the main branch' })
-  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('blobs') blobs?: string) { return this.hf.info(p, ns, name, undefined, isTruthyFlag(blobs)); }
+  @Public()
+  @Get(':ns/:name')
+  @ApiOperation({ summary: 'Model info at the main branch' })
+  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('blobs') blobs?: string) {
+    return this.hf.info(p, ns, name, undefined, isTruthyFlag(blobs));
+  }
 
-  @Public() @Get(':ns/:name/revision/:rev') @ApiOperation({ summary: 'Model info at a revision (HEAD, branch, version, commit id)' })
-  infoAt(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Query('blobs') blobs?: string) { return this.hf.info(p, ns, name, rev, isTruthyFlag(blobs)); }
+  @Public()
+  @Get(':ns/:name/revision/:rev')
+  @ApiOperation({ summary: 'Model info at a revision (HEAD, branch, version, commit id)' })
+  infoAt(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Query('blobs') blobs?: string,
+  ) {
+    return this.hf.info(p, ns, name, rev, isTruthyFlag(blobs));
+  }
 
-  @Public() @Get(':ns/:name/tree/:rev') @ApiOperation({ summary: 'File tree at a revision (root)' })
-  tree(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Query() q: HfTreeQuery, @Res({ passthrough: true }) res: Response) { return send(res, this.hf.tree(p, ns, name, rev, undefined, q)); }
+  @Public()
+  @Get(':ns/:name/tree/:rev')
+  @ApiOperation({ summary: 'File tree at a revision (root)' })
+  tree(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Query() q: HfTreeQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, this.hf.tree(p, ns, name, rev, undefined, q));
+  }
 
-  @Public() @Get(':ns/:name/tree/:rev/*path') @ApiOperation({ summary: 'File tree at a revision under a folder' })
-  treeAt(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @WildcardPath('path') path: string, @Query() q: HfTreeQuery, @Res({ passthrough: true }) res: Response) { return send(res, this.hf.tree(p, ns, name, rev, path, q)); }
+  @Public()
+  @Get(':ns/:name/tree/:rev/*path')
+  @ApiOperation({ summary: 'File tree at a revision under a folder' })
+  treeAt(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @WildcardPath('path') path: string,
+    @Query() q: HfTreeQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, this.hf.tree(p, ns, name, rev, path, q));
+  }
 
-  @Public() @Post(':ns/:name/paths-info/:rev') @HttpCode(200) @ApiOperation({ summary: 'Information on given paths at a revision' })
-  pathsInfo(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Body() dto: HfPathsInfoDto) { return this.hf.pathsInfo(p, ns, name, rev, dto.paths, dto.expand); }
+  @Public()
+  @Post(':ns/:name/paths-info/:rev')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Information on given paths at a revision' })
+  pathsInfo(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Body() dto: HfPathsInfoDto,
+  ) {
+    return this.hf.pathsInfo(p, ns, name, rev, dto.paths, dto.expand);
+  }
 
-  @Public() @Get(':ns/:name/commits/:rev') @ApiOperation({ summary: 'Commit history of a revision, newest first' })
-  commits(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Query() q: HfCommitsQuery, @Res({ passthrough: true }) res: Response) { return send(res, this.hf.commits(p, ns, name, rev, q)); }
+  @Public()
+  @Get(':ns/:name/commits/:rev')
+  @ApiOperation({ summary: 'Commit history of a revision, newest first' })
+  commits(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Query() q: HfCommitsQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, this.hf.commits(p, ns, name, rev, q));
+  }
 
-  @Public() @Get(':ns/:name/refs') @ApiOperation({ summary: 'Branches and tags (versions)' })
-  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) { return this.hf.refs(p, ns, name); }
+  @Public()
+  @Get(':ns/:name/refs')
+  @ApiOperation({ summary: 'Branches and tags (versions)' })
+  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) {
+    return this.hf.refs(p, ns, name);
+  }
 
-  @RequireScope('write') @Post(':ns/:name/tag/:rev') @HttpCode(200) @ApiOperation({ summary: 'Create a version (immutable tag) on a revision; 409 if it exists' })
-  createTag(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Body() dto: HfCreateTagDto) { return this.hf.createTag(p, ns, name, rev, dto.tag, dto.message); }
+  @RequireScope('write')
+  @Post(':ns/:name/tag/:rev')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a version (immutable tag) on a revision; 409 if it exists' })
+  createTag(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Body() dto: HfCreateTagDto) {
+    return this.hf.createTag(p, ns, name, rev, dto.tag, dto.message);
+  }
 
-  @RequireScope('write') @Delete(':ns/:name/tag/:tag') @ApiOperation({ summary: 'Always 409: versions are immutable (deprecate instead)' })
-  deleteTag(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('tag') tag: string) { return this.hf.deleteTag(p, ns, name, tag); }
+  @RequireScope('write')
+  @Delete(':ns/:name/tag/:tag')
+  @ApiOperation({ summary: 'Always 409: versions are immutable (deprecate instead)' })
+  deleteTag(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('tag') tag: string) {
+    return this.hf.deleteTag(p, ns, name, tag);
+  }
 
-  @RequireScope('write') @Post(':ns/:name/branch/:branch') @HttpCode(200) @ApiOperation({ summary: 'Create a branch (from startingPoint, default main)' })
-  createBranch(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('branch') branch: string, @Body() dto: HfCreateBranchDto) { return this.hf.createBranch(p, ns, name, branch, dto.startingPoint); }
+  @RequireScope('write')
+  @Post(':ns/:name/branch/:branch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a branch (from startingPoint, default main)' })
+  createBranch(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('branch') branch: string,
+    @Body() dto: HfCreateBranchDto,
+  ) {
+    return this.hf.createBranch(p, ns, name, branch, dto.startingPoint);
+  }
 
-  @RequireScope('write') @Delete(':ns/:name/branch/:branch') @ApiOperation({ summary: 'Delete a branch (not main)' })
-  deleteBranch(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('branch') branch: string) { return this.hf.deleteBranch(p, ns, name, branch); }
+  @RequireScope('write')
+  @Delete(':ns/:name/branch/:branch')
+  @ApiOperation({ summary: 'Delete a branch (not main)' })
+  deleteBranch(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('branch') branch: string) {
+    return this.hf.deleteBranch(p, ns, name, branch);
+  }
 
-  @RequireScope('write') @Put(':ns/:name/settings') @ApiOperation({ summary: 'Change private / gated (namespace admins)' })
-  settings(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Body() dto: HfRepoSettingsDto) { return this.repos.updateSettings(p, ns, name, dto); }
+  @RequireScope('write')
+  @Put(':ns/:name/settings')
+  @ApiOperation({ summary: 'Change private / gated (namespace admins)' })
+  settings(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Body() dto: HfRepoSettingsDto) {
+    return this.repos.updateSettings(p, ns, name, dto);
+  }
 }

@@ -13,12 +13,27 @@ import { AcceptsUnknownQuery } from '../common/known-query.guard';
 export class HfReposController {
   constructor(private readonly repos: HfReposService) {}
 
-  @RequireScope('write') @Post('repos/create') @HttpCode(200) @ApiOperation({ summary: 'Create a model repository (409 with url when it exists)' })
-  create(@CurrentPrincipal() p: Principal, @Body() dto: HfCreateRepoDto) { return this.repos.create(p, dto); }
+  @RequireScope('write')
+  @Post('repos/create')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a model repository (409 with url when it exists)' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: HfCreateRepoDto) {
+    return this.repos.create(p, dto);
+  }
 
-  @RequireScope('write') @Delete('repos/delete') @HttpCode(200) @ApiOperation({ summary: 'Delete a model repository (namespace admins)' })
-  delete(@CurrentPrincipal() p: Principal, @Body() dto: HfDeleteRepoDto) { return this.repos.delete(p, dto); }
+  @RequireScope('write')
+  @Delete('repos/delete')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete a model repository (namespace admins)' })
+  delete(@CurrentPrincipal() p: Principal, @Body() dto: HfDeleteRepoDto) {
+    return this.repos.delete(p, dto);
+  }
 
-  @Public() @Post('validate-yaml') @HttpCode(200) @ApiOperation({ summary: "Check a model card's YAML front-matter (400 only when it cannot be parsed)" })
-  validateYaml(@Body() dto: HfValidateYamlDto) { return this.repos.validateYaml(dto.content); }
+  @Public()
+  @Post('validate-yaml')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Check a model card's YAML front-matter (400 only when it cannot be parsed)" })
+  validateYaml(@Body() dto: HfValidateYamlDto) {
+    return this.repos.validateYaml(dto.content);
+  }
 }

@@ -15,9 +15,31 @@ import { AcceptsUnknownQuery } from '../common/known-query.guard';
 export class HfResolveController {
   constructor(private readonly hf: HfResolveService) {}
 
-  @Get('resolve/:rev/*path') @ApiOperation({ summary: 'Download a file at a revision: 302 to a short-lived presigned URL (Range works there), or the bytes of small files' })
-  resolve(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @WildcardPath('path') path: string, @Req() req: Request, @Res() res: Response) { return this.hf.resolve(p, ns, name, rev, path, req, res); }
+  @Get('resolve/:rev/*path')
+  @ApiOperation({ summary: 'Download a file at a revision: 302 to a short-lived presigned URL (Range works there), or the bytes of small files' })
+  resolve(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @WildcardPath('path') path: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.hf.resolve(p, ns, name, rev, path, req, res);
+  }
 
-  @Get('raw/:rev/*path') @ApiOperation({ summary: 'Same as resolve (fileExists in @huggingface/hub uses it)' })
-  raw(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @WildcardPath('path') path: string, @Req() req: Request, @Res() res: Response) { return this.hf.resolve(p, ns, name, rev, path, req, res); }
+  @Get('raw/:rev/*path')
+  @ApiOperation({ summary: 'Same as resolve (fileExists in @huggingface/hub uses it)' })
+  raw(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @WildcardPath('path') path: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.hf.resolve(p, ns, name, rev, path, req, res);
+  }
 }

@@ -12,6 +12,9 @@ import { AcceptsUnknownQuery } from '../common/known-query.guard';
 export class HfWhoamiController {
   constructor(private readonly whoami: HfWhoamiService) {}
 
-  @Get('whoami-v2') @ApiOperation({ summary: 'Who the token belongs to (Hugging Face format)' })
-  get(@CurrentPrincipal() p: Principal) { return this.whoami.whoami(p); }
+  @Get('whoami-v2')
+  @ApiOperation({ summary: 'Who the token belongs to (Hugging Face format)' })
+  get(@CurrentPrincipal() p: Principal) {
+    return this.whoami.whoami(p);
+  }
 }

@@ -7,7 +7,17 @@ import { SignedMethod, SignedParams, StorageUrlSigner } from '../storage/storage
 import { STASHED_CONTENT_TYPE } from './storage-gateway-body-bypass';
 
 /** Request headers the store sees (everything else, Authorization, cookies and x-amz-* included, stays here). */
-const FORWARDED_REQUEST = ['content-length', 'content-type', 'content-md5', 'range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range'];
+const FORWARDED_REQUEST = [
+  'content-length',
+  'content-type',
+  'content-md5',
+  'range',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'if-range',
+];
 
 /**
  * The embedded store's door to clients: checks that the hub signed the URL (method, key, query,
@@ -58,7 +68,10 @@ export class StorageGatewayProxy implements BeforeApplicationShutdown {
   private storeHeaders(req: Request, params: SignedParams): IncomingHttpHeaders {
     // A plain host: the store would read any other as a virtual-hosted bucket name.
     const headers: IncomingHttpHeaders = { host: 'localhost' };
-    const incoming: IncomingHttpHeaders = { ...req.headers, 'content-type': (req as Request & { [STASHED_CONTENT_TYPE]?: string })[STASHED_CONTENT_TYPE] ?? req.headers['content-type'] };
+    const incoming: IncomingHttpHeaders = {
+      ...req.headers,
+      'content-type': (req as Request & { [STASHED_CONTENT_TYPE]?: string })[STASHED_CONTENT_TYPE] ?? req.headers['content-type'],
+    };
     for (const name of FORWARDED_REQUEST) if (incoming[name] !== undefined) headers[name] = incoming[name];
     // A URL bound to a length or a range is good for exactly that (as a signed header is on S3).
     if (params['content-length'] !== undefined && headers['content-length'] !== params['content-length']) {

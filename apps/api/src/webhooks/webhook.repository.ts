@@ -59,7 +59,14 @@ const LOG_LIMIT = 20;
 export class WebhookRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: { organizationId: string; url: string; events: string[]; secretCiphertext: string; description: string; createdById: string }): Promise<WebhookRecord> {
+  create(data: {
+    organizationId: string;
+    url: string;
+    events: string[];
+    secretCiphertext: string;
+    description: string;
+    createdById: string;
+  }): Promise<WebhookRecord> {
     return this.prisma.webhook.create({ data, select });
   }
 
@@ -97,10 +104,21 @@ export class WebhookRepository {
   }
 
   async findOutgoing(id: string): Promise<OutgoingDelivery | null> {
-    const d = await this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: { select: { url: true, secret: true, secretCiphertext: true } } } });
+    const d = await this.prisma.webhookDelivery.findUnique({
+      where: { id },
+      include: { webhook: { select: { url: true, secret: true, secretCiphertext: true } } },
+    });
     if (!d) return null;
     const { secretCiphertext, secret } = d.webhook;
-    return { id: d.id, event: d.event, body: d.body, status: d.status, attempts: d.attempts, url: d.webhook.url, secret: secretCiphertext ? { sealed: secretCiphertext } : { clear: secret ?? '' } };
+    return {
+      id: d.id,
+      event: d.event,
+      body: d.body,
+      status: d.status,
+      attempts: d.attempts,
+      url: d.webhook.url,
+      secret: secretCiphertext ? { sealed: secretCiphertext } : { clear: secret ?? '' },
+    };
   }
 
   /** Webhooks whose secret is still stored in clear (written before secrets were encrypted). */
