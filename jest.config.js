@@ -42,6 +42,9 @@ module.exports = {
   // Two cores here; each test file has its own database, so files run in parallel safely.
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
   testTimeout: 60_000,
-  // Big-transfer tests keep a few hundred MB in flight; recycle a worker that grows past this.
-  workerIdleMemoryLimit: '1GB',
+  // A fresh worker process for every test file (every worker is past this once a file ran): a
+  // background loop that a library leaves behind after a hub closed (pg-boss's worker monitor
+  // polls on for a job still running) then dies with its process instead of failing the next file
+  // run in it. Big-transfer tests keep a few hundred MB in flight too.
+  workerIdleMemoryLimit: '64MB',
 };
