@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { JobQueueService } from '../jobs/job-queue.service';
+import { gitBlobHash } from '../repo-history/git-oid';
 import { ObjectStorage } from '../storage/object-storage';
 import { BlobRepository, BlobWithoutGitOid } from './blob.repository';
 
@@ -46,7 +46,7 @@ export class BlobGitOidBackfill {
   }
 
   private async gitOidOf(blob: BlobWithoutGitOid): Promise<string> {
-    const hash = createHash('sha1').update(`blob ${blob.size}\0`);
+    const hash = gitBlobHash(blob.size);
     if (blob.inlineData) return hash.update(blob.inlineData).digest('hex');
     if (!blob.storageKey) throw new Error(`Blob ${blob.sha256} has neither an object key nor inline data`);
     const { body } = await this.storage.getStream(blob.storageKey);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /**
  * The `oid` of tree entries, as git and Hugging Face give them:
@@ -17,7 +17,12 @@ export function lfsPointer(sha256: string, size: bigint | number): string {
 
 export function gitBlobId(content: string | Buffer): string {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return gitBlobHash(bytes.length).update(bytes).digest('hex');
+}
+
+/** The git blob hash of `size` bytes still to come (feed them with update, then digest('hex')). */
+export function gitBlobHash(size: bigint | number): Hash {
+  return createHash('sha1').update(`blob ${size}\0`);
 }
 
 export function fileOid(file: { blobSha256: string; size: bigint; lfs: boolean; gitOid: string | null }): string {
