@@ -1,6 +1,6 @@
 import { decodeBase64 } from '../common/base64';
 import { HubException } from '../common/hub-exception';
-import { inputError, jsonProblem } from '../common/input-rules';
+import { assertCleanJson } from '../common/input-rules';
 
 /** One operation of a Hugging Face NDJSON commit, normalised. */
 export type HfCommitOperation =
@@ -50,8 +50,7 @@ export function parseNdjsonCommit(body: string): HfCommitPayload {
       fail(line, 'not valid JSON');
     }
     if (!isObject(entry)) fail(line, 'each line must be a JSON object {key, value}');
-    const problem = jsonProblem(entry, `line ${line}`);
-    if (problem) throw inputError(problem);
+    assertCleanJson(entry, `line ${line}`);
     const value = entry.value;
     if (!isObject(value)) fail(line, "missing 'value' object");
     switch (entry.key) {
