@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { AuditContext, AuditInput, auditRow } from './license-audit.repository';
 import type { Grantee, GrantRecord } from './licensing-records';
@@ -57,7 +58,10 @@ export type RevokeResult = { revoked: GrantRecord } | { notActive: 'revoked' | '
 
 @Injectable()
 export class GrantRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   findById(id: string): Promise<GrantRecord | null> {
     return this.prisma.licenseGrant.findUnique({ where: { id }, include: grantInclude }).then((g) => (g ? toGrantRecord(g) : null));
@@ -103,7 +107,7 @@ export class GrantRepository {
    * download can be authorized once the revoke has committed.
    */
   async revoke(id: string, byId: string, reason: string, audit: AuditContext): Promise<RevokeResult> {
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx): Promise<RevokeResult> => {
       const [row] = await tx.$queryRaw<{ revoked: boolean; expired: boolean }[]>`
         SELECT revoked_at IS NOT NULL AS revoked, (ends_at IS NOT NULL AND ends_at <= clock_timestamp()) AS expired
         FROM license_grants WHERE id = ${id}::uuid FOR UPDATE`;
@@ -111,8 +115,12 @@ export class GrantRepository {
       if (row.expired) return { notActive: 'expired' as const };
       await tx.$executeRaw`UPDATE license_grants SET revoked_at = clock_timestamp(), revoked_by_id = ${byId}::uuid, revoke_reason = ${reason} WHERE id = ${id}::uuid`;
       await tx.licenseAuditEvent.create({ data: auditRow(audit, { action: 'grant.revoked', grantId: id, details: { reason } }) });
-      return { revoked: toGrantRecord(await tx.licenseGrant.findUniqueOrThrow({ where: { id }, include: grantInclude })) };
+      const revoked = toGrantRecord(await tx.licenseGrant.findUniqueOrThrow({ where: { id }, include: grantInclude }));
+      await this.invalidation.publish(tx, 'grant', { modelId: revoked.modelId });
+      return { revoked };
     });
+    if ('revoked' in result) this.invalidation.dropLocal('grant', { modelId: result.revoked.modelId });
+    return result;
   }
 
   /**
