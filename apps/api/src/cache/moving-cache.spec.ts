@@ -41,11 +41,21 @@ describe('MovingCache', () => {
   it('does not keep the answer of a load that an invalidation overtook (it may have read the old row)', async () => {
     const c = cache();
     const slow = deferred<string>();
-    const first = c.get('k', () => slow.promise, () => [tag.refs('m')]);
+    const first = c.get(
+      'k',
+      () => slow.promise,
+      () => [tag.refs('m')],
+    );
     c.invalidate([tag.refs('m')]);
     slow.resolve('old head');
     expect(await first).toBe('old head');
-    expect(await c.get('k', async () => 'new head', () => [tag.refs('m')])).toBe('new head');
+    expect(
+      await c.get(
+        'k',
+        async () => 'new head',
+        () => [tag.refs('m')],
+      ),
+    ).toBe('new head');
   });
 
   it('shares one load among concurrent misses, but not with callers arriving after an invalidation', async () => {
@@ -55,7 +65,11 @@ describe('MovingCache', () => {
     const a = c.get('k', load, () => [tag.user('u')]);
     const b = c.get('k', load, () => [tag.user('u')]);
     c.invalidate([tag.user('u')]);
-    const after = c.get('k', async () => 'fresh', () => [tag.user('u')]);
+    const after = c.get(
+      'k',
+      async () => 'fresh',
+      () => [tag.user('u')],
+    );
     slow.resolve('stale');
     expect([await a, await b, await after]).toEqual(['stale', 'stale', 'fresh']);
     expect(load).toHaveBeenCalledTimes(1);
@@ -73,13 +87,32 @@ describe('MovingCache', () => {
 
   it('forgets the least recently used entry beyond its capacity, and its tags with it', async () => {
     const c = cache();
-    for (const k of ['a', 'b', 'c']) await c.get(k, async () => k, () => [tag.membership(k)]);
-    await c.get('a', async () => 'not loaded', () => null);
-    await c.get('d', async () => 'd', () => [tag.membership('d')]);
+    for (const k of ['a', 'b', 'c'])
+      await c.get(
+        k,
+        async () => k,
+        () => [tag.membership(k)],
+      );
+    await c.get(
+      'a',
+      async () => 'not loaded',
+      () => null,
+    );
+    await c.get(
+      'd',
+      async () => 'd',
+      () => [tag.membership('d')],
+    );
     expect(c.size).toBe(3);
     const reload = jest.fn(async () => 'b again');
     expect(await c.get('b', reload, () => [tag.membership('b')])).toBe('b again');
-    expect(await c.get('a', async () => 'not loaded', () => null)).toBe('a');
+    expect(
+      await c.get(
+        'a',
+        async () => 'not loaded',
+        () => null,
+      ),
+    ).toBe('a');
   });
 });
 
@@ -119,10 +152,20 @@ describe('invalidation notices', () => {
     const invalidation = new CacheInvalidation({} as ResolvedHubConfig);
     (invalidation as unknown as { listening: boolean }).listening = true;
     const c = invalidation.movingCache<string>('t', 10);
-    await c.get('k', async () => 'old', () => [tag.refs('m')]);
+    await c.get(
+      'k',
+      async () => 'old',
+      () => [tag.refs('m')],
+    );
     const sent: unknown[][] = [];
     await invalidation.publish({ $executeRawUnsafe: async (...args: unknown[]) => (sent.push(args), 1) }, 'refs', { modelId: 'm' });
     expect(sent).toEqual([['SELECT pg_notify($1, $2)', 'hub_cache', 'refs {"modelId":"m"}']]);
-    expect(await c.get('k', async () => 'new', () => [tag.refs('m')])).toBe('new');
+    expect(
+      await c.get(
+        'k',
+        async () => 'new',
+        () => [tag.refs('m')],
+      ),
+    ).toBe('new');
   });
 });
