@@ -77,6 +77,7 @@ async function startServices({ env = {}, embeddedStore = false } = {}) {
     dir,
     hubUrl: hubEnv.PUBLIC_URL,
     hubPid: hub.pid,
+    databaseUrl: hubEnv.DATABASE_URL,
     s3: { endpoint: s3Env.S3_ENDPOINT, bucket: hubEnv.S3_BUCKET },
     embeddedSocket: embeddedStore ? path.join(hubEnv.HUB_DATA_DIR, 's3', '.s3.sock') : undefined,
     async stop() {
