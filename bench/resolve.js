@@ -133,7 +133,6 @@ async function main() {
     const publicAnonymous = await perRequest(() => rate(url(a, open)));
     const publicWithToken = await perRequest(() => rate(url(a, open), owner.token));
     const gatedWithGrant = await perRequest(() => rate(url(a, gated), licensee.token));
-    await db.end();
     const withRatio = (m) => ({ ...m, ratio: m.rps / bareRps });
     results.head = { bareRps, publicAnonymous: withRatio(publicAnonymous), publicWithToken: withRatio(publicWithToken), gatedWithGrant: withRatio(gatedWithGrant) };
     console.log('head', results.head);
@@ -141,9 +140,11 @@ async function main() {
     const replica = await services.startReplica();
     const b = replica.hubUrl;
     await rate([url(a, open), url(b, open)]);
-    const oneRps = await rate(url(a, open));
-    const twoRps = await rate([url(a, open), url(b, open)]);
-    results.replicas = { oneRps, twoRps, ratio: twoRps / oneRps };
+    const one = await perRequest(() => rate(url(a, open)));
+    const other = await perRequest(() => rate(url(b, open)));
+    const two = await perRequest(() => rate([url(a, open), url(b, open)]));
+    await db.end();
+    results.replicas = { one, other, two, ratio: two.rps / one.rps };
     console.log('replicas', results.replicas);
 
     // Invalidation: warm the other replica's caches, change through the first, poll the second.
