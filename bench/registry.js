@@ -58,7 +58,6 @@ async function makeFile(file, size) {
   return hash.digest('hex');
 }
 
-
 /** Sends part `index` of `file` to a presigned URL; returns the ETag. */
 async function putPart(url, file, index, size) {
   const start = index * PART;

@@ -32,7 +32,9 @@ const DURATION_MS = Number(args.seconds ?? 4) * 1000;
 const json = async (res) => res.json();
 
 async function register(base, username) {
-  const user = await json(await api(base, 'POST', '/api/v1/auth/register', { json: { username, email: `${username}@example.org`, password: 'bench-password-123' } }));
+  const user = await json(
+    await api(base, 'POST', '/api/v1/auth/register', { json: { username, email: `${username}@example.org`, password: 'bench-password-123' } }),
+  );
   const token = (await json(await api(base, 'POST', '/api/v1/tokens', { token: user.accessToken, json: { name: 'bench', scopes: ['write'] } }))).token;
   const created = await json(await api(base, 'GET', '/api/v1/tokens', { token }));
   return { token, session: user.accessToken, tokenId: created.find((t) => t.name === 'bench').id };
@@ -56,7 +58,11 @@ async function modelWithWeights(base, token, namespace, name) {
     const put = await fetch(upload.href, { method: 'PUT', body: bytes, headers: upload.header ?? {} });
     if (!put.ok) throw new Error(`PUT: ${put.status} ${await put.text()}`);
   }
-  if (verify) await api('', 'POST', verify.href, { headers: { ...(verify.header ?? {}), 'Content-Type': 'application/vnd.git-lfs+json' }, body: JSON.stringify({ oid, size: bytes.length }) });
+  if (verify)
+    await api('', 'POST', verify.href, {
+      headers: { ...(verify.header ?? {}), 'Content-Type': 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ oid, size: bytes.length }),
+    });
   await commitFiles(base, token, repo, [
     { key: 'lfsFile', value: { path: 'weights.bin', algo: 'sha256', oid, size: bytes.length } },
     { key: 'file', value: { path: 'config.json', content: Buffer.from('{"v": 1}').toString('base64'), encoding: 'base64' } },
@@ -103,13 +109,18 @@ async function main() {
       }),
     );
     const request = await json(
-      await api(a, 'POST', `/api/v1/offers/${offer.id}/requests`, { token: licensee.token, json: { org: 'benchlic', termsVersion: offer.termsVersion, answers: {} } }),
+      await api(a, 'POST', `/api/v1/offers/${offer.id}/requests`, {
+        token: licensee.token,
+        json: { org: 'benchlic', termsVersion: offer.termsVersion, answers: {} },
+      }),
     );
     const grantId = (await json(await api(a, 'POST', `/api/v1/license-requests/${request.id}/approve`, { token: owner.token, json: {} }))).grant.id;
 
     const url = (base, repo, file = 'weights.bin') => `${base}/${repo}/resolve/main/${file}`;
     const head = await api(a, 'HEAD', `/${open}/resolve/main/weights.bin`);
-    const same = Object.fromEntries(['x-repo-commit', 'etag', 'x-linked-size', 'x-linked-etag', 'location', 'accept-ranges'].map((h) => [h, head.headers.get(h)]));
+    const same = Object.fromEntries(
+      ['x-repo-commit', 'etag', 'x-linked-size', 'x-linked-etag', 'location', 'accept-ranges'].map((h) => [h, head.headers.get(h)]),
+    );
     const bare = await bareServer(same);
     const rate = (u, token, ms = DURATION_MS) => headRate(u, token ? { Authorization: `Bearer ${token}` } : {}, ms);
     // Statements the database ran per request (pg_stat_statements is not loaded: transactions
@@ -134,7 +145,12 @@ async function main() {
     const publicWithToken = await perRequest(() => rate(url(a, open), owner.token));
     const gatedWithGrant = await perRequest(() => rate(url(a, gated), licensee.token));
     const withRatio = (m) => ({ ...m, ratio: m.rps / bareRps });
-    results.head = { bareRps, publicAnonymous: withRatio(publicAnonymous), publicWithToken: withRatio(publicWithToken), gatedWithGrant: withRatio(gatedWithGrant) };
+    results.head = {
+      bareRps,
+      publicAnonymous: withRatio(publicAnonymous),
+      publicWithToken: withRatio(publicWithToken),
+      gatedWithGrant: withRatio(gatedWithGrant),
+    };
     console.log('head', results.head);
 
     const replica = await services.startReplica();
@@ -157,7 +173,10 @@ async function main() {
     for (let i = 0; i < 3; i++) await headStatus(url(b, open, 'config.json'));
     let moved = '';
     const branchMs = await timeToSee(
-      async () => (moved = await commitFiles(a, owner.token, open, [{ key: 'file', value: { path: 'config.json', content: Buffer.from('{"v": 2}').toString('base64'), encoding: 'base64' } }])),
+      async () =>
+        (moved = await commitFiles(a, owner.token, open, [
+          { key: 'file', value: { path: 'config.json', content: Buffer.from('{"v": 2}').toString('base64'), encoding: 'base64' } },
+        ])),
       async () => (await fetch(url(b, open, 'config.json'), { method: 'HEAD', redirect: 'manual' })).headers.get('x-repo-commit') === moved,
     );
     for (let i = 0; i < 3; i++) await headStatus(url(b, gated), licensee.token);
