@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
 import { modelNameKey } from './model-name-rules';
@@ -99,7 +100,10 @@ const toRecord = (m: ModelRow): ModelRecord => ({
 
 @Injectable()
 export class ModelRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   findByName(namespace: string, name: string): Promise<ModelRecord | null> {
     return this.prisma.model
@@ -152,7 +156,9 @@ export class ModelRepository {
   }
 
   async updateSettings(id: string, settings: { private: boolean; gated: GatedMode }): Promise<ModelRecord> {
-    return toRecord(await this.prisma.model.update({ where: { id }, data: settings, include }));
+    const record = toRecord(await this.prisma.model.update({ where: { id }, data: settings, include }));
+    await this.invalidation.publish(this.prisma, 'model', { modelId: id });
+    return record;
   }
 
   async updateCard(id: string, card: ModelCardColumns): Promise<void> {
@@ -160,6 +166,7 @@ export class ModelRepository {
       where: { id },
       data: { ...card, cardData: card.cardData === null ? Prisma.DbNull : (card.cardData as Prisma.InputJsonObject) },
     });
+    await this.invalidation.publish(this.prisma, 'model', { modelId: id });
   }
 
   /** Records a commit's time as the model's last modification. */
@@ -169,7 +176,9 @@ export class ModelRepository {
 
   /** Deletes the model; commits, branches, versions, uploads and download events go with it. */
   async delete(id: string): Promise<boolean> {
-    return (await this.prisma.model.deleteMany({ where: { id } })).count > 0;
+    const deleted = (await this.prisma.model.deleteMany({ where: { id } })).count > 0;
+    if (deleted) await this.invalidation.publish(this.prisma, 'model', { modelId: id });
+    return deleted;
   }
 
   /** The models with these ids, in the order given (ids of models that no longer exist are skipped). */

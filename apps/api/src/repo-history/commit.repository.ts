@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 
 /** One file of a commit's manifest. */
@@ -70,7 +71,12 @@ const toCommit = (r: CommitRow): CommitRecord => ({
  * decides; this writes.
  */
 export class CommitWriter {
-  constructor(private readonly tx: Prisma.TransactionClient) {}
+  constructor(
+    private readonly tx: Prisma.TransactionClient,
+    private readonly invalidation: CacheInvalidation,
+    /** Models whose refs this transaction moved (CommitRepository.write drops them here again once it has committed). */
+    readonly movedRefs: Set<string>,
+  ) {}
 
   /** The branch head, with the branch row locked until the transaction ends; null when no such branch. */
   async lockBranch(modelId: string, branch: string): Promise<string | null> {
@@ -143,6 +149,8 @@ export class CommitWriter {
 
   async moveBranch(modelId: string, branch: string, commitId: string, at: Date): Promise<void> {
     await this.tx.branch.update({ where: { modelId_name: { modelId, name: branch } }, data: { commitId, updatedAt: at } });
+    await this.invalidation.publish(this.tx, 'refs', { modelId });
+    this.movedRefs.add(modelId);
   }
 
   async touchModel(modelId: string, at: Date): Promise<void> {
@@ -153,11 +161,31 @@ export class CommitWriter {
 /** Commits, their manifests and branches. No rules here: CommitService and friends decide. */
 @Injectable()
 export class CommitRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   /** Runs `work` in one transaction (generous timeout: a commit may write tens of thousands of rows). */
-  write<T>(work: (writer: CommitWriter) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new CommitWriter(tx)), { maxWait: 10_000, timeout: 120_000 });
+  async write<T>(work: (writer: CommitWriter) => Promise<T>): Promise<T> {
+    const movedRefs = new Set<string>();
+    const result = await this.prisma.$transaction((tx) => work(new CommitWriter(tx, this.invalidation, movedRefs)), { maxWait: 10_000, timeout: 120_000 });
+    for (const modelId of movedRefs) this.invalidation.dropLocal('refs', { modelId });
+    return result;
+  }
+
+  /**
+   * Every ref of the model in one query: branches (any name stored there, `refs/pr/N` included)
+   * and versions. Whoever writes `branches` or `versions` publishes `refs` for the model.
+   */
+  async refsOf(modelId: string): Promise<{ branches: Map<string, string>; versions: Map<string, string> }> {
+    const rows = await this.prisma.$queryRaw<{ kind: 'b' | 'v'; name: string; commit_id: string }[]>`
+      SELECT 'b' AS kind, name, commit_id FROM branches WHERE model_id = ${modelId}::uuid
+      UNION ALL
+      SELECT 'v' AS kind, name, commit_id FROM versions WHERE model_id = ${modelId}::uuid`;
+    const refs = { branches: new Map<string, string>(), versions: new Map<string, string>() };
+    for (const r of rows) (r.kind === 'b' ? refs.branches : refs.versions).set(r.name, r.commit_id);
+    return refs;
   }
 
   async branchHead(modelId: string, name: string): Promise<string | null> {
@@ -174,11 +202,14 @@ export class CommitRepository {
     const rows = await this.prisma.$executeRaw`
       INSERT INTO branches (model_id, name, commit_id, updated_at) VALUES (${modelId}::uuid, ${name}, ${commitId}, now())
       ON CONFLICT DO NOTHING`;
+    if (rows === 1) await this.invalidation.publish(this.prisma, 'refs', { modelId });
     return rows === 1;
   }
 
   async deleteBranch(modelId: string, name: string): Promise<boolean> {
-    return (await this.prisma.branch.deleteMany({ where: { modelId, name } })).count === 1;
+    const deleted = (await this.prisma.branch.deleteMany({ where: { modelId, name } })).count === 1;
+    if (deleted) await this.invalidation.publish(this.prisma, 'refs', { modelId });
+    return deleted;
   }
 
   async commitExists(modelId: string, id: string): Promise<boolean> {

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { ImmutableCache } from '../cache/immutable-cache';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import { HubException } from '../common/hub-exception';
 import type { ModelRecord } from '../models/model.repository';
 import { CommitRepository } from './commit.repository';
 import { printable } from './repo-path-rules';
-import { VersionRepository } from './version.repository';
 
 export const DEFAULT_BRANCH = 'main';
 
@@ -34,13 +37,21 @@ export const revisionNotFound = (model: ModelRecord, revision: string, why = '')
  * - a full 40-hex commit id of this model;
  * - a unique prefix of 7 to 39 hex characters of one of this model's commit ids.
  * Anything else, or an ambiguous prefix, is 404 `RevisionNotFound`.
+ *
+ * Refs are read from a per-model cache of all of them that any ref change drops on every replica
+ * (one query when it changed, none otherwise); that a commit id belongs to a model never changes.
  */
 @Injectable()
 export class RevisionService {
+  private readonly refs: MovingCache<Refs>;
+  private readonly knownCommits = new ImmutableCache<boolean>(50_000);
+
   constructor(
     private readonly commits: CommitRepository,
-    private readonly versions: VersionRepository,
-  ) {}
+    invalidation: CacheInvalidation,
+  ) {
+    this.refs = invalidation.movingCache('refs', 10_000);
+  }
 
   async resolve(model: ModelRecord, revision: string | undefined): Promise<ResolvedRevision> {
     const rev = revision === undefined || revision === '' ? 'HEAD' : revision;
@@ -49,14 +60,20 @@ export class RevisionService {
     if (rev.startsWith('refs/tags/')) return this.version(model, rev.slice('refs/tags/'.length), rev);
     if (rev.startsWith('refs/')) throw revisionNotFound(model, rev, ' (only refs/heads/ and refs/tags/ exist here; pull requests are not supported yet)');
 
-    const branchHead = await this.commits.branchHead(model.id, rev);
+    const refs = await this.refsOf(model);
+    const branchHead = refs.branches.get(rev);
     if (branchHead) return { commitId: branchHead, kind: 'branch', name: rev };
-    const versionCommit = await this.versions.headOf(model.id, rev);
+    const versionCommit = refs.versions.get(rev);
     if (versionCommit) return { commitId: versionCommit, kind: 'version', name: rev };
 
     const hex = rev.toLowerCase();
     if (FULL_ID.test(hex)) {
-      if (await this.commits.commitExists(model.id, hex)) return { commitId: hex, kind: 'commit' };
+      const exists = await this.knownCommits.get(
+        `${model.id}/${hex}`,
+        () => this.commits.commitExists(model.id, hex),
+        (known) => known,
+      );
+      if (exists) return { commitId: hex, kind: 'commit' };
     } else if (PREFIX.test(hex)) {
       const ids = await this.commits.commitIdsByPrefix(model.id, hex, 2);
       if (ids.length === 1) return { commitId: ids[0], kind: 'commit' };
@@ -71,14 +88,24 @@ export class RevisionService {
   }
 
   private async branch(model: ModelRecord, name: string, asWritten: string): Promise<ResolvedRevision> {
-    const head = await this.commits.branchHead(model.id, name);
+    const head = (await this.refsOf(model)).branches.get(name);
     if (!head) throw revisionNotFound(model, asWritten);
     return { commitId: head, kind: 'branch', name };
   }
 
   private async version(model: ModelRecord, name: string, asWritten: string): Promise<ResolvedRevision> {
-    const commitId = await this.versions.headOf(model.id, name);
+    const commitId = (await this.refsOf(model)).versions.get(name);
     if (!commitId) throw revisionNotFound(model, asWritten);
     return { commitId, kind: 'version', name };
   }
+
+  private refsOf(model: ModelRecord): Promise<Refs> {
+    return this.refs.get(
+      model.id,
+      () => this.commits.refsOf(model.id),
+      () => [tag.refs(model.id), tag.model(model.id)],
+    );
+  }
 }
+
+type Refs = Awaited<ReturnType<CommitRepository['refsOf']>>;
