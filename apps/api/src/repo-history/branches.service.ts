@@ -19,6 +19,8 @@ export interface RefList {
   branches: RefInfo[];
   /** Versions (immutable tags). */
   tags: RefInfo[];
+  /** Pull requests' `refs/pr/N` (asked for with `includePullRequests`). */
+  pullRequests?: RefInfo[];
 }
 
 /**
@@ -58,11 +60,22 @@ export class BranchesService {
     if (!(await this.commits.deleteBranch(model.id, name))) throw revisionNotFound(model, name, ' (no such branch)');
   }
 
-  async listRefs(model: ModelRecord): Promise<RefList> {
-    const [branches, versions] = await Promise.all([this.commits.listBranches(model.id), this.versions.list(model.id)]);
+  async listRefs(model: ModelRecord, includePullRequests = false): Promise<RefList> {
+    const [branches, versions, pulls] = await Promise.all([
+      this.commits.listBranches(model.id),
+      this.versions.list(model.id),
+      includePullRequests ? this.commits.listPullRequestRefs(model.id) : Promise.resolve(null),
+    ]);
     return {
       branches: branches.map((b) => ({ name: b.name, ref: `refs/heads/${b.name}`, targetCommit: b.commitId })),
       tags: versions.map((v) => ({ name: v.name, ref: `refs/tags/${v.name}`, targetCommit: v.commitId })),
+      ...(pulls
+        ? {
+            pullRequests: pulls
+              .map((p) => ({ name: p.name, ref: p.name, targetCommit: p.commitId }))
+              .sort((a, b) => Number(a.name.slice('refs/pr/'.length)) - Number(b.name.slice('refs/pr/'.length))),
+          }
+        : {}),
     };
   }
 }
