@@ -9,7 +9,8 @@ import { parseSafetensorsHeader, safetensorsHeaderLength } from '../discovery/sc
 import type { DownloadPermit } from '../models/download-permit';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
-import { CommitRepository, FileChange, FileSide } from '../repo-history/commit.repository';
+import { BranchesService } from '../repo-history/branches.service';
+import type { FileChange, FileSide } from '../repo-history/commit.repository';
 import type { DiscussionRecord } from './proposal.repository';
 import { prRef, ProposalsService } from './proposals.service';
 
@@ -69,7 +70,7 @@ const side = (f: FileSide | null) => (f ? { size: Number(f.size), sha256: f.blob
 export class ProposalDiffService {
   constructor(
     private readonly service: ProposalsService,
-    private readonly commitRows: CommitRepository,
+    private readonly refs: BranchesService,
     private readonly blobs: BlobService,
     private readonly scans: FileScanService,
     private readonly access: ModelAccessService,
@@ -78,7 +79,7 @@ export class ProposalDiffService {
   async diff(principal: Principal | undefined, model: ModelRecord, d: DiscussionRecord): Promise<ProposalDiff> {
     const head = await this.service.head(model, d);
     const base = d.baseCommitId!;
-    const changes = renames(await this.commitRows.changedFiles(base, head));
+    const changes = renames(await this.refs.changedFiles(base, head));
     const contents = (await this.access.downloadDecision(principal, model)) !== null;
     let permit: DownloadPermit | null = null;
     if (contents) {

@@ -4,7 +4,8 @@ import { HubException } from '../common/hub-exception';
 import type { ModelRecord } from '../models/model.repository';
 import { ProposalAccessService } from '../models/proposal-access.service';
 import type { CommitOperation } from '../repo-history/commit-operation';
-import { CommitRepository, FileChange } from '../repo-history/commit.repository';
+import { BranchesService } from '../repo-history/branches.service';
+import type { FileChange } from '../repo-history/commit.repository';
 import { CommitService } from '../repo-history/commit.service';
 import { assertValidRefName } from '../repo-history/repo-path-rules';
 import { RevisionService } from '../repo-history/revision.service';
@@ -44,7 +45,7 @@ export class ProposalMergeService {
     private readonly conversation: ProposalConversationService,
     private readonly proposalAccess: ProposalAccessService,
     private readonly commits: CommitService,
-    private readonly commitRows: CommitRepository,
+    private readonly refs: BranchesService,
     private readonly revisions: RevisionService,
     private readonly versions: VersionsService,
     private readonly notifier: ProposalNotifier,
@@ -53,9 +54,8 @@ export class ProposalMergeService {
   /** Paths changed on both sides since the base to different contents (empty when none, or not an open pull request). */
   async conflicts(model: ModelRecord, d: DiscussionRecord): Promise<string[]> {
     if (!d.isPullRequest || d.status === 'merged' || d.status === 'closed' || !d.baseCommitId || !d.targetBranch) return [];
-    const target = await this.commitRows.branchHead(model.id, d.targetBranch);
-    if (!target) return [];
-    return (await this.plan(model, d, target)).conflicts;
+    const target = await this.revisions.branchHead(model, d.targetBranch).catch(() => null);
+    return target ? (await this.plan(model, d, target)).conflicts : [];
   }
 
   async merge(principal: Principal, model: ModelRecord, number: number, input: { comment?: string; version?: string; notes?: string }): Promise<MergeResult> {
@@ -114,8 +114,8 @@ export class ProposalMergeService {
     const prHead = await this.service.head(model, d);
     const base = d.baseCommitId!;
     const fastForward = targetHead === base;
-    const proposed = await this.commitRows.changedFiles(base, prHead);
-    const theirs = fastForward ? new Map<string, FileChange>() : new Map((await this.commitRows.changedFiles(base, targetHead)).map((c) => [c.path, c]));
+    const proposed = await this.refs.changedFiles(base, prHead);
+    const theirs = fastForward ? new Map<string, FileChange>() : new Map((await this.refs.changedFiles(base, targetHead)).map((c) => [c.path, c]));
     const conflicts: string[] = [];
     const operations: CommitOperation[] = [];
     for (const change of proposed) {

@@ -6,7 +6,7 @@ import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
 import { ProposalAccessService } from '../models/proposal-access.service';
 import type { CommitOperation } from '../repo-history/commit-operation';
-import { CommitRepository } from '../repo-history/commit.repository';
+import { BranchesService } from '../repo-history/branches.service';
 import { CommitInput, CommitService } from '../repo-history/commit.service';
 import { DEFAULT_BRANCH, RevisionService } from '../repo-history/revision.service';
 import { ProposalNotifier } from './proposal-notifier.service';
@@ -42,7 +42,7 @@ export class ProposalsService {
     private readonly access: ModelAccessService,
     private readonly proposalAccess: ProposalAccessService,
     private readonly commits: CommitService,
-    private readonly commitRows: CommitRepository,
+    private readonly refs: BranchesService,
     private readonly revisions: RevisionService,
     private readonly blobs: BlobService,
     private readonly notifier: ProposalNotifier,
@@ -68,7 +68,7 @@ export class ProposalsService {
       await this.notifier.opened(model, discussion);
       return { discussion, commitId };
     } catch (err) {
-      await this.commitRows.deletePullRequestRef(model.id, prRef(discussion.number));
+      await this.refs.deletePullRequestRef(model, prRef(discussion.number));
       await this.proposals.delete(discussion.id);
       throw err;
     }
@@ -165,7 +165,7 @@ export class ProposalsService {
       targetBranch,
       baseCommitId: base,
     });
-    if (base) await this.commitRows.createPullRequestRef(model.id, prRef(number), base);
+    if (base) await this.refs.createPullRequestRef(model, prRef(number), base);
     // The first event is the opening comment (Hugging Face shows the description as one).
     await this.proposals.addEvent(discussion.id, 'comment', principal.userId, commentData(input.description, principal.username));
     return discussion;

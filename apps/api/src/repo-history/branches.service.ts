@@ -3,7 +3,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
-import { CommitRepository } from './commit.repository';
+import { CommitRepository, FileChange } from './commit.repository';
 import { assertValidRefName, printable } from './repo-path-rules';
 import { DEFAULT_BRANCH, RevisionService, revisionNotFound } from './revision.service';
 import { VersionRepository } from './version.repository';
@@ -58,6 +58,21 @@ export class BranchesService {
       throw HubException.conflict(`'${DEFAULT_BRANCH}' is the default branch of ${model.fullName} and cannot be deleted`, 'default_branch');
     }
     if (!(await this.commits.deleteBranch(model.id, name))) throw revisionNotFound(model, name, ' (no such branch)');
+  }
+
+  /** Creates pull request N's ref `refs/pr/N` at `commitId` (the proposals module decides who may). */
+  async createPullRequestRef(model: ModelRecord, ref: string, commitId: string): Promise<void> {
+    if (!(await this.commits.createPullRequestRef(model.id, ref, commitId))) throw HubException.conflict(`${ref} already exists in ${model.fullName}`, 'ref_exists');
+  }
+
+  /** Removes a pull request's ref whose opening failed. */
+  deletePullRequestRef(model: ModelRecord, ref: string): Promise<void> {
+    return this.commits.deletePullRequestRef(model.id, ref);
+  }
+
+  /** The files that differ between two commits of the model, in path order. */
+  changedFiles(fromCommitId: string, toCommitId: string): Promise<FileChange[]> {
+    return this.commits.changedFiles(fromCommitId, toCommitId);
   }
 
   async listRefs(model: ModelRecord, includePullRequests = false): Promise<RefList> {

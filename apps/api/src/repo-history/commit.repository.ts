@@ -232,7 +232,7 @@ export class CommitRepository {
       FROM (SELECT path, blob_sha256, size, lfs FROM commit_files WHERE commit_id = ${fromId}) a
       FULL OUTER JOIN (SELECT path, blob_sha256, size, lfs FROM commit_files WHERE commit_id = ${toId}) b ON a.path = b.path
       WHERE a.path IS NULL OR b.path IS NULL OR a.blob_sha256 <> b.blob_sha256 OR a.lfs <> b.lfs
-      ORDER BY 1 COLLATE "C"`;
+      ORDER BY coalesce(a.path, b.path) COLLATE "C"`;
     return rows.map((r) => ({
       path: r.path,
       before: r.old_sha === null ? null : { blobSha256: r.old_sha, size: BigInt(r.old_size!), lfs: r.old_lfs! },
