@@ -59,7 +59,12 @@ describe('contributor proposals', () => {
       hub,
       ownerToken,
       repo,
-      ndjson(header('first weights'), file('README.md', '# Weights\n\nline two\n'), file('config.json', '{"layers": 2}\n'), lfsFile('model.bin', up.oid, up.size)),
+      ndjson(
+        header('first weights'),
+        file('README.md', '# Weights\n\nline two\n'),
+        file('config.json', '{"layers": 2}\n'),
+        lfsFile('model.bin', up.oid, up.size),
+      ),
     ).expect(200);
   });
   afterAll(() => hub.close());
@@ -79,15 +84,24 @@ describe('contributor proposals', () => {
       expect(pre.body.files[0]).toMatchObject({ path: 'model.bin', uploadMode: 'lfs' });
       // The client sends no ref for a pull request's objects.
       const up = await uploadLfsFile(lfsRepo(hub.url!, { namespace: org, name: 'weights' }, outsiderToken), weightsV2);
-      const res = await hfCommit(hub, outsiderToken, repo, ndjson(header('Better weights', { description: 'Trained longer' }), lfsFile('model.bin', up.oid, up.size)), {
-        createPr: true,
-      }).expect(200);
+      const res = await hfCommit(
+        hub,
+        outsiderToken,
+        repo,
+        ndjson(header('Better weights', { description: 'Trained longer' }), lfsFile('model.bin', up.oid, up.size)),
+        {
+          createPr: true,
+        },
+      ).expect(200);
       expect(res.body.pullRequestUrl).toMatch(new RegExp(`/${repo}/discussions/\\d+$`));
       number = prNumberOf(res.body.pullRequestUrl);
       firstCommit = res.body.commitOid;
       expect(res.body.commitUrl).toMatch(new RegExp(`/${repo}/commit/${firstCommit}$`));
 
-      const commits = await hub.http().get(`/api/models/${repo}/commits/${encodeURIComponent(`refs/pr/${number}`)}`).expect(200);
+      const commits = await hub
+        .http()
+        .get(`/api/models/${repo}/commits/${encodeURIComponent(`refs/pr/${number}`)}`)
+        .expect(200);
       expect(commits.body[0]).toMatchObject({ id: firstCommit, parents: [mainHead] });
       const info = await hub.http().get(`/api/models/${repo}/revision/refs%2Fpr%2F${number}`).expect(200);
       expect(info.body.sha).toBe(firstCommit);
@@ -103,18 +117,38 @@ describe('contributor proposals', () => {
     });
 
     it('members comment and request changes; the author pushes a fix to refs/pr/N, a stranger may not', async () => {
-      await hub.http().post(v1(`proposals/${number}/comments`)).set(bearer(memberToken)).send({ comment: 'Please also bump the config' }).expect(201);
-      await hub.http().post(v1(`proposals/${number}/reviews`)).set(bearer(memberToken)).send({ state: 'changes_requested', comment: 'config' }).expect(201);
+      await hub
+        .http()
+        .post(v1(`proposals/${number}/comments`))
+        .set(bearer(memberToken))
+        .send({ comment: 'Please also bump the config' })
+        .expect(201);
+      await hub
+        .http()
+        .post(v1(`proposals/${number}/reviews`))
+        .set(bearer(memberToken))
+        .send({ state: 'changes_requested', comment: 'config' })
+        .expect(201);
       // A non-member cannot review.
-      const review = await hub.http().post(v1(`proposals/${number}/reviews`)).set(bearer(outsiderToken)).send({ state: 'approved' }).expect(403);
+      const review = await hub
+        .http()
+        .post(v1(`proposals/${number}/reviews`))
+        .set(bearer(outsiderToken))
+        .send({ state: 'approved' })
+        .expect(403);
       expect(review.body.code).toBe('not_namespace_member');
 
-      const refused = await hfCommit(hub, strangerToken, repo, ndjson(header('drive-by'), file('config.json', '{}\n')), { rev: `refs/pr/${number}` }).expect(403);
+      const refused = await hfCommit(hub, strangerToken, repo, ndjson(header('drive-by'), file('config.json', '{}\n')), { rev: `refs/pr/${number}` }).expect(
+        403,
+      );
       expect(refused.body.code).toBe('not_proposal_author');
       const fix = await hfCommit(hub, outsiderToken, repo, ndjson(header('Bump the config'), file('config.json', '{"layers": 3}\n')), {
         rev: `refs/pr/${number}`,
       }).expect(200);
-      const details = await hub.http().get(v1(`proposals/${number}`)).expect(200);
+      const details = await hub
+        .http()
+        .get(v1(`proposals/${number}`))
+        .expect(200);
       expect(details.body.head).toBe(fix.body.commitOid);
       expect(details.body.events.map((e: { type: string }) => e.type)).toEqual(['comment', 'commit', 'comment', 'review', 'commit']);
       const notes = await hub.http().get('/api/v1/me/notifications').set(outsider.auth).expect(200);
@@ -122,7 +156,11 @@ describe('contributor proposals', () => {
     });
 
     it('the diff lists each file with sizes and sha256 and a unified diff for text', async () => {
-      const diff = await hub.http().get(v1(`proposals/${number}/diff`)).set(bearer(memberToken)).expect(200);
+      const diff = await hub
+        .http()
+        .get(v1(`proposals/${number}/diff`))
+        .set(bearer(memberToken))
+        .expect(200);
       const byPath = Object.fromEntries(diff.body.files.map((f: { path: string }) => [f.path, f]));
       expect(byPath['model.bin']).toMatchObject({
         status: 'changed',
@@ -134,9 +172,19 @@ describe('contributor proposals', () => {
     });
 
     it('a member approves and merges with a version: bytes at the version are the proposal’s, the author kept, the merger committer', async () => {
-      await hub.http().post(v1(`proposals/${number}/reviews`)).set(bearer(memberToken)).send({ state: 'approved', comment: 'LGTM' }).expect(201);
+      await hub
+        .http()
+        .post(v1(`proposals/${number}/reviews`))
+        .set(bearer(memberToken))
+        .send({ state: 'approved', comment: 'LGTM' })
+        .expect(201);
       const prHead = (await hub.http().get(`/api/models/${repo}/revision/refs%2Fpr%2F${number}`).expect(200)).body.sha;
-      const merged = await hub.http().post(v1(`proposals/${number}/merge`)).set(bearer(memberToken)).send({ version: 'v1.1.0', notes: 'longer training' }).expect(200);
+      const merged = await hub
+        .http()
+        .post(v1(`proposals/${number}/merge`))
+        .set(bearer(memberToken))
+        .send({ version: 'v1.1.0', notes: 'longer training' })
+        .expect(200);
       expect(merged.body).toMatchObject({ status: 'merged', fastForward: true, version: { name: 'v1.1.0' } });
       for (const path of ['model.bin', 'config.json']) {
         expect((await resolve('v1.1.0', path).expect(200)).body).toEqual((await resolve(`refs/pr/${number}`, path).expect(200)).body);
@@ -153,7 +201,12 @@ describe('contributor proposals', () => {
 
       // Merged: the ref stays readable, it cannot be reopened, and the author is credited.
       await resolve(`refs/pr/${number}`, 'model.bin').expect(200);
-      const reopen = await hub.http().post(v1(`proposals/${number}/reopen`)).set(bearer(memberToken)).send({}).expect(409);
+      const reopen = await hub
+        .http()
+        .post(v1(`proposals/${number}/reopen`))
+        .set(bearer(memberToken))
+        .send({})
+        .expect(409);
       expect(reopen.body.code).toBe('pull_request_merged');
       const credits = await hub.http().get(v1('contributors')).expect(200);
       expect(credits.body.contributors).toEqual([{ username: outsider.username, merged: 1 }]);
@@ -164,16 +217,28 @@ describe('contributor proposals', () => {
   });
 
   it('a conflict (the same path changed on both sides) is listed and refuses the merge with 409 naming the paths', async () => {
-    const opened = await hfCommit(hub, outsiderToken, repo, ndjson(header('Fix the card'), file('README.md', '# Weights\n\nline 2 by outsider\n'), file('notes.txt', 'n\n')), {
-      createPr: true,
-    }).expect(200);
+    const opened = await hfCommit(
+      hub,
+      outsiderToken,
+      repo,
+      ndjson(header('Fix the card'), file('README.md', '# Weights\n\nline 2 by outsider\n'), file('notes.txt', 'n\n')),
+      {
+        createPr: true,
+      },
+    ).expect(200);
     const conflicting = prNumberOf(opened.body.pullRequestUrl);
     const clean = prNumberOf(
-      (await hfCommit(hub, outsiderToken, repo, ndjson(header('Add a file'), file('extra.txt', 'extra\n')), { createPr: true }).expect(200)).body.pullRequestUrl,
+      (await hfCommit(hub, outsiderToken, repo, ndjson(header('Add a file'), file('extra.txt', 'extra\n')), { createPr: true }).expect(200)).body
+        .pullRequestUrl,
     );
     expect(clean).toBe(conflicting + 1);
     // main moves meanwhile.
-    await hfCommit(hub, memberToken, repo, ndjson(header('Card by a member'), file('README.md', '# Weights\n\nline 2 by member\n'), file('other.txt', 'o\n'))).expect(200);
+    await hfCommit(
+      hub,
+      memberToken,
+      repo,
+      ndjson(header('Card by a member'), file('README.md', '# Weights\n\nline 2 by member\n'), file('other.txt', 'o\n')),
+    ).expect(200);
 
     const details = await hub.http().get(`/api/models/${repo}/discussions/${conflicting}?diff=1`).expect(200);
     expect(details.body.filesWithConflicts).toEqual(['README.md']);
@@ -183,7 +248,12 @@ describe('contributor proposals', () => {
     expect(refused.body.error).toContain('README.md');
 
     // The other proposal merges file by file onto the moved main.
-    const merged = await hub.http().post(v1(`proposals/${clean}/merge`)).set(bearer(memberToken)).send({}).expect(200);
+    const merged = await hub
+      .http()
+      .post(v1(`proposals/${clean}/merge`))
+      .set(bearer(memberToken))
+      .send({})
+      .expect(200);
     expect(merged.body.fastForward).toBe(false);
     for (const [path, text] of [
       ['extra.txt', 'extra\n'],
@@ -202,7 +272,10 @@ describe('contributor proposals', () => {
     await hfCommit(hub, outsiderToken, repo, ndjson(header('bad'), ['deletedFile', { path: 'nope.txt' }]), { createPr: true }).expect(404);
     const draft = await hub.http().post(`/api/models/${repo}/discussions`).set(bearer(outsiderToken)).send({ title: 'Draft', pullRequest: true }).expect(200);
     expect(draft.body).toMatchObject({ num: before + 3, status: 'draft', isPullRequest: true });
-    await hub.http().get(`/api/models/${repo}/discussions/${before + 2}`).expect(404);
+    await hub
+      .http()
+      .get(`/api/models/${repo}/discussions/${before + 2}`)
+      .expect(404);
   });
 
   it('only a branch can be a target: a version is 404 RevisionNotFound', async () => {
@@ -216,16 +289,36 @@ describe('contributor proposals', () => {
     await hub.http().put(`/api/v1/orgs/${org}/proposal-settings`).set(bearer(ownerToken)).send({ whoMayPropose: 'members', requiredApprovals: 0 }).expect(200);
     expect((await proposal().expect(403)).body.code).toBe('proposals_members_only');
 
-    await hub.http().put(`/api/v1/orgs/${org}/proposal-settings`).set(bearer(ownerToken)).send({ whoMayPropose: 'verified_organizations', requiredApprovals: 1 }).expect(200);
+    await hub
+      .http()
+      .put(`/api/v1/orgs/${org}/proposal-settings`)
+      .set(bearer(ownerToken))
+      .send({ whoMayPropose: 'verified_organizations', requiredApprovals: 1 })
+      .expect(200);
     expect((await proposal().expect(403)).body.code).toBe('proposals_verified_organizations_only');
     const lab = await createOrg(hub, outsider, 'outsider-lab');
     await hub.http().post(`/api/v1/admin/orgs/${lab}/verify`).set(owner.auth).expect(200);
     const opened = await proposal().expect(200);
     const number = prNumberOf(opened.body.pullRequestUrl);
-    const refused = await hub.http().post(v1(`proposals/${number}/merge`)).set(bearer(memberToken)).send({}).expect(409);
+    const refused = await hub
+      .http()
+      .post(v1(`proposals/${number}/merge`))
+      .set(bearer(memberToken))
+      .send({})
+      .expect(409);
     expect(refused.body.code).toBe('approvals_required');
-    await hub.http().post(v1(`proposals/${number}/reviews`)).set(bearer(ownerToken)).send({ state: 'approved' }).expect(201);
-    await hub.http().post(v1(`proposals/${number}/merge`)).set(bearer(memberToken)).send({}).expect(200);
+    await hub
+      .http()
+      .post(v1(`proposals/${number}/reviews`))
+      .set(bearer(ownerToken))
+      .send({ state: 'approved' })
+      .expect(201);
+    await hub
+      .http()
+      .post(v1(`proposals/${number}/merge`))
+      .set(bearer(memberToken))
+      .send({})
+      .expect(200);
     await hub.http().put(`/api/v1/orgs/${org}/proposal-settings`).set(bearer(ownerToken)).send({ whoMayPropose: 'anyone', requiredApprovals: 0 }).expect(200);
   });
 
@@ -255,7 +348,9 @@ describe('contributor proposals', () => {
     const diff = await hub.http().get(`/api/v1/models/${gated}/proposals/${number}/diff`).set(bearer(outsiderToken)).expect(200);
     expect(diff.body).toMatchObject({ contents: false, files: [{ path: 'NOTES.md', status: 'added' }] });
 
-    const copy = await hfCommit(hub, outsiderToken, gated, ndjson(header('copy'), copyFile('mine.bin', 'model.bin', up.oid)), { rev: `refs/pr/${number}` }).expect(403);
+    const copy = await hfCommit(hub, outsiderToken, gated, ndjson(header('copy'), copyFile('mine.bin', 'model.bin', up.oid)), {
+      rev: `refs/pr/${number}`,
+    }).expect(403);
     expect(copy.body.code).toBe('bytes_not_downloadable');
     // Naming the model's weights by hash, without uploading them: the LFS batch asks for an upload, the commit refuses.
     const batch = await hub
@@ -265,7 +360,9 @@ describe('contributor proposals', () => {
       .send({ operation: 'upload', transfers: ['basic'], objects: [{ oid: up.oid, size: up.size }] })
       .expect(200);
     expect(batch.body.objects[0].actions?.upload).toBeDefined();
-    const named = await hfCommit(hub, outsiderToken, gated, ndjson(header('name it'), lfsFile('mine.bin', up.oid, up.size)), { rev: `refs/pr/${number}` }).expect(403);
+    const named = await hfCommit(hub, outsiderToken, gated, ndjson(header('name it'), lfsFile('mine.bin', up.oid, up.size)), {
+      rev: `refs/pr/${number}`,
+    }).expect(403);
     expect(named.body.code).toBe('bytes_not_downloadable');
     // Members see everything, as before.
     expect((await resolve(`refs/pr/${number}`, 'model.bin', memberToken, gated).expect(200)).body).toEqual(secretWeights);

@@ -54,7 +54,13 @@ export class HfDiscussionsController {
   @Post(':num/comment')
   @HttpCode(200)
   @ApiOperation({ summary: 'Comment ({newMessage})' })
-  comment(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: HfCommentDto) {
+  comment(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: HfCommentDto,
+  ) {
     return this.hf.comment(p, ns, name, num, dto.comment);
   }
 
@@ -62,7 +68,13 @@ export class HfDiscussionsController {
   @Post(':num/status')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close or reopen ({newStatus}); a merged pull request cannot be reopened' })
-  status(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: HfStatusDto) {
+  status(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: HfStatusDto,
+  ) {
     return this.hf.status(p, ns, name, num, dto.status, dto.comment);
   }
 
@@ -70,7 +82,13 @@ export class HfDiscussionsController {
   @Post(':num/title')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rename ({newTitle})' })
-  title(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: HfTitleDto) {
+  title(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: HfTitleDto,
+  ) {
     return this.hf.title(p, ns, name, num, dto.title);
   }
 
@@ -93,7 +111,13 @@ export class HfDiscussionsController {
   @Post(':num/merge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge a pull request (members with write; 409 merge_conflict naming the paths)' })
-  merge(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: HfMergeDto) {
+  merge(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: HfMergeDto,
+  ) {
     return this.hf.merge(p, ns, name, num, dto?.comment);
   }
 }

@@ -66,7 +66,8 @@ export class ProposalConversationService {
   async editComment(principal: Principal, model: ModelRecord, number: number, eventId: string, content: string): Promise<DiscussionEventRecord> {
     const d = await this.service.find(model, number);
     const event = await this.proposals.findEvent(d.id, String(eventId).toLowerCase());
-    if (!event || event.type !== 'comment') throw HubException.notFound(`Comment ${eventId} does not exist on #${number} of ${model.fullName}`, 'comment_not_found');
+    if (!event || event.type !== 'comment')
+      throw HubException.notFound(`Comment ${eventId} does not exist on #${number} of ${model.fullName}`, 'comment_not_found');
     if (event.authorId !== principal.userId) throw HubException.forbidden('Only the author of a comment may edit it', 'not_comment_author');
     const history = (event.data.history as Record<string, unknown>[] | undefined) ?? [];
     return this.proposals.updateEvent(event.id, commentData(checkText(content, 'content'), principal.username, history));
@@ -79,7 +80,8 @@ export class ProposalConversationService {
     if (input.state !== 'approved' && input.state !== 'changes_requested') {
       throw HubException.badRequest('invalid_review', "A review's state is 'approved' or 'changes_requested'");
     }
-    if (d.status === 'merged' || d.status === 'closed') throw HubException.conflict(`#${number} of ${model.fullName} is ${d.status}`, `pull_request_${d.status}`);
+    if (d.status === 'merged' || d.status === 'closed')
+      throw HubException.conflict(`#${number} of ${model.fullName} is ${d.status}`, `pull_request_${d.status}`);
     const comment = input.comment ? checkText(input.comment, 'comment') : '';
     const event = await this.proposals.addEvent(d.id, 'review', principal.userId, { state: input.state, comment, oid: await this.service.head(model, d) });
     await this.notifier.reviewed(model, d, principal, input.state, comment);

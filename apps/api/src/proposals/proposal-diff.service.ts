@@ -87,7 +87,15 @@ export class ProposalDiffService {
       const served = changes.flatMap((c) =>
         [c.before && { blobSha256: c.before.blobSha256, commitId: base }, c.after && { blobSha256: c.after.blobSha256, commitId: head }]
           .filter((s) => !!s)
-          .map((s) => ({ method: 'GET' as const, path: c.path, revision: prRef(d.number), commitId: s.commitId, blobSha256: s.blobSha256, route: 'file' as const, issuesUrl: false })),
+          .map((s) => ({
+            method: 'GET' as const,
+            path: c.path,
+            revision: prRef(d.number),
+            commitId: s.commitId,
+            blobSha256: s.blobSha256,
+            route: 'file' as const,
+            issuesUrl: false,
+          })),
       );
       permit = (await this.access.authorizeDownload(principal, model, () => Promise.resolve({ files: served, value: null }))).permit;
     }
@@ -101,7 +109,8 @@ export class ProposalDiffService {
       .map((f) => {
         const header = `diff --git a/${f.oldPath ?? f.path} b/${f.path}\n`;
         if (f.unifiedDiff) return header + f.unifiedDiff;
-        const what = f.status === 'added' ? 'new file' : f.status === 'deleted' ? 'deleted file' : f.status === 'renamed' ? `renamed from ${f.oldPath}` : 'binary change';
+        const what =
+          f.status === 'added' ? 'new file' : f.status === 'deleted' ? 'deleted file' : f.status === 'renamed' ? `renamed from ${f.oldPath}` : 'binary change';
         return `${header}${what}: ${f.old?.sha256 ?? '-'} (${f.old?.size ?? 0} bytes) -> ${f.new?.sha256 ?? '-'} (${f.new?.size ?? 0} bytes)\n`;
       })
       .join('');
@@ -116,7 +125,8 @@ export class ProposalDiffService {
     if (kind === 'safetensors') out.tensors = await this.tensorChanges(permit, c.before, c.after);
     else if (this.isSmallText(c.before) && this.isSmallText(c.after)) {
       const [before, after] = await Promise.all([this.text(permit, c.before), this.text(permit, c.after)]);
-      if (before !== null && after !== null) out.unifiedDiff = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, before, after, '', '', { context: 3 }).replace(/^=+\n/, '');
+      if (before !== null && after !== null)
+        out.unifiedDiff = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, before, after, '', '', { context: 3 }).replace(/^=+\n/, '');
     }
     return out;
   }

@@ -23,8 +23,7 @@ export interface MergeResult {
   version: VersionInfo | null;
 }
 
-const sameSide = (a: FileChange['after'], b: FileChange['after']) =>
-  a === null || b === null ? a === b : a.blobSha256 === b.blobSha256 && a.lfs === b.lfs;
+const sameSide = (a: FileChange['after'], b: FileChange['after']) => (a === null || b === null ? a === b : a.blobSha256 === b.blobSha256 && a.lfs === b.lfs);
 
 /**
  * Merging a pull request into its target branch, by a member with `write`, after the approvals
@@ -103,7 +102,8 @@ export class ProposalMergeService {
     }
     if (input.comment?.trim()) await this.proposals.addEvent(d.id, 'comment', principal.userId, commentData(input.comment, principal.username));
     await this.proposals.addEvent(d.id, 'status_change', principal.userId, { status: 'merged' });
-    const version = input.version !== undefined ? await this.versions.create(principal, model, { name: input.version, revision: commitId, notes: input.notes }) : null;
+    const version =
+      input.version !== undefined ? await this.versions.create(principal, model, { name: input.version, revision: commitId, notes: input.notes }) : null;
     const merged = (await this.proposals.find(model.id, number))!;
     await this.notifier.merged(model, merged, principal, version?.name ?? null);
     return { discussion: merged, mergeCommitId: commitId, fastForward: plan.fastForward, version };
@@ -141,7 +141,7 @@ export class ProposalMergeService {
         throw err;
       },
     );
-    if (exists) throw HubException.conflict(`Version '${name}' of ${model.fullName} already exists: versions are immutable, choose another name`, 'version_exists');
+    if (exists)
+      throw HubException.conflict(`Version '${name}' of ${model.fullName} already exists: versions are immutable, choose another name`, 'version_exists');
   }
 }
-

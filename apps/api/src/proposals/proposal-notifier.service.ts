@@ -35,12 +35,17 @@ export class ProposalNotifier {
   }
 
   commented(model: ModelRecord, d: DiscussionRecord, by: { userId: string; username: string }, text: string): Promise<void> {
-    return this.send('proposal.commented', model, d, by.userId, `${by.username} commented on #${d.number} of ${model.fullName}`, text, { commentBy: by.username });
+    return this.send('proposal.commented', model, d, by.userId, `${by.username} commented on #${d.number} of ${model.fullName}`, text, {
+      commentBy: by.username,
+    });
   }
 
   reviewed(model: ModelRecord, d: DiscussionRecord, by: { userId: string; username: string }, state: string, comment: string): Promise<void> {
     const verb = state === 'approved' ? 'approved' : 'requested changes on';
-    return this.send('proposal.reviewed', model, d, by.userId, `${by.username} ${verb} #${d.number} of ${model.fullName}`, comment, { reviewer: by.username, state });
+    return this.send('proposal.reviewed', model, d, by.userId, `${by.username} ${verb} #${d.number} of ${model.fullName}`, comment, {
+      reviewer: by.username,
+      state,
+    });
   }
 
   merged(model: ModelRecord, d: DiscussionRecord, by: { userId: string; username: string }, version: string | null): Promise<void> {

@@ -119,10 +119,7 @@ export class ProposalRepository {
     return { items: rows.map(toDiscussion), count };
   }
 
-  async update(
-    id: string,
-    data: Partial<Pick<DiscussionRecord, 'title' | 'status' | 'mergeCommitId' | 'mergedById' | 'mergedAt'>>,
-  ): Promise<DiscussionRecord> {
+  async update(id: string, data: Partial<Pick<DiscussionRecord, 'title' | 'status' | 'mergeCommitId' | 'mergedById' | 'mergedAt'>>): Promise<DiscussionRecord> {
     return toDiscussion(await this.prisma.discussion.update({ where: { id }, data, include: withAuthor }));
   }
 

@@ -35,14 +35,26 @@ export class ProposalsController {
   @RequireScope('write')
   @Post('models/:ns/:name/proposals/:num/comments')
   @ApiOperation({ summary: 'Comment on a proposal' })
-  comment(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: ProposalCommentDto) {
+  comment(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: ProposalCommentDto,
+  ) {
     return this.api.comment(p, ns, name, num, dto.comment);
   }
 
   @RequireScope('write')
   @Post('models/:ns/:name/proposals/:num/reviews')
   @ApiOperation({ summary: 'Review a pull request: approved or changes_requested (members with write)' })
-  review(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: ProposalReviewDto) {
+  review(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: ProposalReviewDto,
+  ) {
     return this.api.review(p, ns, name, num, dto);
   }
 
@@ -50,7 +62,13 @@ export class ProposalsController {
   @Post('models/:ns/:name/proposals/:num/merge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge into the target branch, optionally publishing a version; 409 merge_conflict with filesWithConflicts' })
-  merge(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('num', ParseIntPipe) num: number, @Body() dto: ProposalMergeDto) {
+  merge(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('num', ParseIntPipe) num: number,
+    @Body() dto: ProposalMergeDto,
+  ) {
     return this.api.merge(p, ns, name, num, dto);
   }
 

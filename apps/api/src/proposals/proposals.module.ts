@@ -17,7 +17,15 @@ import { ProposalsService } from './proposals.service';
 @Module({
   imports: [ModelsModule, OrgsModule, RepoHistoryModule, BlobsModule, NotificationsModule],
   controllers: [ProposalsController],
-  providers: [ProposalRepository, ProposalNotifier, ProposalsService, ProposalConversationService, ProposalMergeService, ProposalDiffService, ProposalApiService],
+  providers: [
+    ProposalRepository,
+    ProposalNotifier,
+    ProposalsService,
+    ProposalConversationService,
+    ProposalMergeService,
+    ProposalDiffService,
+    ProposalApiService,
+  ],
   exports: [ProposalsService, ProposalConversationService, ProposalMergeService, ProposalDiffService],
 })
 export class ProposalsModule {}

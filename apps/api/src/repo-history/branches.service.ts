@@ -62,7 +62,8 @@ export class BranchesService {
 
   /** Creates pull request N's ref `refs/pr/N` at `commitId` (the proposals module decides who may). */
   async createPullRequestRef(model: ModelRecord, ref: string, commitId: string): Promise<void> {
-    if (!(await this.commits.createPullRequestRef(model.id, ref, commitId))) throw HubException.conflict(`${ref} already exists in ${model.fullName}`, 'ref_exists');
+    if (!(await this.commits.createPullRequestRef(model.id, ref, commitId)))
+      throw HubException.conflict(`${ref} already exists in ${model.fullName}`, 'ref_exists');
   }
 
   /** Removes a pull request's ref whose opening failed. */

@@ -240,7 +240,6 @@ export class CommitRepository {
     }));
   }
 
-
   /** Creates a branch; false when the name exists. */
   async createBranch(modelId: string, name: string, commitId: string): Promise<boolean> {
     const rows = await this.prisma.$executeRaw`

@@ -12,9 +12,7 @@ const toBool = ({ value }: { value: unknown }) =>
 export class HfDiscussionsQuery {
   @ApiPropertyOptional({ description: 'Page (50 a page), from 0' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) p?: number;
   @ApiPropertyOptional({ enum: ['all', 'discussion', 'pull_request'] }) @IsOptional() @IsIn(['all', 'discussion', 'pull_request']) type?:
-    | 'all'
-    | 'discussion'
-    | 'pull_request';
+    'all' | 'discussion' | 'pull_request';
   @ApiPropertyOptional({ enum: ['all', 'open', 'closed'] }) @IsOptional() @IsIn(['all', 'open', 'closed']) status?: 'all' | 'open' | 'closed';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) author?: string;
 }
@@ -61,15 +59,9 @@ export class HfMergeDto {
 export class ProposalListQuery {
   @ApiPropertyOptional({ description: 'Page (50 a page), from 0' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) page?: number;
   @ApiPropertyOptional({ enum: ['all', 'discussion', 'pull_request'] }) @IsOptional() @IsIn(['all', 'discussion', 'pull_request']) type?:
-    | 'all'
-    | 'discussion'
-    | 'pull_request';
+    'all' | 'discussion' | 'pull_request';
   @ApiPropertyOptional({ enum: ['all', 'open', 'closed', 'draft', 'merged'] }) @IsOptional() @IsIn(['all', 'open', 'closed', 'draft', 'merged']) status?:
-    | 'all'
-    | 'open'
-    | 'closed'
-    | 'draft'
-    | 'merged';
+    'all' | 'open' | 'closed' | 'draft' | 'merged';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) author?: string;
 }
 
@@ -98,8 +90,6 @@ export class ProposalStatusCommentDto {
 
 export class ProposalSettingsDto {
   @ApiProperty({ enum: ['anyone', 'verified_organizations', 'members'] }) @IsIn(['anyone', 'verified_organizations', 'members']) whoMayPropose!:
-    | 'anyone'
-    | 'verified_organizations'
-    | 'members';
+    'anyone' | 'verified_organizations' | 'members';
   @ApiProperty({ minimum: 0, maximum: 20 }) @IsInt() @Min(0) @Max(20) requiredApprovals!: number;
 }
