@@ -210,6 +210,7 @@ describe('contributor proposals', () => {
       expect(reopen.body.code).toBe('pull_request_merged');
       const credits = await hub.http().get(v1('contributors')).expect(200);
       expect(credits.body.contributors).toEqual([{ username: outsider.username, merged: 1 }]);
+      expect((await hub.http().get(`/api/v1/models/${repo}`).expect(200)).body.contributors).toEqual([{ username: outsider.username, merged: 1 }]);
       // More commits to a merged pull request are refused.
       const late = await hfCommit(hub, outsiderToken, repo, ndjson(header('late'), file('late.txt', 'x')), { rev: `refs/pr/${number}` }).expect(409);
       expect(late.body.code).toBe('pull_request_merged');

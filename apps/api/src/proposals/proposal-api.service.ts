@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
+import { ModelsService } from '../models/models.service';
 import { ProposalSettings, ProposalSettingsRepository } from '../models/proposal-settings.repository';
 import { OrgAccessService } from '../orgs/org-access.service';
 import { ProposalListQuery, ProposalMergeDto, ProposalReviewDto } from './dto/proposal.dto';
@@ -35,6 +36,7 @@ export class ProposalApiService {
     private readonly access: ModelAccessService,
     private readonly orgAccess: OrgAccessService,
     private readonly settings: ProposalSettingsRepository,
+    private readonly models: ModelsService,
     private readonly proposals: ProposalsService,
     private readonly conversation: ProposalConversationService,
     private readonly merges: ProposalMergeService,
@@ -91,7 +93,7 @@ export class ProposalApiService {
   /** The authors of merged proposals to the model, most merges first. */
   async contributors(principal: Principal | undefined, ns: string, name: string) {
     const model = await this.access.findReadable(principal, ns, name);
-    return { contributors: await this.proposals.contributors(model) };
+    return { contributors: await this.models.contributors(model) };
   }
 
   async orgSettings(principal: Principal, org: string): Promise<ProposalSettings> {

@@ -152,15 +152,6 @@ export class ProposalRepository {
     return toEvent(await this.prisma.discussionEvent.update({ where: { id }, data: { data: data as Prisma.InputJsonObject }, include: withAuthor }));
   }
 
-  /** Usernames of the authors of the model's merged pull requests, most merges first: the contributors credited in model info. */
-  async contributors(modelId: string): Promise<{ username: string; merged: number }[]> {
-    const rows = await this.prisma.$queryRaw<{ username: string; merged: bigint }[]>`
-      SELECT u.username, count(*) AS merged FROM discussions d JOIN users u ON u.id = d.author_id
-      WHERE d.model_id = ${modelId}::uuid AND d.status = 'merged'
-      GROUP BY u.username ORDER BY count(*) DESC, u.username`;
-    return rows.map((r) => ({ username: r.username, merged: Number(r.merged) }));
-  }
-
   /** Member user ids of the model's namespace (for notifications): the user, or the organization's members. */
   async namespaceMemberIds(model: { ownerUserId: string | null; ownerOrgId: string | null }): Promise<string[]> {
     if (model.ownerUserId) return [model.ownerUserId];

@@ -129,11 +129,6 @@ export class ProposalsService {
     return this.revisions.refHead(model, prRef(discussion.number));
   }
 
-  /** The authors of merged proposals: the contributors model info credits. */
-  contributors(model: ModelRecord): Promise<{ username: string; merged: number }[]> {
-    return this.proposals.contributors(model.id);
-  }
-
   private async create(
     principal: Principal,
     model: ModelRecord,
