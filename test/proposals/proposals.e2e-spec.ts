@@ -265,6 +265,61 @@ describe('contributor proposals', () => {
     }
   });
 
+  it('the diff shows the tensors a safetensors file gains, loses and reshapes, and scans new pickle files', async () => {
+    const safetensors = (tensors: Record<string, { dtype: string; shape: number[] }>) => {
+      let offset = 0;
+      const entries = Object.entries(tensors).map(([name, t]) => {
+        const bytes = t.shape.reduce((n, d) => n * d, 1) * 4;
+        const entry = [name, { ...t, data_offsets: [offset, offset + bytes] }] as const;
+        offset += bytes;
+        return entry;
+      });
+      const json = Buffer.from(JSON.stringify(Object.fromEntries(entries)));
+      const length = Buffer.alloc(8);
+      length.writeBigUInt64LE(BigInt(json.length));
+      return Buffer.concat([length, json, Buffer.alloc(offset)]);
+    };
+    await hfCommit(
+      hub,
+      ownerToken,
+      repo,
+      ndjson(header('tensors'), file('adapter.safetensors', safetensors({ a: { dtype: 'F32', shape: [2, 2] }, b: { dtype: 'F32', shape: [4] } }))),
+    ).expect(200);
+    const opened = await hfCommit(
+      hub,
+      outsiderToken,
+      repo,
+      ndjson(
+        header('Reshape the adapter'),
+        file('adapter.safetensors', safetensors({ a: { dtype: 'F32', shape: [2, 3] }, c: { dtype: 'F32', shape: [1] } })),
+        file('extra.pkl', Buffer.from([0x80, 0x02, 0x4b, 0x01, 0x2e])),
+      ),
+      { createPr: true },
+    ).expect(200);
+    const number = prNumberOf(opened.body.pullRequestUrl);
+    const diff = await hub
+      .http()
+      .get(v1(`proposals/${number}/diff`))
+      .set(bearer(memberToken))
+      .expect(200);
+    const byPath = Object.fromEntries(diff.body.files.map((f: { path: string }) => [f.path, f]));
+    expect(byPath['adapter.safetensors'].tensors).toEqual({
+      added: { c: { dtype: 'F32', shape: [1] } },
+      removed: { b: { dtype: 'F32', shape: [4] } },
+      changed: { a: { before: { dtype: 'F32', shape: [2, 2] }, after: { dtype: 'F32', shape: [2, 3] } } },
+      parametersBefore: 8,
+      parametersAfter: 7,
+    });
+    expect(byPath['adapter.safetensors'].security).toEqual({ kind: 'safetensors', status: 'ok' });
+    expect(byPath['extra.pkl']).toMatchObject({ status: 'added', security: { kind: 'pickle', status: expect.any(String), imports: [] } });
+    await hub
+      .http()
+      .post(v1(`proposals/${number}/close`))
+      .set(bearer(outsiderToken))
+      .send({})
+      .expect(200);
+  });
+
   it('numbers are shared by discussions and pull requests and never reused after a refused opening', async () => {
     const before = (await hub.http().get(v1('proposals')).expect(200)).body.count as number;
     const discussion = await hub.http().post(`/api/models/${repo}/discussions`).set(bearer(outsiderToken)).send({ title: 'A question' }).expect(200);

@@ -174,7 +174,7 @@ export class ProposalDiffService {
     const first8 = (await this.blobs.readPrefixFor(permit, f.blobSha256, 8)) ?? Buffer.alloc(0);
     const length = safetensorsHeaderLength(first8, size);
     if (length > MAX_HEADER_BYTES) throw new Error(`the safetensors header is ${length} bytes, more than the diff reads`);
-    const header = ((await this.blobs.readPrefixFor(permit, f.blobSha256, 8 + length)) ?? Buffer.alloc(0)).subarray(8);
+    const header = ((await this.blobs.readPrefixFor(permit, f.blobSha256, 8 + length)) ?? Buffer.alloc(0)).subarray(8, 8 + length);
     const summary = parseSafetensorsHeader(header, size);
     const json = JSON.parse(header.toString('utf8')) as Record<string, { dtype: string; shape: number[] }>;
     const tensors = Object.fromEntries(
