@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
-import { ModelAccessService } from './model-access.service';
+import { ModelAccessService, repoNotFound } from './model-access.service';
 import type { ModelRecord } from './model.repository';
 import { DEFAULT_PROPOSAL_SETTINGS, ProposalSettings, ProposalSettingsRepository } from './proposal-settings.repository';
 
@@ -40,9 +40,7 @@ export class ProposalAccessService {
 
   /** Whether `principal` may open a proposal on (or comment on) a model they can read; throws 401/403/404. */
   async assertMayPropose(principal: Principal | undefined, model: ModelRecord): Promise<void> {
-    if (!(await this.access.canRead(principal, model))) {
-      await this.access.findReadable(principal, model.namespace, model.name);
-    }
+    if (!(await this.access.canRead(principal, model))) throw repoNotFound(model.fullName);
     this.access.assertSignedInWithWrite(principal);
     if (await this.access.isMember(principal, model)) return;
     const { whoMayPropose } = await this.settingsFor(model);
@@ -62,7 +60,7 @@ export class ProposalAccessService {
     this.access.assertSignedInWithWrite(principal);
     const member = await this.access.isMember(principal, model);
     if (!member && pr.authorId !== principal.userId) {
-      if (model.private) await this.access.findReadable(principal, model.namespace, model.name);
+      if (!(await this.access.canRead(principal, model))) throw repoNotFound(model.fullName);
       throw HubException.forbidden(
         `Only the author of pull request #${pr.number} and members of '${model.namespace}' may push to refs/pr/${pr.number}`,
         'not_proposal_author',

@@ -53,7 +53,11 @@ export class ProposalMergeService {
   /** Paths changed on both sides since the base to different contents (empty when none, or not an open pull request). */
   async conflicts(model: ModelRecord, d: DiscussionRecord): Promise<string[]> {
     if (!d.isPullRequest || d.status === 'merged' || d.status === 'closed' || !d.baseCommitId || !d.targetBranch) return [];
-    const target = await this.revisions.branchHead(model, d.targetBranch).catch(() => null);
+    // A target branch deleted since the opening has nothing to conflict with.
+    const target = await this.revisions.branchHead(model, d.targetBranch).catch((err: unknown) => {
+      if (err instanceof HubException && err.getStatus() === 404) return null;
+      throw err;
+    });
     return target ? (await this.plan(model, d, target)).conflicts : [];
   }
 
