@@ -169,7 +169,8 @@ describe('Hugging Face protocol', () => {
         'm/model.safetensors': 'lfs',
         'empty.bin': 'regular',
       });
-      await hub.http().post('/api/models/hfowner/proto/preupload/main?create_pr=1').set(bearer(writeToken)).send({ files: [] }).expect(400);
+      // create_pr=1 compares with the target branch (pull requests: test/proposals).
+      await hub.http().post('/api/models/hfowner/proto/preupload/main?create_pr=1').set(bearer(writeToken)).send({ files: [] }).expect(200);
     });
 
     it("reads the revision's .gitattributes and .gitignore, and answers each existing file's oid as _commit_api.py compares it", async () => {
@@ -253,7 +254,10 @@ describe('Hugging Face protocol', () => {
         ndjson(['header', { summary: 's' }], ['lfsFile', { path: 'w.bin', algo: 'sha256', oid: 'f'.repeat(64), size: 5 }]),
       ).expect(400);
       expect(unknownBlob.body.error).toEqual(expect.any(String));
-      await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(writeToken), 'main?create_pr=1').expect(400);
+      // A pull request targets a branch only (pull requests: test/proposals).
+      await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(writeToken), 'no-such-branch?create_pr=1')
+        .expect(404)
+        .expect('X-Error-Code', 'RevisionNotFound');
       await hub.http().post('/api/models/hfowner/proto/commit/main').set(bearer(writeToken)).send({ summary: 'json' }).expect(415);
       await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(readToken)).expect(403);
       await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), outsider.auth).expect(403);

@@ -109,8 +109,8 @@ export class HfModelsController {
   @Public()
   @Get(':ns/:name/refs')
   @ApiOperation({ summary: 'Branches and tags (versions)' })
-  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) {
-    return this.hf.refs(p, ns, name);
+  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('include_prs') includePrs?: string) {
+    return this.hf.refs(p, ns, name, isTruthyFlag(includePrs));
   }
 
   @RequireScope('write')

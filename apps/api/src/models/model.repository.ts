@@ -181,6 +181,15 @@ export class ModelRepository {
     return deleted;
   }
 
+  /** The authors of the model's merged proposals (pull requests), most merges first: the contributors model info credits. */
+  async contributors(modelId: string): Promise<{ username: string; merged: number }[]> {
+    const rows = await this.prisma.$queryRaw<{ username: string; merged: bigint }[]>`
+      SELECT u.username, count(*) AS merged FROM discussions d JOIN users u ON u.id = d.author_id
+      WHERE d.model_id = ${modelId}::uuid AND d.status = 'merged'
+      GROUP BY u.username ORDER BY count(*) DESC, u.username`;
+    return rows.map((r) => ({ username: r.username, merged: Number(r.merged) }));
+  }
+
   /** The models with these ids, in the order given (ids of models that no longer exist are skipped). */
   async findByIds(ids: string[]): Promise<ModelRecord[]> {
     if (!ids.length) return [];

@@ -81,6 +81,11 @@ export class ModelsService {
     return this.access.findReadable(principal, namespace, name);
   }
 
+  /** The authors of merged proposals, credited in model info (docs/proposals.md). */
+  contributors(model: ModelRecord): Promise<{ username: string; merged: number }[]> {
+    return this.models.contributors(model.id);
+  }
+
   /** Changes `private` / `gated` (see `applyVisibilityChange`); needs admin rights on the model. */
   async updateSettings(principal: Principal | undefined, namespace: string, name: string, change: VisibilityChange): Promise<ModelRecord> {
     const model = await this.access.findReadable(principal, namespace, name);

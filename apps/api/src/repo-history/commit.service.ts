@@ -26,6 +26,20 @@ export interface CommitInput {
   operations: CommitOperation[];
 }
 
+/**
+ * How a commit is authorized and recorded when it is not a member's commit to a branch: the
+ * proposals module commits to `refs/pr/N` (its author and members, decided by
+ * ProposalAccessService) and merges (author: the contributor, committer: the merger).
+ */
+export interface CommitOptions {
+  /** Replaces the write check (membership): throws to refuse. */
+  authorize: () => Promise<void>;
+  /** The commit's author when it is not the principal (the principal is then its committer). */
+  authorId?: string | null;
+  /** A merge commit's second parent. */
+  mergedParentId?: string;
+}
+
 export interface CommitResult {
   commitId: string;
   /** The commit the branch pointed at before. */
@@ -74,12 +88,17 @@ export class CommitService {
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
 
-  async commit(principal: Principal, model: ModelRecord, input: CommitInput): Promise<CommitResult> {
-    await this.access.assertCanWrite(principal, model);
+  async commit(principal: Principal, model: ModelRecord, input: CommitInput, options?: CommitOptions): Promise<CommitResult> {
     const branch = input.branch || DEFAULT_BRANCH;
+    if (options) await options.authorize();
+    else {
+      await this.access.assertCanWrite(principal, model);
+      // refs/pr/N moves only through the proposals module, which decides who may push there.
+      if (branch.startsWith('refs/')) throw revisionNotFound(model, branch, ' (not a branch)');
+    }
     const parent = this.checkInput(input);
     // Fails early, before any bytes are stored, for a branch that does not exist.
-    await this.revisions.branchHead(model, branch);
+    await this.revisions.refHead(model, branch);
     const resolved = await this.resolveBlobs(principal, model, input.operations);
     // An organization's pickle policy, before the branch moves (422 naming the file and import).
     await this.hooks.beforeBranchMoves(model, input.operations);
@@ -105,7 +124,9 @@ export class CommitService {
         id: commitId,
         modelId: model.id,
         parentId: head,
-        authorId: principal.userId,
+        authorId: options?.authorId !== undefined ? options.authorId : principal.userId,
+        committerId: options?.authorId !== undefined && options.authorId !== principal.userId ? principal.userId : null,
+        mergedParentId: options?.mergedParentId ?? null,
         title: input.summary,
         message: input.description ?? '',
         createdAt: at,
