@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
+import type { InitialFile } from './default-gitattributes';
 import { modelNameKey } from './model-name-rules';
 import type { GatedMode } from './model-visibility';
 
@@ -112,8 +113,9 @@ export class ModelRepository {
   }
 
   /**
-   * Creates the model, its first (empty) commit and its `main` branch in one transaction, so no
-   * model ever exists without `main`. Returns null when the name is already taken in the namespace.
+   * Creates the model, its first commit (with `files`, stored inline) and its `main` branch in one
+   * transaction, so no model ever exists without `main`. Returns null when the name is already
+   * taken in the namespace.
    */
   async createWithInitialCommit(data: {
     namespaceId: string;
@@ -122,6 +124,7 @@ export class ModelRepository {
     gated: GatedMode;
     authorId: string;
     commit: { id: string; title: string; createdAt: Date };
+    files: InitialFile[];
     /** Filled in by the caller before the insert: the commit id hashes the model id. */
     id: string;
   }): Promise<ModelRecord | null> {
@@ -142,6 +145,16 @@ export class ModelRepository {
         await tx.commit.create({
           data: { id: data.commit.id, modelId: data.id, authorId: data.authorId, title: data.commit.title, createdAt: data.commit.createdAt },
         });
+        for (const f of data.files) {
+          // Touching a known blob's row locks it, so garbage collection cannot delete it before the file row references it.
+          await tx.$executeRaw`
+            INSERT INTO blobs (sha256, size, storage_key, inline_data, git_oid, created_at)
+            VALUES (${f.sha256}, ${f.size}, NULL, ${f.bytes}, ${f.gitOid}, now())
+            ON CONFLICT (sha256) DO UPDATE SET created_at = now(), git_oid = COALESCE(blobs.git_oid, EXCLUDED.git_oid)`;
+          await tx.commitFile.create({
+            data: { commitId: data.commit.id, path: f.path, blobSha256: f.sha256, size: f.size, lfs: false, lastCommitId: data.commit.id },
+          });
+        }
         await tx.branch.create({ data: { modelId: data.id, name: 'main', commitId: data.commit.id } });
       });
     } catch (e) {

@@ -8,6 +8,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { HubLinks } from '../links/hub-links.service';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { generateCommitId } from './commit-id';
+import { DEFAULT_GITATTRIBUTES } from './default-gitattributes';
 import { ModelAccessService } from './model-access.service';
 import { ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.parser';
 import { assertValidModelName } from './model-name-rules';
@@ -42,7 +43,7 @@ export class ModelsService {
     @Optional() private readonly events?: HubEvents,
   ) {}
 
-  /** Creates `namespace/name` with an empty initial commit on `main`. 409 (body has `url`) when it exists. */
+  /** Creates `namespace/name` with an initial commit on `main` holding Hugging Face's default `.gitattributes`. 409 (body has `url`) when it exists. */
   async create(principal: Principal | undefined, input: CreateModelInput): Promise<ModelRecord> {
     assertValidModelName(input.name);
     const namespace = await this.namespaces.findByName(input.namespace);
@@ -58,6 +59,7 @@ export class ModelsService {
       ...settings,
       authorId: principal!.userId,
       commit: { id: generateCommitId({ modelId: id, parentId: null, title: INITIAL_COMMIT_TITLE, at }), title: INITIAL_COMMIT_TITLE, createdAt: at },
+      files: [DEFAULT_GITATTRIBUTES],
     });
     if (!created) {
       const existing = await this.models.findByName(namespace.name, input.name);
