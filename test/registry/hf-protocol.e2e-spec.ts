@@ -137,6 +137,15 @@ describe('Hugging Face protocol', () => {
       const broken = await hub.http().post('/api/validate-yaml').send({ content: '---\nlicense: [mit\n---\n', repoType: 'model' }).expect(400);
       expect(broken.body.errors[0].message).toEqual(expect.any(String));
     });
+
+    it('refuses a model-index that is not a list and warns of an unknown pipeline_tag, as Hugging Face does', async () => {
+      const index = await hub.http().post('/api/validate-yaml').send({ content: '---\nmodel-index:\n  name: x\n---\n', repoType: 'model' }).expect(400);
+      expect(index.body.errors).toEqual([{ message: expect.stringContaining('"model-index" must be an array') }]);
+      const listed = '---\nmodel-index:\n  - name: x\n    results: []\n---\n';
+      await hub.http().post('/api/validate-yaml').send({ content: listed, repoType: 'model' }).expect(200, { errors: [], warnings: [] });
+      const task = await hub.http().post('/api/validate-yaml').send({ content: '---\npipeline_tag: text-juggling\n---\n', repoType: 'model' }).expect(200);
+      expect(task.body).toEqual({ errors: [], warnings: [{ message: expect.stringContaining("'text-juggling' is not a known task") }] });
+    });
   });
 
   describe('preupload and NDJSON commits', () => {

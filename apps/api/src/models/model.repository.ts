@@ -102,10 +102,40 @@ const toRecord = (m: ModelRow): ModelRecord => ({
 export class ModelRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findByName(namespace: string, name: string): Promise<ModelRecord | null> {
-    return this.prisma.model
-      .findFirst({ where: { nameKey: modelNameKey(name), namespace: { nameKey: namespaceKey(namespace) } }, include })
-      .then((m) => (m ? toRecord(m) : null));
+  /** The model named so, or the one that had this name before it was moved (ModelRedirect). */
+  async findByName(namespace: string, name: string): Promise<ModelRecord | null> {
+    const key = { nameKey: modelNameKey(name), namespaceKey: namespaceKey(namespace) };
+    const current = await this.prisma.model.findFirst({ where: { nameKey: key.nameKey, namespace: { nameKey: key.namespaceKey } }, include });
+    if (current) return toRecord(current);
+    const moved = await this.prisma.modelRedirect.findUnique({ where: { namespaceKey_nameKey: key }, select: { model: { include } } });
+    return moved ? toRecord(moved.model) : null;
+  }
+
+  /**
+   * Renames or transfers a model: the row keeps its id, so history, versions, grants, likes and
+   * downloads stay with it; the old name becomes a redirect. Returns null when the target name is taken.
+   */
+  async move(id: string, to: { namespaceId: string; name: string }): Promise<ModelRecord | null> {
+    const target = { nameKey: modelNameKey(to.name) };
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const before = await tx.model.findUniqueOrThrow({ where: { id }, select: { nameKey: true, namespace: { select: { nameKey: true } } } });
+        const after = await tx.namespace.findUniqueOrThrow({ where: { id: to.namespaceId }, select: { nameKey: true } });
+        await tx.model.update({ where: { id }, data: { namespaceId: to.namespaceId, name: to.name, nameKey: target.nameKey } });
+        await tx.modelRedirect.deleteMany({ where: { namespaceKey: after.nameKey, nameKey: target.nameKey } });
+        if (before.namespace.nameKey !== after.nameKey || before.nameKey !== target.nameKey) {
+          await tx.modelRedirect.upsert({
+            where: { namespaceKey_nameKey: { namespaceKey: before.namespace.nameKey, nameKey: before.nameKey } },
+            create: { namespaceKey: before.namespace.nameKey, nameKey: before.nameKey, modelId: id },
+            update: { modelId: id, createdAt: new Date() },
+          });
+        }
+      });
+    } catch (e) {
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
+      throw e;
+    }
+    return this.findById(id);
   }
 
   findById(id: string): Promise<ModelRecord | null> {
@@ -156,6 +186,9 @@ export class ModelRepository {
           });
         }
         await tx.branch.create({ data: { modelId: data.id, name: 'main', commitId: data.commit.id } });
+        // A new model taking a moved model's old name ends that redirect.
+        await tx.$executeRaw`
+          DELETE FROM model_redirects r USING namespaces n WHERE n.id = ${data.namespaceId}::uuid AND r.namespace_key = n.name_key AND r.name_key = ${modelNameKey(data.name)}`;
       });
     } catch (e) {
       if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
