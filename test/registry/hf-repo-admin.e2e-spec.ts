@@ -1,6 +1,6 @@
-import { createToken, bearer } from '../support/factories';
+import { createToken, bearer, registerUser } from '../support/factories';
 import { startTestHub, type TestHub } from '../support/test-hub';
-import { createModelWithFiles, grantTo, publishOffer, twoOrganizations } from '../licensing/licensing-support';
+import { createModelWithFiles, grantTo, publishOffer, requestOffer, twoOrganizations } from '../licensing/licensing-support';
 import { commit, HF_DEFAULT_GITATTRIBUTES, put } from './commits-support';
 
 /**
@@ -201,5 +201,69 @@ describe('Hugging Face repository administration', () => {
     await hfCommit(repo, ndjson(['header', { summary: 'nothing' }], ['deletedFile', { path: 'docs' }]))
       .expect(404)
       .expect('X-Error-Code', 'EntryNotFound');
+  });
+
+  it('gated access requests: list, accept, reject and grant_access over licence requests and grants', async () => {
+    const model = await createModelWithFiles(hub, people.owner, people.publisher, 'access-requests');
+    const offer = await publishOffer(hub, people.owner, model.id);
+    const base = `/api/models/${model.id}/user-access-request`;
+    const [alice, bob, carol] = await Promise.all(['hf_alice', 'hf_bob', 'hf_carol'].map((n) => registerUser(hub, n)));
+    const tokenOf = (u: typeof alice) => createToken(hub, u, ['read']);
+    for (const u of [alice, bob]) expect((await requestOffer(hub, u, offer.id, { termsVersion: 1 })).status).toBe(201);
+
+    // AccessRequest (hf_api.py) reads user.user, user.fullname, user.email (optional), status, timestamp, fields.
+    const pending = await hub.http().get(`${base}/pending`).set(bearer(ownerToken)).expect(200);
+    expect(pending.body).toHaveLength(2);
+    expect(pending.body).toEqual(
+      expect.arrayContaining([
+        {
+          user: { user: 'hf_alice', fullname: 'hf_alice' },
+          status: 'pending',
+          timestamp: expect.stringMatching(/^\d{4}-/),
+          fields: { 'use-case': 'Support tickets' },
+        },
+      ]),
+    );
+    await hub.http().post(`${base}/handle`).set(bearer(ownerToken)).send({ user: 'hf_alice', status: 'accepted' }).expect(200);
+    await hub
+      .http()
+      .post(`${base}/handle`)
+      .set(bearer(ownerToken))
+      .send({ user: 'hf_bob', status: 'rejected', rejectionReason: 'Not for this use' })
+      .expect(200);
+    const names = async (status: string) =>
+      (await hub.http().get(`${base}/${status}`).set(bearer(ownerToken)).expect(200)).body.map((r: { user: { user: string } }) => r.user.user) as string[];
+    expect(await names('pending')).toEqual([]);
+    expect(await names('accepted')).toEqual(['hf_alice']);
+    expect(await names('rejected')).toEqual(['hf_bob']);
+    await hub
+      .http()
+      .get(`/api/models/${model.id}/auth-check`)
+      .set(bearer(await tokenOf(alice)))
+      .expect(200);
+    await hub
+      .http()
+      .get(`/api/models/${model.id}/auth-check`)
+      .set(bearer(await tokenOf(bob)))
+      .expect(403);
+
+    // grant_access: the single open offer, granted at once, without a request by the user.
+    await hub.http().post(`${base}/grant`).set(bearer(ownerToken)).send({ user: 'hf_carol' }).expect(200);
+    await hub
+      .http()
+      .get(`/api/models/${model.id}/auth-check`)
+      .set(bearer(await tokenOf(carol)))
+      .expect(200);
+    expect(await names('accepted')).toEqual(expect.arrayContaining(['hf_alice', 'hf_carol']));
+    await hub.http().post(`${base}/grant`).set(bearer(ownerToken)).send({ user: 'hf_carol' }).expect(400);
+    await hub.http().post(`${base}/grant`).set(bearer(ownerToken)).send({ user: 'nobody-at-all' }).expect(404);
+    await hub.http().post(`${base}/handle`).set(bearer(ownerToken)).send({ user: 'hf_bob', status: 'accepted' }).expect(404);
+    await hub.http().get(`${base}/unknown`).set(bearer(ownerToken)).expect(400);
+    // Only the model's administrators see and decide requests.
+    await hub
+      .http()
+      .get(`${base}/pending`)
+      .set(bearer(await tokenOf(alice)))
+      .expect(403);
   });
 });
