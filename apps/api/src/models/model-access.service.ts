@@ -134,6 +134,11 @@ export class ModelAccessService {
     return { permit: new DownloadPermit(model.id, decision, files), value };
   }
 
+  /** 401/403 `GatedRepo` when the caller may see the model but not download its files (Hugging Face's auth-check). */
+  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+    if (!(await this.downloadDecision(principal, model))) throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
+  }
+
   /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route). */
   async downloadDecision(principal: Principal | undefined, model: ModelRecord): Promise<DownloadDecision | null> {
     if (!model.private && model.gated === 'none') return { via: 'public' };

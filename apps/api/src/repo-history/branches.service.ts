@@ -55,7 +55,7 @@ export class BranchesService {
   async delete(principal: Principal | undefined, model: ModelRecord, name: string): Promise<void> {
     await this.access.assertCanWrite(principal, model);
     if (name === DEFAULT_BRANCH) {
-      throw HubException.conflict(`'${DEFAULT_BRANCH}' is the default branch of ${model.fullName} and cannot be deleted`, 'default_branch');
+      throw HubException.conflict(`You cannot delete the default branch: '${DEFAULT_BRANCH}' is the default branch of ${model.fullName}`, 'default_branch');
     }
     if (!(await this.commits.deleteBranch(model.id, name))) throw revisionNotFound(model, name, ' (no such branch)');
   }

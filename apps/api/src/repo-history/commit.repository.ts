@@ -128,7 +128,8 @@ export class CommitWriter {
   async insertCommit(c: {
     id: string;
     modelId: string;
-    parentId: string;
+    /** Null for a history's first commit (a super-squash starts a new one). */
+    parentId: string | null;
     authorId: string | null;
     /** Set when someone other than the author applies the commit (a merged proposal). */
     committerId?: string | null;
@@ -149,6 +150,13 @@ export class CommitWriter {
       FROM commit_files f
       WHERE f.commit_id = ${parentId}
         AND NOT EXISTS (SELECT 1 FROM unnest(${exceptPaths}::text[]) AS x(path) WHERE x.path = f.path)`;
+  }
+
+  /** Copies a commit's whole manifest into a new commit whose files all have it as their last commit (a squash). */
+  async copyAllAsNew(fromId: string, newId: string): Promise<number> {
+    return this.tx.$executeRaw`
+      INSERT INTO commit_files (commit_id, path, blob_sha256, size, lfs, last_commit_id)
+      SELECT ${newId}, f.path, f.blob_sha256, f.size, f.lfs, ${newId} FROM commit_files f WHERE f.commit_id = ${fromId}`;
   }
 
   /** Writes the new and changed files in one statement; their last commit is the new one. */

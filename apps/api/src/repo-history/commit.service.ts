@@ -67,6 +67,8 @@ const BLOB_CONCURRENCY = 8;
  * Semantics worth knowing:
  * - deleting a file that does not exist (at the parent, after earlier operations of the same
  *   commit) is 404 `EntryNotFound`, as on Hugging Face; so is a `deleteFolder` that matches nothing;
+ *   a file deletion naming a folder deletes the folder (huggingface_hub sends `deletedFile` for a
+ *   folder path without its trailing '/');
  * - each path is the target of one operation at most (400 `duplicate_path`, commit-input-rules.ts);
  * - copies read the parent commit (or `fromRevision`), not earlier operations of the same commit;
  * - writing a file with the bytes it already has is not a change: its last commit stays;
@@ -251,6 +253,16 @@ export class CommitService {
     // Paths known to exist at the head: those looked up, and those found under deleted folders.
     const atHead = new Set(headFiles.keys());
     const exists = (path: string) => (state.has(path) ? state.get(path) !== null : atHead.has(path));
+    /** Deletes what is under `folder`; false when nothing is. */
+    const deleteUnder = async (folder: string): Promise<boolean> => {
+      const prefix = `${folder}/`;
+      const underHead = await pathsUnderHead(prefix);
+      underHead.forEach((p) => atHead.add(p));
+      const inside = new Set([...underHead, ...[...state.keys()].filter((p) => p.startsWith(prefix))]);
+      const live = [...inside].filter(exists);
+      for (const path of live) state.set(path, null);
+      return live.length > 0;
+    };
 
     for (const op of ops) {
       switch (op.kind) {
@@ -283,19 +295,13 @@ export class CommitService {
           break;
         }
         case 'delete':
-          if (!exists(op.path)) throw entryNotFound(model, head, op.path);
-          state.set(op.path, null);
+          // As on Hugging Face, deleting a path that is a folder deletes the folder.
+          if (exists(op.path)) state.set(op.path, null);
+          else if (!(await deleteUnder(op.path))) throw entryNotFound(model, head, op.path);
           break;
-        case 'deleteFolder': {
-          const prefix = `${normalizeFolderPath(op.path)}/`;
-          const underHead = await pathsUnderHead(prefix);
-          underHead.forEach((p) => atHead.add(p));
-          const inside = new Set([...underHead, ...[...state.keys()].filter((p) => p.startsWith(prefix))]);
-          const live = [...inside].filter(exists);
-          if (!live.length) throw entryNotFound(model, head, normalizeFolderPath(op.path));
-          for (const path of live) state.set(path, null);
+        case 'deleteFolder':
+          if (!(await deleteUnder(normalizeFolderPath(op.path)))) throw entryNotFound(model, head, normalizeFolderPath(op.path));
           break;
-        }
       }
     }
 
