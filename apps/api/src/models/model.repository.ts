@@ -139,6 +139,8 @@ export class ModelRepository {
       if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
       throw e;
     }
+    // Every replica's cache holds the model under its old name.
+    await this.invalidation.publish(this.prisma, 'model', { modelId: id });
     return this.findById(id);
   }
 
