@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api';
 import { Header } from './components/header';
@@ -25,9 +25,33 @@ function parseRepo(path: string): RepoLocation | null {
   return { ns: d(m[1]), name: d(m[2]), view: (m[3] as 'tree' | 'blob' | undefined) ?? 'card', rev: m[4] ? d(m[4]) : 'main', path: m[5] ? d(m[5]) : '' };
 }
 
+// Pages for signed-in work load on demand, so the landing page's download stays small.
+const LicensingAdminPage = lazy(() => import('./licensing/licensing-admin-page').then((m) => m.LicensingAdminPage));
+const ModelSettingsPage = lazy(() => import('./publish/model-settings-page').then((m) => m.ModelSettingsPage));
+const UploadPage = lazy(() => import('./publish/upload-page').then((m) => m.UploadPage));
+const CardEditorPage = lazy(() => import('./publish/card-editor-page').then((m) => m.CardEditorPage));
+const NewOrgPage = lazy(() => import('./orgs/new-org-page').then((m) => m.NewOrgPage));
+const NewModelPage = lazy(() => import('./publish/new-model-page').then((m) => m.NewModelPage));
+
+/** A model's pages for its administrators: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`. */
+const MODEL_ADMIN = new RegExp(`^/(${NAME})/(${NAME})/(?:(licensing|settings)|(upload)/(${NAME})|(edit)/(${NAME})/README\\.md)/?$`);
+
+function modelAdminPage(path: string): preact.JSX.Element | null {
+  const m = MODEL_ADMIN.exec(path);
+  if (!m) return null;
+  const d = decodeURIComponent;
+  const [ns, name] = [d(m[1]), d(m[2])];
+  if (m[3] === 'licensing') return <LicensingAdminPage ns={ns} name={name} />;
+  if (m[3] === 'settings') return <ModelSettingsPage ns={ns} name={name} />;
+  if (m[4]) return <UploadPage ns={ns} name={name} rev={d(m[5])} />;
+  return <CardEditorPage ns={ns} name={name} rev={d(m[7])} />;
+}
+
 /** The server sent this page with status 404 when it knows no page there; the app agrees. */
 function Fallback() {
   const { path } = useLocation();
+  const admin = modelAdminPage(path);
+  if (admin) return admin;
   const loc = parseRepo(path);
   if (loc) return <ModelPage loc={loc} notFound={() => <NotFoundPage />} />;
   const ns = /^\/([^/]+)\/?$/.exec(path);
@@ -64,6 +88,8 @@ function App() {
             <Route path="/models" component={ModelsPage} />
             <Route path="/login" component={() => <AuthPage mode="signIn" />} />
             <Route path="/join" component={() => <AuthPage mode="signUp" />} />
+            <Route path="/new" component={NewModelPage} />
+            <Route path="/organizations/new" component={NewOrgPage} />
             <Route default component={Fallback} />
           </Router>
         </LocationProvider>

@@ -30,6 +30,8 @@ export function Header() {
       </label>
       {user ? (
         <span class="account">
+          <a href="/new">{t('nav.newModel')}</a>
+          <a href="/organizations/new">{t('nav.newOrg')}</a>
           <span data-testid="username">{user.username}</span>
           <button type="button" onClick={signOut}>
             {t('nav.signOut')}
