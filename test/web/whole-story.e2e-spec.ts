@@ -228,4 +228,34 @@ describe('web marketplace: the whole story', () => {
     expect(refused.status()).toBe(403);
     expect(refused.headers()['x-error-code']).toBe('GatedRepo');
   });
+
+  it('settings: the request reached the publisher as a notification (count in the header, marked read); a token is created, its secret shown once, then revoked', async () => {
+    await pub.goto('/');
+    await pub.getByRole('link', { name: /Notifications: [1-9]\d* unread/ }).click();
+    await pub.getByTestId('notification').first().waitFor();
+    await axeClean(pub, 'notifications');
+    await pub.getByRole('button', { name: 'Mark all read' }).click();
+    await pub.getByRole('link', { name: 'Notifications: 0 unread' }).waitFor();
+
+    await pub.getByRole('link', { name: 'API tokens' }).click();
+    await pub.getByLabel('Name', { exact: true }).fill('ci-upload');
+    await pub.getByLabel('write').check();
+    await pub.getByLabel('Restricted to organization').selectOption(pubOrg);
+    await pub.getByLabel('Expires in days (empty: never)').fill('30');
+    await pub.getByRole('button', { name: 'Create token' }).click();
+    const secret = (await pub.getByTestId('secret').textContent())!;
+    const whoami = await pub.request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } });
+    expect(whoami.status()).toBe(200);
+    await pub.getByTestId('token-row').getByText(pubOrg).waitFor();
+    await axeClean(pub, 'tokens');
+    await pub.reload();
+    expect(await pub.getByTestId('secret').count()).toBe(0);
+    await pub.getByRole('button', { name: 'Revoke ci-upload' }).click();
+    await pub.getByTestId('token-row').waitFor({ state: 'detached' });
+    expect((await pub.request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } })).status()).toBe(401);
+
+    await pub.getByRole('link', { name: 'Webhooks' }).click();
+    await pub.getByLabel('Target URL').waitFor();
+    await axeClean(pub, 'webhooks');
+  });
 });

@@ -10,7 +10,8 @@ import { ModelPage, type RepoLocation } from './pages/model-page';
 import { ModelsPage } from './pages/models-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OrgPage } from './pages/org-page';
-import { Session } from './session';
+import { Notifications, Session } from './session';
+import type { SettingsSection } from './settings/settings-page';
 import type { User } from './types';
 import './styles.css';
 
@@ -30,6 +31,7 @@ const LicensingAdminPage = lazy(() => import('./licensing/licensing-admin-page')
 const ModelSettingsPage = lazy(() => import('./publish/model-settings-page').then((m) => m.ModelSettingsPage));
 const UploadPage = lazy(() => import('./publish/upload-page').then((m) => m.UploadPage));
 const CardEditorPage = lazy(() => import('./publish/card-editor-page').then((m) => m.CardEditorPage));
+const SettingsPage = lazy(() => import('./settings/settings-page').then((m) => m.SettingsPage));
 const NewOrgPage = lazy(() => import('./orgs/new-org-page').then((m) => m.NewOrgPage));
 const NewModelPage = lazy(() => import('./publish/new-model-page').then((m) => m.NewModelPage));
 
@@ -58,6 +60,8 @@ function Fallback() {
   return ns ? <OrgPage ns={decodeURIComponent(ns[1])} /> : <NotFoundPage />;
 }
 
+const SETTINGS = ['tokens', 'webhooks', 'notifications'];
+
 function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -75,24 +79,43 @@ function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
+  const [unread, setUnread] = useState(0);
   useEffect(() => {
     api<User>('/api/v1/me').then(setUser, () => setUser(null));
   }, []);
+  const refreshUnread = () => {
+    if (user)
+      void api<{ unread: number }>('/api/v1/me/notifications?unread=true&limit=1').then(
+        (n) => setUnread(n.unread),
+        () => undefined,
+      );
+  };
+  useEffect(refreshUnread, [user?.id]);
+  const notifications = useMemo(() => ({ unread, refresh: refreshUnread }), [unread, user?.id]);
   return (
     <I18n.Provider value={i18n}>
       <Session.Provider value={{ user, setUser }}>
-        <LocationProvider>
-          <Header />
-          <Router>
-            <Route path="/" component={HomePage} />
-            <Route path="/models" component={ModelsPage} />
-            <Route path="/login" component={() => <AuthPage mode="signIn" />} />
-            <Route path="/join" component={() => <AuthPage mode="signUp" />} />
-            <Route path="/new" component={NewModelPage} />
-            <Route path="/organizations/new" component={NewOrgPage} />
-            <Route default component={Fallback} />
-          </Router>
-        </LocationProvider>
+        <Notifications.Provider value={notifications}>
+          <LocationProvider>
+            <Header />
+            <Router>
+              <Route path="/" component={HomePage} />
+              <Route path="/models" component={ModelsPage} />
+              <Route path="/login" component={() => <AuthPage mode="signIn" />} />
+              <Route path="/join" component={() => <AuthPage mode="signUp" />} />
+              <Route path="/new" component={NewModelPage} />
+              <Route path="/organizations/new" component={NewOrgPage} />
+              <Route path="/settings" component={() => <SettingsPage section="tokens" />} />
+              <Route
+                path="/settings/:section"
+                component={({ section }: { section: string }) =>
+                  SETTINGS.includes(section) ? <SettingsPage section={section as SettingsSection} /> : <NotFoundPage />
+                }
+              />
+              <Route default component={Fallback} />
+            </Router>
+          </LocationProvider>
+        </Notifications.Provider>
       </Session.Provider>
     </I18n.Provider>
   );
