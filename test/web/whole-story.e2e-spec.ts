@@ -10,6 +10,17 @@ const PASSWORD = 'correct-horse-battery';
 const MiB = 1024 * 1024;
 const SIZE = 30 * MiB;
 
+/** A valid safetensors file of exactly `size` bytes: one F32 tensor of random values (the header padded with spaces, as the format allows). */
+function safetensors(size: number): Buffer {
+  const headerLength = 120;
+  const dataLength = size - 8 - headerLength;
+  const header = Buffer.alloc(headerLength, ' ');
+  header.write(JSON.stringify({ weight: { dtype: 'F32', shape: [dataLength / 4], data_offsets: [0, dataLength] } }));
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(headerLength));
+  return Buffer.concat([prefix, header, randomBytes(dataLength)]);
+}
+
 /**
  * The issue's whole story, through the browser only, on a hub in its default mode (embedded
  * store behind the storage gateway, so the browser sends parts to the hub's own origin): a
@@ -27,7 +38,7 @@ describe('web marketplace: the whole story', () => {
   const pubOrg = `acme${stamp}`;
   const buyerOrg = `globex${stamp}`;
   const model = `${pubOrg}/sentiment-pro`;
-  const weights = randomBytes(SIZE);
+  const weights = safetensors(SIZE);
 
   const axeClean = async (page: Page, name: string) => {
     await screenshot(page, `story-${name}`);
@@ -162,6 +173,35 @@ describe('web marketplace: the whole story', () => {
     await pub.getByRole('button', { name: 'Publish offer' }).click();
     await pub.getByTestId('offer').getByRole('heading', { name: 'Commercial licence' }).waitFor();
     await axeClean(pub, 'licensing-admin');
+  });
+
+  it("the model page: revisions, history with a commit's changes, like and unlike, downloads chart, snippets with this hub's address, tensor summary", async () => {
+    await pub.goto(`/${model}`);
+    await pub.getByTestId('revision').selectOption('v1.0');
+    await pub.waitForURL(`**/${model}/tree/v1.0`);
+    await pub.getByRole('link', { name: 'Full history' }).click();
+    await pub.getByRole('link', { name: 'Weights of the first release' }).click();
+    const changes = pub.getByTestId('changes');
+    await changes.getByText('model.safetensors').waitFor();
+    expect(await changes.textContent()).toMatch(/added.*config\.json.*added.*model\.safetensors/);
+    await axeClean(pub, 'commit');
+
+    await pub.goto(`/${model}`);
+    await pub.getByTestId('like').click();
+    await pub.getByRole('button', { name: '♥ 1 likes' }).waitFor();
+    await pub.reload();
+    await pub.getByRole('button', { name: '♥ 1 likes' }).waitFor();
+    await pub.getByTestId('like').click();
+    await pub.getByRole('button', { name: '♡ 0 likes' }).waitFor();
+    await pub.getByRole('tab', { name: 'curl' }).click();
+    expect(await pub.getByTestId('snippet').textContent()).toContain(`${hub.url}/${model}/resolve/main/config.json`);
+    await pub.getByRole('img', { name: 'Downloads on each of the last 30 days' }).waitFor();
+    // The safetensors scan runs as a job after the commit.
+    for (let i = 0; i < 30 && !(await pub.getByTestId('tensors').isVisible()); i++) {
+      await pub.waitForTimeout(500);
+      await pub.reload();
+    }
+    expect(await pub.getByTestId('tensors').textContent()).toContain(((SIZE - 128) / 4).toLocaleString('en-US'));
   });
 
   it('a buyer finds the model in Chinese and with a typo, and requests access for their organization', async () => {

@@ -250,6 +250,21 @@ const en = {
   'notes.readAll': 'Mark all read',
   'notes.markRead': 'Mark read',
   'notes.none': 'No notification.',
+  'model.branches': 'Branches',
+  'model.history': 'Full history',
+  'model.historyOf': 'History of {rev}',
+  'model.commit': 'Commit {id}',
+  'model.parent': 'parent',
+  'model.browseAt': 'Browse the files at this commit',
+  'change.added': 'added',
+  'change.modified': 'modified',
+  'change.removed': 'removed',
+  'model.downloadsChart': 'Downloads per day',
+  'model.downloadsChartLabel': 'Downloads on each of the last {n} days',
+  'model.trendingScore': 'Trending score {n} · {total} downloads in all',
+  'model.use': 'Use this model',
+  'model.tensors': 'Tensors (safetensors)',
+  'model.total': 'total',
 };
 
 export type MessageKey = keyof typeof en;
@@ -501,6 +516,21 @@ const zh: Record<MessageKey, string> = {
   'notes.readAll': '全部标为已读',
   'notes.markRead': '标为已读',
   'notes.none': '暂无通知。',
+  'model.branches': '分支',
+  'model.history': '完整历史',
+  'model.historyOf': '{rev} 的历史',
+  'model.commit': '提交 {id}',
+  'model.parent': '父提交',
+  'model.browseAt': '浏览此提交时的文件',
+  'change.added': '新增',
+  'change.modified': '修改',
+  'change.removed': '删除',
+  'model.downloadsChart': '每日下载量',
+  'model.downloadsChartLabel': '最近 {n} 天的每日下载量',
+  'model.trendingScore': '热度 {n} · 累计 {total} 次下载',
+  'model.use': '使用此模型',
+  'model.tensors': '张量（safetensors）',
+  'model.total': '合计',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };

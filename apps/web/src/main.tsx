@@ -32,11 +32,13 @@ const ModelSettingsPage = lazy(() => import('./publish/model-settings-page').the
 const UploadPage = lazy(() => import('./publish/upload-page').then((m) => m.UploadPage));
 const CardEditorPage = lazy(() => import('./publish/card-editor-page').then((m) => m.CardEditorPage));
 const SettingsPage = lazy(() => import('./settings/settings-page').then((m) => m.SettingsPage));
+const CommitsPage = lazy(() => import('./model/history-page').then((m) => m.CommitsPage));
+const CommitPage = lazy(() => import('./model/history-page').then((m) => m.CommitPage));
 const NewOrgPage = lazy(() => import('./orgs/new-org-page').then((m) => m.NewOrgPage));
 const NewModelPage = lazy(() => import('./publish/new-model-page').then((m) => m.NewModelPage));
 
-/** A model's pages for its administrators: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`. */
-const MODEL_ADMIN = new RegExp(`^/(${NAME})/(${NAME})/(?:(licensing|settings)|(upload)/(${NAME})|(edit)/(${NAME})/README\\.md)/?$`);
+/** A model's other pages: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`, `/commits/{rev}`, `/commit/{oid}`. */
+const MODEL_ADMIN = new RegExp(`^/(${NAME})/(${NAME})/(?:(licensing|settings)|(upload)/(${NAME})|(edit)/(${NAME})/README\\.md|(commits?)/(${NAME}))/?$`);
 
 function modelAdminPage(path: string): preact.JSX.Element | null {
   const m = MODEL_ADMIN.exec(path);
@@ -45,6 +47,8 @@ function modelAdminPage(path: string): preact.JSX.Element | null {
   const [ns, name] = [d(m[1]), d(m[2])];
   if (m[3] === 'licensing') return <LicensingAdminPage ns={ns} name={name} />;
   if (m[3] === 'settings') return <ModelSettingsPage ns={ns} name={name} />;
+  if (m[8] === 'commits') return <CommitsPage ns={ns} name={name} rev={d(m[9])} />;
+  if (m[8] === 'commit') return <CommitPage ns={ns} name={name} oid={d(m[9])} />;
   if (m[4]) return <UploadPage ns={ns} name={name} rev={d(m[5])} />;
   return <CardEditorPage ns={ns} name={name} rev={d(m[7])} />;
 }

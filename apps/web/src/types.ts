@@ -59,6 +59,8 @@ export interface TreeEntry {
   type: 'file' | 'directory';
   path: string;
   size: number;
+  /** git's blob id of the file (or pointer). */
+  oid: string;
   lfs?: { oid: string; size: number };
   security?: { status: string };
 }

@@ -4,6 +4,7 @@ import { formatParams } from '../components/model-row';
 import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import { AccessPanel, adminOrgs } from '../licensing/access-panel';
+import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
 import { useSession } from '../session';
 import type { AccessStatus, Commit, ModelInfo, Offer, TreePage, User, Version } from '../types';
 import { useLoad } from '../use-api';
@@ -24,6 +25,8 @@ interface ModelData {
   commits: Commit[];
   offers: Offer[];
   access: AccessStatus;
+  refs: RefList;
+  stats: DownloadStats;
   /** The blob page's file, its first VIEW_BYTES (null on other pages or when it is not text). */
   file: string | null;
 }
@@ -55,9 +58,11 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     loc.view === 'blob' && TEXT_FILE.test(loc.path)
       ? apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/${encPath(loc.path)}`, signal, VIEW_BYTES).catch(() => null)
       : null,
-    api<Offer[]>(`/api/v1/models/${enc(loc.ns)}/${enc(loc.name)}/offers`, { signal }),
-    api<AccessStatus>(`/api/v1/models/${enc(loc.ns)}/${enc(loc.name)}/access`, { signal }),
-  ]).then(([info, tree, readme, versions, history, file, offers, access]) => ({
+    api<Offer[]>(`${base}/offers`, { signal }),
+    api<AccessStatus>(`${base}/access`, { signal }),
+    api<RefList>(`${base}/refs`, { signal }),
+    api<DownloadStats>(`${base}/downloads?days=30`, { signal }),
+  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats]) => ({
     info,
     tree,
     readme,
@@ -66,6 +71,8 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     file,
     offers,
     access,
+    refs,
+    stats,
   }));
 }
 
@@ -110,7 +117,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       </main>
     );
   }
-  const { info, tree, readme, versions, commits, file, offers, access } = state.data!;
+  const { info, tree, readme, versions, commits, file, offers, access, refs, stats } = state.data!;
   const repo = `/${loc.ns}/${loc.name}`;
   const chips = [
     info.pipelineTag,
@@ -128,7 +135,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
         </h1>
         <div class="meta">
           <span>{t('model.downloads', { n: formatNumber(lang, info.downloads) })}</span>
-          <span>{t('model.likes', { n: formatNumber(lang, info.likes) })}</span>
+          <LikeButton ns={loc.ns} name={loc.name} likes={info.likes} />
           {info.parameters != null && <span>{t('model.params', { n: formatParams(info.parameters) })}</span>}
           <span>{t('model.updated', { d: formatDate(lang, info.lastModified) })}</span>
         </div>
@@ -151,9 +158,10 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       <div class="with-side">
         <div class="results">
           <section aria-labelledby="files-h">
-            <h2 id="files-h">
-              {t('model.files')} <span class="muted">@ {loc.rev}</span>
-            </h2>
+            <div class="toolbar">
+              <h2 id="files-h">{t('model.files')}</h2>
+              <RevisionPicker repo={repo} rev={loc.rev} refs={refs} />
+            </div>
             <table class="files">
               <tbody>
                 {loc.view === 'tree' && loc.path && (
@@ -231,14 +239,21 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             <ul>
               {commits.map((c) => (
                 <li key={c.id}>
-                  <code>{c.id.slice(0, 7)}</code> {c.title}
+                  <a href={`${repo}/commit/${c.id}`}>
+                    <code>{c.id.slice(0, 7)}</code>
+                  </a>{' '}
+                  {c.title}
                   <div class="muted small">
                     {c.authors[0]?.user ?? ''} · {formatDate(lang, c.date)}
                   </div>
                 </li>
               ))}
             </ul>
+            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a>
           </section>
+          <DownloadsChart stats={stats} />
+          {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
+          <UseSnippets info={info} rev={loc.rev} />
         </aside>
       </div>
     </main>
