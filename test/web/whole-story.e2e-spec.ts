@@ -298,4 +298,33 @@ describe('web marketplace: the whole story', () => {
     await pub.getByLabel('Target URL').waitFor();
     await axeClean(pub, 'webhooks');
   });
+
+  it('holds at 360 px without sideways scrolling, and works from the keyboard', async () => {
+    const small = await publisherCtx.newPage();
+    await small.setViewportSize({ width: 360, height: 740 });
+    for (const path of [`/${model}`, `/${model}/licensing`, `/${model}/upload/main`, `/${model}/commits/main`, '/settings/tokens', `/${pubOrg}`]) {
+      await small.goto(path);
+      await small.locator('main h1, main h2').first().waitFor();
+      await screenshot(small, `story-360${path.replace(/\W+/g, '-')}`);
+      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+    }
+    await small.close();
+
+    // Keyboard only: tab to the search box, type, Enter; tab to the result and open it.
+    await buyer.goto('/');
+    for (let i = 0; i < 15 && !(await buyer.evaluate(() => document.activeElement?.getAttribute('type') === 'search')); i++) await buyer.keyboard.press('Tab');
+    await buyer.keyboard.type('情感分析');
+    await buyer.keyboard.press('Enter');
+    await buyer.waitForURL('**/models?**');
+    const link = buyer.getByRole('link', { name: model });
+    await link.waitFor();
+    const target = `/${model}`;
+    for (let i = 0; i < 80 && !(await buyer.evaluate((href) => document.activeElement?.getAttribute('href') === href, target)); i++)
+      await buyer.keyboard.press('Tab');
+    expect(await buyer.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(target);
+    await buyer.keyboard.press('Enter');
+    await buyer.waitForURL(`**/${model}`);
+    await buyer.getByTestId('access-status').waitFor();
+  });
 });
