@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
+import { OrgOptions } from '../components/org-options';
 import { formatDate, useI18n } from '../i18n';
 import { useSession } from '../session';
 import type { AccessStatus, LicenseRequest, Offer, User } from '../types';
+import { useSubmit } from '../use-submit';
 import { OfferCard } from './offer-card';
 
 /** Organizations where the user may request (or administer) on the organization's behalf. */
@@ -53,37 +55,21 @@ function AccessLine({ access, ns }: { access: AccessStatus; ns: string }) {
 function RequestForm({ offer, onDone }: { offer: Offer; onDone: (r: LicenseRequest) => void }) {
   const { t } = useI18n();
   const { user } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const orgs = adminOrgs(user);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const form = new FormData(e.target as HTMLFormElement);
+  const { busy, error, onSubmit } = useSubmit(async (form) => {
     const org = String(form.get('grantee') ?? '');
     const answers = Object.fromEntries(offer.questions.map((q) => [q.id, String(form.get(`q-${q.id}`) ?? '')]).filter(([, a]) => a !== ''));
     const message = String(form.get('message') ?? '');
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { termsVersion: offer.termsVersion, answers, ...(org ? { org } : {}), ...(message ? { message } : {}) };
-      onDone(await api<LicenseRequest>(`/api/v1/offers/${enc(offer.id)}/requests`, { method: 'POST', body }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const body = { termsVersion: offer.termsVersion, answers, ...(org ? { org } : {}), ...(message ? { message } : {}) };
+    onDone(await api<LicenseRequest>(`/api/v1/offers/${enc(offer.id)}/requests`, { method: 'POST', body }));
+  });
   return (
-    <form onSubmit={submit} class="request-form" aria-label={t('access.requestFor', { title: offer.title })}>
+    <form onSubmit={onSubmit} class="request-form" aria-label={t('access.requestFor', { title: offer.title })}>
       <label>
         {t('access.grantee')}
         <select name="grantee">
           <option value="">{t('access.myself', { user: user?.username ?? '' })}</option>
-          {orgs.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <OrgOptions orgs={orgs} />
         </select>
       </label>
       {offer.questions.map((q) => (

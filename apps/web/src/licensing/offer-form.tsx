@@ -3,6 +3,7 @@ import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { useI18n } from '../i18n';
 import type { Offer } from '../types';
+import { useSubmit } from '../use-submit';
 
 const splitList = (v: string) =>
   v
@@ -41,27 +42,17 @@ function offerBody(form: FormData, kind: string) {
 export function OfferForm({ ns, name, offer, onSaved }: { ns: string; name: string; offer?: Offer; onSaved: (o: Offer) => void }) {
   const { t } = useI18n();
   const [kind, setKind] = useState<'open' | 'custom'>(offer?.kind ?? 'custom');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const body = offerBody(new FormData(e.target as HTMLFormElement), kind);
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = offer
+  const { busy, error, onSubmit } = useSubmit(async (form) => {
+    const body = offerBody(form, kind);
+    onSaved(
+      offer
         ? await api<Offer>(`/api/v1/offers/${enc(offer.id)}`, { method: 'PATCH', body })
-        : await api<Offer>(`/api/v1/models/${enc(ns)}/${enc(name)}/offers`, { method: 'POST', body: { kind, ...body } });
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+        : await api<Offer>(`/api/v1/models/${enc(ns)}/${enc(name)}/offers`, { method: 'POST', body: { kind, ...body } }),
+    );
+  });
   const questions = (offer?.questions ?? []).map((q) => `${q.required ? '' : '? '}${q.text}`).join('\n');
   return (
-    <form onSubmit={submit} class="offer-form" aria-label={t(offer ? 'offer.edit' : 'offer.new')}>
+    <form onSubmit={onSubmit} class="offer-form" aria-label={t(offer ? 'offer.edit' : 'offer.new')}>
       {!offer && (
         <fieldset>
           <legend>{t('offer.kind')}</legend>

@@ -4,6 +4,7 @@ import { api, apiText, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { useI18n } from '../i18n';
 import { renderCard } from '../markdown';
+import { useSubmit } from '../use-submit';
 
 const toBase64 = (text: string) => {
   const bytes = new TextEncoder().encode(text);
@@ -17,28 +18,17 @@ export function CardEditorPage({ ns, name, rev }: { ns: string; name: string; re
   const { t } = useI18n();
   const { route } = useLocation();
   const [text, setText] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, onSubmit } = useSubmit(async (form) => {
+    const summary = String(form.get('message') ?? '') || t('editor.defaultMessage');
+    await api(`/api/v1/models/${enc(ns)}/${enc(name)}/commits`, {
+      method: 'POST',
+      body: { branch: rev, summary, operations: [{ op: 'put', path: 'README.md', contentBase64: toBase64(text ?? '') }] },
+    });
+    route(`/${ns}/${name}`);
+  });
   useEffect(() => {
     apiText(`/${enc(ns)}/${enc(name)}/resolve/${enc(rev)}/README.md`).then((s) => setText(s ?? `---\nlicense: apache-2.0\n---\n\n# ${name}\n`), setError);
   }, [ns, name, rev]);
-  const save = async (e: Event) => {
-    e.preventDefault();
-    const summary = String(new FormData(e.target as HTMLFormElement).get('message') ?? '') || t('editor.defaultMessage');
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/api/v1/models/${enc(ns)}/${enc(name)}/commits`, {
-        method: 'POST',
-        body: { branch: rev, summary, operations: [{ op: 'put', path: 'README.md', contentBase64: toBase64(text ?? '') }] },
-      });
-      route(`/${ns}/${name}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <main class="publish">
       <h1>
@@ -49,7 +39,7 @@ export function CardEditorPage({ ns, name, rev }: { ns: string; name: string; re
       </h1>
       {text === null && error == null && <p class="muted">{t('loading')}</p>}
       {text !== null && (
-        <form onSubmit={save} aria-label={t('model.editCard')}>
+        <form onSubmit={onSubmit} aria-label={t('model.editCard')}>
           <div class="editor">
             <label>
               {t('editor.markdown')}

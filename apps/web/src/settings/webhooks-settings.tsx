@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
+import { OrgOptions } from '../components/org-options';
 import { useI18n } from '../i18n';
 import { adminOrgs } from '../licensing/access-panel';
 import { useSession } from '../session';
@@ -79,11 +80,7 @@ export function WebhooksSettings() {
       <label>
         {t('webhooks.org')}{' '}
         <select value={org} onChange={(e) => setOrg((e.target as HTMLSelectElement).value)}>
-          {orgs.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <OrgOptions orgs={orgs} />
         </select>
       </label>
       {secret && <SecretOnce secret={secret} />}
