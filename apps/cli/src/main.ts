@@ -20,7 +20,7 @@ export function buildProgram(): Command {
     .description(
       'The Model Hub command line: publish, fetch and license models.\n' +
         'Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden or licence needed.\n' +
-        'Proposals, datasets and inference are not on this hub yet: they have no commands.',
+        'Proposals have no commands yet; datasets and inference are not on this hub yet.',
     )
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
