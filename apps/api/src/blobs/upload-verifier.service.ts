@@ -59,7 +59,7 @@ export class UploadVerifier {
           return existing;
         }
         // Only copy what was hashed: the copy fails if the staged object changed since.
-        await this.storage.copy(upload.stagingKey, contentKey(upload.sha256), { ifMatch: read.etag || undefined });
+        await this.storage.promote(upload.stagingKey, contentKey(upload.sha256), { ifMatch: read.etag || undefined });
         return writer.insertOrTouch({ sha256: upload.sha256, size: upload.size, storageKey: contentKey(upload.sha256), inlineData: null });
       });
       await this.uploads.finish(upload.id, 'completed');

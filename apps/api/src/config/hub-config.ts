@@ -312,7 +312,7 @@ export interface ResolvedHubConfig extends HubConfig {
      * socket, clients only through the hub's storage gateway, with URLs signed by `urlSecret`,
      * which hands their checked requests to the store's `handler` in-process.
      */
-    embedded?: { socketPath: string; urlSecret: string; handler: RequestListener };
+    embedded?: { socketPath: string; urlSecret: string; handler: RequestListener; rename: (bucket: string, fromKey: string, toKey: string) => Promise<void> };
   };
   jwt: { secret: string; expiresInSeconds: number };
 }

@@ -94,6 +94,13 @@ export abstract class ObjectStorage {
    * (ObjectChangedError otherwise), so what is copied is what was read.
    */
   abstract copy(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<void>;
+  /**
+   * `copy`, for a source that is deleted afterwards: a store that can move an object without
+   * copying its bytes does so (the source is then gone).
+   */
+  promote(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<void> {
+    return this.copy(fromKey, toKey, opts);
+  }
   /** Deletes the object; a missing object is not an error. */
   abstract delete(key: string): Promise<void>;
 }
