@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { OrgsModule } from '../orgs/orgs.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccessStatusService } from './access-status.service';
+import { CallUsageRepository } from './call-usage.repository';
 import { GrantsController } from './grants.controller';
 import { GrantsService } from './grants.service';
 import { LicenseGrantsModule } from './license-grants.module';
@@ -35,6 +36,7 @@ import { OffersService } from './offers.service';
     AccessStatusService,
     LicenseReportsService,
     LicensingNotifier,
+    CallUsageRepository,
   ],
 })
 export class LicensingModule {}
