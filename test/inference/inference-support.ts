@@ -88,5 +88,31 @@ export function tinyGraph(
   return Buffer.from(onnx.ModelProto.encode(model).finish());
 }
 
+/**
+ * A model that computes much on a small input: `layers` MatMuls of x [-1, width] by one constant
+ * width x width weight (an initializer): 2 * rows * width² * layers floating-point operations.
+ */
+export function slowGraph(layers: number, width = 512): Buffer {
+  const weight = new Float32Array(width * width).fill(1 / width);
+  const vi = (name: string) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: width }] } } },
+    });
+  const names = Array.from({ length: layers + 1 }, (_, i) => (i === 0 ? 'x' : i === layers ? 'z' : `h${i}`));
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'slow',
+      node: names.slice(1).map((out, i) => ({ opType: 'MatMul', input: [names[i], 'w'], output: [out] })),
+      initializer: [{ name: 'w', dims: [width, width], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(weight.buffer) }],
+      input: [vi('x')],
+      output: [vi('z')],
+    },
+  });
+  return Buffer.from(onnx.ModelProto.encode(model).finish());
+}
+
 export const readFile = (p: string) => fs.readFileSync(p);
 export { onnx };

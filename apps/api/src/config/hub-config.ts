@@ -139,6 +139,8 @@ const envSchema = z.object({
   INFERENCE_MEMORY_MB: int(16, 1024 * 1024).default(1024),
   /** onnxruntime threads per call (intra-op); 0: onnxruntime's default (one per core). */
   INFERENCE_THREADS: int(0, 256).default(1),
+  /** Worker threads that run the embedded backend's models (each model in one of them), off the event loop. */
+  INFERENCE_WORKERS: int(1, 256).default(2),
   /** Hosts that remote inference deployments may forward to (none by default): CIDRs, addresses, host names. */
   INFERENCE_ALLOWED_TARGETS: z
     .string()
@@ -235,6 +237,7 @@ export interface HubConfig {
   inference: {
     memoryBytes: number;
     threads: number;
+    workers: number;
     allowedTargets: TargetAllowList;
     secretKey?: string;
   };
@@ -322,6 +325,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
     inference: {
       memoryBytes: e.INFERENCE_MEMORY_MB * MiB,
       threads: e.INFERENCE_THREADS,
+      workers: e.INFERENCE_WORKERS,
       allowedTargets: e.INFERENCE_ALLOWED_TARGETS ?? EMPTY_ALLOW_LIST,
       secretKey: e.INFERENCE_SECRET_KEY,
     },

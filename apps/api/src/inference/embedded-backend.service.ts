@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { BlobService } from '../blobs/blob.service';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import type { ModelRecord } from '../models/model.repository';
@@ -7,6 +6,7 @@ import { TreeService } from '../repo-history/tree.service';
 import { CallLimiters } from './call-limiter';
 import type { DeploymentRecord } from './deployment.repository';
 import { OnnxSessionCache, Signature } from './onnx-session-cache';
+import { OnnxWorkerPool, RawTensor, WorkerSession } from './onnx-worker-pool';
 import type { InferRequest } from './oip-request';
 import { decodeInput, encodeOutput, OipTensor } from './tensor-codec';
 import { HubException } from '../common/hub-exception';
@@ -20,6 +20,7 @@ import { HubException } from '../common/hub-exception';
 @Injectable()
 export class EmbeddedBackend implements OnModuleDestroy {
   private readonly cache: OnnxSessionCache;
+  private readonly pool: OnnxWorkerPool;
 
   constructor(
     @Inject(HUB_CONFIG) config: ResolvedHubConfig,
@@ -27,12 +28,13 @@ export class EmbeddedBackend implements OnModuleDestroy {
     private readonly blobs: BlobService,
     private readonly limiters: CallLimiters,
   ) {
-    this.cache = new OnnxSessionCache(config.inference.memoryBytes, {
+    this.pool = new OnnxWorkerPool(config.inference.workers, {
       intraOpNumThreads: config.inference.threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
+    this.cache = new OnnxSessionCache(config.inference.memoryBytes, this.pool);
   }
 
   get memory(): { models: number; bytes: number } {
@@ -60,8 +62,9 @@ export class EmbeddedBackend implements OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.cache.close();
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.close();
+    await this.pool.close();
   }
 
   private async readModel(model: ModelRecord, d: DeploymentRecord): Promise<Buffer> {
@@ -72,8 +75,8 @@ export class EmbeddedBackend implements OnModuleDestroy {
   }
 }
 
-async function run(session: InferenceSession, signature: Signature, request: InferRequest): Promise<OipTensor[]> {
-  const feeds: Record<string, Tensor> = {};
+async function run(session: WorkerSession, signature: Signature, request: InferRequest): Promise<OipTensor[]> {
+  const feeds: Record<string, RawTensor> = {};
   const given = new Map(request.inputs.map((t) => [t.name, t]));
   for (const spec of signature.inputs) {
     const input = given.get(spec.name);
@@ -95,12 +98,12 @@ async function run(session: InferenceSession, signature: Signature, request: Inf
   const wanted = request.outputs?.map((o) => o.name) ?? outputNames;
   const bad = wanted.find((n) => !outputNames.includes(n));
   if (bad !== undefined) throw HubException.badRequest('unknown_output', `Output '${bad}' is not an output of the model (it has ${outputNames.join(', ')})`);
-  let results: InferenceSession.OnnxValueMapType;
+  let results: Record<string, RawTensor>;
   try {
     results = await session.run(feeds, wanted);
   } catch (e) {
     // onnxruntime refuses inputs the signature cannot express (e.g. dimensions that do not fit a node): the caller's to fix.
     throw HubException.badRequest('inference_failed', `The model could not run on these inputs: ${(e as Error).message}`);
   }
-  return wanted.map((name) => encodeOutput(name, results[name] as Tensor));
+  return wanted.map((name) => encodeOutput(name, results[name]));
 }

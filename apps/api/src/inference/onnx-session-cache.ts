@@ -1,4 +1,4 @@
-import { InferenceSession } from 'onnxruntime-node';
+import type { OnnxWorkerPool, RawValueMetadata, WorkerSession } from './onnx-worker-pool';
 import { oipDatatypeOf, type TensorSpec } from './tensor-codec';
 
 export interface Signature {
@@ -7,7 +7,7 @@ export interface Signature {
 }
 
 interface Entry {
-  session: InferenceSession;
+  session: WorkerSession;
   signature: Signature;
   bytes: number;
   /** Calls using the session now: it is released only once they are done. */
@@ -30,7 +30,7 @@ export class OnnxSessionCache {
 
   constructor(
     private readonly budgetBytes: number,
-    private readonly sessionOptions: InferenceSession.SessionOptions,
+    private readonly pool: OnnxWorkerPool,
   ) {}
 
   get usedBytes(): number {
@@ -48,13 +48,13 @@ export class OnnxSessionCache {
   }
 
   /** Runs `use` with the key's session, loading it with `readModel` when it is not in memory. */
-  async with<T>(key: string, readModel: () => Promise<Buffer>, use: (session: InferenceSession, signature: Signature) => Promise<T>): Promise<T> {
+  async with<T>(key: string, readModel: () => Promise<Buffer>, use: (session: WorkerSession, signature: Signature) => Promise<T>): Promise<T> {
     const entry = await this.acquire(key, readModel);
     try {
       return await use(entry.session, entry.signature);
     } finally {
       entry.inUse--;
-      if (entry.evicted && entry.inUse === 0) void entry.session.release();
+      if (entry.evicted && entry.inUse === 0) void entry.session.release().catch(() => undefined);
     }
   }
 
@@ -68,7 +68,7 @@ export class OnnxSessionCache {
     if (!entry) return;
     this.entries.delete(key);
     entry.evicted = true;
-    if (entry.inUse === 0) void entry.session.release();
+    if (entry.inUse === 0) void entry.session.release().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -100,7 +100,7 @@ export class OnnxSessionCache {
 
   private async create(readModel: () => Promise<Buffer>): Promise<Entry> {
     const bytes = await readModel();
-    const session = await InferenceSession.create(bytes, this.sessionOptions);
+    const session = await this.pool.load(bytes);
     return { session, signature: signatureOf(session), bytes: Math.ceil(bytes.length * MEMORY_PER_FILE_BYTE), inUse: 0, evicted: false };
   }
 
@@ -113,12 +113,12 @@ export class OnnxSessionCache {
   }
 }
 
-function signatureOf(session: InferenceSession): Signature {
-  const spec = (m: InferenceSession.ValueMetadata): TensorSpec => {
-    if (!m.isTensor) throw new Error(`'${m.name}' is not a tensor: only tensor inputs and outputs can be served`);
+function signatureOf(session: WorkerSession): Signature {
+  const spec = (m: RawValueMetadata): TensorSpec => {
+    if (!m.isTensor || !m.type || !m.shape) throw new Error(`'${m.name}' is not a tensor: only tensor inputs and outputs can be served`);
     const datatype = oipDatatypeOf(m.type);
     if (!datatype) throw new Error(`'${m.name}' has element type ${m.type}, which the Open Inference Protocol cannot carry`);
     return { name: m.name, datatype, shape: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)) };
   };
-  return { inputs: session.inputMetadata.map(spec), outputs: session.outputMetadata.map(spec) };
+  return { inputs: session.inputs.map(spec), outputs: session.outputs.map(spec) };
 }

@@ -1,4 +1,4 @@
-import { Tensor } from 'onnxruntime-node';
+import type { RawTensor } from './onnx-worker-pool';
 import { HubException } from '../common/hub-exception';
 
 /**
@@ -19,7 +19,7 @@ export const OIP_TO_ORT = {
   FP32: 'float32',
   FP64: 'float64',
   BYTES: 'string',
-} as const satisfies Record<string, Tensor.Type>;
+} as const;
 
 export type OipDatatype = keyof typeof OIP_TO_ORT;
 export const OIP_DATATYPES = Object.keys(OIP_TO_ORT) as OipDatatype[];
@@ -96,7 +96,7 @@ export function fromHalfBits(h: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-function typedData(datatype: OipDatatype, values: unknown[], name: string): Tensor.DataType {
+function typedData(datatype: OipDatatype, values: unknown[], name: string): RawTensor['data'] {
   const n = values.length;
   switch (datatype) {
     case 'BOOL': {
@@ -162,7 +162,7 @@ function typedData(datatype: OipDatatype, values: unknown[], name: string): Tens
  * the datatype, the rank and every fixed dimension, and that the data holds exactly as many
  * elements as the shape says. Each refusal is a 400 naming the tensor.
  */
-export function decodeInput(input: OipTensor, spec: TensorSpec): Tensor {
+export function decodeInput(input: OipTensor, spec: TensorSpec): RawTensor {
   const name = spec.name;
   if (input.datatype !== spec.datatype) throw badTensor(name, `datatype must be ${spec.datatype}, got ${JSON.stringify(input.datatype)}`);
   if (!Array.isArray(input.shape) || !input.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
@@ -176,11 +176,11 @@ export function decodeInput(input: OipTensor, spec: TensorSpec): Tensor {
   const values = flatten(input.data, name);
   const expected = input.shape.reduce((a, b) => a * b, 1);
   if (values.length !== expected) throw badTensor(name, `shape ${JSON.stringify(input.shape)} needs ${expected} elements, data has ${values.length}`);
-  return new Tensor(OIP_TO_ORT[spec.datatype], typedData(spec.datatype, values, name), input.shape);
+  return { type: OIP_TO_ORT[spec.datatype], data: typedData(spec.datatype, values, name), dims: input.shape };
 }
 
 /** An onnxruntime output as OIP JSON: flat row-major data (64-bit integers as numbers, FP16 as numbers). */
-export function encodeOutput(name: string, tensor: Tensor): OipTensor {
+export function encodeOutput(name: string, tensor: RawTensor): OipTensor {
   const datatype = oipDatatypeOf(tensor.type);
   if (!datatype) throw new Error(`Output '${name}' has element type ${tensor.type}, which the Open Inference Protocol cannot carry`);
   const raw = tensor.data;
