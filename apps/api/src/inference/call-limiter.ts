@@ -32,7 +32,8 @@ export class CallLimiter {
     return { running: this.running, waiting: this.waiting.length };
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** `graceMs`: for work that enforces the timeout itself with a better message (the remote backend); this one is the backstop. */
+  async run<T>(work: () => Promise<T>, graceMs = 0): Promise<T> {
     const startedAt = Date.now();
     await this.acquire();
     let timer: NodeJS.Timeout | undefined;
@@ -46,7 +47,7 @@ export class CallLimiter {
     };
     try {
       const timeout = new Promise<never>((_, reject) => {
-        const left = this.limits.timeoutMs - (Date.now() - startedAt);
+        const left = this.limits.timeoutMs + graceMs - (Date.now() - startedAt);
         timer = setTimeout(
           () => {
             release();

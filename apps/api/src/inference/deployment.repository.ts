@@ -118,11 +118,11 @@ export class DeploymentRepository {
   }
 
   /** Recent latency per deployment (p50 over the last `since`), for the listing. */
-  async recentLatency(ids: string[], since: Date): Promise<Map<string, { calls: number; p50Ms: number | null }>> {
+  async recentLatency(ids: string[], since: Date): Promise<Map<string, { calls: number; errors: number; p50Ms: number | null }>> {
     if (!ids.length) return new Map();
-    const rows = await this.prisma.$queryRaw<{ deployment_id: string; calls: bigint; p50: number | null }[]>`
-      SELECT deployment_id, count(*) AS calls, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50
+    const rows = await this.prisma.$queryRaw<{ deployment_id: string; calls: bigint; errors: bigint; p50: number | null }[]>`
+      SELECT deployment_id, count(*) AS calls, count(*) FILTER (WHERE status >= 400) AS errors, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50
       FROM inference_calls WHERE deployment_id = ANY(${ids}::uuid[]) AND at >= ${since} GROUP BY deployment_id`;
-    return new Map(rows.map((r) => [r.deployment_id, { calls: Number(r.calls), p50Ms: r.p50 }]));
+    return new Map(rows.map((r) => [r.deployment_id, { calls: Number(r.calls), errors: Number(r.errors), p50Ms: r.p50 }]));
   }
 }

@@ -26,8 +26,8 @@ export interface DeploymentInfo {
   limits: DeploymentLimits;
   signature: DeploymentRecord['signature'];
   remote: { url: string; model: string; credential: boolean } | null;
-  /** Calls of the last hour and their median latency. */
-  recent: { calls: number; p50Ms: number | null };
+  /** Calls of the last hour, how many failed, and their median latency. */
+  recent: { calls: number; errors: number; p50Ms: number | null };
   endpoint: string;
   createdAt: string;
   updatedAt: string;
@@ -159,7 +159,7 @@ export class DeploymentsService {
     }
   }
 
-  private present(model: ModelRecord, d: DeploymentRecord, recent = { calls: 0, p50Ms: null as number | null }): DeploymentInfo {
+  private present(model: ModelRecord, d: DeploymentRecord, recent = { calls: 0, errors: 0, p50Ms: null as number | null }): DeploymentInfo {
     return {
       id: d.id,
       model: model.fullName,

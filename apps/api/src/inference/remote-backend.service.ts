@@ -42,7 +42,7 @@ export class RemoteBackend {
     if (problem) throw upstreamFailure(`Deployment ${d.id} cannot forward: ${problem}`);
     const credential = remote.sealedCredential ? await this.secrets.open(remote.sealedCredential) : null;
     const target = new URL(`${remote.url}/v2/models/${encodeURIComponent(remote.model)}/infer`);
-    return this.limiters.of(d).run(() => send(target, body, credential, d.limits.timeoutMs));
+    return this.limiters.of(d).run(() => send(target, body, credential, d.limits.timeoutMs), 1000);
   }
 }
 
