@@ -47,28 +47,32 @@ export class CallRecordRepository {
       if (c.status >= 400) h.errors++;
       hours.set(key, h);
     }
+    const rows = calls.map((c) => ({
+      at: c.at,
+      deploymentId: c.deploymentId,
+      modelId: c.modelId,
+      versionName: c.versionName,
+      callerUserId: c.callerUserId,
+      callerName: c.callerName,
+      via: c.via,
+      grantId: c.grantId,
+      licenseeOrgId: c.licenseeOrgId,
+      licenseeUserId: c.licenseeUserId,
+      licenseeName: c.licenseeName,
+      status: c.status,
+      latencyMs: c.latencyMs,
+      requestBytes: c.requestBytes,
+      responseBytes: c.responseBytes,
+      priceAmount: c.price && c.status < 400 ? c.price.amount : null,
+      priceCurrency: c.price && c.status < 400 ? c.price.currency : null,
+    }));
+    // Without grant calls there is no audit entry to update: one statement, no transaction round trips.
+    if (!hours.size) {
+      await this.prisma.inferenceCall.createMany({ data: rows });
+      return;
+    }
     await this.prisma.$transaction(async (tx) => {
-      await tx.inferenceCall.createMany({
-        data: calls.map((c) => ({
-          at: c.at,
-          deploymentId: c.deploymentId,
-          modelId: c.modelId,
-          versionName: c.versionName,
-          callerUserId: c.callerUserId,
-          callerName: c.callerName,
-          via: c.via,
-          grantId: c.grantId,
-          licenseeOrgId: c.licenseeOrgId,
-          licenseeUserId: c.licenseeUserId,
-          licenseeName: c.licenseeName,
-          status: c.status,
-          latencyMs: c.latencyMs,
-          requestBytes: c.requestBytes,
-          responseBytes: c.responseBytes,
-          priceAmount: c.price && c.status < 400 ? c.price.amount : null,
-          priceCurrency: c.price && c.status < 400 ? c.price.currency : null,
-        })),
-      });
+      await tx.inferenceCall.createMany({ data: rows });
       for (const { call: c, at, calls: n, errors } of hours.values()) {
         await tx.$executeRaw`
           INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
