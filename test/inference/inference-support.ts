@@ -22,7 +22,13 @@ export async function publishThroughHfClient(
 ): Promise<void> {
   const repo = { type: 'model' as const, name: repoName };
   await hf.createRepo({ repo, accessToken, hubUrl: hub.url! });
-  await hf.uploadFiles({ repo, accessToken, hubUrl: hub.url!, useXet: false, files: files.map((f) => ({ path: f.path, content: new Blob([f.content]) })) });
+  await hf.uploadFiles({
+    repo,
+    accessToken,
+    hubUrl: hub.url!,
+    useXet: false,
+    files: files.map((f) => ({ path: f.path, content: new Blob([new Uint8Array(f.content)]) })),
+  });
   const [ns, name] = repoName.split('/');
   const res = await hub.http().post(`/api/v1/models/${ns}/${name}/versions`).set(owner.auth).send({ name: version });
   if (res.status !== 201) throw new Error(`version: ${res.status} ${JSON.stringify(res.body)}`);

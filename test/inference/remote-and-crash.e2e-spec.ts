@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { commit, put } from '../registry/commits-support';
 import { registerUser, type TestUser } from '../support/factories';
-import { createModel } from '../support/models';
+import { createModel, hubSql } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { type HubProcess, startMain } from '../platform/platform-helpers';
 import { deploy, onnx, slowGraph, tinyGraph } from './inference-support';
@@ -98,10 +98,9 @@ describe('remote deployments and the metering across a crash', () => {
       .send({ inputs: [addBody.inputs[0]] });
     expect(bad.status).toBe(400);
     // The credential is stored sealed, never as given.
-    const [row] = await hub.app
-      .get((await import('../../apps/api/src/database/prisma.service')).PrismaService)
-      .deployment.findMany({ where: { backend: 'remote' } });
-    expect(row.remoteCredential).not.toContain(upstreamUser.token);
+    const [row] = await hubSql<{ remote_credential: string }>(hub, `SELECT remote_credential FROM deployments WHERE backend = 'remote'`);
+    expect(row.remote_credential).toMatch(/^v1\./);
+    expect(row.remote_credential).not.toContain(upstreamUser.token);
   });
 
   it('refuses a remote target that INFERENCE_ALLOWED_TARGETS does not list', async () => {

@@ -1,4 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import { HubException } from '../common/hub-exception';
 import type { Principal } from '../common/auth/principal';
 import { AccessRight, CallAllowance, DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
@@ -32,15 +35,38 @@ const toDownloadGrant = (g: GrantRecord & { terms: GrantTerms }): GrantWithTerms
  */
 @Injectable()
 export class GrantAccessService extends DownloadGrantPort {
+  /**
+   * Active grants found for a caller (never their absence, so a new grant needs no notice). A
+   * revoke drops them on every replica; expiry is read from the clock; and whatever the cache
+   * says, `confirmDownload` re-checks the grant under a lock before any byte goes out.
+   */
+  private readonly found: MovingCache<GrantWithTerms | null>;
+
   constructor(
     private readonly grants: GrantRepository,
     private readonly audit: LicenseAuditRepository,
     private readonly orgAccess: OrgAccessService,
+    invalidation: CacheInvalidation,
   ) {
     super();
+    this.found = invalidation.movingCache('grants', 10_000);
   }
 
   async findActiveGrant(principal: Principal, model: ModelRecord, right: AccessRight): Promise<GrantWithTerms | null> {
+    const key = `${model.id}/${right}/${principal.userId}/${principal.restrictedToOrgId ?? ''}`;
+    const grant = await this.found.get(
+      key,
+      () => this.findActiveGrantNow(principal, model, right),
+      (g) => (g ? [tag.grant(model.id), tag.membership(principal.userId)] : null),
+    );
+    if (grant && grant.endsAt && grant.endsAt <= new Date()) {
+      this.found.delete(key);
+      return this.findActiveGrantNow(principal, model, right);
+    }
+    return grant;
+  }
+
+  private async findActiveGrantNow(principal: Principal, model: ModelRecord, right: AccessRight): Promise<GrantWithTerms | null> {
     const memberships = await this.orgAccess.memberships(principal);
     const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds }, right);
     return grant ? toDownloadGrant(grant) : null;
@@ -68,7 +94,7 @@ export class GrantAccessService extends DownloadGrantPort {
         { headers: { 'Retry-After': String(retryAfter), ...rateLimitHeaders({ limit: w.limit, remaining: 0, resetAt: w.resetAt }) } },
       );
     }
-    const other = await this.findActiveGrant(principal, model, 'inference');
+    const other = await this.findActiveGrantNow(principal, model, 'inference');
     if (other && other.id !== grant.id) return this.confirmCall(principal, model, other);
     throw gatedRepo(model, principal, `Your licence grant ${grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`, 'call it');
   }
@@ -85,7 +111,7 @@ export class GrantAccessService extends DownloadGrantPort {
     if (confirmed === 'seat_limit') throw seatLimit(decision.grant, seats!);
     if (confirmed) return;
     // The grant ended between the decision and now; another active grant may still serve.
-    const other = await this.findActiveGrant(principal, model, 'download');
+    const other = await this.findActiveGrantNow(principal, model, 'download');
     if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, files);
     throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
   }
