@@ -33,15 +33,19 @@ function call(base, method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const started = process.hrtime.bigint();
-    const req = http.request(new URL(url, base), { method, agent, headers: { ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode, ms, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text });
-      });
-    });
+    const req = http.request(
+      new URL(url, base),
+      { method, agent, headers: { ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}), ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode, ms, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -89,7 +93,13 @@ async function publish(base, auth, name, files) {
   const c = await call(base, 'POST', `/api/v1/models/bench/${name}/commits`, { summary: 'model', operations: ops }, auth);
   if (c.status !== 201) throw new Error(`commit: ${c.status} ${JSON.stringify(c.body)}`);
   await call(base, 'POST', `/api/v1/models/bench/${name}/versions`, { name: 'v1' }, auth);
-  const d = await call(base, 'POST', `/api/v1/models/bench/${name}/deployments`, { version: 'v1', backend: 'embedded', config: { concurrency: 8, queue: 256 } }, auth);
+  const d = await call(
+    base,
+    'POST',
+    `/api/v1/models/bench/${name}/deployments`,
+    { version: 'v1', backend: 'embedded', config: { concurrency: 8, queue: 256 } },
+    auth,
+  );
   if (d.status !== 201) throw new Error(`deploy: ${d.status} ${JSON.stringify(d.body)}`);
   for (;;) {
     const got = await call(base, 'GET', `/api/v1/models/bench/${name}/deployments/${d.body.id}`, undefined, auth);
@@ -126,7 +136,12 @@ async function main() {
 
     const data = Array.from({ length: SHAPE.reduce((a, b) => a * b, 1) }, (_, i) => Math.fround(Math.sin(i) * 0.5));
     const body = JSON.stringify({ inputs: [{ name: 'x', shape: SHAPE, datatype: 'FP32', data }] });
-    const session = await ort.InferenceSession.create(MODEL_FILE, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(MODEL_FILE, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
     const input = new ort.Tensor('float32', Float32Array.from(data), SHAPE);
     const direct = async () => {
       const t = process.hrtime.bigint();
@@ -165,7 +180,9 @@ async function main() {
     for (let i = 0; i < 10; i++) {
       const name = `small-${i}`;
       await publish(base, auth, name, [{ path: 'model.onnx', content: identityGraph(64 + i) }]);
-      const r = await call(base, 'POST', `/v2/models/bench--${name}/infer`, { inputs: [{ name: 'x', shape: [1, 64 + i], datatype: 'FP32', data: new Array(64 + i).fill(-1) }] });
+      const r = await call(base, 'POST', `/v2/models/bench--${name}/infer`, {
+        inputs: [{ name: 'x', shape: [1, 64 + i], datatype: 'FP32', data: new Array(64 + i).fill(-1) }],
+      });
       if (r.status !== 200) throw new Error(`small: ${r.status}`);
     }
     const rssAfter = rssMiB(child.pid);
@@ -182,7 +199,9 @@ async function main() {
     console.log(
       `GET /healthz while saturated (${busy.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(health, 50).toFixed(2)} ms, p95 ${percentile(health, 95).toFixed(2)} ms over ${health.length} probes`,
     );
-    console.log(`hub RSS: ${rssBefore.toFixed(0)} MiB with the OCR model loaded, ${rssAfter.toFixed(0)} MiB after ten more small deployments loaded (INFERENCE_MEMORY_MB=256)`);
+    console.log(
+      `hub RSS: ${rssBefore.toFixed(0)} MiB with the OCR model loaded, ${rssAfter.toFixed(0)} MiB after ten more small deployments loaded (INFERENCE_MEMORY_MB=256)`,
+    );
     await session.release();
   } finally {
     child.kill('SIGTERM');
