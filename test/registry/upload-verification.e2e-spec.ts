@@ -4,6 +4,7 @@ import { type EmbeddedStoreHub, startEmbeddedStoreHub } from '../support/embedde
 import { registerUser, type TestUser } from '../support/factories';
 import { LFS_MEDIA_TYPE, lfsBatch, lfsRepo, sha256Hex, uploadLfsObject } from '../support/lfs-client';
 import { createModel } from '../support/models';
+import { startTestHub, type TestHub } from '../support/test-hub';
 
 /**
  * Upload verification without a second read (issue 16): in embedded mode a single PUT is hashed
@@ -108,5 +109,46 @@ describe('upload verification in the stream (embedded store)', () => {
     const good = await uploadLfsObject(repo(), claimed);
     expect(good.confirm?.status).toBe(200);
     expect(readBacks()).toBe(before + 2);
+  });
+});
+
+/**
+ * External S3: with S3_CHECKSUM_SHA256 the single-PUT URL signs x-amz-checksum-sha256, which the
+ * client must send and the service checks, so nothing is read back; without it the hub reads the
+ * object back. s3rver checks neither signatures nor checksums, so the refusal itself is S3's and
+ * not tested here: what is tested is the signed header, the action header, and the read-back kept.
+ */
+describe.each([
+  { checksum: true, readBack: 0 },
+  { checksum: false, readBack: 1 },
+])('upload verification with an external S3 (S3_CHECKSUM_SHA256=$checksum)', ({ checksum, readBack }) => {
+  let hub: TestHub;
+  let alice: TestUser;
+  let model: { namespace: string; name: string };
+
+  beforeAll(async () => {
+    hub = await startTestHub({ listen: true, env: { S3_CHECKSUM_SHA256: String(checksum) } });
+    alice = await registerUser(hub, `s3alice${checksum}`);
+    model = await createModel(hub, alice, { name: 'checksummed' });
+  });
+  afterAll(() => hub?.close());
+
+  it(checksum ? 'signs the sha256 into the PUT URL and trusts the service' : 'reads the object back', async () => {
+    const bytes = randomBytes(256 * 1024);
+    const oid = sha256Hex(bytes);
+    const batch = await lfsBatch(lfsRepo(hub.url!, model, alice.jwt), 'upload', [{ oid, size: bytes.length }], { transfers: ['basic'] });
+    const upload = batch.body.objects![0].actions!.upload!;
+    const signedHeaders = new URL(upload.href).searchParams.get('X-Amz-SignedHeaders')!.split(';');
+    if (checksum) {
+      expect(signedHeaders).toContain('x-amz-checksum-sha256');
+      expect(upload.header).toEqual({ 'x-amz-checksum-sha256': Buffer.from(oid, 'hex').toString('base64') });
+    } else {
+      expect(signedHeaders).not.toContain('x-amz-checksum-sha256');
+      expect(upload.header).toBeUndefined();
+    }
+    const before = hub.app.get(UploadVerifier).readBacks;
+    const up = await uploadLfsObject(lfsRepo(hub.url!, model, alice.jwt), bytes, { transfers: ['basic'] });
+    expect(up.confirm?.status).toBe(200);
+    expect(hub.app.get(UploadVerifier).readBacks - before).toBe(readBack);
   });
 });

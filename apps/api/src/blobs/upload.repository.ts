@@ -49,7 +49,7 @@ export class UploadRepository {
 
   create(
     data: Pick<UploadRecord, 'id' | 'modelId' | 'userId' | 'sha256' | 'size' | 'stagingKey' | 'expiresAt'> &
-      Partial<Pick<UploadRecord, 'multipartUploadId' | 'partCount' | 'status'>>,
+      Partial<Pick<UploadRecord, 'multipartUploadId' | 'partCount' | 'status' | 'streamedSha256'>>,
   ): Promise<UploadRecord> {
     return this.prisma.upload.create({
       data: { ...data, completedAt: data.status === 'completed' ? new Date() : null },

@@ -62,6 +62,7 @@ export class StorageGatewayProxy implements BeforeApplicationShutdown {
     req.headers = headers;
     if (verdict.params['response-content-disposition']) res.setHeader('Content-Disposition', verdict.params['response-content-disposition']);
     const streamed = method === 'PUT' && !verdict.params.uploadId ? await this.beginStreamedPut(key) : null;
+    const settle = streamed ? this.recordBeforeAnswer(req, res, streamed) : undefined;
     this.transfers.add(res);
     try {
       await new Promise<void>((resolve) => {
@@ -70,9 +71,25 @@ export class StorageGatewayProxy implements BeforeApplicationShutdown {
       });
     } finally {
       this.transfers.delete(res);
-      // Not recorded (the database failed): the upload stays counted as in flight, so it is read back.
-      if (streamed) await this.uploads.endStreamedPut(streamed, this.storedHash(req, res, streamed)).catch((err) => this.logger.warn(`${err}`));
+      await settle?.();
     }
+  }
+
+  /**
+   * Records the PUT's outcome before the store's answer goes out, so a client that heard 200 and
+   * asks for verification finds the hash recorded. Returns what ends the PUT if the store never
+   * answered (a cut connection: nothing recorded).
+   */
+  private recordBeforeAnswer(req: Request, res: Response, put: StreamedPut): () => Promise<void> {
+    let recorded: Promise<void> | undefined;
+    // Not recorded (the database failed): the upload stays counted as in flight, so it is read back.
+    const record = (sha256: string | null) => (recorded ??= this.uploads.endStreamedPut(put, sha256).catch((err) => this.logger.warn(`${err}`)));
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      void record(this.storedHash(req, res, put)).then(() => end(...args));
+      return res;
+    }) as Response['end'];
+    return () => record(null);
   }
 
   private async beginStreamedPut(key: string): Promise<StreamedPut | null> {
@@ -85,7 +102,7 @@ export class StorageGatewayProxy implements BeforeApplicationShutdown {
   /** The body's sha256, when all of it (the upload's size, no more, no less) was stored. */
   private storedHash(req: Request, res: Response, put: StreamedPut): string | null {
     const tap = (req as GatewayRequest)[BODY_HASH];
-    if (!tap?.ended() || !res.writableFinished || res.statusCode !== 200 || BigInt(tap.size()) !== put.size) return null;
+    if (!tap?.ended() || res.statusCode !== 200 || BigInt(tap.size()) !== put.size) return null;
     return tap.sha256();
   }
 

@@ -31,7 +31,7 @@ export class EmbeddedObjectStorage extends S3ObjectStorage {
     await this.config.s3.embedded!.rename(this.bucket, fromKey, toKey);
   }
 
-  override async presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
+  override async presignPut(key: string, opts: { expiresIn: number; contentLength?: number; sha256?: string }): Promise<string> {
     return this.links.to(this.signer.sign('PUT', key, { 'content-length': opts.contentLength?.toString() }, opts.expiresIn));
   }
 
