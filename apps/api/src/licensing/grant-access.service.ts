@@ -6,6 +6,7 @@ import type { Principal } from '../common/auth/principal';
 import { DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
 import { gatedRepo } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
+import type { Memberships } from '../orgs/memberships';
 import { OrgAccessService } from '../orgs/org-access.service';
 import { GrantRepository } from './grant.repository';
 import { AuditInput, LicenseAuditRepository } from './license-audit.repository';
@@ -47,21 +48,22 @@ export class GrantAccessService extends DownloadGrantPort {
   }
 
   async findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
-    const key = `${model.id}/${principal.userId}/${principal.restrictedToOrgId ?? ''}`;
+    const memberships = await this.orgAccess.memberships(principal);
+    // Keyed by the holders the grant is looked up for (the credential's memberships), as findActiveFor reads them.
+    const key = `${model.id}/${memberships.userId ?? ''}/${memberships.organizationIds.join(',')}`;
     const grant = await this.found.get(
       key,
-      () => this.findActiveGrantNow(principal, model),
+      () => this.findActiveGrantFor(model, memberships),
       (g) => (g ? [tag.grant(model.id), tag.membership(principal.userId)] : null),
     );
     if (grant && grant.endsAt && grant.endsAt <= new Date()) {
       this.found.delete(key);
-      return this.findActiveGrantNow(principal, model);
+      return this.findActiveGrantFor(model, memberships);
     }
     return grant;
   }
 
-  private async findActiveGrantNow(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
-    const memberships = await this.orgAccess.memberships(principal);
+  private async findActiveGrantFor(model: ModelRecord, memberships: Memberships): Promise<DownloadGrant | null> {
     const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds });
     return grant ? toDownloadGrant(grant) : null;
   }
@@ -75,7 +77,8 @@ export class GrantAccessService extends DownloadGrantPort {
     if (decision.via !== 'grant' || !principal) return;
     if (await this.grants.confirmDownload(decision.grant.id, entries)) return;
     // The grant ended between the decision and now; another active grant may still serve.
-    const other = await this.findActiveGrantNow(principal, model);
+    // Past the cache: the grant just found ended may be the cached one.
+    const other = await this.findActiveGrantFor(model, await this.orgAccess.memberships(principal));
     if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, files);
     throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
   }
