@@ -199,6 +199,13 @@ describe('web marketplace', () => {
     }
   });
 
+  it('lets the page reach an external bucket (browser uploads send parts to its presigned URLs), and no other origin', async () => {
+    const res = await page.goto('/');
+    const csp = res!.headers()['content-security-policy'];
+    const connect = /connect-src ([^;]+)/.exec(csp)![1].split(' ');
+    expect(connect).toEqual(["'self'", new URL(hub.config.s3.endpoint).origin]);
+  });
+
   it('switches to Chinese, and keeps the choice', async () => {
     await page.goto('/models');
     await page.getByLabel('Language').selectOption('zh-CN');

@@ -10,15 +10,15 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken(): string | null {
+export function csrfToken(): string | null {
   const m = /(?:^|;\s*)hub_csrf=([^;]+)/.exec(document.cookie);
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; contentType?: string } = {}): Promise<T> {
   const method = init.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const headers: Record<string, string> = { Accept: init.contentType ?? 'application/json' };
+  if (init.body !== undefined) headers['Content-Type'] = init.contentType ?? 'application/json';
   const csrf = csrfToken();
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   let res: Response;
@@ -35,9 +35,10 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     throw new ApiError('The hub cannot be reached', 0, 'network_error', null);
   }
   if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => null)) as { error?: string; code?: string; requestId?: string } | null;
+  const body = (await res.json().catch(() => null)) as { error?: string; message?: string; code?: string; requestId?: string } | null;
   if (!res.ok) {
-    throw new ApiError(body?.error ?? res.statusText, res.status, body?.code ?? 'error', body?.requestId ?? res.headers.get('X-Request-Id'));
+    // git-lfs answers carry `message` (its spec), the hub's own routes `error`.
+    throw new ApiError(body?.error ?? body?.message ?? res.statusText, res.status, body?.code ?? 'error', body?.requestId ?? res.headers.get('X-Request-Id'));
   }
   return body as T;
 }

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api';
 import { Header } from './components/header';
@@ -10,7 +10,8 @@ import { ModelPage, type RepoLocation } from './pages/model-page';
 import { ModelsPage } from './pages/models-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OrgPage } from './pages/org-page';
-import { Session } from './session';
+import { Notifications, Session } from './session';
+import type { SettingsSection } from './settings/settings-page';
 import type { User } from './types';
 import './styles.css';
 
@@ -25,14 +26,45 @@ function parseRepo(path: string): RepoLocation | null {
   return { ns: d(m[1]), name: d(m[2]), view: (m[3] as 'tree' | 'blob' | undefined) ?? 'card', rev: m[4] ? d(m[4]) : 'main', path: m[5] ? d(m[5]) : '' };
 }
 
+// Pages for signed-in work load on demand, so the landing page's download stays small.
+const LicensingAdminPage = lazy(() => import('./licensing/licensing-admin-page').then((m) => m.LicensingAdminPage));
+const ModelSettingsPage = lazy(() => import('./publish/model-settings-page').then((m) => m.ModelSettingsPage));
+const UploadPage = lazy(() => import('./publish/upload-page').then((m) => m.UploadPage));
+const CardEditorPage = lazy(() => import('./publish/card-editor-page').then((m) => m.CardEditorPage));
+const SettingsPage = lazy(() => import('./settings/settings-page').then((m) => m.SettingsPage));
+const CommitsPage = lazy(() => import('./model/history-page').then((m) => m.CommitsPage));
+const CommitPage = lazy(() => import('./model/history-page').then((m) => m.CommitPage));
+const NewOrgPage = lazy(() => import('./orgs/new-org-page').then((m) => m.NewOrgPage));
+const NewModelPage = lazy(() => import('./publish/new-model-page').then((m) => m.NewModelPage));
+
+/** A model's other pages: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`, `/commits/{rev}`, `/commit/{oid}`. */
+const MODEL_ADMIN = new RegExp(`^/(${NAME})/(${NAME})/(?:(licensing|settings)|(upload)/(${NAME})|(edit)/(${NAME})/README\\.md|(commits?)/(${NAME}))/?$`);
+
+function modelAdminPage(path: string): preact.JSX.Element | null {
+  const m = MODEL_ADMIN.exec(path);
+  if (!m) return null;
+  const d = decodeURIComponent;
+  const [ns, name] = [d(m[1]), d(m[2])];
+  if (m[3] === 'licensing') return <LicensingAdminPage ns={ns} name={name} />;
+  if (m[3] === 'settings') return <ModelSettingsPage ns={ns} name={name} />;
+  if (m[8] === 'commits') return <CommitsPage ns={ns} name={name} rev={d(m[9])} />;
+  if (m[8] === 'commit') return <CommitPage ns={ns} name={name} oid={d(m[9])} />;
+  if (m[4]) return <UploadPage ns={ns} name={name} rev={d(m[5])} />;
+  return <CardEditorPage ns={ns} name={name} rev={d(m[7])} />;
+}
+
 /** The server sent this page with status 404 when it knows no page there; the app agrees. */
 function Fallback() {
   const { path } = useLocation();
+  const admin = modelAdminPage(path);
+  if (admin) return admin;
   const loc = parseRepo(path);
   if (loc) return <ModelPage loc={loc} notFound={() => <NotFoundPage />} />;
   const ns = /^\/([^/]+)\/?$/.exec(path);
   return ns ? <OrgPage ns={decodeURIComponent(ns[1])} /> : <NotFoundPage />;
 }
+
+const SETTINGS = ['tokens', 'webhooks', 'notifications'];
 
 function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -51,22 +83,43 @@ function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
+  const [unread, setUnread] = useState(0);
   useEffect(() => {
     api<User>('/api/v1/me').then(setUser, () => setUser(null));
   }, []);
+  const refreshUnread = () => {
+    if (user)
+      void api<{ unread: number }>('/api/v1/me/notifications?unread=true&limit=1').then(
+        (n) => setUnread(n.unread),
+        () => undefined,
+      );
+  };
+  useEffect(refreshUnread, [user?.id]);
+  const notifications = useMemo(() => ({ unread, refresh: refreshUnread }), [unread, user?.id]);
   return (
     <I18n.Provider value={i18n}>
       <Session.Provider value={{ user, setUser }}>
-        <LocationProvider>
-          <Header />
-          <Router>
-            <Route path="/" component={HomePage} />
-            <Route path="/models" component={ModelsPage} />
-            <Route path="/login" component={() => <AuthPage mode="signIn" />} />
-            <Route path="/join" component={() => <AuthPage mode="signUp" />} />
-            <Route default component={Fallback} />
-          </Router>
-        </LocationProvider>
+        <Notifications.Provider value={notifications}>
+          <LocationProvider>
+            <Header />
+            <Router>
+              <Route path="/" component={HomePage} />
+              <Route path="/models" component={ModelsPage} />
+              <Route path="/login" component={() => <AuthPage mode="signIn" />} />
+              <Route path="/join" component={() => <AuthPage mode="signUp" />} />
+              <Route path="/new" component={NewModelPage} />
+              <Route path="/organizations/new" component={NewOrgPage} />
+              <Route path="/settings" component={() => <SettingsPage section="tokens" />} />
+              <Route
+                path="/settings/:section"
+                component={({ section }: { section: string }) =>
+                  SETTINGS.includes(section) ? <SettingsPage section={section as SettingsSection} /> : <NotFoundPage />
+                }
+              />
+              <Route default component={Fallback} />
+            </Router>
+          </LocationProvider>
+        </Notifications.Provider>
       </Session.Provider>
     </I18n.Provider>
   );

@@ -4,6 +4,8 @@ export interface User {
   username: string;
   email: string;
   isAdmin: boolean;
+  /** The organizations the user belongs to, with their role (from `/api/v1/me`). */
+  orgs?: { name: string; role: 'owner' | 'admin' | 'member' }[];
 }
 
 export interface SearchItem {
@@ -37,6 +39,10 @@ export interface ModelInfo {
   namespace: string;
   name: string;
   visibility: string;
+  private: boolean;
+  gated: false | 'auto' | 'manual';
+  trendingScore: number;
+  safetensors: { parameters: Record<string, number>; total: number } | null;
   pipelineTag: string | null;
   libraryName: string | null;
   license: string | null;
@@ -53,6 +59,8 @@ export interface TreeEntry {
   type: 'file' | 'directory';
   path: string;
   size: number;
+  /** git's blob id of the file (or pointer). */
+  oid: string;
   lfs?: { oid: string; size: number };
   security?: { status: string };
 }
@@ -85,4 +93,102 @@ export interface Organization {
   kind: string;
   description: string | null;
   verified: boolean;
+}
+
+// Licensing (docs/licensing.md).
+export interface Price {
+  amount: string;
+  currency: string;
+  period: 'once' | 'month' | 'year' | 'per-call';
+}
+
+export interface OfferQuestion {
+  id: string;
+  text: string;
+  required: boolean;
+}
+
+export interface OfferConditions {
+  terms: string | null;
+  commercialUse: boolean;
+  fieldsOfUse: string[];
+  territories: string[];
+  seats: number | null;
+  durationDays: number | null;
+  price: Price | null;
+}
+
+export interface Offer extends OfferConditions {
+  id: string;
+  model: string;
+  kind: 'open' | 'custom';
+  title: string;
+  description: string;
+  spdxId: string | null;
+  termsVersion: number;
+  termsUpdatedAt: string;
+  approval: 'auto' | 'manual';
+  questions: OfferQuestion[];
+  status: 'active' | 'withdrawn';
+}
+
+export interface Grantee {
+  type: 'org' | 'user';
+  name: string;
+}
+
+export interface Grant {
+  id: string;
+  model: string;
+  grantee: Grantee;
+  offerId: string;
+  offerTitle: string;
+  termsVersion: number;
+  status: 'active' | 'expired' | 'revoked';
+  startsAt: string;
+  endsAt: string | null;
+  revokedAt: string | null;
+  revokeReason: string | null;
+}
+
+export interface LicenseRequest {
+  id: string;
+  model: string;
+  offerId: string;
+  offerTitle: string;
+  requester: string | null;
+  grantee: Grantee;
+  termsVersion: number;
+  answers: Record<string, string>;
+  message: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  reason: string | null;
+  note: string | null;
+  grantId: string | null;
+  createdAt: string;
+}
+
+export interface AccessStatus {
+  canDownload: boolean;
+  via: 'public' | 'member' | 'grant' | null;
+  grant?: Grant;
+  request?: LicenseRequest;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  totalDownloads: number;
+  licensees: { licensee: Grantee; downloads: number; users: number; files: number; lastDownloadAt: string | null }[];
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: string;
+  actor: string | null;
+  model: string | null;
+  licensee: Grantee | null;
+  path: string | null;
+  termsVersion: number | null;
 }

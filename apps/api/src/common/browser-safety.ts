@@ -21,12 +21,27 @@ const EXPOSED_HEADERS = [
   'X-Total-Count',
 ];
 
+interface StorageAddress {
+  endpoint?: string;
+  publicEndpoint?: string;
+  embedded?: unknown;
+}
+
+/**
+ * Where the web marketplace's uploads send their bytes: an external bucket's public address
+ * (presigned part URLs); none for the embedded store, whose URLs are the hub's own gateway.
+ */
+function storageOrigin(s3: StorageAddress | undefined): string[] {
+  const endpoint = s3 && !s3.embedded ? (s3.publicEndpoint ?? s3.endpoint) : undefined;
+  return endpoint ? [new URL(endpoint).origin] : [];
+}
+
 /**
  * Security headers on every answer and the CORS policy (docs/platform.md#browsers). The CSP is
  * strict (same-origin scripts, no framing) because everything the hub serves as HTML is its own:
  * the API docs today, the web marketplace later. Files are served as attachments, never as pages.
  */
-export function applyBrowserSafety(app: NestExpressApplication, config: Pick<HubConfig, 'corsOrigins' | 'publicUrl'>): void {
+export function applyBrowserSafety(app: NestExpressApplication, config: Pick<HubConfig, 'corsOrigins' | 'publicUrl'> & { s3?: StorageAddress }): void {
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -36,7 +51,7 @@ export function applyBrowserSafety(app: NestExpressApplication, config: Pick<Hub
           // Swagger UI sets inline styles on its elements.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'"],
+          connectSrc: ["'self'", ...storageOrigin(config.s3)],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
           formAction: ["'self'"],

@@ -90,6 +90,17 @@ export class ModelAccessService {
     return (await this.roleIn(principal, model)) !== null;
   }
 
+  /** Whether the caller is a member of the model's namespace (any role; their token's scope aside). */
+  async isMember(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
+    return (await this.roleIn(principal, model)) !== null;
+  }
+
+  /** 401 anonymous, 403 `insufficient_scope` without the `write` scope (for actions that need no membership, as proposing). */
+  assertSignedInWithWrite(principal: Principal | undefined): asserts principal is Principal {
+    if (!principal) throw HubException.unauthorized();
+    this.assertWriteScope(principal);
+  }
+
   /** Membership and the `write` scope; 401 anonymous, 404 when unreadable, 403 otherwise. */
   async assertCanWrite(principal: Principal | undefined, model: ModelRecord): Promise<void> {
     await this.requireRole(principal, model, 'member', 'write to');
@@ -121,6 +132,11 @@ export class ModelAccessService {
     const { files, value } = await locate();
     if (decision.via !== 'public' && !model.private) await this.grants?.confirmDownload(principal, model, decision, files);
     return { permit: new DownloadPermit(model.id, decision, files), value };
+  }
+
+  /** 401/403 `GatedRepo` when the caller may see the model but not download its files (Hugging Face's auth-check). */
+  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+    if (!(await this.downloadDecision(principal, model))) throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
   }
 
   /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route). */

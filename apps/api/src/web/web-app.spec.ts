@@ -27,6 +27,11 @@ describe('classifyWebPath', () => {
     '/org/model/tree/v1/a/b',
     '/org/model/blob/main/README.md',
     '/org/model/commits/main',
+    '/org/model/licensing',
+    '/org/model/settings',
+    '/org/model/upload/main',
+    '/org/model/edit/main/README.md',
+    '/organizations/new',
     '/org/model/commit/abc',
   ])('serves the app at %s', (path) => expect(classifyWebPath(path)).toBe('page'));
 

@@ -20,6 +20,8 @@ const PAGES = [
   /^\/[^/]+\/[^/]+\/?$/,
   /^\/[^/]+\/[^/]+\/(tree|blob)\/[^/]+(\/.*)?$/,
   /^\/[^/]+\/[^/]+\/(commit|commits|discussions)\/[^/]+\/?$/,
+  /^\/[^/]+\/[^/]+\/(licensing|settings)\/?$/,
+  /^\/[^/]+\/[^/]+\/(upload|edit)\/[^/]+(\/.*)?$/,
 ];
 
 export type WebRoute = 'api' | 'page' | 'not-found';

@@ -1,11 +1,12 @@
 import { useLocation } from 'preact-iso';
 import { api } from '../api';
 import { type Lang, useI18n } from '../i18n';
-import { useSession } from '../session';
+import { useNotifications, useSession } from '../session';
 
 export function Header() {
   const { t, lang, setLang } = useI18n();
   const { user, setUser } = useSession();
+  const { unread } = useNotifications();
   const { route } = useLocation();
   const signOut = async () => {
     await api('/api/v1/auth/session', { method: 'DELETE' }).catch(() => undefined);
@@ -30,7 +31,14 @@ export function Header() {
       </label>
       {user ? (
         <span class="account">
-          <span data-testid="username">{user.username}</span>
+          <a href="/new">{t('nav.newModel')}</a>
+          <a href="/organizations/new">{t('nav.newOrg')}</a>
+          <a href="/settings/notifications" data-testid="notifications-link" aria-label={t('nav.notifications', { n: unread })}>
+            🔔{unread > 0 && <span class="badge">{unread}</span>}
+          </a>
+          <a href="/settings/tokens" data-testid="username">
+            {user.username}
+          </a>
           <button type="button" onClick={signOut}>
             {t('nav.signOut')}
           </button>

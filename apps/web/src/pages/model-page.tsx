@@ -1,9 +1,12 @@
-import { api, apiText, enc, encPath } from '../api';
+import { api, ApiError, apiText, enc, encPath } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { formatParams } from '../components/model-row';
 import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
-import type { Commit, ModelInfo, TreePage, Version } from '../types';
+import { AccessPanel, adminOrgs } from '../licensing/access-panel';
+import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
+import { useSession } from '../session';
+import type { AccessStatus, Commit, ModelInfo, Offer, TreePage, User, Version } from '../types';
 import { useLoad } from '../use-api';
 
 export interface RepoLocation {
@@ -17,12 +20,18 @@ export interface RepoLocation {
 interface ModelData {
   info: ModelInfo;
   tree: TreePage;
-  readme: string | null;
+  readme: string | null | typeof GATED;
   versions: Version[];
   commits: Commit[];
+  offers: Offer[];
+  access: AccessStatus;
+  refs: RefList;
+  stats: DownloadStats;
   /** The blob page's file, its first VIEW_BYTES (null on other pages or when it is not text). */
   file: string | null;
 }
+
+const GATED = Symbol('gated');
 
 /** Enough of a file to read on a page; larger files are cut (the download link has them whole). */
 const VIEW_BYTES = 256 * 1024;
@@ -40,13 +49,31 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
   return Promise.all([
     api<ModelInfo>(base, { signal }),
     api<TreePage>(`${base}/files?revision=${rev}${folder ? `&path=${enc(folder)}` : ''}&limit=200`, { signal }),
-    apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/README.md`, signal),
+    // A gated model's files, its README among them, go to members and licensees only.
+    apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/README.md`, signal).catch((err: unknown) =>
+      err instanceof ApiError && (err.status === 401 || err.status === 403) ? GATED : Promise.reject(err),
+    ),
     api<Version[]>(`${base}/versions`, { signal }),
     api<{ commits: Commit[] }>(`${base}/commits?revision=${rev}&limit=10`, { signal }),
     loc.view === 'blob' && TEXT_FILE.test(loc.path)
       ? apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/${encPath(loc.path)}`, signal, VIEW_BYTES).catch(() => null)
       : null,
-  ]).then(([info, tree, readme, versions, history, file]) => ({ info, tree, readme, versions, commits: history.commits, file }));
+    api<Offer[]>(`${base}/offers`, { signal }),
+    api<AccessStatus>(`${base}/access`, { signal }),
+    api<RefList>(`${base}/refs`, { signal }),
+    api<DownloadStats>(`${base}/downloads?days=30`, { signal }),
+  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats]) => ({
+    info,
+    tree,
+    readme,
+    versions,
+    commits: history.commits,
+    file,
+    offers,
+    access,
+    refs,
+    stats,
+  }));
 }
 
 /** A small file as text: Markdown rendered (sanitized as cards are), JSON indented, the rest as it is. */
@@ -72,8 +99,12 @@ function FileView({ path, text }: { path: string; text: string | null }) {
 const formatBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
 
+/** The user of a personal namespace, or an organization's admin or owner, administers its models. */
+export const mayAdminister = (user: User | null | undefined, ns: string) => !!user && (user.username === ns || adminOrgs(user).includes(ns));
+
 export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () => preact.JSX.Element }) {
   const { t, lang } = useI18n();
+  const { user } = useSession();
   const key = `${loc.ns}/${loc.name}@${loc.rev}:${loc.view}:${loc.path}`;
   const state = useLoad(key, (signal) => loadModel(loc, signal));
   if (state.loading) return <main class="muted">{t('loading')}</main>;
@@ -86,7 +117,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       </main>
     );
   }
-  const { info, tree, readme, versions, commits, file } = state.data!;
+  const { info, tree, readme, versions, commits, file, offers, access, refs, stats } = state.data!;
   const repo = `/${loc.ns}/${loc.name}`;
   const chips = [
     info.pipelineTag,
@@ -104,7 +135,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
         </h1>
         <div class="meta">
           <span>{t('model.downloads', { n: formatNumber(lang, info.downloads) })}</span>
-          <span>{t('model.likes', { n: formatNumber(lang, info.likes) })}</span>
+          <LikeButton ns={loc.ns} name={loc.name} likes={info.likes} />
           {info.parameters != null && <span>{t('model.params', { n: formatParams(info.parameters) })}</span>}
           <span>{t('model.updated', { d: formatDate(lang, info.lastModified) })}</span>
         </div>
@@ -115,13 +146,22 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             </li>
           ))}
         </ul>
+        {mayAdminister(user, loc.ns) && (
+          <nav class="admin-links" aria-label={t('model.manage')}>
+            <a href={`${repo}/upload/main`}>{t('model.upload')}</a>
+            <a href={`${repo}/edit/main/README.md`}>{t('model.editCard')}</a>
+            <a href={`${repo}/licensing`}>{t('licensing.title')}</a>
+            <a href={`${repo}/settings`}>{t('model.settings')}</a>
+          </nav>
+        )}
       </header>
       <div class="with-side">
         <div class="results">
           <section aria-labelledby="files-h">
-            <h2 id="files-h">
-              {t('model.files')} <span class="muted">@ {loc.rev}</span>
-            </h2>
+            <div class="toolbar">
+              <h2 id="files-h">{t('model.files')}</h2>
+              <RevisionPicker repo={repo} rev={loc.rev} refs={refs} />
+            </div>
             <table class="files">
               <tbody>
                 {loc.view === 'tree' && loc.path && (
@@ -147,7 +187,11 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
                       <td class="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td>
                       <td>
                         {e.type === 'file' && (
-                          <a href={`${repo}/resolve/${enc(loc.rev)}/${encPath(e.path)}?download=true`} aria-label={`${t('model.download')} ${label}`}>
+                          <a
+                            href={`${repo}/resolve/${enc(loc.rev)}/${encPath(e.path)}?download=true`}
+                            download={label}
+                            aria-label={`${t('model.download')} ${label}`}
+                          >
                             {t('model.download')}
                           </a>
                         )}
@@ -166,7 +210,9 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
           )}
           <section aria-labelledby="card-h">
             <h2 id="card-h">{t('model.card')}</h2>
-            {readme ? (
+            {readme === GATED ? (
+              <p class="muted">{t('model.cardGated')}</p>
+            ) : readme ? (
               <article class="card" data-testid="card" dangerouslySetInnerHTML={{ __html: renderCard(readme) }} />
             ) : (
               <p class="muted">{t('model.noCard')}</p>
@@ -174,6 +220,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
           </section>
         </div>
         <aside>
+          {(info.gated !== false || offers.length > 0) && <AccessPanel ns={loc.ns} name={loc.name} offers={offers} initial={access} />}
           <section aria-labelledby="versions-h">
             <h2 id="versions-h">{t('model.versions')}</h2>
             {versions.length === 0 && <p class="muted">{t('model.noVersions')}</p>}
@@ -192,14 +239,21 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             <ul>
               {commits.map((c) => (
                 <li key={c.id}>
-                  <code>{c.id.slice(0, 7)}</code> {c.title}
+                  <a href={`${repo}/commit/${c.id}`}>
+                    <code>{c.id.slice(0, 7)}</code>
+                  </a>{' '}
+                  {c.title}
                   <div class="muted small">
                     {c.authors[0]?.user ?? ''} · {formatDate(lang, c.date)}
                   </div>
                 </li>
               ))}
             </ul>
+            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a>
           </section>
+          <DownloadsChart stats={stats} />
+          {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
+          <UseSnippets info={info} rev={loc.rev} />
         </aside>
       </div>
     </main>

@@ -3,7 +3,9 @@ import { ErrorBox } from '../components/error-box';
 import { ModelRow } from '../components/model-row';
 import { formatNumber, useI18n } from '../i18n';
 import type { Organization, SearchPage } from '../types';
+import { type Member, OrgMembers } from '../orgs/org-members';
 import { useLoad } from '../use-api';
+import { useState } from 'preact/hooks';
 import { NotFoundPage } from './not-found-page';
 
 /**
@@ -12,13 +14,15 @@ import { NotFoundPage } from './not-found-page';
  */
 export function OrgPage({ ns }: { ns: string }) {
   const { t, lang } = useI18n();
-  const state = useLoad(`org:${ns}`, (signal) =>
+  const [version, setVersion] = useState(0);
+  const state = useLoad(`org:${ns}#${version}`, (signal) =>
     Promise.all([
       api<Organization>(`/api/v1/orgs/${enc(ns)}`, { signal }).catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 404) return null;
         throw err;
       }),
       api<SearchPage>(`/api/v1/search?org=${enc(ns)}&sort=trending&limit=50`, { signal }),
+      api<Member[]>(`/api/v1/orgs/${enc(ns)}/members`, { signal }).catch(() => null),
     ]),
   );
   if (state.loading) return <main class="muted">{t('loading')}</main>;
@@ -28,7 +32,7 @@ export function OrgPage({ ns }: { ns: string }) {
         <ErrorBox error={state.error} />
       </main>
     );
-  const [org, models] = state.data!;
+  const [org, models, members] = state.data!;
   if (!org && models.total === 0) return <NotFoundPage />;
   return (
     <main>
@@ -42,6 +46,7 @@ export function OrgPage({ ns }: { ns: string }) {
           {org.description ? ` · ${org.description}` : ''}
         </p>
       )}
+      {org && members && <OrgMembers org={ns} members={members} verified={org.verified} onChange={() => setVersion((v) => v + 1)} />}
       <h2>{t('search.results', { n: formatNumber(lang, models.total) })}</h2>
       <ul class="models">
         {models.items.map((m) => (
