@@ -249,7 +249,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
                 </li>
               ))}
             </ul>
-            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a>
+            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a> · <a href={`${repo}/discussions`}>{t('proposals.title')}</a>
           </section>
           <DownloadsChart stats={stats} />
           {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
