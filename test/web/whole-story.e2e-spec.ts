@@ -195,7 +195,8 @@ describe('web marketplace: the whole story', () => {
     await pub.getByRole('button', { name: '♡ 0 likes' }).waitFor();
     await pub.getByRole('tab', { name: 'curl' }).click();
     expect(await pub.getByTestId('snippet').textContent()).toContain(`${hub.url}/${model}/resolve/main/config.json`);
-    await pub.getByRole('img', { name: 'Downloads on each of the last 30 days' }).waitFor();
+    await pub.getByRole('heading', { name: 'Downloads per day' }).waitFor();
+    expect(await pub.getByTestId('trending').textContent()).toMatch(/^Trending score [\d.]+ · \d+ downloads in all$/);
     // The safetensors scan runs as a job after the commit.
     for (let i = 0; i < 30 && !(await pub.getByTestId('tensors').isVisible()); i++) {
       await pub.waitForTimeout(500);
@@ -247,6 +248,8 @@ describe('web marketplace: the whole story', () => {
     const bytes = await readFile((await download.path())!);
     expect(bytes.length).toBe(SIZE);
     expect(bytes.equals(weights)).toBe(true);
+    await buyer.reload();
+    await buyer.getByRole('img', { name: 'Downloads on each of the last 30 days' }).waitFor();
 
     await pub.reload();
     const chart = pub.getByTestId('usage-chart');

@@ -265,6 +265,7 @@ const en = {
   'model.use': 'Use this model',
   'model.tensors': 'Tensors (safetensors)',
   'model.total': 'total',
+  'model.noDownloads': 'No download in the last {n} days.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -531,6 +532,7 @@ const zh: Record<MessageKey, string> = {
   'model.use': '使用此模型',
   'model.tensors': '张量（safetensors）',
   'model.total': '合计',
+  'model.noDownloads': '最近 {n} 天没有下载。',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };
