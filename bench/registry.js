@@ -22,11 +22,11 @@ const {
 } = require('@aws-sdk/client-s3');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { Readable } = require('node:stream');
 const { startServices, peakRss, currentRss } = require('./services');
+const { api, headRate, bareServer } = require('./http-rate');
 const { UnixSocketAgent } = require('../apps/api/dist/storage/unix-socket-agent.js');
 
 const args = Object.fromEntries(
@@ -56,17 +56,6 @@ async function makeFile(file, size) {
   }
   await new Promise((r) => out.end(r));
   return hash.digest('hex');
-}
-
-async function api(base, method, url, { token, json, body, headers = {} } = {}) {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(json ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: json ? JSON.stringify(json) : body,
-    redirect: 'manual',
-  });
-  if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res;
 }
 
 /** Sends part `index` of `file` to a presigned URL; returns the ETag. */
@@ -175,42 +164,6 @@ async function directDownload(s3, bucket, key) {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const bytes = await drain(out.Body);
   return { seconds: seconds(t0), bytes };
-}
-
-/** Requests per second of HEAD at `url` for `durationMs`, `concurrency` at a time, keep-alive. */
-async function headRate(url, headers, durationMs = 5000, concurrency = 16) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const target = new URL(url);
-  let count = 0;
-  const deadline = Date.now() + durationMs;
-  const one = () =>
-    new Promise((resolve, reject) => {
-      const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'HEAD', agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode < 400 ? resolve() : reject(new Error(`HEAD ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) {
-        await one();
-        count++;
-      }
-    }),
-  );
-  agent.destroy();
-  return count / (durationMs / 1000);
-}
-
-/** A bare Node server answering HEAD with the same headers as the hub's resolve. */
-function bareServer(headers) {
-  const server = http.createServer((req, res) => {
-    res.writeHead(302, headers);
-    res.end();
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function main() {

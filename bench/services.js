@@ -25,6 +25,19 @@ function waitForLine(child, pattern, what) {
   });
 }
 
+async function spawnHub(hubEnv, logName) {
+  // HUB_NODE_ARGS: extra Node flags for the hub, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+  const nodeArgs = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const hub = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/api/dist/main.js')], { env: hubEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(hub, /Model Hub is running/, 'hub');
+  // Keep the hub's own output for when a run goes wrong.
+  const hubLog = fs.createWriteStream(path.join(os.tmpdir(), logName));
+  hub.stdout.pipe(hubLog);
+  hub.stderr.pipe(hubLog);
+  hub.on('exit', (code, signal) => hubLog.write(`\nhub exited: code ${code}, signal ${signal}\n`));
+  return hub;
+}
+
 async function startServices({ env = {}, embeddedStore = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
   fs.chmodSync(dir, 0o755);
@@ -48,22 +61,28 @@ async function startServices({ env = {}, embeddedStore = false } = {}) {
     S3_BUCKET: 'bench-hub',
     ...env,
   };
-  // HUB_NODE_ARGS: extra Node flags for the hub, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
-  const nodeArgs = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const hub = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/api/dist/main.js')], { env: hubEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForLine(hub, /Model Hub is running/, 'hub');
-  // Keep the hub's own output for when a run goes wrong.
-  const hubLog = fs.createWriteStream(path.join(os.tmpdir(), 'hub-bench-server.log'));
-  hub.stdout.pipe(hubLog);
-  hub.stderr.pipe(hubLog);
-  hub.on('exit', (code, signal) => hubLog.write(`\nhub exited: code ${code}, signal ${signal}\n`));
+  const hub = await spawnHub(hubEnv, 'hub-bench-server.log');
+  const replicas = [];
   return {
+    /**
+     * One more hub process on the same database and bucket (a replica; external S3 only: the
+     * embedded store belongs to one process). Stopped with the rest.
+     */
+    async startReplica() {
+      const port = await freePort();
+      const env = { ...hubEnv, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, HUB_DATA_DIR: path.join(dir, `hub-${replicas.length + 2}`) };
+      replicas.push(await spawnHub(env, `hub-bench-server-${replicas.length + 2}.log`));
+      return { hubUrl: env.PUBLIC_URL, hubPid: replicas.at(-1).pid };
+    },
     dir,
     hubUrl: hubEnv.PUBLIC_URL,
     hubPid: hub.pid,
+    databaseUrl: hubEnv.DATABASE_URL,
     s3: { endpoint: s3Env.S3_ENDPOINT, bucket: hubEnv.S3_BUCKET },
     embeddedSocket: embeddedStore ? path.join(hubEnv.HUB_DATA_DIR, 's3', '.s3.sock') : undefined,
     async stop() {
+      for (const r of replicas) r.kill('SIGTERM');
+      await Promise.all(replicas.map((r) => (r.exitCode === null ? new Promise((res) => r.once('exit', res)) : null)));
       hub.kill('SIGTERM');
       s3.kill('SIGTERM');
       await new Promise((r) => hub.once('exit', r));

@@ -83,12 +83,13 @@ describe('modelhub: gated models and the licence flow', () => {
     const held = await cliJson<{ id: string }[]>(['license', 'grants', '--org', licenseeOrg, '--direction', 'held'], licensee);
     expect(held.map((g) => g.id)).toEqual([approved.grant.id]);
     const usage = await cliJson<{ totalDownloads: number; licensees: { licensee: { name: string }; downloads: number }[] }>(['usage', repo], h.env);
-    expect(usage.totalDownloads).toBe(2);
-    expect(usage.licensees).toEqual([expect.objectContaining({ licensee: expect.objectContaining({ name: licenseeOrg }), downloads: 2 })]);
+    // The two published files and the repository's initial .gitattributes.
+    expect(usage.totalDownloads).toBe(3);
+    expect(usage.licensees).toEqual([expect.objectContaining({ licensee: expect.objectContaining({ name: licenseeOrg }), downloads: 3 })]);
     const csv = await cli(['usage', repo, '--csv'], h.env);
     const rows = csv.stdout.trim().split('\r\n'); // RFC 4180 line ends, passed through unchanged
     expect(rows[0]).toBe('at,licensee_type,licensee,user,grant_id,terms_version,path,revision,commit_id');
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     // The licensee is not an admin of the model: forbidden.
     expect((await cli(['usage', repo], licensee)).code).toBe(4);
 

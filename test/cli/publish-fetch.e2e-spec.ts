@@ -115,7 +115,8 @@ describe('modelhub: publish and fetch', () => {
       ['download', repo, '--revision', 'v1.0.0', '--local-dir', dir],
       h.env,
     );
-    expect(r.downloaded).toBe(4);
+    // The four published files and the repository's initial .gitattributes.
+    expect(r.downloaded).toBe(5);
     expect(fs.readFileSync(path.join(dir, 'weights/model.safetensors')).equals(weights)).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(card);
     expect(r.files.find((f) => f.path === 'weights/tokenizer.bin')!.sha256).toBe(sha(tokenizer));
@@ -124,7 +125,7 @@ describe('modelhub: publish and fetch', () => {
       ['download', repo, '--revision', 'v1.0.0', '--local-dir', dir],
       h.env,
     );
-    expect(again).toMatchObject({ downloaded: 0, unchanged: 4, bytesFetched: 0 });
+    expect(again).toMatchObject({ downloaded: 0, unchanged: 5, bytesFetched: 0 });
 
     // A local change is noticed (size and mtime differ from what was recorded) and undone.
     fs.writeFileSync(path.join(dir, 'config.json'), '{"hidden_size": 9}\n');

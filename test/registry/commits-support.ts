@@ -91,3 +91,30 @@ export async function storeBucketBlob(hub: TestHub, repoId: string, bytes: Buffe
   );
   return { sha256: sha, size: bytes.length, key };
 }
+
+/** The files every new repository starts with (its initial commit holds Hugging Face's default .gitattributes). */
+export const INITIAL_FILES = ['.gitattributes'];
+
+/** The `.gitattributes` a new model repository has on huggingface.co (written out here, not read from the hub's code). */
+export const HF_DEFAULT_GITATTRIBUTES = [
+  ...['7z', 'arrow', 'bin', 'bz2', 'ckpt', 'ftz', 'gz', 'h5', 'joblib', 'lfs.*', 'mlmodel', 'model', 'msgpack', 'npy', 'npz', 'onnx', 'ot'].map(
+    (e) => `*.${e}`,
+  ),
+  ...['parquet', 'pb', 'pickle', 'pkl', 'pt', 'pth', 'rar', 'safetensors'].map((e) => `*.${e}`),
+  'saved_model/**/*',
+  ...['tar.*', 'tar', 'tflite', 'tgz', 'wasm', 'xz', 'zip', 'zst'].map((e) => `*.${e}`),
+  '*tfevents*',
+]
+  .map((pattern) => `${pattern} filter=lfs diff=lfs merge=lfs -text\n`)
+  .join('');
+
+/** The tree entry of the initial .gitattributes, as the native listing gives it. */
+export const initialGitattributesEntry = () => ({
+  type: 'file',
+  path: '.gitattributes',
+  size: Buffer.byteLength(HF_DEFAULT_GITATTRIBUTES),
+  oid: gitBlob(HF_DEFAULT_GITATTRIBUTES),
+});
+
+/** `paths` plus the initial files, sorted as listings sort them. */
+export const withInitialFiles = (...paths: string[]): string[] => [...INITIAL_FILES, ...paths].sort();

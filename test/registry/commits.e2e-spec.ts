@@ -1,7 +1,7 @@
 import { createToken, bearer, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
-import { commit, del, filePaths, type Op, postCommit, put, gitBlob, storeBucketBlob } from './commits-support';
+import { commit, del, filePaths, type Op, postCommit, put, gitBlob, storeBucketBlob, withInitialFiles } from './commits-support';
 
 describe('commits', () => {
   let hub: TestHub;
@@ -17,7 +17,7 @@ describe('commits', () => {
     const ops = Array.from({ length: 50 }, (_, i) => put(`dir${i % 5}/file${i}.txt`, `content ${i}`));
     const res = await postCommit(hub, alice, m.id, ops, { summary: 'Add 50 files', description: 'many', parentCommit: m.sha }).expect(201);
     expect(res.body).toEqual({ commitId: expect.stringMatching(/^[0-9a-f]{40}$/), parentCommit: m.sha, branch: 'main' });
-    expect((await filePaths(hub, m.id)).sort()).toEqual(ops.map((o) => o.path).sort());
+    expect((await filePaths(hub, m.id)).sort()).toEqual(withInitialFiles(...ops.map((o) => o.path)));
     const info = await hub.http().get(`/api/v1/models/${m.id}`).expect(200);
     expect(info.body.sha).toBe(res.body.commitId);
     expect(new Date(info.body.lastModified).getTime()).toBeGreaterThan(new Date(info.body.createdAt).getTime());
@@ -32,7 +32,7 @@ describe('commits', () => {
     expect(res.body.error).toContain('does-not-exist.txt');
     const after = (await hub.http().get(`/api/v1/models/${m.id}`).expect(200)).body.sha;
     expect(after).toBe(before);
-    expect(await filePaths(hub, m.id)).toEqual(['keep.txt']);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles('keep.txt'));
     const [{ n }] = await hubSql<{ n: number }>(hub, `SELECT count(*)::int AS n FROM commits c JOIN models m ON m.id = c.model_id WHERE m.name = $1`, m.name);
     expect(n).toBe(2);
   });
@@ -41,7 +41,7 @@ describe('commits', () => {
     const m = await createModel(hub, alice);
     const res = await postCommit(hub, alice, m.id, [put('a.txt', 'a'), { op: 'lfs', path: 'w.bin', sha256: 'ab'.repeat(32), size: 10 }]);
     expect(res.status).toBe(400);
-    expect(await filePaths(hub, m.id)).toEqual([]);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles());
   });
 
   it('two commits naming the same parent: exactly one 409 parent_mismatch, no lost file', async () => {
@@ -53,18 +53,18 @@ describe('commits', () => {
     expect(loser.body.code).toBe('parent_mismatch');
     const winner = results.find((r) => r.status === 201)!;
     const winnerFile = results[0] === winner ? 'first.txt' : 'second.txt';
-    expect(await filePaths(hub, m.id)).toEqual([winnerFile]);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles(winnerFile));
     // Retrying on the new head succeeds and keeps the winner's file.
     const retryFile = winnerFile === 'first.txt' ? 'second.txt' : 'first.txt';
     await commit(hub, alice, m.id, [put(retryFile, 'retry')], { parentCommit: winner.body.commitId });
-    expect((await filePaths(hub, m.id)).sort()).toEqual(['first.txt', 'second.txt']);
+    expect((await filePaths(hub, m.id)).sort()).toEqual(withInitialFiles('first.txt', 'second.txt'));
   });
 
   it('concurrent commits naming no parent all succeed and keep every file', async () => {
     const m = await createModel(hub, alice);
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => postCommit(hub, alice, m.id, [put(`f${i}.txt`, `file ${i}`)])));
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
-    expect((await filePaths(hub, m.id)).sort()).toEqual(['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt', 'f4.txt', 'f5.txt']);
+    expect((await filePaths(hub, m.id)).sort()).toEqual(withInitialFiles('f0.txt', 'f1.txt', 'f2.txt', 'f3.txt', 'f4.txt', 'f5.txt'));
     // The commits form one chain: 7 commits (with the initial one), each the parent of the next.
     const history = await hub.http().get(`/api/v1/models/${m.id}/commits`).expect(200);
     expect(history.body.commits).toHaveLength(7);
@@ -103,7 +103,7 @@ describe('commits', () => {
     expect(res.body.code).toBe('invalid_path');
     expect(res.body.error).toContain(why);
     expect(res.body.error).toContain(JSON.stringify(path.slice(0, 50)).slice(1, -1));
-    expect(await filePaths(hub, m.id)).toEqual([]);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles());
   });
 
   it('checks copy sources and delete-folder paths with the same rules', async () => {
@@ -125,13 +125,13 @@ describe('commits', () => {
     const m = await createModel(hub, alice);
     await commit(hub, alice, m.id, [put('a/1.txt', '1'), put('a/b/2.txt', '2'), put('ab.txt', 'ab'), put('c.txt', 'c')]);
     await commit(hub, alice, m.id, [{ op: 'deleteFolder', path: 'a/' }, del('c.txt')]);
-    expect(await filePaths(hub, m.id)).toEqual(['ab.txt']);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles('ab.txt'));
     const missingFolder = await postCommit(hub, alice, m.id, [{ op: 'deleteFolder', path: 'a' }]).expect(404);
     expect(missingFolder.headers['x-error-code']).toBe('EntryNotFound');
     // One operation a path: adding and deleting one file in the same commit is a 400, not an order game.
     const twice = await postCommit(hub, alice, m.id, [put('tmp.txt', 't'), del('tmp.txt'), put('new/x.txt', 'x')]).expect(400);
     expect(twice.body.code).toBe('duplicate_path');
-    expect(await filePaths(hub, m.id)).toEqual(['ab.txt']);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles('ab.txt'));
   });
 
   it('copies files from the head or another revision, keeping blob and LFS flag', async () => {
@@ -158,7 +158,7 @@ describe('commits', () => {
     expect(res.body.code).toBe('path_conflict');
     // Replacing the file by the folder in one commit is fine.
     await commit(hub, alice, m.id, [del('model'), put('model/weights.bin', 'inside')]);
-    expect(await filePaths(hub, m.id)).toEqual(['model/weights.bin']);
+    expect(await filePaths(hub, m.id)).toEqual(withInitialFiles('model/weights.bin'));
   });
 
   it('rewriting a file with the same bytes keeps its last commit', async () => {
@@ -167,7 +167,7 @@ describe('commits', () => {
     const c2 = await commit(hub, alice, m.id, [put('same.txt', 'same'), put('other.txt', 'v2')]);
     const tree = await hub.http().get(`/api/v1/models/${m.id}/files`).query({ expand: true }).expect(200);
     const last = Object.fromEntries(tree.body.entries.map((e: { path: string; lastCommit: { id: string } }) => [e.path, e.lastCommit.id]));
-    expect(last).toEqual({ 'same.txt': c1, 'other.txt': c2 });
+    expect(last).toEqual({ '.gitattributes': m.sha, 'same.txt': c1, 'other.txt': c2 });
   });
 
   it('re-reads the model card when README.md changes on main (only main)', async () => {
@@ -185,8 +185,8 @@ describe('commits', () => {
     const m = await createModel(hub, alice);
     await hub.http().post(`/api/v1/models/${m.id}/branches`).set(alice.auth).send({ name: 'feature/x' }).expect(201);
     await commit(hub, alice, m.id, [put('only-on-branch.txt', 'b')], { branch: 'feature/x' });
-    expect(await filePaths(hub, m.id, 'feature/x')).toEqual(['only-on-branch.txt']);
-    expect(await filePaths(hub, m.id, 'main')).toEqual([]);
+    expect(await filePaths(hub, m.id, 'feature/x')).toEqual(withInitialFiles('only-on-branch.txt'));
+    expect(await filePaths(hub, m.id, 'main')).toEqual(withInitialFiles());
     const res = await postCommit(hub, alice, m.id, [put('a', 'a')], { branch: 'nope' }).expect(404);
     expect(res.headers['x-error-code']).toBe('RevisionNotFound');
   });
@@ -217,8 +217,8 @@ describe('commits', () => {
     await commit(hub, alice, m.id, [put('shard0/f0.txt', 'changed')]);
     console.log(`commit of 1 file over a 10,000-file manifest: ${Date.now() - started2} ms`);
     const [{ n }] = await hubSql<{ n: number }>(hub, `SELECT count(*)::int AS n FROM commit_files WHERE commit_id = $1`, res.body.commitId);
-    expect(n).toBe(10_000);
-    expect(await filePaths(hub, m.id)).toHaveLength(10_000);
+    expect(n).toBe(10_001); // with the initial .gitattributes
+    expect(await filePaths(hub, m.id)).toHaveLength(10_001);
   }, 60_000);
 });
 

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { BlobGitOidBackfill } from '../../apps/api/src/blobs/blob-git-oid-backfill.service';
 import { bearer, createToken, registerUser } from '../support/factories';
 import { startTestHub, type TestHub } from '../support/test-hub';
+import { HF_DEFAULT_GITATTRIBUTES } from './commits-support';
 
 const gitHashObject = (bytes: Buffer) => execFileSync('git', ['hash-object', '--stdin'], { input: bytes }).toString().trim();
 
@@ -44,6 +45,8 @@ describe('git blob ids of regular files', () => {
   it('answers git hash-object of the bytes in the tree and paths-info', async () => {
     const oids = await treeOids();
     for (const [path, bytes] of Object.entries(files)) expect([path, oids[path]]).toEqual([path, gitHashObject(bytes)]);
+    // The initial commit's .gitattributes, too.
+    expect(oids['.gitattributes']).toBe(gitHashObject(Buffer.from(HF_DEFAULT_GITATTRIBUTES)));
     const info = await hub
       .http()
       .post('/api/models/oidowner/oids/paths-info/main')
@@ -66,9 +69,11 @@ describe('git blob ids of regular files', () => {
       await db.end();
     }
     const backfill = hub.app.get(BlobGitOidBackfill);
-    expect(await backfill.run()).toEqual({ filled: Object.keys(files).length });
+    // The committed files and the initial .gitattributes.
+    expect(await backfill.run()).toEqual({ filled: Object.keys(files).length + 1 });
     const oids = await treeOids();
     for (const [path, bytes] of Object.entries(files)) expect(oids[path]).toBe(gitHashObject(bytes));
+    expect(oids['.gitattributes']).toBe(gitHashObject(Buffer.from(HF_DEFAULT_GITATTRIBUTES)));
     expect(await backfill.run()).toEqual({ filled: 0 });
   });
 });

@@ -94,7 +94,7 @@ describe.each(hubs)('@huggingface/hub against the hub with %s', (_, startHub) =>
     const files = [];
     for await (const f of hub.listFiles({ repo: repo(), recursive: true, hubUrl, accessToken })) files.push(f);
     const byPath = Object.fromEntries(files.map((f) => [f.path, f]));
-    expect(Object.keys(byPath).sort()).toEqual(['README.md', 'config.json', 'weights', 'weights/model.bin']);
+    expect(Object.keys(byPath).sort()).toEqual(['.gitattributes', 'README.md', 'config.json', 'weights', 'weights/model.bin']);
     expect(byPath['weights/model.bin']).toMatchObject({ type: 'file', size: weights.length, lfs: { oid: sha256(weights), size: weights.length } });
     expect(byPath['weights']).toMatchObject({ type: 'directory' });
   });

@@ -137,6 +137,15 @@ describe('Hugging Face protocol', () => {
       const broken = await hub.http().post('/api/validate-yaml').send({ content: '---\nlicense: [mit\n---\n', repoType: 'model' }).expect(400);
       expect(broken.body.errors[0].message).toEqual(expect.any(String));
     });
+
+    it('refuses a model-index that is not a list and warns of an unknown pipeline_tag, as Hugging Face does', async () => {
+      const index = await hub.http().post('/api/validate-yaml').send({ content: '---\nmodel-index:\n  name: x\n---\n', repoType: 'model' }).expect(400);
+      expect(index.body.errors).toEqual([{ message: expect.stringContaining('"model-index" must be an array') }]);
+      const listed = '---\nmodel-index:\n  - name: x\n    results: []\n---\n';
+      await hub.http().post('/api/validate-yaml').send({ content: listed, repoType: 'model' }).expect(200, { errors: [], warnings: [] });
+      const task = await hub.http().post('/api/validate-yaml').send({ content: '---\npipeline_tag: text-juggling\n---\n', repoType: 'model' }).expect(200);
+      expect(task.body).toEqual({ errors: [], warnings: [{ message: expect.stringContaining("'text-juggling' is not a known task") }] });
+    });
   });
 
   describe('preupload and NDJSON commits', () => {
@@ -169,7 +178,8 @@ describe('Hugging Face protocol', () => {
         'm/model.safetensors': 'lfs',
         'empty.bin': 'regular',
       });
-      await hub.http().post('/api/models/hfowner/proto/preupload/main?create_pr=1').set(bearer(writeToken)).send({ files: [] }).expect(400);
+      // create_pr=1 compares with the target branch (pull requests: test/proposals).
+      await hub.http().post('/api/models/hfowner/proto/preupload/main?create_pr=1').set(bearer(writeToken)).send({ files: [] }).expect(200);
     });
 
     it("reads the revision's .gitattributes and .gitignore, and answers each existing file's oid as _commit_api.py compares it", async () => {
@@ -226,7 +236,7 @@ describe('Hugging Face protocol', () => {
       const info = await hub.http().get('/api/models/hfowner/proto').expect(200);
       expect(info.body).toMatchObject({ sha: res.body.commitOid, pipeline_tag: 'text-generation', library_name: 'transformers', cardData: { license: 'mit' } });
       expect(info.body.tags).toEqual(expect.arrayContaining(['chat', 'transformers', 'text-generation', 'en', 'license:mit', 'dataset:wiki']));
-      expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(['README.md', 'docs/a.txt', 'docs/b.txt']);
+      expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(['.gitattributes', 'README.md', 'docs/a.txt', 'docs/b.txt']);
     });
 
     it('deletes files and folders, and refuses a stale parentCommit with 412 as Hugging Face does', async () => {
@@ -242,7 +252,7 @@ describe('Hugging Face protocol', () => {
         ndjson(['header', { summary: 'cleanup' }], ['deletedFolder', { path: 'docs/' }], ['deletedFile', { path: 'x.txt' }]),
       ).expect(200);
       const info = await hub.http().get('/api/models/hfowner/proto').expect(200);
-      expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename)).toEqual(['README.md']);
+      expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename)).toEqual(['.gitattributes', 'README.md']);
     });
 
     it('refuses bad payloads clearly', async () => {
@@ -253,7 +263,10 @@ describe('Hugging Face protocol', () => {
         ndjson(['header', { summary: 's' }], ['lfsFile', { path: 'w.bin', algo: 'sha256', oid: 'f'.repeat(64), size: 5 }]),
       ).expect(400);
       expect(unknownBlob.body.error).toEqual(expect.any(String));
-      await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(writeToken), 'main?create_pr=1').expect(400);
+      // A pull request targets a branch only (pull requests: test/proposals).
+      await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(writeToken), 'no-such-branch?create_pr=1')
+        .expect(404)
+        .expect('X-Error-Code', 'RevisionNotFound');
       await hub.http().post('/api/models/hfowner/proto/commit/main').set(bearer(writeToken)).send({ summary: 'json' }).expect(415);
       await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), bearer(readToken)).expect(403);
       await commit('hfowner/proto', ndjson(['header', { summary: 's' }]), outsider.auth).expect(403);
@@ -282,12 +295,12 @@ describe('Hugging Face protocol', () => {
       await hub.http().post(`/api/models/hfowner/reader/tag/${first}`).set(bearer(writeToken)).send({ tag: 'v1.0.0', message: 'first release' }).expect(200);
       for (const rev of ['HEAD', 'main', 'refs%2Fheads%2Fmain']) {
         const res = await hub.http().get(`/api/models/hfowner/reader/revision/${rev}`).expect(200);
-        expect(res.body.siblings).toHaveLength(4);
+        expect(res.body.siblings).toHaveLength(5); // with the initial .gitattributes
       }
       for (const rev of ['v1.0.0', first, first.slice(0, 8), 'refs%2Ftags%2Fv1.0.0']) {
         const res = await hub.http().get(`/api/models/hfowner/reader/revision/${rev}`).expect(200);
         expect(res.body.sha).toBe(first);
-        expect(res.body.siblings).toHaveLength(3);
+        expect(res.body.siblings).toHaveLength(4);
       }
       await hub.http().get('/api/models/hfowner/reader/revision/nope').expect(404).expect('X-Error-Code', 'RevisionNotFound');
     });
@@ -327,8 +340,8 @@ describe('Hugging Face protocol', () => {
     });
 
     it('lists the tree with absolute Link pagination, folders and last commits', async () => {
-      const page1 = await hub.http().get('/api/models/hfowner/reader/tree/main?limit=2').expect(200);
-      expect(page1.body.map((e: { path: string }) => e.path)).toEqual(['a', 'b.txt']);
+      const page1 = await hub.http().get('/api/models/hfowner/reader/tree/main?limit=3').expect(200);
+      expect(page1.body.map((e: { path: string }) => e.path)).toEqual(['.gitattributes', 'a', 'b.txt']);
       const link = page1.headers.link as string;
       expect(link).toMatch(/^<https:\/\/hub\.example\.org\/api\/models\/hfowner\/reader\/tree\/main\?.*cursor=.*>; rel="next"$/);
       const next = new URL(link.slice(1, link.indexOf('>')));
@@ -352,7 +365,7 @@ describe('Hugging Face protocol', () => {
       const plain = await hub.http().get('/api/models/hfowner/reader/tree/main/a').expect(200);
       expect(plain.body[0].securityFileStatus).toBeUndefined();
       const recursive = await hub.http().get('/api/models/hfowner/reader/tree/main?recursive=true').expect(200);
-      expect(recursive.body.map((e: { path: string }) => e.path)).toEqual(['a', 'a/1.txt', 'a/2.txt', 'b.txt', 'c.txt']);
+      expect(recursive.body.map((e: { path: string }) => e.path)).toEqual(['.gitattributes', 'a', 'a/1.txt', 'a/2.txt', 'b.txt', 'c.txt']);
       await hub.http().get('/api/models/hfowner/reader/tree/main/missing').expect(404).expect('X-Error-Code', 'EntryNotFound');
     });
 

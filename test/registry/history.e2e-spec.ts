@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
-import { commit, filePaths, put, gitBlob, storeBucketBlob } from './commits-support';
+import { commit, filePaths, put, gitBlob, storeBucketBlob, withInitialFiles, initialGitattributesEntry } from './commits-support';
 
 describe('revisions, trees, history and branches', () => {
   let hub: TestHub;
@@ -91,6 +91,7 @@ describe('revisions, trees, history and branches', () => {
       const res = await hub.http().get(`/api/v1/models/${repo}/files`).expect(200);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.entries).toEqual([
+        initialGitattributesEntry(),
         { type: 'file', path: 'README.md', size: 3, oid: gitBlob('# r') },
         { type: 'file', path: 'config.json', size: 7, oid: gitBlob('{"a":1}') },
         { type: 'file', path: 'tokenizer.json', size: 3, oid: gitBlob('tok') },
@@ -122,6 +123,7 @@ describe('revisions, trees, history and branches', () => {
         res.body.entries.map((e: { type: string; path: string; lastCommit: { id: string } }) => [`${e.type}:${e.path}`, e.lastCommit.id]),
       );
       expect(last).toEqual({
+        'file:.gitattributes': initial,
         'file:README.md': c1,
         'file:config.json': c3,
         'file:tokenizer.json': c2,
@@ -135,8 +137,8 @@ describe('revisions, trees, history and branches', () => {
     });
 
     it('lists older revisions as they were', async () => {
-      expect(await filePaths(hub, repo, 'v1.0')).toEqual(['README.md', 'config.json', 'weights/model.safetensors']);
-      expect(await filePaths(hub, repo, initial)).toEqual([]);
+      expect(await filePaths(hub, repo, 'v1.0')).toEqual(withInitialFiles('README.md', 'config.json', 'weights/model.safetensors'));
+      expect(await filePaths(hub, repo, initial)).toEqual(withInitialFiles());
     });
 
     it('pages with a cursor', async () => {
@@ -152,7 +154,16 @@ describe('revisions, trees, history and branches', () => {
         seen.push(...res.body.entries.map((e: { path: string }) => e.path));
         cursor = res.body.nextCursor ?? undefined;
       } while (cursor);
-      expect(seen).toEqual(['README.md', 'config.json', 'tokenizer.json', 'weights', 'weights/extra', 'weights/extra/notes.txt', 'weights/model.safetensors']);
+      expect(seen).toEqual([
+        '.gitattributes',
+        'README.md',
+        'config.json',
+        'tokenizer.json',
+        'weights',
+        'weights/extra',
+        'weights/extra/notes.txt',
+        'weights/model.safetensors',
+      ]);
       await hub.http().get(`/api/v1/models/${repo}/files`).query({ cursor: '!!' }).expect(400);
     });
 

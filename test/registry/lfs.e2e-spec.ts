@@ -278,6 +278,9 @@ describe('git-lfs batch API', () => {
     const anon = (m: { namespace: string; name: string }) => lfsRepo(hub.url!, m);
 
     expect((await lfsBatch(anon(pub), 'upload', obj)).status).toBe(401);
+    // A non-member may upload to a public model: a proposal's objects (docs/proposals.md), unless the organization keeps proposals to members.
+    expect((await lfsBatch(repoOf(bob, pub), 'upload', obj)).status).toBe(200);
+    await hub.http().put(`/api/v1/orgs/${org}/proposal-settings`).set(alice.auth).send({ whoMayPropose: 'members', requiredApprovals: 0 }).expect(200);
     expect((await lfsBatch(repoOf(bob, pub), 'upload', obj)).status).toBe(403);
     expect((await lfsBatch(repoOf(bob, priv), 'upload', obj)).status).toBe(404);
     expect((await lfsBatch(anon(priv), 'download', obj)).status).toBe(404);

@@ -2,6 +2,9 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthResult } from '@model-hub/contracts';
 import { TOKEN_SCOPES } from '@model-hub/contracts';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
@@ -22,6 +25,9 @@ interface SessionClaims {
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
+  /** The accounts behind credentials, by id (every authenticated request needs one). */
+  private readonly usersById: MovingCache<UserRecord | null>;
+
   constructor(
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
     private readonly users: UserRepository,
@@ -30,7 +36,10 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly rateLimit: LoginRateLimitRepository,
-  ) {}
+    invalidation: CacheInvalidation,
+  ) {
+    this.usersById = invalidation.movingCache('users', 10_000);
+  }
 
   /** HUB_ADMIN_USERNAME names the administrator even when that account existed before it was set. */
   async onApplicationBootstrap(): Promise<void> {
@@ -75,7 +84,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (bearer.startsWith(TOKEN_PREFIX)) {
       const token = await this.tokens.resolve(bearer);
       if (!token) return null;
-      const user = await this.users.findById(token.userId);
+      const user = await this.findUser(token.userId);
       if (!user) return null;
       return {
         userId: user.id,
@@ -91,9 +100,17 @@ export class AuthService implements OnApplicationBootstrap {
     }
     const claims = await this.jwt.verifyAsync<SessionClaims>(bearer).catch(() => null);
     if (!claims || claims.typ !== 'session') return null;
-    const user = await this.users.findById(claims.sub);
+    const user = await this.findUser(claims.sub);
     if (!user) return null;
     return { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: 'session', scopes: [...TOKEN_SCOPES] };
+  }
+
+  private findUser(id: string): Promise<UserRecord | null> {
+    return this.usersById.get(
+      id,
+      () => this.users.findById(id),
+      (u) => (u ? [tag.user(u.id)] : null),
+    );
   }
 
   private async session(user: UserRecord): Promise<AuthResult> {

@@ -131,6 +131,26 @@ export class BlobService {
     return toRef(verified);
   }
 
+  /** The first `maxBytes` of a blob the permit covers, for content shown to a caller (a proposal's diff). */
+  async readPrefixFor(permit: DownloadPermit, sha256: string, maxBytes: number): Promise<Buffer | null> {
+    assertCovered(permit, sha256);
+    return this.readPrefix(sha256, maxBytes);
+  }
+
+  /** Where a blob's bytes are (null: no such blob), for the hub's own readers (scans, diffs). */
+  locate(sha256: string): Promise<BlobRecord | null> {
+    return this.blobs.find(sha256);
+  }
+
+  /**
+   * Whether `userId` sent these bytes to this model themselves (a verified upload of theirs), as
+   * opposed to naming bytes the model already holds: what a proposer who may not download the
+   * model must show for every LFS object of their proposal.
+   */
+  uploadedBy(sha256: string, modelId: string, userId: string): Promise<boolean> {
+    return this.uploads.hasCompletedBy(sha256.toLowerCase(), modelId, userId);
+  }
+
   /** The bytes of an inline blob, for a download the permit covers (see DownloadPermit). */
   async readInline(permit: DownloadPermit, sha256: string): Promise<Buffer> {
     assertCovered(permit, sha256);

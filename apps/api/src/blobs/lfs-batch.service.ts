@@ -7,6 +7,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { HubLinks } from '../links/hub-links.service';
 import type { DownloadRoute, ServedFile } from '../models/download-grant.port';
 import { ModelAccessService } from '../models/model-access.service';
+import { ProposalAccessService } from '../models/proposal-access.service';
 import { ModelRecord, ModelRepository } from '../models/model.repository';
 import { ObjectStorage } from '../storage/object-storage';
 import { SHA256_HEX, stagingKey } from './blob-keys';
@@ -65,6 +66,7 @@ export class LfsBatchService {
     private readonly blobs: BlobRepository,
     private readonly uploads: UploadRepository,
     private readonly blobService: BlobService,
+    private readonly proposals: ProposalAccessService,
   ) {}
 
   async batch(principal: Principal | undefined, namespace: string, name: string, req: LfsBatchDto, authorization?: string): Promise<LfsBatchResponse> {
@@ -83,9 +85,9 @@ export class LfsBatchService {
     }
     let objects: LfsObjectResult[];
     if (req.operation === 'upload') {
-      await this.access.assertCanWrite(principal, model);
+      const mayReuseModelBytes = await this.assertMayUpload(principal, model);
       objects = await mapLimit(req.objects, OBJECTS_IN_FLIGHT, (raw) =>
-        this.planUpload(principal!, model, raw, transfers.includes('multipart'), authorization),
+        this.planUpload(principal!, model, raw, transfers.includes('multipart'), mayReuseModelBytes, authorization),
       );
     } else {
       objects = await this.planDownloads(principal, model, req.objects, authorization);
@@ -97,7 +99,7 @@ export class LfsBatchService {
   /** The `verify` action: checks a single-PUT upload now (a commit naming it would otherwise). */
   async verify(principal: Principal, namespace: string, name: string, body: LfsVerifyDto): Promise<{ oid: string; size: number }> {
     const model = await this.access.findReadable(principal, namespace, name);
-    await this.access.assertCanWrite(principal, model);
+    await this.assertMayUpload(principal, model);
     await this.blobService.requireStored(body.oid, BigInt(body.size), { modelId: model.id, userId: principal.userId });
     return { oid: body.oid, size: body.size };
   }
@@ -114,7 +116,29 @@ export class LfsBatchService {
     return { inline: await this.blobService.readInline(permit, oid) };
   }
 
-  private async planUpload(principal: Principal, model: ModelRecord, raw: unknown, multipartOk: boolean, authorization?: string): Promise<LfsObjectResult> {
+  /**
+   * Members with `write` upload; so does anyone who may propose a change (huggingface_hub and
+   * @huggingface/hub upload a pull request's objects before it exists, naming no ref): staged
+   * bytes are only the uploader's until a commit that passes its own checks names them. Returns
+   * whether the caller may skip uploading bytes the model already holds (they may download it).
+   */
+  private async assertMayUpload(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
+    if (principal && (await this.access.isMember(principal, model))) {
+      await this.access.assertCanWrite(principal, model);
+      return true;
+    }
+    await this.proposals.assertMayPropose(principal, model);
+    return this.proposals.mayReuseModelBytes(principal!, model);
+  }
+
+  private async planUpload(
+    principal: Principal,
+    model: ModelRecord,
+    raw: unknown,
+    multipartOk: boolean,
+    mayReuseModelBytes: boolean,
+    authorization?: string,
+  ): Promise<LfsObjectResult> {
     const checked = this.checkObject(raw);
     if ('error' in checked) return checked;
     const { oid, size } = checked;
@@ -126,7 +150,7 @@ export class LfsBatchService {
         `Object ${oid} is ${size} bytes, more than this hub's file size limit of ${this.config.blobs.maxFileBytes} bytes (MAX_FILE_SIZE)`,
       );
     }
-    if (await this.alreadyAvailable(principal, model, oid, size)) return { oid, size, authenticated: true };
+    if (await this.alreadyAvailable(principal, model, oid, size, mayReuseModelBytes)) return { oid, size, authenticated: true };
 
     const id = randomUUID();
     const key = stagingKey(model.id, id);
@@ -229,10 +253,13 @@ export class LfsBatchService {
    * vouched for, so that the commit naming the bytes passes `requireStored`. Anyone else
    * uploads: knowing a hash neither gives access to bytes nor reveals that they exist.
    */
-  private async alreadyAvailable(principal: Principal, model: ModelRecord, oid: string, size: number): Promise<boolean> {
+  private async alreadyAvailable(principal: Principal, model: ModelRecord, oid: string, size: number, mayReuseModelBytes: boolean): Promise<boolean> {
     const blob = await this.blobs.find(oid);
     if (!blob || blob.size !== BigInt(size)) return false;
-    if ((await this.blobs.isReferencedByModel(oid, model.id)) || (await this.uploads.hasCompleted(oid, model.id))) return true;
+    if (!mayReuseModelBytes) {
+      // A proposer to a model they may not download (gated): the model's own bytes are not theirs to name.
+      if (await this.uploads.hasCompletedBy(oid, model.id, principal.userId)) return true;
+    } else if ((await this.blobs.isReferencedByModel(oid, model.id)) || (await this.uploads.hasCompleted(oid, model.id))) return true;
     for (const modelId of await this.blobs.modelsReferencing(oid, MAX_MODELS_CHECKED)) {
       const other = modelId === model.id ? null : await this.models.findById(modelId);
       if (!other || !(await this.mayReuse(principal, other, oid))) continue;

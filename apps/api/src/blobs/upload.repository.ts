@@ -62,6 +62,11 @@ export class UploadRepository {
     return (await this.prisma.upload.count({ where: { sha256, modelId, status: 'completed' }, take: 1 })) > 0;
   }
 
+  /** Whether this user's own upload of these bytes to this model was verified (proof they hold the bytes). */
+  async hasCompletedBy(sha256: string, modelId: string, userId: string): Promise<boolean> {
+    return (await this.prisma.upload.count({ where: { sha256, modelId, userId, status: 'completed' }, take: 1 })) > 0;
+  }
+
   /**
    * Claims a pending, unexpired upload for completion or verification: exactly one caller gets
    * the record, every concurrent or later one gets null while the claim is live.

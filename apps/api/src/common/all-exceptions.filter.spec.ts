@@ -36,7 +36,7 @@ describe('AllExceptionsFilter', () => {
     expect(sent.status).toBe(429);
     expect(sent.body).toEqual({ error: 'Slow down', code: 'too_many', requestId: 'req-1', details: [{ field: 'a', message: 'b' }] });
     expect(sent.headers['Retry-After']).toBe('7');
-    expect(sent.headers['X-Error-Message']).toBe('Slow%20down');
+    expect(sent.headers['X-Error-Message']).toBe('Slow down');
   });
 
   it.each([
@@ -71,8 +71,14 @@ describe('AllExceptionsFilter', () => {
   it('puts a message with a lone surrogate in X-Error-Message (encodeURIComponent refuses it)', () => {
     const sent = answer(HubException.notFound("User '\udc00x' not found"));
     expect(sent.status).toBe(404);
-    expect(sent.headers['X-Error-Message']).toBe(encodeURIComponent("User '\ufffdx' not found"));
+    expect(sent.headers['X-Error-Message']).toBe(`User '${encodeURIComponent('\ufffd')}x' not found`);
     expect(sent.body).toMatchObject({ error: "User '\udc00x' not found", code: 'not_found' });
+  });
+
+  it('keeps printable ASCII as is in X-Error-Message (clients show it raw) and escapes the rest and %', () => {
+    const sent = answer(HubException.badRequest('x', 'Invalid credentials: 100% wrong, café\n'));
+    expect(sent.headers['X-Error-Message']).toBe('Invalid credentials: 100%25 wrong, caf%C3%A9%0A');
+    expect(decodeURIComponent(sent.headers['X-Error-Message'])).toBe('Invalid credentials: 100% wrong, café\n');
   });
 
   it('cuts a long X-Error-Message without splitting an escape', () => {

@@ -116,13 +116,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 /**
- * A message as a header value: URL-encoded, at most 1,000 characters, cut between characters.
+ * A message as a header value: printable ASCII as is, everything else (and `%`) percent-encoded as
+ * UTF-8, at most 1,000 characters, cut between characters.
  * Lone surrogates (which `encodeURIComponent` refuses) become U+FFFD first.
  */
 export function headerText(message: string): string {
   let encoded = '';
   for (const char of String(message).replace(LONE_SURROGATES, '\ufffd')) {
-    const next = encodeURIComponent(char);
+    // Printable ASCII stays as is: huggingface_hub shows the header raw and compares it with
+    // Hugging Face's messages. The rest (and '%', so decodeURIComponent gives the message back) is escaped.
+    const next = char >= ' ' && char <= '~' && char !== '%' ? char : encodeURIComponent(char);
     if (encoded.length + next.length > 1000) break;
     encoded += next;
   }

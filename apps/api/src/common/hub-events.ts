@@ -7,6 +7,11 @@ export const HUB_EVENTS = [
   'grant.expiring',
   'version.published',
   'model.created',
+  'proposal.opened',
+  'proposal.commented',
+  'proposal.reviewed',
+  'proposal.merged',
+  'proposal.closed',
 ] as const;
 export type HubEventName = (typeof HUB_EVENTS)[number];
 

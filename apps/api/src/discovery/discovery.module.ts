@@ -15,6 +15,7 @@ import { DownloadStatsService } from './signals/download-stats.service';
 import { LikeRepository } from './signals/like.repository';
 import { LikesService } from './signals/likes.service';
 import { SignalsController } from './signals/signals.controller';
+import { HfLikesController } from './signals/hf-likes.controller';
 import { TrendingRepository } from './signals/trending.repository';
 
 /**
@@ -23,7 +24,7 @@ import { TrendingRepository } from './signals/trending.repository';
  */
 @Module({
   imports: [DiscoveryCoreModule, JobsModule, ModelsModule, OrgsModule, UsersModule],
-  controllers: [SearchController, SignalsController, SecurityPolicyController],
+  controllers: [SearchController, SignalsController, HfLikesController, SecurityPolicyController],
   providers: [
     DiscoverySearchService,
     LikeRepository,

@@ -6,6 +6,9 @@ import { UsersModule } from '../users/users.module';
 import { HfCommitController } from './hf-commit.controller';
 import { BlobsModule } from '../blobs/blobs.module';
 import { HfCommitService } from './hf-commit.service';
+import { HfDiscussionsController } from './hf-discussions.controller';
+import { HfDiscussionsService } from './hf-discussions.service';
+import { ProposalsModule } from '../proposals/proposals.module';
 import { HfPreuploadService } from './hf-preupload.service';
 import { HfModelsController } from './hf-models.controller';
 import { HfModelsService } from './hf-models.service';
@@ -22,9 +25,9 @@ import { HfWhoamiService } from './hf-whoami.service';
  * lives with the blobs it creates (blobs/).
  */
 @Module({
-  imports: [UsersModule, OrgsModule, ModelsModule, RepoHistoryModule, BlobsModule],
+  imports: [UsersModule, OrgsModule, ModelsModule, RepoHistoryModule, BlobsModule, ProposalsModule],
   // The resolve controller's `:ns/:name/...` routes go last so no fixed route is shadowed.
-  controllers: [HfWhoamiController, HfReposController, HfModelsController, HfCommitController, HfResolveController],
-  providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfPreuploadService, HfResolveService],
+  controllers: [HfWhoamiController, HfReposController, HfModelsController, HfCommitController, HfDiscussionsController, HfResolveController],
+  providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfPreuploadService, HfResolveService, HfDiscussionsService],
 })
 export class HfCompatModule {}

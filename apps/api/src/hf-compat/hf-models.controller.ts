@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Public, RequireScope } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { HfCommitsQuery, HfCreateBranchDto, HfCreateTagDto, HfListModelsQuery, HfPathsInfoDto, HfTreeQuery } from './dto/hf-query.dto';
-import { HfRepoSettingsDto } from './dto/hf-repo.dto';
+import { HfCommitsQuery, HfCreateBranchDto, HfCreateTagDto, HfListModelsQuery, HfModelInfoQuery, HfPathsInfoDto, HfTreeQuery } from './dto/hf-query.dto';
+import { HfRepoSettingsDto, HfSuperSquashDto } from './dto/hf-repo.dto';
 import { HfModelsService } from './hf-models.service';
 import { HfReposService } from './hf-repos.service';
 import { isTruthyFlag } from './hf-commit.service';
@@ -32,8 +32,8 @@ export class HfModelsController {
   @Public()
   @Get(':ns/:name')
   @ApiOperation({ summary: 'Model info at the main branch' })
-  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('blobs') blobs?: string) {
-    return this.hf.info(p, ns, name, undefined, isTruthyFlag(blobs));
+  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query() q: HfModelInfoQuery) {
+    return this.hf.info(p, ns, name, undefined, isTruthyFlag(q.blobs));
   }
 
   @Public()
@@ -44,9 +44,9 @@ export class HfModelsController {
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
-    @Query('blobs') blobs?: string,
+    @Query() q: HfModelInfoQuery,
   ) {
-    return this.hf.info(p, ns, name, rev, isTruthyFlag(blobs));
+    return this.hf.info(p, ns, name, rev, isTruthyFlag(q.blobs));
   }
 
   @Public()
@@ -109,8 +109,8 @@ export class HfModelsController {
   @Public()
   @Get(':ns/:name/refs')
   @ApiOperation({ summary: 'Branches and tags (versions)' })
-  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) {
-    return this.hf.refs(p, ns, name);
+  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('include_prs') includePrs?: string) {
+    return this.hf.refs(p, ns, name, isTruthyFlag(includePrs));
   }
 
   @RequireScope('write')
@@ -147,6 +147,27 @@ export class HfModelsController {
   @ApiOperation({ summary: 'Delete a branch (not main)' })
   deleteBranch(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('branch') branch: string) {
     return this.hf.deleteBranch(p, ns, name, branch);
+  }
+
+  @Public()
+  @Get(':ns/:name/auth-check')
+  @ApiOperation({ summary: 'Whether the caller may read and download (404 RepoNotFound; 401/403 GatedRepo)' })
+  authCheck(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) {
+    return this.repos.authCheck(p, ns, name);
+  }
+
+  @RequireScope('write')
+  @Post(':ns/:name/super-squash/:branch')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Squash a branch's history into one commit (versions keep their commits)" })
+  superSquash(
+    @CurrentPrincipal() p: Principal,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('branch') branch: string,
+    @Body() dto: HfSuperSquashDto,
+  ) {
+    return this.repos.superSquash(p, ns, name, branch, dto.message);
   }
 
   @RequireScope('write')

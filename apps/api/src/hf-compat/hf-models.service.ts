@@ -110,10 +110,11 @@ export class HfModelsService {
     return { body, headers: nextLink(this.links.origin(), location, { limit: query.limit }, page.nextCursor) };
   }
 
-  async refs(principal: Principal | undefined, namespace: string, name: string) {
+  /** `include_prs=1` (list_repo_refs(include_pull_requests=True)) adds the pull requests' refs. */
+  async refs(principal: Principal | undefined, namespace: string, name: string, includePullRequests = false) {
     const model = await this.access.findReadable(principal, namespace, name);
-    const refs = await this.branches.listRefs(model);
-    return { branches: refs.branches, tags: refs.tags, converts: [], pullRequests: [] };
+    const refs = await this.branches.listRefs(model, includePullRequests);
+    return { branches: refs.branches, tags: refs.tags, converts: [], ...(includePullRequests ? { pullRequests: refs.pullRequests ?? [] } : {}) };
   }
 
   async createTag(principal: Principal, namespace: string, name: string, revision: string, tag: string, message?: string) {

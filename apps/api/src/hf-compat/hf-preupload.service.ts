@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
-import { HubException } from '../common/hub-exception';
 import { BlobService } from '../blobs/blob.service';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { ModelAccessService } from '../models/model-access.service';
@@ -8,7 +7,9 @@ import type { ModelRecord } from '../models/model.repository';
 import { RevisionService } from '../repo-history/revision.service';
 import { TreeEntry, TreeService } from '../repo-history/tree.service';
 import { HfPreuploadDto } from './dto/hf-preupload.dto';
-import { branchOf, PULL_REQUESTS_UNSUPPORTED } from './hf-commit.service';
+import { ProposalAccessService } from '../models/proposal-access.service';
+import { ProposalsService } from '../proposals/proposals.service';
+import { branchOf, pullRequestNumber } from './hf-commit.service';
 import { ignoreMatcherFrom, lfsPatternsFrom, uploadModeFor } from './upload-mode';
 
 /**
@@ -34,14 +35,27 @@ export class HfPreuploadService {
     private readonly trees: TreeService,
     private readonly blobs: BlobService,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
+    private readonly proposalAccess: ProposalAccessService,
+    private readonly proposals: ProposalsService,
   ) {}
 
   async preupload(principal: Principal, namespace: string, name: string, revision: string, dto: HfPreuploadDto, createPr: boolean) {
     const branch = branchOf(revision);
-    if (createPr) throw HubException.badRequest('pull_requests_unsupported', PULL_REQUESTS_UNSUPPORTED);
     const model = await this.access.findReadable(principal, namespace, name);
-    await this.access.assertCanWrite(principal, model);
-    const commitOid = await this.revisions.branchHead(model, branch);
+    const pr = pullRequestNumber(branch);
+    let commitOid: string;
+    if (createPr) {
+      // The pull request does not exist yet: proposing is enough, and the files compare with the target branch.
+      await this.proposalAccess.assertMayPropose(principal, model);
+      commitOid = await this.revisions.branchHead(model, branch);
+    } else if (pr !== null) {
+      const discussion = await this.proposals.pullRequest(model, pr);
+      await this.proposalAccess.assertMayPush(principal, model, { number: pr, authorId: discussion.authorId, status: discussion.status });
+      commitOid = await this.proposals.head(model, discussion);
+    } else {
+      await this.access.assertCanWrite(principal, model);
+      commitOid = await this.revisions.branchHead(model, branch);
+    }
     const paths = dto.files.map((f) => f.path);
     const existing = await this.trees.pathsInfo(model, commitOid, [...paths, '.gitattributes', '.gitignore']);
     const byPath = new Map(existing.filter((e) => e.type === 'file').map((e) => [e.path, e]));

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequireScope } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { HfCreateRepoDto, HfDeleteRepoDto, HfValidateYamlDto } from './dto/hf-repo.dto';
+import { HfCreateRepoDto, HfDeleteRepoDto, HfMoveRepoDto, HfValidateYamlDto } from './dto/hf-repo.dto';
 import { HfReposService } from './hf-repos.service';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
 
@@ -27,6 +27,14 @@ export class HfReposController {
   @ApiOperation({ summary: 'Delete a model repository (namespace admins)' })
   delete(@CurrentPrincipal() p: Principal, @Body() dto: HfDeleteRepoDto) {
     return this.repos.delete(p, dto);
+  }
+
+  @RequireScope('write')
+  @Post('repos/move')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rename or transfer a model (admins of it, creators in the target namespace); the old name keeps answering' })
+  move(@CurrentPrincipal() p: Principal, @Body() dto: HfMoveRepoDto) {
+    return this.repos.move(p, dto);
   }
 
   @Public()

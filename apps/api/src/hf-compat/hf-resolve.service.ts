@@ -14,7 +14,7 @@ export class HfResolveService {
   ) {}
 
   async resolve(principal: Principal | undefined, namespace: string, name: string, revision: string, path: string, req: Request, res: Response): Promise<void> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadableForFiles(principal, namespace, name);
     const resolution = await this.downloads.resolve(principal, model, revision, path, {
       method: req.method === 'HEAD' ? 'HEAD' : 'GET',
       address: req.ip ?? null,

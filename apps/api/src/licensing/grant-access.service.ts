@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import type { Principal } from '../common/auth/principal';
 import { DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
 import { gatedRepo } from '../models/model-access.service';
@@ -26,15 +29,38 @@ const toDownloadGrant = (g: GrantRecord): DownloadGrant => ({
  */
 @Injectable()
 export class GrantAccessService extends DownloadGrantPort {
+  /**
+   * Active grants found for a caller (never their absence, so a new grant needs no notice). A
+   * revoke drops them on every replica; expiry is read from the clock; and whatever the cache
+   * says, `confirmDownload` re-checks the grant under a lock before any byte goes out.
+   */
+  private readonly found: MovingCache<DownloadGrant | null>;
+
   constructor(
     private readonly grants: GrantRepository,
     private readonly audit: LicenseAuditRepository,
     private readonly orgAccess: OrgAccessService,
+    invalidation: CacheInvalidation,
   ) {
     super();
+    this.found = invalidation.movingCache('grants', 10_000);
   }
 
   async findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
+    const key = `${model.id}/${principal.userId}/${principal.restrictedToOrgId ?? ''}`;
+    const grant = await this.found.get(
+      key,
+      () => this.findActiveGrantNow(principal, model),
+      (g) => (g ? [tag.grant(model.id), tag.membership(principal.userId)] : null),
+    );
+    if (grant && grant.endsAt && grant.endsAt <= new Date()) {
+      this.found.delete(key);
+      return this.findActiveGrantNow(principal, model);
+    }
+    return grant;
+  }
+
+  private async findActiveGrantNow(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
     const memberships = await this.orgAccess.memberships(principal);
     const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds });
     return grant ? toDownloadGrant(grant) : null;
@@ -49,7 +75,7 @@ export class GrantAccessService extends DownloadGrantPort {
     if (decision.via !== 'grant' || !principal) return;
     if (await this.grants.confirmDownload(decision.grant.id, entries)) return;
     // The grant ended between the decision and now; another active grant may still serve.
-    const other = await this.findActiveGrant(principal, model);
+    const other = await this.findActiveGrantNow(principal, model);
     if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, files);
     throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
   }

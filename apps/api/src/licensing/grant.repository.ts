@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { AuditContext, AuditInput, auditRow } from './license-audit.repository';
 import type { Grantee, GrantRecord } from './licensing-records';
@@ -57,7 +58,10 @@ export type RevokeResult = { revoked: GrantRecord } | { notActive: 'revoked' | '
 
 @Injectable()
 export class GrantRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   findById(id: string): Promise<GrantRecord | null> {
     return this.prisma.licenseGrant.findUnique({ where: { id }, include: grantInclude }).then((g) => (g ? toGrantRecord(g) : null));
@@ -103,7 +107,7 @@ export class GrantRepository {
    * download can be authorized once the revoke has committed.
    */
   async revoke(id: string, byId: string, reason: string, audit: AuditContext): Promise<RevokeResult> {
-    return this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.$transaction(async (tx): Promise<RevokeResult> => {
       const [row] = await tx.$queryRaw<{ revoked: boolean; expired: boolean }[]>`
         SELECT revoked_at IS NOT NULL AS revoked, (ends_at IS NOT NULL AND ends_at <= clock_timestamp()) AS expired
         FROM license_grants WHERE id = ${id}::uuid FOR UPDATE`;
@@ -111,34 +115,58 @@ export class GrantRepository {
       if (row.expired) return { notActive: 'expired' as const };
       await tx.$executeRaw`UPDATE license_grants SET revoked_at = clock_timestamp(), revoked_by_id = ${byId}::uuid, revoke_reason = ${reason} WHERE id = ${id}::uuid`;
       await tx.licenseAuditEvent.create({ data: auditRow(audit, { action: 'grant.revoked', grantId: id, details: { reason } }) });
-      return { revoked: toGrantRecord(await tx.licenseGrant.findUniqueOrThrow({ where: { id }, include: grantInclude })) };
+      const revoked = toGrantRecord(await tx.licenseGrant.findUniqueOrThrow({ where: { id }, include: grantInclude }));
+      await this.invalidation.publish(tx, 'grant', { modelId: revoked.modelId });
+      return { revoked };
     });
+    if ('revoked' in result) this.invalidation.dropLocal('grant', { modelId: result.revoked.modelId });
+    return result;
   }
 
   /**
    * The moment a download under a grant is authorized: locks the grant `FOR SHARE` if it is still
    * active by the database clock, and writes the audit rows (one per file served) while holding
-   * the lock. False when the grant was revoked or has expired since the decision.
+   * the lock, `at` taken from the clock once the lock is held (strictly before any revoke of this
+   * grant). One statement, so one round trip: the lock lasts until it ends, and the rows are
+   * written only when the grant was held. False when the grant was revoked or has expired since
+   * the decision.
    */
   async confirmDownload(grantId: string, audits: readonly AuditInput[]): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const held = await tx.$queryRaw<{ id: string }[]>`
+    const rows = audits.map((a) => ({
+      action: a.action,
+      actor_user_id: a.actorUserId ?? null,
+      actor_name: a.actorName ?? null,
+      model_id: a.modelId ?? null,
+      model_name: a.modelName ?? null,
+      publisher_org_id: a.publisherOrgId ?? null,
+      licensee_org_id: a.licenseeOrgId ?? null,
+      licensee_user_id: a.licenseeUserId ?? null,
+      licensee_name: a.licenseeName ?? null,
+      offer_id: a.offerId ?? null,
+      terms_version: a.termsVersion ?? null,
+      via: a.via ?? null,
+      path: a.path ?? null,
+      revision: a.revision ?? null,
+      commit_id: a.commitId ?? null,
+      details: a.details ?? {},
+    }));
+    const [result] = await this.prisma.$queryRaw<{ held: boolean }[]>`
+      WITH held AS (
         SELECT id FROM license_grants
         WHERE id = ${grantId}::uuid AND revoked_at IS NULL AND starts_at <= clock_timestamp() AND (ends_at IS NULL OR ends_at > clock_timestamp())
-        FOR SHARE`;
-      if (!held.length) return false;
-      for (const audit of audits) {
-        // `at` from the clock after the lock is held: strictly before any revoke of this grant.
-        await tx.$executeRaw`
-          INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
-            licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, path, revision, commit_id, details)
-          VALUES (clock_timestamp(), ${audit.action}, ${audit.actorUserId ?? null}::uuid, ${audit.actorName ?? null}, ${audit.modelId ?? null}::uuid,
-            ${audit.modelName ?? null}, ${audit.publisherOrgId ?? null}::uuid, ${audit.licenseeOrgId ?? null}::uuid, ${audit.licenseeUserId ?? null}::uuid,
-            ${audit.licenseeName ?? null}, ${audit.offerId ?? null}::uuid, ${audit.termsVersion ?? null}::int, ${grantId}::uuid, ${audit.via ?? null},
-            ${audit.path ?? null}, ${audit.revision ?? null}, ${audit.commitId ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb)`;
-      }
-      return true;
-    });
+        FOR SHARE
+      ), written AS (
+        INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
+          licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, path, revision, commit_id, details)
+        SELECT clock_timestamp(), a.action, a.actor_user_id, a.actor_name, a.model_id, a.model_name, a.publisher_org_id, a.licensee_org_id,
+          a.licensee_user_id, a.licensee_name, a.offer_id, a.terms_version, held.id, a.via, a.path, a.revision, a.commit_id, a.details
+        FROM held CROSS JOIN jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(action text, actor_user_id uuid, actor_name text, model_id uuid,
+          model_name text, publisher_org_id uuid, licensee_org_id uuid, licensee_user_id uuid, licensee_name text, offer_id uuid, terms_version int,
+          via text, path text, revision text, commit_id text, details jsonb)
+        RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM held) AS held`;
+    return result.held;
   }
 
   /**

@@ -3,9 +3,12 @@ import { JobsModule } from '../jobs/jobs.module';
 import { ModelsModule } from '../models/models.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrgsModule } from '../orgs/orgs.module';
+import { UsersModule } from '../users/users.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccessStatusService } from './access-status.service';
 import { GrantsController } from './grants.controller';
+import { HfAccessRequestsController } from './hf-access-requests.controller';
+import { HfAccessRequestsService } from './hf-access-requests.service';
 import { GrantsService } from './grants.service';
 import { LicenseGrantsModule } from './license-grants.module';
 import { LicenseReportsController } from './license-reports.controller';
@@ -24,8 +27,8 @@ import { OffersService } from './offers.service';
  * LicenseGrantsModule (DownloadGrantPort); notifications and webhooks tell both sides.
  */
 @Module({
-  imports: [LicenseGrantsModule, ModelsModule, OrgsModule, NotificationsModule, WebhooksModule, JobsModule],
-  controllers: [OffersController, LicenseRequestsController, GrantsController, LicenseReportsController],
+  imports: [LicenseGrantsModule, ModelsModule, OrgsModule, UsersModule, NotificationsModule, WebhooksModule, JobsModule],
+  controllers: [OffersController, LicenseRequestsController, GrantsController, LicenseReportsController, HfAccessRequestsController],
   providers: [
     OfferRepository,
     LicenseRequestRepository,
@@ -35,6 +38,7 @@ import { OffersService } from './offers.service';
     AccessStatusService,
     LicenseReportsService,
     LicensingNotifier,
+    HfAccessRequestsService,
   ],
 })
 export class LicensingModule {}

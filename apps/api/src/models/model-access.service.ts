@@ -1,4 +1,7 @@
 import { HttpStatus, Injectable, Optional } from '@nestjs/common';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import { hasScope, type Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { OrgAccessService } from '../orgs/org-access.service';
@@ -37,17 +40,39 @@ export interface AuthorizedDownload<T> {
 
 @Injectable()
 export class ModelAccessService {
+  /** Models by lower-cased `namespace/name`, for the file routes (see findReadableForFiles). */
+  private readonly byName: MovingCache<ModelRecord | null>;
+
   constructor(
     private readonly models: ModelRepository,
     private readonly orgAccess: OrgAccessService,
+    invalidation: CacheInvalidation,
     // Optional: the hub always loads licensing, but a models module alone (unit tests, tools)
     // still decides safely, members only.
     @Optional() private readonly grants?: DownloadGrantPort,
-  ) {}
+  ) {
+    this.byName = invalidation.movingCache('models', 10_000);
+  }
 
   /** The model if `principal` may see it; 404 `RepoNotFound` when it does not exist or is hidden. */
   async findReadable(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
     const model = await this.models.findByName(namespace, name);
+    if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
+    return model;
+  }
+
+  /**
+   * `findReadable` for the routes that serve files (resolve, raw, the native files route), which a
+   * cluster of clients repeats for every file: the model's settings come from a cache that every
+   * change of visibility, gating or the model itself drops on every replica. Its counters
+   * (downloads, likes, lastModified, mainCommitId) may be behind: those routes never show them.
+   */
+  async findReadableForFiles(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
+    const model = await this.byName.get(
+      `${namespace}/${name}`.toLowerCase(),
+      () => this.models.findByName(namespace, name),
+      (m) => (m ? [tag.model(m.id)] : null),
+    );
     if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
     return model;
   }
@@ -63,6 +88,17 @@ export class ModelAccessService {
   async canRead(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
     if (!model.private) return true;
     return (await this.roleIn(principal, model)) !== null;
+  }
+
+  /** Whether the caller is a member of the model's namespace (any role; their token's scope aside). */
+  async isMember(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
+    return (await this.roleIn(principal, model)) !== null;
+  }
+
+  /** 401 anonymous, 403 `insufficient_scope` without the `write` scope (for actions that need no membership, as proposing). */
+  assertSignedInWithWrite(principal: Principal | undefined): asserts principal is Principal {
+    if (!principal) throw HubException.unauthorized();
+    this.assertWriteScope(principal);
   }
 
   /** Membership and the `write` scope; 401 anonymous, 404 when unreadable, 403 otherwise. */
@@ -96,6 +132,11 @@ export class ModelAccessService {
     const { files, value } = await locate();
     if (decision.via !== 'public' && !model.private) await this.grants?.confirmDownload(principal, model, decision, files);
     return { permit: new DownloadPermit(model.id, decision, files), value };
+  }
+
+  /** 401/403 `GatedRepo` when the caller may see the model but not download its files (Hugging Face's auth-check). */
+  async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<void> {
+    if (!(await this.downloadDecision(principal, model))) throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
   }
 
   /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route). */

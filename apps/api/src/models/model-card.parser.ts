@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseDocument } from 'yaml';
+import { cardSchemaProblems } from './hf-card-schema';
 import type { ModelCardColumns } from './model.repository';
 
 /** What a model card yields: the metadata columns and the problems found (never an exception). */
@@ -48,8 +49,9 @@ export class ModelCardParser {
   }
 
   /**
-   * Hugging Face's `POST /api/validate-yaml`: `content` is the README; errors only when its YAML
-   * cannot be parsed, type problems are warnings.
+   * Hugging Face's `POST /api/validate-yaml`: `content` is the README; errors when its YAML
+   * cannot be parsed or breaks Hugging Face's schema (`model-index` not a list), type problems
+   * and unknown tasks are warnings.
    */
   validateYaml(content: string): YamlValidation {
     const fm = extractFrontMatter(content);
@@ -57,7 +59,10 @@ export class ModelCardParser {
       const parsed = parseYaml(fm.text, fm.firstLine);
       if (parsed.errors.length) return { errors: parsed.errors.map((message) => ({ message })), warnings: [] };
     }
-    return { errors: [], warnings: this.parse(content).warnings.map((message) => ({ message })) };
+    const card = this.parse(content);
+    const schema = cardSchemaProblems(card.cardData ?? {});
+    const toMessages = (list: string[]) => list.map((message) => ({ message }));
+    return { errors: toMessages(schema.errors), warnings: toMessages([...card.warnings, ...schema.warnings]) };
   }
 }
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
+import type { InitialFile } from './default-gitattributes';
 import { modelNameKey } from './model-name-rules';
 import type { GatedMode } from './model-visibility';
 
@@ -99,12 +101,47 @@ const toRecord = (m: ModelRow): ModelRecord => ({
 
 @Injectable()
 export class ModelRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
-  findByName(namespace: string, name: string): Promise<ModelRecord | null> {
-    return this.prisma.model
-      .findFirst({ where: { nameKey: modelNameKey(name), namespace: { nameKey: namespaceKey(namespace) } }, include })
-      .then((m) => (m ? toRecord(m) : null));
+  /** The model named so, or the one that had this name before it was moved (ModelRedirect). */
+  async findByName(namespace: string, name: string): Promise<ModelRecord | null> {
+    const key = { nameKey: modelNameKey(name), namespaceKey: namespaceKey(namespace) };
+    const current = await this.prisma.model.findFirst({ where: { nameKey: key.nameKey, namespace: { nameKey: key.namespaceKey } }, include });
+    if (current) return toRecord(current);
+    const moved = await this.prisma.modelRedirect.findUnique({ where: { namespaceKey_nameKey: key }, select: { model: { include } } });
+    return moved ? toRecord(moved.model) : null;
+  }
+
+  /**
+   * Renames or transfers a model: the row keeps its id, so history, versions, grants, likes and
+   * downloads stay with it; the old name becomes a redirect. Returns null when the target name is taken.
+   */
+  async move(id: string, to: { namespaceId: string; name: string }): Promise<ModelRecord | null> {
+    const target = { nameKey: modelNameKey(to.name) };
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const before = await tx.model.findUniqueOrThrow({ where: { id }, select: { nameKey: true, namespace: { select: { nameKey: true } } } });
+        const after = await tx.namespace.findUniqueOrThrow({ where: { id: to.namespaceId }, select: { nameKey: true } });
+        await tx.model.update({ where: { id }, data: { namespaceId: to.namespaceId, name: to.name, nameKey: target.nameKey } });
+        await tx.modelRedirect.deleteMany({ where: { namespaceKey: after.nameKey, nameKey: target.nameKey } });
+        if (before.namespace.nameKey !== after.nameKey || before.nameKey !== target.nameKey) {
+          await tx.modelRedirect.upsert({
+            where: { namespaceKey_nameKey: { namespaceKey: before.namespace.nameKey, nameKey: before.nameKey } },
+            create: { namespaceKey: before.namespace.nameKey, nameKey: before.nameKey, modelId: id },
+            update: { modelId: id, createdAt: new Date() },
+          });
+        }
+      });
+    } catch (e) {
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
+      throw e;
+    }
+    // Every replica's cache holds the model under its old name.
+    await this.invalidation.publish(this.prisma, 'model', { modelId: id });
+    return this.findById(id);
   }
 
   findById(id: string): Promise<ModelRecord | null> {
@@ -112,8 +149,9 @@ export class ModelRepository {
   }
 
   /**
-   * Creates the model, its first (empty) commit and its `main` branch in one transaction, so no
-   * model ever exists without `main`. Returns null when the name is already taken in the namespace.
+   * Creates the model, its first commit (with `files`, stored inline) and its `main` branch in one
+   * transaction, so no model ever exists without `main`. Returns null when the name is already
+   * taken in the namespace.
    */
   async createWithInitialCommit(data: {
     namespaceId: string;
@@ -122,6 +160,7 @@ export class ModelRepository {
     gated: GatedMode;
     authorId: string;
     commit: { id: string; title: string; createdAt: Date };
+    files: InitialFile[];
     /** Filled in by the caller before the insert: the commit id hashes the model id. */
     id: string;
   }): Promise<ModelRecord | null> {
@@ -142,7 +181,20 @@ export class ModelRepository {
         await tx.commit.create({
           data: { id: data.commit.id, modelId: data.id, authorId: data.authorId, title: data.commit.title, createdAt: data.commit.createdAt },
         });
+        for (const f of data.files) {
+          // Touching a known blob's row locks it, so garbage collection cannot delete it before the file row references it.
+          await tx.$executeRaw`
+            INSERT INTO blobs (sha256, size, storage_key, inline_data, git_oid, created_at)
+            VALUES (${f.sha256}, ${f.size}, NULL, ${f.bytes}, ${f.gitOid}, now())
+            ON CONFLICT (sha256) DO UPDATE SET created_at = now(), git_oid = COALESCE(blobs.git_oid, EXCLUDED.git_oid)`;
+          await tx.commitFile.create({
+            data: { commitId: data.commit.id, path: f.path, blobSha256: f.sha256, size: f.size, lfs: false, lastCommitId: data.commit.id },
+          });
+        }
         await tx.branch.create({ data: { modelId: data.id, name: 'main', commitId: data.commit.id } });
+        // A new model taking a moved model's old name ends that redirect.
+        await tx.$executeRaw`
+          DELETE FROM model_redirects r USING namespaces n WHERE n.id = ${data.namespaceId}::uuid AND r.namespace_key = n.name_key AND r.name_key = ${modelNameKey(data.name)}`;
       });
     } catch (e) {
       if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
@@ -152,7 +204,9 @@ export class ModelRepository {
   }
 
   async updateSettings(id: string, settings: { private: boolean; gated: GatedMode }): Promise<ModelRecord> {
-    return toRecord(await this.prisma.model.update({ where: { id }, data: settings, include }));
+    const record = toRecord(await this.prisma.model.update({ where: { id }, data: settings, include }));
+    await this.invalidation.publish(this.prisma, 'model', { modelId: id });
+    return record;
   }
 
   async updateCard(id: string, card: ModelCardColumns): Promise<void> {
@@ -160,6 +214,7 @@ export class ModelRepository {
       where: { id },
       data: { ...card, cardData: card.cardData === null ? Prisma.DbNull : (card.cardData as Prisma.InputJsonObject) },
     });
+    await this.invalidation.publish(this.prisma, 'model', { modelId: id });
   }
 
   /** Records a commit's time as the model's last modification. */
@@ -169,7 +224,18 @@ export class ModelRepository {
 
   /** Deletes the model; commits, branches, versions, uploads and download events go with it. */
   async delete(id: string): Promise<boolean> {
-    return (await this.prisma.model.deleteMany({ where: { id } })).count > 0;
+    const deleted = (await this.prisma.model.deleteMany({ where: { id } })).count > 0;
+    if (deleted) await this.invalidation.publish(this.prisma, 'model', { modelId: id });
+    return deleted;
+  }
+
+  /** The authors of the model's merged proposals (pull requests), most merges first: the contributors model info credits. */
+  async contributors(modelId: string): Promise<{ username: string; merged: number }[]> {
+    const rows = await this.prisma.$queryRaw<{ username: string; merged: bigint }[]>`
+      SELECT u.username, count(*) AS merged FROM discussions d JOIN users u ON u.id = d.author_id
+      WHERE d.model_id = ${modelId}::uuid AND d.status = 'merged'
+      GROUP BY u.username ORDER BY count(*) DESC, u.username`;
+    return rows.map((r) => ({ username: r.username, merged: Number(r.merged) }));
   }
 
   /** The models with these ids, in the order given (ids of models that no longer exist are skipped). */

@@ -30,9 +30,10 @@ export class ModelsController {
 
   @Public()
   @Get(':namespace/:name')
-  @ApiOperation({ summary: 'Read a model (404 when private and you are not a member)' })
-  get(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.models.get(p, ns, name).then(presentModel);
+  @ApiOperation({ summary: 'Read a model (404 when private and you are not a member); contributors: authors of merged proposals' })
+  async get(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
+    const model = await this.models.get(p, ns, name);
+    return { ...presentModel(model), contributors: await this.models.contributors(model) };
   }
 
   @RequireScope('write')

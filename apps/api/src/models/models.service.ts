@@ -8,6 +8,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { HubLinks } from '../links/hub-links.service';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { generateCommitId } from './commit-id';
+import { DEFAULT_GITATTRIBUTES } from './default-gitattributes';
 import { ModelAccessService } from './model-access.service';
 import { ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.parser';
 import { assertValidModelName } from './model-name-rules';
@@ -42,7 +43,7 @@ export class ModelsService {
     @Optional() private readonly events?: HubEvents,
   ) {}
 
-  /** Creates `namespace/name` with an empty initial commit on `main`. 409 (body has `url`) when it exists. */
+  /** Creates `namespace/name` with an initial commit on `main` holding Hugging Face's default `.gitattributes`. 409 (body has `url`) when it exists. */
   async create(principal: Principal | undefined, input: CreateModelInput): Promise<ModelRecord> {
     assertValidModelName(input.name);
     const namespace = await this.namespaces.findByName(input.namespace);
@@ -58,6 +59,7 @@ export class ModelsService {
       ...settings,
       authorId: principal!.userId,
       commit: { id: generateCommitId({ modelId: id, parentId: null, title: INITIAL_COMMIT_TITLE, at }), title: INITIAL_COMMIT_TITLE, createdAt: at },
+      files: [DEFAULT_GITATTRIBUTES],
     });
     if (!created) {
       const existing = await this.models.findByName(namespace.name, input.name);
@@ -81,11 +83,34 @@ export class ModelsService {
     return this.access.findReadable(principal, namespace, name);
   }
 
+  /** The authors of merged proposals, credited in model info (docs/proposals.md). */
+  contributors(model: ModelRecord): Promise<{ username: string; merged: number }[]> {
+    return this.models.contributors(model.id);
+  }
+
   /** Changes `private` / `gated` (see `applyVisibilityChange`); needs admin rights on the model. */
   async updateSettings(principal: Principal | undefined, namespace: string, name: string, change: VisibilityChange): Promise<ModelRecord> {
     const model = await this.access.findReadable(principal, namespace, name);
     await this.access.assertCanAdmin(principal, model);
     return this.models.updateSettings(model.id, applyVisibilityChange(model, change));
+  }
+
+  /**
+   * Renames or transfers `from` (`namespace/name`) to `to`: admin rights on the model and the right
+   * to create models in the target namespace. The old name keeps answering for the model.
+   */
+  async move(principal: Principal | undefined, from: string, to: string): Promise<ModelRecord> {
+    const [fromNs, fromName] = splitRepoId(from, 'fromRepo');
+    const [toNs, toName] = splitRepoId(to, 'toRepo');
+    const model = await this.access.findReadable(principal, fromNs, fromName);
+    await this.access.assertCanAdmin(principal, model);
+    assertValidModelName(toName);
+    const namespace = await this.namespaces.findByName(toNs);
+    if (!namespace) throw HubException.notFound(`Namespace '${toNs}' not found: no user or organization has this name`, 'namespace_not_found');
+    await this.access.assertCanCreateIn(principal, namespace);
+    const moved = await this.models.move(model.id, { namespaceId: namespace.id, name: toName });
+    if (!moved) throw HubException.conflict(`You already have a model named '${namespace.name}/${toName}': choose another name`, 'model_exists');
+    return moved;
   }
 
   /** Deletes the model with its history; needs admin rights. Blobs are left to garbage collection. */
@@ -115,4 +140,13 @@ export class ModelsService {
   validateYaml(content: string): YamlValidation {
     return this.cards.validateYaml(content);
   }
+}
+
+/** `namespace/name` (Hugging Face repo ids always have both). */
+function splitRepoId(id: unknown, field: string): [string, string] {
+  const parts = typeof id === 'string' ? id.split('/') : [];
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw HubException.badRequest('invalid_repo_id', `${field} must be a repo id 'namespace/name'`, [{ field, message: 'expected namespace/name' }]);
+  }
+  return [parts[0], parts[1]];
 }

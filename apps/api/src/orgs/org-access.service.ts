@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { OrgRole } from '@model-hub/contracts';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { OrgRecord, OrgRepository } from './org.repository';
@@ -13,7 +16,15 @@ import { roleAtLeast } from './org-roles';
  */
 @Injectable()
 export class OrgAccessService {
-  constructor(private readonly orgs: OrgRepository) {}
+  /** Each user's memberships as stored (the token's restriction is applied per request). */
+  private readonly membershipsByUser: MovingCache<Awaited<ReturnType<OrgRepository['membershipsOf']>>>;
+
+  constructor(
+    private readonly orgs: OrgRepository,
+    invalidation: CacheInvalidation,
+  ) {
+    this.membershipsByUser = invalidation.movingCache('memberships', 10_000);
+  }
 
   async findOrThrow(name: string): Promise<OrgRecord> {
     const org = await this.orgs.findByName(name);
@@ -37,7 +48,12 @@ export class OrgAccessService {
    */
   async memberships(principal: Principal | undefined): Promise<Memberships> {
     if (!principal) return Memberships.none;
-    const { userNamespaceId, orgs } = await this.orgs.membershipsOf(principal.userId);
+    const userId = principal.userId;
+    const { userNamespaceId, orgs } = await this.membershipsByUser.get(
+      userId,
+      () => this.orgs.membershipsOf(userId),
+      () => [tag.membership(userId), tag.user(userId)],
+    );
     const only = principal.restrictedToOrgId;
     if (!only) return new Memberships(principal.userId, userNamespaceId, orgs, null);
     return new Memberships(

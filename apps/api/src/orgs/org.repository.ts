@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrganizationKind, OrgRole } from '@model-hub/contracts';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
 import type { OrgMembership } from './memberships';
@@ -26,17 +27,22 @@ export type MembershipChange = 'done' | 'not_member' | 'last_owner';
 
 @Injectable()
 export class OrgRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   /** Creates the organization, claims its name in the shared namespace, and makes `ownerId` its owner. */
-  create(data: Omit<OrgRecord, 'id' | 'verified' | 'createdAt'>, ownerId: string): Promise<OrgRecord> {
-    return this.prisma.organization.create({
+  async create(data: Omit<OrgRecord, 'id' | 'verified' | 'createdAt'>, ownerId: string): Promise<OrgRecord> {
+    const org = await this.prisma.organization.create({
       data: {
         ...data,
         namespace: { create: { name: data.name, nameKey: namespaceKey(data.name), kind: 'org' } },
         memberships: { create: { userId: ownerId, role: 'owner' } },
       },
     });
+    await this.invalidation.publish(this.prisma, 'membership', { userId: ownerId });
+    return org;
   }
 
   findByName(name: string): Promise<OrgRecord | null> {
@@ -85,8 +91,9 @@ export class OrgRepository {
     return m?.role ?? null;
   }
 
-  addMember(organizationId: string, userId: string, role: OrgRole): Promise<unknown> {
-    return this.prisma.membership.create({ data: { organizationId, userId, role } });
+  async addMember(organizationId: string, userId: string, role: OrgRole): Promise<void> {
+    await this.prisma.membership.create({ data: { organizationId, userId, role } });
+    await this.invalidation.publish(this.prisma, 'membership', { userId });
   }
 
   /**
@@ -95,7 +102,7 @@ export class OrgRepository {
    * concurrent demotions cannot both pass it.
    */
   async changeMembership(organizationId: string, userId: string, role: OrgRole | null): Promise<MembershipChange> {
-    return this.prisma.$transaction(async (tx) => {
+    const change = await this.prisma.$transaction(async (tx): Promise<MembershipChange> => {
       await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${organizationId}::uuid FOR UPDATE`;
       const current = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId, userId } } });
       if (!current) return 'not_member';
@@ -105,7 +112,10 @@ export class OrgRepository {
       }
       if (role === null) await tx.membership.delete({ where: { organizationId_userId: { organizationId, userId } } });
       else await tx.membership.update({ where: { organizationId_userId: { organizationId, userId } }, data: { role } });
+      await this.invalidation.publish(tx, 'membership', { userId });
       return 'done';
     });
+    if (change === 'done') this.invalidation.dropLocal('membership', { userId });
+    return change;
   }
 }

@@ -1,3 +1,5 @@
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import type { ResolvedHubConfig } from '../config/hub-config';
 import type { OrgRole } from '@model-hub/contracts';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
@@ -69,7 +71,12 @@ describe('OrgsService', () => {
     users = { findByUsername: jest.fn(async (name: string) => (['alice', 'adam', 'mia', 'sam', 'olga'].includes(name) ? user(name) : null)) };
     namespaces = { isTaken: jest.fn(async () => false) };
     const orgRepo = repo as unknown as OrgRepository;
-    service = new OrgsService(orgRepo, new OrgAccessService(orgRepo), users as unknown as UserRepository, namespaces as unknown as NamespaceRepository);
+    service = new OrgsService(
+      orgRepo,
+      new OrgAccessService(orgRepo, new CacheInvalidation({} as ResolvedHubConfig)),
+      users as unknown as UserRepository,
+      namespaces as unknown as NamespaceRepository,
+    );
   });
 
   describe('create', () => {

@@ -3,7 +3,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
-import { CommitRepository } from './commit.repository';
+import { CommitRepository, FileChange } from './commit.repository';
 import { assertValidRefName, printable } from './repo-path-rules';
 import { DEFAULT_BRANCH, RevisionService, revisionNotFound } from './revision.service';
 import { VersionRepository } from './version.repository';
@@ -19,6 +19,8 @@ export interface RefList {
   branches: RefInfo[];
   /** Versions (immutable tags). */
   tags: RefInfo[];
+  /** Pull requests' `refs/pr/N` (asked for with `includePullRequests`). */
+  pullRequests?: RefInfo[];
 }
 
 /**
@@ -53,16 +55,43 @@ export class BranchesService {
   async delete(principal: Principal | undefined, model: ModelRecord, name: string): Promise<void> {
     await this.access.assertCanWrite(principal, model);
     if (name === DEFAULT_BRANCH) {
-      throw HubException.conflict(`'${DEFAULT_BRANCH}' is the default branch of ${model.fullName} and cannot be deleted`, 'default_branch');
+      throw HubException.conflict(`You cannot delete the default branch: '${DEFAULT_BRANCH}' is the default branch of ${model.fullName}`, 'default_branch');
     }
     if (!(await this.commits.deleteBranch(model.id, name))) throw revisionNotFound(model, name, ' (no such branch)');
   }
 
-  async listRefs(model: ModelRecord): Promise<RefList> {
-    const [branches, versions] = await Promise.all([this.commits.listBranches(model.id), this.versions.list(model.id)]);
+  /** Creates pull request N's ref `refs/pr/N` at `commitId` (the proposals module decides who may). */
+  async createPullRequestRef(model: ModelRecord, ref: string, commitId: string): Promise<void> {
+    if (!(await this.commits.createPullRequestRef(model.id, ref, commitId)))
+      throw HubException.conflict(`${ref} already exists in ${model.fullName}`, 'ref_exists');
+  }
+
+  /** Removes a pull request's ref whose opening failed. */
+  deletePullRequestRef(model: ModelRecord, ref: string): Promise<void> {
+    return this.commits.deletePullRequestRef(model.id, ref);
+  }
+
+  /** The files that differ between two commits of the model, in path order. */
+  changedFiles(fromCommitId: string, toCommitId: string): Promise<FileChange[]> {
+    return this.commits.changedFiles(fromCommitId, toCommitId);
+  }
+
+  async listRefs(model: ModelRecord, includePullRequests = false): Promise<RefList> {
+    const [branches, versions, pulls] = await Promise.all([
+      this.commits.listBranches(model.id),
+      this.versions.list(model.id),
+      includePullRequests ? this.commits.listPullRequestRefs(model.id) : Promise.resolve(null),
+    ]);
     return {
       branches: branches.map((b) => ({ name: b.name, ref: `refs/heads/${b.name}`, targetCommit: b.commitId })),
       tags: versions.map((v) => ({ name: v.name, ref: `refs/tags/${v.name}`, targetCommit: v.commitId })),
+      ...(pulls
+        ? {
+            pullRequests: pulls
+              .map((p) => ({ name: p.name, ref: p.name, targetCommit: p.commitId }))
+              .sort((a, b) => Number(a.name.slice('refs/pr/'.length)) - Number(b.name.slice('refs/pr/'.length))),
+          }
+        : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 
 /** One file of a commit's manifest. */
@@ -36,6 +37,30 @@ export interface CommitSummary {
   createdAt: Date;
 }
 
+/** A file's blob on one side of a change. */
+export interface FileSide {
+  blobSha256: string;
+  size: bigint;
+  lfs: boolean;
+}
+
+/** One path that differs between two commits: before null when added, after null when deleted. */
+export interface FileChange {
+  path: string;
+  before: FileSide | null;
+  after: FileSide | null;
+}
+
+type ChangeRow = {
+  path: string;
+  old_sha: string | null;
+  old_size: bigint | null;
+  old_lfs: boolean | null;
+  new_sha: string | null;
+  new_size: bigint | null;
+  new_lfs: boolean | null;
+};
+
 /** A file a commit writes (new or changed). */
 export interface FileWrite {
   path: string;
@@ -70,7 +95,12 @@ const toCommit = (r: CommitRow): CommitRecord => ({
  * decides; this writes.
  */
 export class CommitWriter {
-  constructor(private readonly tx: Prisma.TransactionClient) {}
+  constructor(
+    private readonly tx: Prisma.TransactionClient,
+    private readonly invalidation: CacheInvalidation,
+    /** Models whose refs this transaction moved (CommitRepository.write drops them here again once it has committed). */
+    readonly movedRefs: Set<string>,
+  ) {}
 
   /** The branch head, with the branch row locked until the transaction ends; null when no such branch. */
   async lockBranch(modelId: string, branch: string): Promise<string | null> {
@@ -98,8 +128,13 @@ export class CommitWriter {
   async insertCommit(c: {
     id: string;
     modelId: string;
-    parentId: string;
+    /** Null for a history's first commit (a super-squash starts a new one). */
+    parentId: string | null;
     authorId: string | null;
+    /** Set when someone other than the author applies the commit (a merged proposal). */
+    committerId?: string | null;
+    /** A merge commit's second parent. */
+    mergedParentId?: string | null;
     title: string;
     message: string;
     createdAt: Date;
@@ -115,6 +150,13 @@ export class CommitWriter {
       FROM commit_files f
       WHERE f.commit_id = ${parentId}
         AND NOT EXISTS (SELECT 1 FROM unnest(${exceptPaths}::text[]) AS x(path) WHERE x.path = f.path)`;
+  }
+
+  /** Copies a commit's whole manifest into a new commit whose files all have it as their last commit (a squash). */
+  async copyAllAsNew(fromId: string, newId: string): Promise<number> {
+    return this.tx.$executeRaw`
+      INSERT INTO commit_files (commit_id, path, blob_sha256, size, lfs, last_commit_id)
+      SELECT ${newId}, f.path, f.blob_sha256, f.size, f.lfs, ${newId} FROM commit_files f WHERE f.commit_id = ${fromId}`;
   }
 
   /** Writes the new and changed files in one statement; their last commit is the new one. */
@@ -143,6 +185,8 @@ export class CommitWriter {
 
   async moveBranch(modelId: string, branch: string, commitId: string, at: Date): Promise<void> {
     await this.tx.branch.update({ where: { modelId_name: { modelId, name: branch } }, data: { commitId, updatedAt: at } });
+    await this.invalidation.publish(this.tx, 'refs', { modelId });
+    this.movedRefs.add(modelId);
   }
 
   async touchModel(modelId: string, at: Date): Promise<void> {
@@ -153,11 +197,31 @@ export class CommitWriter {
 /** Commits, their manifests and branches. No rules here: CommitService and friends decide. */
 @Injectable()
 export class CommitRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   /** Runs `work` in one transaction (generous timeout: a commit may write tens of thousands of rows). */
-  write<T>(work: (writer: CommitWriter) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new CommitWriter(tx)), { maxWait: 10_000, timeout: 120_000 });
+  async write<T>(work: (writer: CommitWriter) => Promise<T>): Promise<T> {
+    const movedRefs = new Set<string>();
+    const result = await this.prisma.$transaction((tx) => work(new CommitWriter(tx, this.invalidation, movedRefs)), { maxWait: 10_000, timeout: 120_000 });
+    for (const modelId of movedRefs) this.invalidation.dropLocal('refs', { modelId });
+    return result;
+  }
+
+  /**
+   * Every ref of the model in one query: branches (any name stored there, `refs/pr/N` included)
+   * and versions. Whoever writes `branches` or `versions` publishes `refs` for the model.
+   */
+  async refsOf(modelId: string): Promise<{ branches: Map<string, string>; versions: Map<string, string> }> {
+    const rows = await this.prisma.$queryRaw<{ kind: 'b' | 'v'; name: string; commit_id: string }[]>`
+      SELECT 'b' AS kind, name, commit_id FROM branches WHERE model_id = ${modelId}::uuid
+      UNION ALL
+      SELECT 'v' AS kind, name, commit_id FROM versions WHERE model_id = ${modelId}::uuid`;
+    const refs = { branches: new Map<string, string>(), versions: new Map<string, string>() };
+    for (const r of rows) (r.kind === 'b' ? refs.branches : refs.versions).set(r.name, r.commit_id);
+    return refs;
   }
 
   async branchHead(modelId: string, name: string): Promise<string | null> {
@@ -166,7 +230,53 @@ export class CommitRepository {
   }
 
   listBranches(modelId: string): Promise<{ name: string; commitId: string }[]> {
-    return this.prisma.branch.findMany({ where: { modelId }, select: { name: true, commitId: true }, orderBy: { name: 'asc' } });
+    return this.prisma.branch.findMany({ where: { modelId, kind: 'branch' }, select: { name: true, commitId: true }, orderBy: { name: 'asc' } });
+  }
+
+  /** The `refs/pr/N` refs of the model's pull requests (ref rows of kind pull_request). */
+  listPullRequestRefs(modelId: string): Promise<{ name: string; commitId: string }[]> {
+    return this.prisma.branch.findMany({ where: { modelId, kind: 'pull_request' }, select: { name: true, commitId: true }, orderBy: { name: 'asc' } });
+  }
+
+  /** Creates a pull request's ref (`refs/pr/N`) beside the branches, so head lookups and their caching cover it; false when it exists. */
+  async createPullRequestRef(modelId: string, name: string, commitId: string): Promise<boolean> {
+    const rows = await this.prisma.$executeRaw`
+      INSERT INTO branches (model_id, name, commit_id, kind, updated_at) VALUES (${modelId}::uuid, ${name}, ${commitId}, 'pull_request', now())
+      ON CONFLICT DO NOTHING`;
+    if (rows === 1) await this.invalidation.publish(this.prisma, 'refs', { modelId });
+    return rows === 1;
+  }
+
+  async deletePullRequestRef(modelId: string, name: string): Promise<void> {
+    const deleted = (await this.prisma.branch.deleteMany({ where: { modelId, name, kind: 'pull_request' } })).count;
+    if (deleted) await this.invalidation.publish(this.prisma, 'refs', { modelId });
+  }
+
+  /** Moves a branch to a commit that already exists (a fast-forward) if it still points at `expected`; false otherwise. */
+  async fastForward(modelId: string, name: string, expected: string, commitId: string): Promise<boolean> {
+    const rows = await this.prisma.$executeRaw`
+      UPDATE branches SET commit_id = ${commitId}, updated_at = now() WHERE model_id = ${modelId}::uuid AND name = ${name} AND commit_id = ${expected}`;
+    if (rows === 1) await this.invalidation.publish(this.prisma, 'refs', { modelId });
+    return rows === 1;
+  }
+
+  /**
+   * The files that differ between two commits (one query over both manifests): each path with
+   * its blob before (null: added) and after (null: deleted), in path order.
+   */
+  async changedFiles(fromId: string, toId: string): Promise<FileChange[]> {
+    const rows = await this.prisma.$queryRaw<ChangeRow[]>`
+      SELECT coalesce(a.path, b.path) AS path, a.blob_sha256 AS old_sha, a.size AS old_size, a.lfs AS old_lfs,
+             b.blob_sha256 AS new_sha, b.size AS new_size, b.lfs AS new_lfs
+      FROM (SELECT path, blob_sha256, size, lfs FROM commit_files WHERE commit_id = ${fromId}) a
+      FULL OUTER JOIN (SELECT path, blob_sha256, size, lfs FROM commit_files WHERE commit_id = ${toId}) b ON a.path = b.path
+      WHERE a.path IS NULL OR b.path IS NULL OR a.blob_sha256 <> b.blob_sha256 OR a.lfs <> b.lfs
+      ORDER BY coalesce(a.path, b.path) COLLATE "C"`;
+    return rows.map((r) => ({
+      path: r.path,
+      before: r.old_sha === null ? null : { blobSha256: r.old_sha, size: BigInt(r.old_size!), lfs: r.old_lfs! },
+      after: r.new_sha === null ? null : { blobSha256: r.new_sha, size: BigInt(r.new_size!), lfs: r.new_lfs! },
+    }));
   }
 
   /** Creates a branch; false when the name exists. */
@@ -174,11 +284,14 @@ export class CommitRepository {
     const rows = await this.prisma.$executeRaw`
       INSERT INTO branches (model_id, name, commit_id, updated_at) VALUES (${modelId}::uuid, ${name}, ${commitId}, now())
       ON CONFLICT DO NOTHING`;
+    if (rows === 1) await this.invalidation.publish(this.prisma, 'refs', { modelId });
     return rows === 1;
   }
 
   async deleteBranch(modelId: string, name: string): Promise<boolean> {
-    return (await this.prisma.branch.deleteMany({ where: { modelId, name } })).count === 1;
+    const deleted = (await this.prisma.branch.deleteMany({ where: { modelId, name } })).count === 1;
+    if (deleted) await this.invalidation.publish(this.prisma, 'refs', { modelId });
+    return deleted;
   }
 
   async commitExists(modelId: string, id: string): Promise<boolean> {

@@ -26,6 +26,20 @@ export interface CommitInput {
   operations: CommitOperation[];
 }
 
+/**
+ * How a commit is authorized and recorded when it is not a member's commit to a branch: the
+ * proposals module commits to `refs/pr/N` (its author and members, decided by
+ * ProposalAccessService) and merges (author: the contributor, committer: the merger).
+ */
+export interface CommitOptions {
+  /** Replaces the write check (membership): throws to refuse. */
+  authorize: () => Promise<void>;
+  /** The commit's author when it is not the principal (the principal is then its committer). */
+  authorId?: string | null;
+  /** A merge commit's second parent. */
+  mergedParentId?: string;
+}
+
 export interface CommitResult {
   commitId: string;
   /** The commit the branch pointed at before. */
@@ -53,6 +67,8 @@ const BLOB_CONCURRENCY = 8;
  * Semantics worth knowing:
  * - deleting a file that does not exist (at the parent, after earlier operations of the same
  *   commit) is 404 `EntryNotFound`, as on Hugging Face; so is a `deleteFolder` that matches nothing;
+ *   a file deletion naming a folder deletes the folder (huggingface_hub sends `deletedFile` for a
+ *   folder path without its trailing '/');
  * - each path is the target of one operation at most (400 `duplicate_path`, commit-input-rules.ts);
  * - copies read the parent commit (or `fromRevision`), not earlier operations of the same commit;
  * - writing a file with the bytes it already has is not a change: its last commit stays;
@@ -74,12 +90,17 @@ export class CommitService {
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
 
-  async commit(principal: Principal, model: ModelRecord, input: CommitInput): Promise<CommitResult> {
-    await this.access.assertCanWrite(principal, model);
+  async commit(principal: Principal, model: ModelRecord, input: CommitInput, options?: CommitOptions): Promise<CommitResult> {
     const branch = input.branch || DEFAULT_BRANCH;
+    if (options) await options.authorize();
+    else {
+      await this.access.assertCanWrite(principal, model);
+      // refs/pr/N moves only through the proposals module, which decides who may push there.
+      if (branch.startsWith('refs/')) throw revisionNotFound(model, branch, ' (not a branch)');
+    }
     const parent = this.checkInput(input);
     // Fails early, before any bytes are stored, for a branch that does not exist.
-    await this.revisions.branchHead(model, branch);
+    await this.revisions.refHead(model, branch);
     const resolved = await this.resolveBlobs(principal, model, input.operations);
     // An organization's pickle policy, before the branch moves (422 naming the file and import).
     await this.hooks.beforeBranchMoves(model, input.operations);
@@ -105,7 +126,9 @@ export class CommitService {
         id: commitId,
         modelId: model.id,
         parentId: head,
-        authorId: principal.userId,
+        authorId: options?.authorId !== undefined ? options.authorId : principal.userId,
+        committerId: options?.authorId !== undefined && options.authorId !== principal.userId ? principal.userId : null,
+        mergedParentId: options?.mergedParentId ?? null,
         title: input.summary,
         message: input.description ?? '',
         createdAt: at,
@@ -230,6 +253,16 @@ export class CommitService {
     // Paths known to exist at the head: those looked up, and those found under deleted folders.
     const atHead = new Set(headFiles.keys());
     const exists = (path: string) => (state.has(path) ? state.get(path) !== null : atHead.has(path));
+    /** Deletes what is under `folder`; false when nothing is. */
+    const deleteUnder = async (folder: string): Promise<boolean> => {
+      const prefix = `${folder}/`;
+      const underHead = await pathsUnderHead(prefix);
+      underHead.forEach((p) => atHead.add(p));
+      const inside = new Set([...underHead, ...[...state.keys()].filter((p) => p.startsWith(prefix))]);
+      const live = [...inside].filter(exists);
+      for (const path of live) state.set(path, null);
+      return live.length > 0;
+    };
 
     for (const op of ops) {
       switch (op.kind) {
@@ -262,19 +295,13 @@ export class CommitService {
           break;
         }
         case 'delete':
-          if (!exists(op.path)) throw entryNotFound(model, head, op.path);
-          state.set(op.path, null);
+          // As on Hugging Face, deleting a path that is a folder deletes the folder.
+          if (exists(op.path)) state.set(op.path, null);
+          else if (!(await deleteUnder(op.path))) throw entryNotFound(model, head, op.path);
           break;
-        case 'deleteFolder': {
-          const prefix = `${normalizeFolderPath(op.path)}/`;
-          const underHead = await pathsUnderHead(prefix);
-          underHead.forEach((p) => atHead.add(p));
-          const inside = new Set([...underHead, ...[...state.keys()].filter((p) => p.startsWith(prefix))]);
-          const live = [...inside].filter(exists);
-          if (!live.length) throw entryNotFound(model, head, normalizeFolderPath(op.path));
-          for (const path of live) state.set(path, null);
+        case 'deleteFolder':
+          if (!(await deleteUnder(normalizeFolderPath(op.path)))) throw entryNotFound(model, head, normalizeFolderPath(op.path));
           break;
-        }
       }
     }
 

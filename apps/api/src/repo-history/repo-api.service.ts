@@ -71,7 +71,7 @@ export class RepoApiService {
 
   /** GET and HEAD (Express routes HEAD to the GET handler; `req.method` tells them apart). */
   async download(p: Principal | undefined, ns: string, name: string, path: string, q: RevisionQuery, req: Request, res: Response): Promise<void> {
-    const model = await this.access.findReadable(p, ns, name);
+    const model = await this.access.findReadableForFiles(p, ns, name);
     const resolution = await this.downloads.resolve(p, model, q.revision, path, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', address: req.ip ?? null });
     sendFileResolution(req, res, resolution);
   }

@@ -10,6 +10,7 @@ import { HistoryService } from './history.service';
 import { RepoApiService } from './repo-api.service';
 import { RepoController } from './repo.controller';
 import { RevisionService } from './revision.service';
+import { SquashService } from './squash.service';
 import { TreeService } from './tree.service';
 import { VersionRepository } from './version.repository';
 import { VersionsController } from './versions.controller';
@@ -31,7 +32,8 @@ import { VersionsService } from './versions.service';
     VersionsService,
     FileDownloadService,
     RepoApiService,
+    SquashService,
   ],
-  exports: [RevisionService, CommitService, TreeService, HistoryService, BranchesService, VersionsService, FileDownloadService],
+  exports: [RevisionService, CommitService, SquashService, TreeService, HistoryService, BranchesService, VersionsService, FileDownloadService],
 })
 export class RepoHistoryModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ImmutableCache } from '../cache/immutable-cache';
 import { HubException } from '../common/hub-exception';
 import { FileScanService, type FileSecurity } from '../discovery/scanners/file-scan.service';
 import type { ModelRecord } from '../models/model.repository';
@@ -71,6 +72,9 @@ interface DirAggregate {
  */
 @Injectable()
 export class TreeService {
+  /** `commitId/path` → the manifest row and its blob (or null: no such file). A commit's manifest never changes. */
+  private readonly files = new ImmutableCache<StoredFile | null>(50_000);
+
   constructor(
     private readonly commits: CommitRepository,
     private readonly scans: FileScanService,
@@ -131,7 +135,12 @@ export class TreeService {
 
   /** One file at the commit; 404 `EntryNotFound` (with `notFoundHeaders`) when absent. */
   async getFile(model: ModelRecord, commitId: string, path: string, notFoundHeaders: Record<string, string> = {}): Promise<RepoFile> {
-    const file: StoredFile | null = await this.commits.findFile(commitId, path);
+    const file = await this.files.get(
+      `${commitId}/${path}`,
+      () => this.commits.findFile(commitId, path),
+      // Final unless the blob's git oid is still to be backfilled (git-oid.ts).
+      (f) => !f || f.lfs || f.gitOid !== null,
+    );
     if (!file) throw entryNotFound(model, commitId, path, notFoundHeaders);
     return { ...file, oid: fileOid(file) };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 
 export interface VersionRecord {
@@ -27,7 +28,10 @@ const select = {
 /** Versions (immutable tags). The table has no update of `commit_id` anywhere: versions never move. */
 @Injectable()
 export class VersionRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   async find(modelId: string, name: string): Promise<VersionRecord | null> {
     const v = await this.prisma.version.findUnique({ where: { modelId_name: { modelId, name } }, select });
@@ -51,6 +55,7 @@ export class VersionRepository {
       INSERT INTO versions (model_id, name, commit_id, notes, status, created_by_id, created_at)
       VALUES (${data.modelId}::uuid, ${data.name}, ${data.commitId}, ${data.notes}, 'active', ${data.createdById}::uuid, now())
       ON CONFLICT DO NOTHING`;
+    if (n === 1) await this.invalidation.publish(this.prisma, 'refs', { modelId: data.modelId });
     return n === 1;
   }
 

@@ -1,4 +1,4 @@
-import { UploadPartCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ResolvedHubConfig } from '../config/hub-config';
 import { contentDisposition, S3ObjectStorage } from './s3-object-storage';
@@ -46,6 +46,38 @@ describe('S3ObjectStorage.presignUploadParts', () => {
         expiresIn: 3600,
       });
       expect(normalized(urls[i])).toEqual(normalized(expected));
+    }
+    storage.onModuleDestroy();
+  });
+});
+
+describe('S3ObjectStorage.presignGet', () => {
+  beforeEach(() =>
+    jest.useFakeTimers({
+      now: new Date('2026-11-28T12:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'],
+    }),
+  );
+  afterEach(() => jest.useRealTimers());
+
+  it.each([
+    ['path style, internal endpoint', {}],
+    ['virtual-host style, public endpoint with a port', { forcePathStyle: false, publicEndpoint: 'https://s3.example.org:8443' }],
+  ])('signs every download exactly as the SDK would, with one presigner for all (%s)', async (_, s3) => {
+    const storage = new S3ObjectStorage(configFor(s3));
+    const client = (storage as unknown as { publicClient: Parameters<typeof getSignedUrl>[0] }).publicClient;
+    for (const [key, filename] of [
+      ['blobs/sha256/ab/ab12', 'model.safetensors'],
+      ["odd/key (1)!*'.bin", '模型 "v2".bin'],
+      ['blobs/sha256/cd/cd34', undefined],
+    ] as const) {
+      const url = await storage.presignGet(key, { expiresIn: 900, filename });
+      const expected = await getSignedUrl(
+        client,
+        new GetObjectCommand({ Bucket: 'model-hub', Key: key, ResponseContentDisposition: filename ? contentDisposition(filename) : undefined }),
+        { expiresIn: 900 },
+      );
+      expect(normalized(url)).toEqual(normalized(expected));
     }
     storage.onModuleDestroy();
   });

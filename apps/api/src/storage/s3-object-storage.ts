@@ -77,7 +77,47 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     });
   }
 
-  presignGet(key: string, opts: { expiresIn: number; filename?: string; range?: string }): Promise<string> {
+  /**
+   * Download URLs are the hub's hottest signing (every `resolve`): the SDK's getSignedUrl builds a
+   * presigner and runs the whole middleware stack per call, so the request shape (endpoint, path
+   * or virtual-host style, signing region) is learnt once from one SDK-signed URL and one
+   * presigner signs every later URL of that shape (a test checks they equal the SDK's).
+   */
+  async presignGet(key: string, opts: { expiresIn: number; filename?: string; range?: string }): Promise<string> {
+    // A signed Range header is rare (no download route sends one today): the SDK signs it.
+    if (opts.range) return this.presignGetWithSdk(key, opts);
+    const shape = await (this.getShape ??= this.learnGetShape());
+    const query: Record<string, string> = { ...shape.query };
+    if (opts.filename) query['response-content-disposition'] = contentDisposition(opts.filename);
+    const signed = await shape.presigner.presign(
+      { ...shape.request, path: shape.pathPrefix + key.split('/').map(encodeKeySegment).join('/'), query, headers: { host: shape.host } },
+      { expiresIn: opts.expiresIn, signingRegion: shape.region, signingService: shape.service },
+    );
+    const qs = Object.entries(signed.query ?? {})
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+      .join('&');
+    return `${shape.origin}${signed.path}?${qs}`;
+  }
+
+  private getShape: Promise<GetShape> | null = null;
+
+  private async learnGetShape(): Promise<GetShape> {
+    const probe = new URL(await getSignedUrl(this.publicClient, new GetObjectCommand({ Bucket: this.bucket, Key: 'k' }), { expiresIn: 60 }));
+    // X-Amz-Credential is <key id>/<date>/<region>/<service>/aws4_request.
+    const [, , region, service] = (probe.searchParams.get('X-Amz-Credential') ?? '').split('/');
+    return {
+      presigner: new S3RequestPresigner({ ...this.publicClient.config, signingName: service, region: async () => region }),
+      origin: `${probe.protocol}//${probe.host}`,
+      host: probe.host,
+      request: { method: 'GET', protocol: probe.protocol, hostname: probe.hostname, port: probe.port ? Number(probe.port) : undefined },
+      pathPrefix: probe.pathname.slice(0, -'k'.length),
+      query: Object.fromEntries([...probe.searchParams].filter(([name]) => !name.startsWith('X-Amz-'))),
+      region,
+      service,
+    };
+  }
+
+  private presignGetWithSdk(key: string, opts: { expiresIn: number; filename?: string; range?: string }): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: key,
@@ -280,6 +320,23 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
 }
 
 /** `attachment` with the name in both forms: plain ASCII for old clients, RFC 5987 for the rest. */
+interface GetShape {
+  presigner: S3RequestPresigner;
+  origin: string;
+  /** host[:port], the one signed header. */
+  host: string;
+  request: { method: 'GET'; protocol: string; hostname: string; port?: number };
+  /** The path before the object key ('/bucket/' in path style, '/' with virtual hosts). */
+  pathPrefix: string;
+  /** Parameters the SDK adds to every GetObject URL (`x-id`). */
+  query: Record<string, string>;
+  region: string;
+  service: string;
+}
+
+/** How the SDK writes a key segment in a URL path (RFC 3986: also !'()*). */
+const encodeKeySegment = (segment: string) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;

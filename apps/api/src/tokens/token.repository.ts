@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TokenScope } from '@model-hub/contracts';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 
 export interface TokenRecord {
@@ -23,7 +24,10 @@ const toRecord = ({ organization, ...t }: Row & { secretHash?: string }): TokenR
 
 @Injectable()
 export class TokenRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   async create(data: { userId: string; name: string; secretHash: string; scopes: TokenScope[]; organizationId?: string; expiresAt?: Date }) {
     return toRecord(await this.prisma.apiToken.create({ data, include: withOrg }));
@@ -42,6 +46,7 @@ export class TokenRepository {
   /** Deletes the user's token; false when the user has no such token. */
   async delete(userId: string, id: string): Promise<boolean> {
     const { count } = await this.prisma.apiToken.deleteMany({ where: { id, userId } });
+    if (count > 0) await this.invalidation.publish(this.prisma, 'token', { tokenId: id });
     return count > 0;
   }
 

@@ -1,3 +1,5 @@
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import type { ResolvedHubConfig } from '../config/hub-config';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import type { OrgAccessService } from '../orgs/org-access.service';
@@ -51,7 +53,8 @@ describe('TokensService', () => {
         if (p.restrictedToOrgId && p.restrictedToOrgId !== orgId) throw HubException.forbidden('restricted', 'token_org_restricted');
       }),
     };
-    service = new TokensService(repo as unknown as TokenRepository, access as unknown as OrgAccessService);
+    // Never connected: its caches stay off, so every call reaches the fake repository.
+    service = new TokensService(repo as unknown as TokenRepository, access as unknown as OrgAccessService, new CacheInvalidation({} as ResolvedHubConfig));
   });
   afterEach(() => jest.useRealTimers());
 

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ApiTokenInfo, CreatedApiToken } from '@model-hub/contracts';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
+import { tag } from '../cache/invalidation-events';
+import type { MovingCache } from '../cache/moving-cache';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { OrgAccessService } from '../orgs/org-access.service';
@@ -25,10 +28,18 @@ const present = (t: TokenRecord): ApiTokenInfo => ({
 
 @Injectable()
 export class TokensService {
+  /** Live tokens by secret hash (unknown secrets are not kept: guessing must not fill memory). Revocation drops them on every replica. */
+  private readonly bySecretHash: MovingCache<TokenRecord | null>;
+  /** When this process last recorded each token's use (the cached record's lastUsedAt would not move). */
+  private readonly lastTouched = new Map<string, number>();
+
   constructor(
     private readonly tokens: TokenRepository,
     private readonly orgAccess: OrgAccessService,
-  ) {}
+    invalidation: CacheInvalidation,
+  ) {
+    this.bySecretHash = invalidation.movingCache('tokens', 10_000);
+  }
 
   async create(principal: Principal, dto: CreateTokenDto): Promise<CreatedApiToken> {
     // A token may not mint tokens with more power than itself.
@@ -64,12 +75,21 @@ export class TokensService {
 
   /** The live token behind a secret, or null when unknown, expired or revoked. Records its use. */
   async resolve(secret: string): Promise<TokenRecord | null> {
-    const token = await this.tokens.findBySecretHash(hashSecret(secret));
+    const secretHash = hashSecret(secret);
+    const token = await this.bySecretHash.get(
+      secretHash,
+      () => this.tokens.findBySecretHash(secretHash),
+      (t) => (t ? [tag.token(t.id), tag.user(t.userId)] : null),
+    );
     if (!token) return null;
     const now = new Date();
+    // Expiry is read from the clock on every use, so a cached token stops at its expiry exactly.
     if (token.expiresAt && token.expiresAt <= now) return null;
     // One write a minute per token is precise enough and keeps reads from becoming writes.
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const lastUsed = Math.max(token.lastUsedAt?.getTime() ?? 0, this.lastTouched.get(token.id) ?? 0);
+    if (now.getTime() - lastUsed > LAST_USED_RESOLUTION_MS) {
+      if (this.lastTouched.size >= 10_000) this.lastTouched.clear();
+      this.lastTouched.set(token.id, now.getTime());
       await this.tokens.touch(token.id, now);
     }
     return token;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrgRole } from '@model-hub/contracts';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
 
@@ -17,7 +18,10 @@ const FIRST_USER_LOCK = 7_312_001;
 
 @Injectable()
 export class UserRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   /**
    * Creates the user and claims the name in the shared namespace, in one transaction. `makeAdmin`
@@ -56,7 +60,10 @@ export class UserRepository {
 
   /** Makes the named user (if registered) a platform administrator. */
   async grantAdmin(username: string): Promise<void> {
-    await this.prisma.user.updateMany({ where: { namespace: { nameKey: namespaceKey(username) } }, data: { isAdmin: true } });
+    const user = await this.findByUsername(username);
+    if (!user || user.isAdmin) return;
+    await this.prisma.user.update({ where: { id: user.id }, data: { isAdmin: true } });
+    await this.invalidation.publish(this.prisma, 'user', { userId: user.id });
   }
 
   async emailTaken(email: string): Promise<boolean> {

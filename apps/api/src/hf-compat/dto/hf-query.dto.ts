@@ -7,6 +7,41 @@ const toList = ({ value }: { value: unknown }) => (value === undefined ? undefin
 const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value;
 
+/** The `expand` values Hugging Face accepts for models (huggingface_hub's ExpandModelProperty_T). */
+export const HF_MODEL_EXPAND = [
+  'author',
+  'baseModels',
+  'cardData',
+  'childrenModelCount',
+  'config',
+  'createdAt',
+  'disabled',
+  'downloads',
+  'downloadsAllTime',
+  'gated',
+  'gguf',
+  'inference',
+  'inferenceProviderMapping',
+  'lastModified',
+  'library_name',
+  'likes',
+  'mask_token',
+  'model-index',
+  'pipeline_tag',
+  'private',
+  'resourceGroup',
+  'safetensors',
+  'sha',
+  'siblings',
+  'spaces',
+  'tags',
+  'transformersInfo',
+  'trendingScore',
+  'usedStorage',
+  'widgetData',
+];
+const expandMessage = `expand must be one of: ${HF_MODEL_EXPAND.join(', ')}`;
+
 /** `GET /api/models` query, as both Hugging Face clients send it. */
 @AcceptsUnknownFields()
 export class HfListModelsQuery {
@@ -26,8 +61,25 @@ export class HfListModelsQuery {
   sort?: string;
   @ApiPropertyOptional({ default: 50, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional({ description: 'Include siblings' }) @IsOptional() @Transform(toBool) @IsBoolean() full?: boolean;
-  @ApiPropertyOptional({ isArray: true, type: String }) @IsOptional() @Transform(toList) @IsArray() @IsString({ each: true }) expand?: string[];
+  @ApiPropertyOptional({ isArray: true, enum: HF_MODEL_EXPAND })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(HF_MODEL_EXPAND, { each: true, message: expandMessage })
+  expand?: string[];
   @ApiPropertyOptional({ description: 'Opaque cursor from the Link header' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+}
+
+/** `GET /api/models/{repo}[/revision/{rev}]` query (model_info). */
+@AcceptsUnknownFields()
+export class HfModelInfoQuery {
+  @ApiPropertyOptional({ description: 'Sizes, blob ids and LFS details of the siblings (files_metadata=True)' }) @IsOptional() @IsString() blobs?: string;
+  @ApiPropertyOptional({ isArray: true, enum: HF_MODEL_EXPAND })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(HF_MODEL_EXPAND, { each: true, message: expandMessage })
+  expand?: string[];
 }
 
 /** `GET /api/models/{repo}/tree/{rev}/{path}` query. */

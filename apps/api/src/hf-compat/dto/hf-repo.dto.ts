@@ -63,3 +63,17 @@ export class HfValidateYamlDto {
   @ApiProperty() @IsString() @MaxLength(1_000_000) content: string;
   @ApiPropertyOptional() @IsOptional() @IsString() repoType?: string;
 }
+
+/** `POST /api/repos/move` (huggingface_hub's move_repo). */
+@AcceptsUnknownFields()
+export class HfMoveRepoDto {
+  @ApiProperty({ example: 'acme/old-name' }) @IsString() @MinLength(3) @MaxLength(140) fromRepo: string;
+  @ApiProperty({ example: 'acme/new-name' }) @IsString() @MinLength(3) @MaxLength(140) toRepo: string;
+  @ApiPropertyOptional({ enum: REPO_TYPES }) @IsOptional() @IsIn(REPO_TYPES) type?: (typeof REPO_TYPES)[number];
+}
+
+/** `POST /api/models/{repo}/super-squash/{branch}`. */
+@AcceptsUnknownFields()
+export class HfSuperSquashDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) message?: string;
+}
