@@ -106,16 +106,22 @@ async function main() {
     console.log(`${(report.milliseconds / 1000).toFixed(1)} s`);
     services = await startServices({ env: { DATABASE_URL: url, S3_BUCKET: 'bench-web' } });
     const base = services.hubUrl;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
 
     const search = `${base}/api/v1/search?q=bert`;
     await get(search); // loads the hub's search index
     const top = await new Promise((resolve, reject) =>
-      http.get(`${search}&limit=1`, { headers: { Accept: 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve(JSON.parse(body).items[0]));
-      }).on('error', reject),
+      http
+        .get(`${search}&limit=1`, { headers: { Accept: 'application/json' } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve(JSON.parse(body).items[0]));
+        })
+        .on('error', reject),
     );
     const model = `${top.namespace}/${top.name}`;
     const m = `${base}/api/v1/models/${model}`;
