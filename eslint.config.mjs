@@ -56,5 +56,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  {
+    // Functions the browser benchmark hands to page.evaluate run in the page.
+    files: ['bench/web/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', MutationObserver: 'readonly', requestAnimationFrame: 'readonly' } },
+  },
   prettier,
 );

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, text, urlencoded } from 'express';
+import { type NextFunction, type Request, type Response, json, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -12,6 +12,7 @@ import { QuietStartupLogger } from './common/quiet-startup.logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
 import { ResolvedHubConfig } from './config/hub-config';
+import { isInferRequest } from './inference/infer-route';
 import { ObjectStorage } from './storage/object-storage';
 import { serveWebApp } from './web/web-app';
 
@@ -29,7 +30,9 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   // The web marketplace (apps/web/dist) when built: before the routes, for browser navigations only.
   serveWebApp(app);
   // application/*+json too: git-lfs clients send application/vnd.git-lfs+json.
-  app.use(json({ type: ['application/json', 'application/*+json'], limit: config.bodyLimit }));
+  const parseJson = json({ type: ['application/json', 'application/*+json'], limit: config.bodyLimit });
+  // Infer requests are read by their route, under the deployment's own size limit (inference/request-body.ts).
+  app.use((req: Request, res: Response, next: NextFunction) => (isInferRequest(req) ? next() : parseJson(req, res, next)));
   // Hugging Face commits are NDJSON with small files inline (base64), so they get a larger limit.
   app.use(text({ type: 'application/x-ndjson', limit: config.commitBodyLimit }));
   app.use(urlencoded({ extended: false, limit: config.bodyLimit }));

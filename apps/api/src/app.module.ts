@@ -7,6 +7,7 @@ import { CoreModule } from './core.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { HfCompatModule } from './hf-compat/hf-compat.module';
+import { InferenceModule } from './inference/inference.module';
 import { LicensingModule } from './licensing/licensing.module';
 import { ModelsModule } from './models/models.module';
 import { OrgsModule } from './orgs/orgs.module';
@@ -40,6 +41,7 @@ export class AppModule {
         RepoHistoryModule,
         DiscoveryModule,
         LicensingModule,
+        InferenceModule,
         StorageGatewayModule.forConfig(config),
         // Last: its `/:ns/:name/resolve/...` routes must not shadow any fixed route.
         HfCompatModule,

@@ -135,6 +135,27 @@ const envSchema = z.object({
     })
     .optional(),
   WEBHOOK_SECRET_KEY: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
+  /** Memory the embedded inference backend may fill with loaded models (least recently used evicted). */
+  INFERENCE_MEMORY_MB: int(16, 1024 * 1024).default(1024),
+  /** onnxruntime threads per call (intra-op); 0: onnxruntime's default (one per core). */
+  INFERENCE_THREADS: int(0, 256).default(1),
+  /** Worker threads that run the embedded backend's models (each model in one of them), off the event loop. */
+  INFERENCE_WORKERS: int(1, 256).default(2),
+  /** Hosts that remote inference deployments may forward to (none by default): CIDRs, addresses, host names. */
+  INFERENCE_ALLOWED_TARGETS: z
+    .string()
+    .transform((raw, ctx) => {
+      const parsed = parseTargetAllowList(raw);
+      if ('list' in parsed) return parsed.list;
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')} (expected e.g. 127.0.0.1/32,10.0.0.0/8,triton.internal)`,
+      });
+      return z.NEVER;
+    })
+    .optional(),
+  /** Encrypts remote deployments' credentials at rest (generated into the data folder when unset). */
+  INFERENCE_SECRET_KEY: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
 });
 
 export type HubEnv = z.infer<typeof envSchema>;
@@ -211,6 +232,13 @@ export interface HubConfig {
     /** Loopback, private, link-local... targets an administrator allows (WEBHOOK_ALLOWED_TARGETS; none by default). */
     allowedTargets: TargetAllowList;
     /** Encrypts webhook secrets at rest; generated into the data folder when unset (webhooks/webhook-secret-box.ts). */
+    secretKey?: string;
+  };
+  inference: {
+    memoryBytes: number;
+    threads: number;
+    workers: number;
+    allowedTargets: TargetAllowList;
     secretKey?: string;
   };
 }
@@ -293,6 +321,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
       retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
       allowedTargets: e.WEBHOOK_ALLOWED_TARGETS ?? EMPTY_ALLOW_LIST,
       secretKey: e.WEBHOOK_SECRET_KEY,
+    },
+    inference: {
+      memoryBytes: e.INFERENCE_MEMORY_MB * MiB,
+      threads: e.INFERENCE_THREADS,
+      workers: e.INFERENCE_WORKERS,
+      allowedTargets: e.INFERENCE_ALLOWED_TARGETS ?? EMPTY_ALLOW_LIST,
+      secretKey: e.INFERENCE_SECRET_KEY,
     },
   };
 }

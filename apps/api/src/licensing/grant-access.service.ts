@@ -1,17 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { tag } from '../cache/invalidation-events';
 import type { MovingCache } from '../cache/moving-cache';
+import { HubException } from '../common/hub-exception';
 import type { Principal } from '../common/auth/principal';
-import { DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
+import { AccessRight, CallAllowance, DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
 import { gatedRepo } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
 import { OrgAccessService } from '../orgs/org-access.service';
-import { GrantRepository } from './grant.repository';
+import { CountedWindow, GrantRepository, GrantTerms } from './grant.repository';
 import { AuditInput, LicenseAuditRepository } from './license-audit.repository';
 import type { GrantRecord } from './licensing-records';
 
-const toDownloadGrant = (g: GrantRecord): DownloadGrant => ({
+/** The grant as the decision sees it, with its terms (licensing reads them back from `terms`). */
+type GrantWithTerms = DownloadGrant & { terms: GrantTerms };
+
+const toDownloadGrant = (g: GrantRecord & { terms: GrantTerms }): GrantWithTerms => ({
   id: g.id,
   offerId: g.offerId,
   termsVersion: g.termsVersion,
@@ -20,6 +24,8 @@ const toDownloadGrant = (g: GrantRecord): DownloadGrant => ({
   granteeName: g.grantee.name,
   startsAt: g.startsAt,
   endsAt: g.endsAt,
+  rights: g.terms.rights.filter((r): r is AccessRight => r === 'download' || r === 'inference'),
+  terms: g.terms,
 });
 
 /**
@@ -34,7 +40,7 @@ export class GrantAccessService extends DownloadGrantPort {
    * revoke drops them on every replica; expiry is read from the clock; and whatever the cache
    * says, `confirmDownload` re-checks the grant under a lock before any byte goes out.
    */
-  private readonly found: MovingCache<DownloadGrant | null>;
+  private readonly found: MovingCache<GrantWithTerms | null>;
 
   constructor(
     private readonly grants: GrantRepository,
@@ -46,24 +52,51 @@ export class GrantAccessService extends DownloadGrantPort {
     this.found = invalidation.movingCache('grants', 10_000);
   }
 
-  async findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
-    const key = `${model.id}/${principal.userId}/${principal.restrictedToOrgId ?? ''}`;
+  async findActiveGrant(principal: Principal, model: ModelRecord, right: AccessRight): Promise<GrantWithTerms | null> {
+    const key = `${model.id}/${right}/${principal.userId}/${principal.restrictedToOrgId ?? ''}`;
     const grant = await this.found.get(
       key,
-      () => this.findActiveGrantNow(principal, model),
+      () => this.findActiveGrantNow(principal, model, right),
       (g) => (g ? [tag.grant(model.id), tag.membership(principal.userId)] : null),
     );
     if (grant && grant.endsAt && grant.endsAt <= new Date()) {
       this.found.delete(key);
-      return this.findActiveGrantNow(principal, model);
+      return this.findActiveGrantNow(principal, model, right);
     }
     return grant;
   }
 
-  private async findActiveGrantNow(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null> {
+  private async findActiveGrantNow(principal: Principal, model: ModelRecord, right: AccessRight): Promise<GrantWithTerms | null> {
     const memberships = await this.orgAccess.memberships(principal);
-    const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds });
+    const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds }, right);
     return grant ? toDownloadGrant(grant) : null;
+  }
+
+  async confirmCall(principal: Principal, model: ModelRecord, grant: DownloadGrant): Promise<CallAllowance> {
+    const { terms } = grant as GrantWithTerms;
+    const quotas = [
+      ...(terms.callsPerMinute ? [{ window: 'minute' as const, limit: terms.callsPerMinute }] : []),
+      ...(terms.callsPerDay ? [{ window: 'day' as const, limit: terms.callsPerDay }] : []),
+    ];
+    const outcome = await this.grants.confirmCall(grant.id, principal.userId, terms.seats, quotas);
+    if (outcome.ok) {
+      const price = terms.price?.period === 'per_call' ? { amount: terms.price.amount, currency: terms.price.currency } : null;
+      return { quota: tightest(outcome.windows), pricePerCall: price };
+    }
+    if (outcome.reason === 'seat_limit') throw seatLimit(grant, terms.seats!);
+    if (outcome.reason === 'quota') {
+      const w = outcome.window;
+      const retryAfter = Math.max(1, Math.ceil((w.resetAt.getTime() - Date.now()) / 1000));
+      throw new HubException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'quota_exceeded',
+        `Licence grant ${grant.id} allows ${w.limit} calls per ${w.window}; they are used up until ${w.resetAt.toISOString()}`,
+        { headers: { 'Retry-After': String(retryAfter), ...rateLimitHeaders({ limit: w.limit, remaining: 0, resetAt: w.resetAt }) } },
+      );
+    }
+    const other = await this.findActiveGrantNow(principal, model, 'inference');
+    if (other && other.id !== grant.id) return this.confirmCall(principal, model, other);
+    throw gatedRepo(model, principal, `Your licence grant ${grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`, 'call it');
   }
 
   async confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, files: readonly ServedFile[]): Promise<void> {
@@ -73,9 +106,12 @@ export class GrantAccessService extends DownloadGrantPort {
       return;
     }
     if (decision.via !== 'grant' || !principal) return;
-    if (await this.grants.confirmDownload(decision.grant.id, entries)) return;
+    const seats = (decision.grant as GrantWithTerms).terms?.seats ?? null;
+    const confirmed = await this.grants.confirmDownload(decision.grant.id, entries, seats === null ? undefined : { userId: principal.userId, seats });
+    if (confirmed === 'seat_limit') throw seatLimit(decision.grant, seats!);
+    if (confirmed) return;
     // The grant ended between the decision and now; another active grant may still serve.
-    const other = await this.findActiveGrantNow(principal, model);
+    const other = await this.findActiveGrantNow(principal, model, 'download');
     if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, files);
     throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
   }
@@ -114,3 +150,25 @@ export class GrantAccessService extends DownloadGrantPort {
 
 /** A GET, or a HEAD answered with a presigned URL: either puts the bytes in the caller's hands. */
 const servesBytes = (file: ServedFile) => file.method === 'GET' || file.issuesUrl;
+
+/** The X-RateLimit-* headers of a quota window (Reset: seconds until it resets, as most APIs send it). */
+export function rateLimitHeaders(q: { limit: number; remaining: number; resetAt: Date }): Record<string, string> {
+  return {
+    'X-RateLimit-Limit': String(q.limit),
+    'X-RateLimit-Remaining': String(Math.max(0, q.remaining)),
+    'X-RateLimit-Reset': String(Math.max(0, Math.ceil((q.resetAt.getTime() - Date.now()) / 1000))),
+  };
+}
+
+/** The window with the fewest calls left: the one the headers report. */
+function tightest(windows: CountedWindow[]) {
+  const states = windows.map((w) => ({ limit: w.limit, remaining: w.limit - w.calls, resetAt: w.resetAt }));
+  return states.sort((a, b) => a.remaining - b.remaining)[0] ?? null;
+}
+
+const seatLimit = (grant: DownloadGrant, seats: number) =>
+  HubException.forbidden(
+    `Licence grant ${grant.id} (held by '${grant.granteeName}') covers ${seats} seat${seats === 1 ? '' : 's'}, all taken by other users; ` +
+      'ask its administrators to free a seat or to request more seats.',
+    'seat_limit',
+  );

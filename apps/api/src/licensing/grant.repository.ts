@@ -56,6 +56,35 @@ export interface GrantFilter {
 
 export type RevokeResult = { revoked: GrantRecord } | { notActive: 'revoked' | 'expired' };
 
+/** What a grant's terms say about its use: its rights, seats, call quotas and price. */
+export interface GrantTerms {
+  rights: string[];
+  seats: number | null;
+  callsPerMinute: number | null;
+  callsPerDay: number | null;
+  price: { amount: string; currency: string; period: string } | null;
+}
+
+/** A call window after counting a call (calls so far, the limit, when it resets). */
+export interface CountedWindow {
+  window: 'minute' | 'day';
+  limit: number;
+  calls: number;
+  resetAt: Date;
+}
+
+export type UseOutcome =
+  { ok: true; windows: CountedWindow[] } | { ok: false; reason: 'inactive' | 'seat_limit' } | { ok: false; reason: 'quota'; window: CountedWindow };
+
+/** Thrown inside a use transaction to roll back what it counted. */
+class UseRefused extends Error {
+  constructor(readonly outcome: UseOutcome) {
+    super('refused');
+  }
+}
+
+const WINDOW_MS = { minute: 60_000, day: 86_400_000 } as const;
+
 @Injectable()
 export class GrantRepository {
   constructor(
@@ -87,17 +116,69 @@ export class GrantRepository {
    * count for themselves) or by one of `orgIds` (their organizations, as OrgAccessService.memberships
    * reads them). The longest-lasting grant first.
    */
-  async findActiveFor(modelId: string, holders: { userId: string | null; orgIds: string[] }): Promise<GrantRecord | null> {
+  async findActiveFor(
+    modelId: string,
+    holders: { userId: string | null; orgIds: string[] },
+    right = 'download',
+  ): Promise<(GrantRecord & { terms: GrantTerms }) | null> {
     const now = new Date();
     const holder: Prisma.LicenseGrantWhereInput = {
       OR: [...(holders.userId ? [{ granteeUserId: holders.userId }] : []), { granteeOrgId: { in: holders.orgIds } }],
     };
-    const row = await this.prisma.licenseGrant.findFirst({
+    const rows = await this.prisma.licenseGrant.findMany({
       where: { modelId, revokedAt: null, startsAt: { lte: now }, AND: [{ OR: [{ endsAt: null }, { endsAt: { gt: now } }] }, holder] },
       include: grantInclude,
       orderBy: [{ endsAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'asc' }],
     });
-    return row ? toGrantRecord(row) : null;
+    if (!rows.length) return null;
+    const terms = await this.prisma.licenseTermsVersion.findMany({ where: { OR: rows.map((g) => ({ offerId: g.offerId, version: g.termsVersion })) } });
+    for (const row of rows) {
+      const t = terms.find((v) => v.offerId === row.offerId && v.version === row.termsVersion);
+      if (!t || !t.rights.includes(right)) continue;
+      return {
+        ...toGrantRecord(row),
+        terms: {
+          rights: t.rights,
+          seats: t.seats,
+          callsPerMinute: t.callsPerMinute,
+          callsPerDay: t.callsPerDay,
+          price:
+            t.priceAmount !== null && t.priceCurrency ? { amount: t.priceAmount.toString(), currency: t.priceCurrency, period: t.pricePeriod ?? '' } : null,
+        },
+      };
+    }
+    return null;
+  }
+
+  /**
+   * A hosted call under a grant, confirmed as a download is (`FOR SHARE` while active, so a
+   * committed revoke stops it), taking a seat for `userId` and counting the call in each quota
+   * window; a window at its limit refuses the call and nothing is counted.
+   */
+  async confirmCall(grantId: string, userId: string, seats: number | null, quotas: { window: 'minute' | 'day'; limit: number }[]): Promise<UseOutcome> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        if (!(await lockActive(tx, grantId))) throw new UseRefused({ ok: false, reason: 'inactive' });
+        if (!(await takeSeat(tx, grantId, userId, seats))) throw new UseRefused({ ok: false, reason: 'seat_limit' });
+        const windows: CountedWindow[] = [];
+        const now = Date.now();
+        for (const q of quotas) {
+          const startsAt = new Date(now - (now % WINDOW_MS[q.window]));
+          const resetAt = new Date(startsAt.getTime() + WINDOW_MS[q.window]);
+          const [row] = await tx.$queryRaw<{ calls: number }[]>`
+            INSERT INTO license_grant_call_windows (grant_id, "window", starts_at, calls) VALUES (${grantId}::uuid, ${q.window}, ${startsAt}, 1)
+            ON CONFLICT (grant_id, "window", starts_at) DO UPDATE SET calls = license_grant_call_windows.calls + 1
+            WHERE license_grant_call_windows.calls < ${q.limit}
+            RETURNING calls`;
+          if (!row) throw new UseRefused({ ok: false, reason: 'quota', window: { window: q.window, limit: q.limit, calls: q.limit, resetAt } });
+          windows.push({ window: q.window, limit: q.limit, calls: row.calls, resetAt });
+        }
+        return { ok: true as const, windows };
+      });
+    } catch (e) {
+      if (e instanceof UseRefused) return e.outcome;
+      throw e;
+    }
   }
 
   /**
@@ -131,42 +212,14 @@ export class GrantRepository {
    * written only when the grant was held. False when the grant was revoked or has expired since
    * the decision.
    */
-  async confirmDownload(grantId: string, audits: readonly AuditInput[]): Promise<boolean> {
-    const rows = audits.map((a) => ({
-      action: a.action,
-      actor_user_id: a.actorUserId ?? null,
-      actor_name: a.actorName ?? null,
-      model_id: a.modelId ?? null,
-      model_name: a.modelName ?? null,
-      publisher_org_id: a.publisherOrgId ?? null,
-      licensee_org_id: a.licenseeOrgId ?? null,
-      licensee_user_id: a.licenseeUserId ?? null,
-      licensee_name: a.licenseeName ?? null,
-      offer_id: a.offerId ?? null,
-      terms_version: a.termsVersion ?? null,
-      via: a.via ?? null,
-      path: a.path ?? null,
-      revision: a.revision ?? null,
-      commit_id: a.commitId ?? null,
-      details: a.details ?? {},
-    }));
-    const [result] = await this.prisma.$queryRaw<{ held: boolean }[]>`
-      WITH held AS (
-        SELECT id FROM license_grants
-        WHERE id = ${grantId}::uuid AND revoked_at IS NULL AND starts_at <= clock_timestamp() AND (ends_at IS NULL OR ends_at > clock_timestamp())
-        FOR SHARE
-      ), written AS (
-        INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
-          licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, path, revision, commit_id, details)
-        SELECT clock_timestamp(), a.action, a.actor_user_id, a.actor_name, a.model_id, a.model_name, a.publisher_org_id, a.licensee_org_id,
-          a.licensee_user_id, a.licensee_name, a.offer_id, a.terms_version, held.id, a.via, a.path, a.revision, a.commit_id, a.details
-        FROM held CROSS JOIN jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(action text, actor_user_id uuid, actor_name text, model_id uuid,
-          model_name text, publisher_org_id uuid, licensee_org_id uuid, licensee_user_id uuid, licensee_name text, offer_id uuid, terms_version int,
-          via text, path text, revision text, commit_id text, details jsonb)
-        RETURNING 1
-      )
-      SELECT EXISTS (SELECT 1 FROM held) AS held`;
-    return result.held;
+  async confirmDownload(grantId: string, audits: readonly AuditInput[], seat?: { userId: string; seats: number }): Promise<boolean | 'seat_limit'> {
+    if (!seat) return writeDownloadAudit(this.prisma, grantId, audits);
+    // A grant with seats: the user's seat is taken (or found) under the same lock as the audit rows.
+    return this.prisma.$transaction(async (tx) => {
+      if (!(await lockActive(tx, grantId))) return false;
+      if (!(await takeSeat(tx, grantId, seat.userId, seat.seats))) return 'seat_limit';
+      return writeDownloadAudit(tx, grantId, audits);
+    });
   }
 
   /**
@@ -186,4 +239,74 @@ export class GrantRepository {
     const rows = await this.prisma.licenseGrant.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, include: grantInclude });
     return rows.map(toGrantRecord);
   }
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Locks the grant `FOR SHARE` if it is active by the database clock (a revoke waits for it, see `revoke`). */
+async function lockActive(tx: Tx, grantId: string): Promise<boolean> {
+  const held = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM license_grants
+    WHERE id = ${grantId}::uuid AND revoked_at IS NULL AND starts_at <= clock_timestamp() AND (ends_at IS NULL OR ends_at > clock_timestamp())
+    FOR SHARE`;
+  return held.length > 0;
+}
+
+/**
+ * The user's seat on the grant: theirs already, or a free one taken now. New seats are taken one
+ * at a time per grant (a transaction-scoped advisory lock), so N seats never go to N+1 users.
+ */
+async function takeSeat(tx: Tx, grantId: string, userId: string, seats: number | null): Promise<boolean> {
+  if (seats === null) return true;
+  const has = await tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one FROM license_grant_seats WHERE grant_id = ${grantId}::uuid AND user_id = ${userId}::uuid`;
+  if (has.length) return true;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`seat:${grantId}`}))`;
+  const inserted = await tx.$executeRaw`
+    INSERT INTO license_grant_seats (grant_id, user_id)
+    SELECT ${grantId}::uuid, ${userId}::uuid WHERE (SELECT count(*) FROM license_grant_seats WHERE grant_id = ${grantId}::uuid) < ${seats}
+    ON CONFLICT DO NOTHING`;
+  if (inserted > 0) return true;
+  // Taken by the same user in a concurrent call: still theirs.
+  return (
+    (await tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one FROM license_grant_seats WHERE grant_id = ${grantId}::uuid AND user_id = ${userId}::uuid`).length > 0
+  );
+}
+
+/** The audit rows of a download, written in one statement only if the grant is active (locked `FOR SHARE` while they are written). */
+async function writeDownloadAudit(db: Tx | PrismaService, grantId: string, audits: readonly AuditInput[]): Promise<boolean> {
+  const rows = audits.map((a) => ({
+    action: a.action,
+    actor_user_id: a.actorUserId ?? null,
+    actor_name: a.actorName ?? null,
+    model_id: a.modelId ?? null,
+    model_name: a.modelName ?? null,
+    publisher_org_id: a.publisherOrgId ?? null,
+    licensee_org_id: a.licenseeOrgId ?? null,
+    licensee_user_id: a.licenseeUserId ?? null,
+    licensee_name: a.licenseeName ?? null,
+    offer_id: a.offerId ?? null,
+    terms_version: a.termsVersion ?? null,
+    via: a.via ?? null,
+    path: a.path ?? null,
+    revision: a.revision ?? null,
+    commit_id: a.commitId ?? null,
+    details: a.details ?? {},
+  }));
+  const [result] = await db.$queryRaw<{ held: boolean }[]>`
+      WITH held AS (
+        SELECT id FROM license_grants
+        WHERE id = ${grantId}::uuid AND revoked_at IS NULL AND starts_at <= clock_timestamp() AND (ends_at IS NULL OR ends_at > clock_timestamp())
+        FOR SHARE
+      ), written AS (
+        INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
+          licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, path, revision, commit_id, details)
+        SELECT clock_timestamp(), a.action, a.actor_user_id, a.actor_name, a.model_id, a.model_name, a.publisher_org_id, a.licensee_org_id,
+          a.licensee_user_id, a.licensee_name, a.offer_id, a.terms_version, held.id, a.via, a.path, a.revision, a.commit_id, a.details
+        FROM held CROSS JOIN jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS a(action text, actor_user_id uuid, actor_name text, model_id uuid,
+          model_name text, publisher_org_id uuid, licensee_org_id uuid, licensee_user_id uuid, licensee_name text, offer_id uuid, terms_version int,
+          via text, path text, revision text, commit_id text, details jsonb)
+        RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM held) AS held`;
+  return result.held;
 }

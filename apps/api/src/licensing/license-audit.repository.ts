@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'grant.created',
   'grant.revoked',
   'file.downloaded',
+  // Hosted calls: one entry per grant and hour, details {calls, errors} (written by inference's metering).
+  'model.called',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,6 +4,7 @@ import { HubException } from '../common/hub-exception';
 import { ModelAccessService } from '../models/model-access.service';
 import { OrgAccessService } from '../orgs/org-access.service';
 import type { AuditQuery, UsageQuery } from './dto/licensing-queries.dto';
+import { CallUsageRepository } from './call-usage.repository';
 import { AuditRecord, LicenseAuditRepository } from './license-audit.repository';
 import { AuditInfo, presentAudit } from './licensing.presenter';
 
@@ -31,6 +32,24 @@ export interface LicenseeUsage {
   lastDownloadAt: string;
 }
 
+export interface CallUsage {
+  total: number;
+  errors: number;
+  /** Per licensee and day (UTC): calls, errors, p50/p95 latency in ms and the amount of per-call prices. */
+  perDay: {
+    day: string;
+    licensee: { type: 'org' | 'user'; name: string };
+    calls: number;
+    errors: number;
+    p50Ms: number;
+    p95Ms: number;
+    amount: string | null;
+    currency: string | null;
+  }[];
+  /** What each licensee owes for calls per month (UTC) and currency. */
+  owed: { month: string; licensee: { type: 'org' | 'user'; name: string }; calls: number; amount: string; currency: string }[];
+}
+
 export interface UsageReport {
   model: string;
   from: string;
@@ -38,8 +57,10 @@ export interface UsageReport {
   totalDownloads: number;
   licensees: LicenseeUsage[];
   downloads: UsageDownload[];
+  calls: CallUsage;
 }
 
+const CALL_CSV_COLUMNS = ['day', 'licensee_type', 'licensee', 'calls', 'errors', 'p50_ms', 'p95_ms', 'amount', 'currency'] as const;
 const CSV_COLUMNS = ['at', 'licensee_type', 'licensee', 'user', 'grant_id', 'terms_version', 'path', 'revision', 'commit_id'] as const;
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
@@ -60,6 +81,7 @@ export class LicenseReportsService {
     private readonly audit: LicenseAuditRepository,
     private readonly orgAccess: OrgAccessService,
     private readonly access: ModelAccessService,
+    private readonly callUsage: CallUsageRepository,
   ) {}
 
   /** The organization's audit log, newest first: its admins and owners only. */
@@ -77,8 +99,27 @@ export class LicenseReportsService {
     const model = await this.access.findReadable(principal, namespace, name);
     await this.access.assertCanAdmin(principal, model);
     const { from, to } = period(q.from, q.to, 30);
-    const rows = await this.audit.grantDownloads(model.id, from!, to, q.licensee);
+    const [rows, callDays, owed] = await Promise.all([
+      this.audit.grantDownloads(model.id, from!, to, q.licensee),
+      this.callUsage.perDay(model.id, from!, to, q.licensee),
+      this.callUsage.owedPerMonth(model.id, from!, to, q.licensee),
+    ]);
     const downloads = rows.map(toDownload);
+    const calls: CallUsage = {
+      total: callDays.reduce((n, d) => n + d.calls, 0),
+      errors: callDays.reduce((n, d) => n + d.errors, 0),
+      perDay: callDays.map(({ licenseeOrgId, licenseeName, ...d }) => ({ ...d, licensee: { type: licenseeOrgId ? 'org' : 'user', name: licenseeName } })),
+      owed: owed.map(({ licenseeOrgId, licenseeName, ...m }) => ({ ...m, licensee: { type: licenseeOrgId ? 'org' : 'user', name: licenseeName } })),
+    };
+    if (q.format === 'csv' && q.part === 'calls') {
+      const lines = [
+        CALL_CSV_COLUMNS.join(','),
+        ...calls.perDay.map((d) =>
+          [d.day, d.licensee.type, d.licensee.name, d.calls, d.errors, d.p50Ms, d.p95Ms, d.amount, d.currency].map(csvField).join(','),
+        ),
+      ];
+      return csvFile(lines, `calls-${model.fullName.replace('/', '-')}-${from!.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`);
+    }
     if (q.format === 'csv') {
       const lines = [
         CSV_COLUMNS.join(','),
@@ -86,11 +127,7 @@ export class LicenseReportsService {
           [d.at, d.licensee.type, d.licensee.name, d.user, d.grantId, d.termsVersion, d.path, d.revision, d.commitId].map(csvField).join(','),
         ),
       ];
-      const filename = `usage-${model.fullName.replace('/', '-')}-${from!.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`;
-      return new StreamableFile(Buffer.from(`${lines.join('\r\n')}\r\n`), {
-        type: 'text/csv; charset=utf-8',
-        disposition: `attachment; filename="${filename}"`,
-      });
+      return csvFile(lines, `usage-${model.fullName.replace('/', '-')}-${from!.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`);
     }
     return {
       model: model.fullName,
@@ -99,9 +136,13 @@ export class LicenseReportsService {
       totalDownloads: downloads.length,
       licensees: perLicensee(rows),
       downloads,
+      calls,
     };
   }
 }
+
+const csvFile = (lines: string[], filename: string) =>
+  new StreamableFile(Buffer.from(`${lines.join('\r\n')}\r\n`), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${filename}"` });
 
 /** [from, to): `to` defaults to now; `from` to `defaultDays` before `to` (null: unbounded). */
 function period(fromText: string | undefined, toText: string | undefined, defaultDays: number | null): { from: Date | null; to: Date } {

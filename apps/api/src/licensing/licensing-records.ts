@@ -3,6 +3,8 @@
  * Prisma type leaves a repository.
  */
 
+import type { AccessRight } from '../models/download-grant.port';
+
 export const OFFER_KINDS = ['open', 'custom'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
 
@@ -41,6 +43,15 @@ export interface TermsInput {
   seats: number | null;
   durationDays: number | null;
   price: Price | null;
+  /** What a grant allows: `download`, `inference` or both. */
+  rights: AccessRight[];
+  /** Hosted-inference quotas of each grant (null: unlimited). */
+  quota: CallQuota;
+}
+
+export interface CallQuota {
+  callsPerMinute: number | null;
+  callsPerDay: number | null;
 }
 
 export interface TermsRecord extends TermsInput {

@@ -6,6 +6,7 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { UsersModule } from '../users/users.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccessStatusService } from './access-status.service';
+import { CallUsageRepository } from './call-usage.repository';
 import { GrantsController } from './grants.controller';
 import { HfAccessRequestsController } from './hf-access-requests.controller';
 import { HfAccessRequestsService } from './hf-access-requests.service';
@@ -38,6 +39,7 @@ import { OffersService } from './offers.service';
     AccessStatusService,
     LicenseReportsService,
     LicensingNotifier,
+    CallUsageRepository,
     HfAccessRequestsService,
   ],
 })

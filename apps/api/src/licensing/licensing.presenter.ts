@@ -21,6 +21,8 @@ export const presentTerms = (t: TermsRecord) => ({
   seats: t.seats,
   durationDays: t.durationDays,
   price: t.price,
+  rights: t.rights,
+  quota: t.quota,
   createdAt: t.createdAt.toISOString(),
 });
 

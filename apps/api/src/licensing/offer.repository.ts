@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import type { LicensePricePeriod as DbPricePeriod } from '../generated/prisma/enums';
 import { PrismaService } from '../database/prisma.service';
+import type { AccessRight } from '../models/download-grant.port';
 import type { ApprovalMode, OfferKind, OfferQuestion, OfferRecord, PricePeriod, TermsInput, TermsRecord } from './licensing-records';
 
 type TermsRow = Prisma.LicenseTermsVersionGetPayload<object>;
@@ -21,6 +22,8 @@ export const toTerms = (t: TermsRow): TermsRecord => ({
     t.priceAmount !== null && t.priceCurrency !== null && t.pricePeriod !== null
       ? { amount: t.priceAmount.toString(), currency: t.priceCurrency, period: toPeriod(t.pricePeriod)! }
       : null,
+  rights: t.rights as AccessRight[],
+  quota: { callsPerMinute: t.callsPerMinute, callsPerDay: t.callsPerDay },
   createdAt: t.createdAt,
 });
 
@@ -34,6 +37,9 @@ const termsData = (t: TermsInput) => ({
   priceAmount: t.price?.amount ?? null,
   priceCurrency: t.price?.currency ?? null,
   pricePeriod: t.price ? fromPeriod(t.price.period) : null,
+  rights: t.rights,
+  callsPerMinute: t.quota.callsPerMinute,
+  callsPerDay: t.quota.callsPerDay,
 });
 
 /** The offer with its current terms version. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
+import { ACCESS_RIGHTS, type AccessRight } from '../models/download-grant.port';
 import { ModelAccessService } from '../models/model-access.service';
 import { ModelRecord, ModelRepository } from '../models/model.repository';
 import type { CreateOfferDto, OfferConditionsDto, QuestionDto, UpdateOfferDto } from './dto/offer.dto';
@@ -160,8 +161,13 @@ function termsFrom(dto: OfferConditionsDto, open: boolean): TermsInput {
     seats: dto.seats ?? null,
     durationDays: dto.durationDays ?? null,
     price: dto.price ?? null,
+    rights: dto.rights ? normalizeRights(dto.rights) : ['download'],
+    quota: { callsPerMinute: dto.quota?.callsPerMinute ?? null, callsPerDay: dto.quota?.callsPerDay ?? null },
   };
 }
+
+/** Each right once, in a fixed order (so that an update naming the same rights is no change). */
+const normalizeRights = (rights: AccessRight[]): AccessRight[] => ACCESS_RIGHTS.filter((r) => rights.includes(r));
 
 /** The current terms with the update's changes (undefined: keep; null: clear). */
 function mergeTerms(current: TermsRecord, dto: OfferConditionsDto): TermsInput {
@@ -173,6 +179,8 @@ function mergeTerms(current: TermsRecord, dto: OfferConditionsDto): TermsInput {
     seats: dto.seats === undefined ? current.seats : dto.seats,
     durationDays: dto.durationDays === undefined ? current.durationDays : dto.durationDays,
     price: dto.price === undefined ? current.price : dto.price && { amount: dto.price.amount, currency: dto.price.currency, period: dto.price.period },
+    rights: dto.rights ? normalizeRights(dto.rights) : current.rights,
+    quota: dto.quota === undefined ? current.quota : { callsPerMinute: dto.quota?.callsPerMinute ?? null, callsPerDay: dto.quota?.callsPerDay ?? null },
   };
 }
 
@@ -186,6 +194,8 @@ function sameTerms(a: TermsInput, b: TermsInput): boolean {
       t.seats,
       t.durationDays,
       t.price && [Number(t.price.amount), t.price.currency, t.price.period],
+      t.rights,
+      t.quota,
     ]);
   return canon(a) === canon(b);
 }

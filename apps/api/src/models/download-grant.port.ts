@@ -1,7 +1,11 @@
 import type { Principal } from '../common/auth/principal';
 import type { ModelRecord } from './model.repository';
 
-/** A licence grant that lets its holder download a gated model's files. */
+/** What a grant allows (its offer's `rights`): its files, calls to its deployments, or both. */
+export const ACCESS_RIGHTS = ['download', 'inference'] as const;
+export type AccessRight = (typeof ACCESS_RIGHTS)[number];
+
+/** A licence grant that lets its holder download a gated model's files, or call it, or both. */
 export interface DownloadGrant {
   id: string;
   offerId: string;
@@ -13,6 +17,20 @@ export interface DownloadGrant {
   granteeName: string;
   startsAt: Date;
   endsAt: Date | null;
+  rights: AccessRight[];
+}
+
+/** A quota window of a grant as the call left it (for the X-RateLimit-* headers). */
+export interface QuotaState {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+}
+
+/** What licensing says about a call it confirmed under a grant: the quota left and the price the call costs. */
+export interface CallAllowance {
+  quota: QuotaState | null;
+  pricePerCall: { amount: string; currency: string } | null;
 }
 
 /** Why a caller may have a model's file bytes. */
@@ -51,7 +69,7 @@ export interface ServedFile {
  */
 export abstract class DownloadGrantPort {
   /** An active grant held by the caller, or by an organization they belong to (only the token's organization for a restricted token). */
-  abstract findActiveGrant(principal: Principal, model: ModelRecord): Promise<DownloadGrant | null>;
+  abstract findActiveGrant(principal: Principal, model: ModelRecord, right: AccessRight): Promise<DownloadGrant | null>;
 
   /**
    * Called for a gated model right before the bytes (or the presigned URLs) go out: re-checks a
@@ -60,6 +78,14 @@ export abstract class DownloadGrantPort {
    * same transaction. Throws the same 403 as the decision when the grant ended in between.
    */
   abstract confirmDownload(principal: Principal | undefined, model: ModelRecord, decision: DownloadDecision, files: readonly ServedFile[]): Promise<void>;
+
+  /**
+   * Called for a gated model right before a hosted call runs: the grant is still active (under a
+   * row lock, as for downloads), the caller holds one of its seats, and its quotas have room (the
+   * call is counted). Throws 403 (ended, `seat_limit`) or 429 (`quota_exceeded`, with Retry-After
+   * and X-RateLimit-* headers).
+   */
+  abstract confirmCall(principal: Principal, model: ModelRecord, grant: DownloadGrant): Promise<CallAllowance>;
 
   /** One sentence telling a refused caller how to ask for access. */
   abstract howToRequestAccess(model: ModelRecord): string;

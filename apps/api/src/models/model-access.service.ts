@@ -7,7 +7,7 @@ import { HubException } from '../common/hub-exception';
 import { OrgAccessService } from '../orgs/org-access.service';
 import { roleAtLeast } from '../orgs/org-roles';
 import type { OrgRole } from '@model-hub/contracts';
-import { DownloadDecision, DownloadGrantPort, ServedFile } from './download-grant.port';
+import { AccessRight, CallAllowance, DownloadDecision, DownloadGrantPort, ServedFile } from './download-grant.port';
 import { DownloadPermit } from './download-permit';
 import { ModelRecord, ModelRepository } from './model.repository';
 
@@ -36,6 +36,13 @@ export interface LocatedFiles<T> {
 export interface AuthorizedDownload<T> {
   permit: DownloadPermit;
   value: T;
+}
+
+/** A hosted call the download decision allowed (for the `inference` right), confirmed like a download. */
+export interface AuthorizedCall {
+  decision: DownloadDecision;
+  /** Set for calls under a grant. */
+  allowance: CallAllowance | null;
 }
 
 @Injectable()
@@ -128,7 +135,7 @@ export class ModelAccessService {
   async authorizeDownload<T>(principal: Principal | undefined, model: ModelRecord, locate: () => Promise<LocatedFiles<T>>): Promise<AuthorizedDownload<T>> {
     if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
     const decision = await this.downloadDecision(principal, model);
-    if (!decision) throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
+    if (!decision) throw gatedRepo(model, principal, await this.refusalHint(principal, model, 'download'));
     const { files, value } = await locate();
     if (decision.via !== 'public' && !model.private) await this.grants?.confirmDownload(principal, model, decision, files);
     return { permit: new DownloadPermit(model.id, decision, files), value };
@@ -136,16 +143,40 @@ export class ModelAccessService {
 
   /** 401/403 `GatedRepo` when the caller may see the model but not download its files (Hugging Face's auth-check). */
   async assertCanDownload(principal: Principal | undefined, model: ModelRecord): Promise<void> {
-    if (!(await this.downloadDecision(principal, model))) throw gatedRepo(model, principal, this.grants?.howToRequestAccess(model));
+    if (!(await this.downloadDecision(principal, model))) throw gatedRepo(model, principal, await this.refusalHint(principal, model, 'download'));
   }
 
-  /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route). */
-  async downloadDecision(principal: Principal | undefined, model: ModelRecord): Promise<DownloadDecision | null> {
+  /**
+   * The same decision for a hosted call (the `inference` right instead of `download`): who may
+   * download a model's files may call it, except that a grant counts only for the rights its
+   * offer gives. Under a grant, licensing confirms the call (still active, seats, quotas).
+   */
+  async authorizeCall(principal: Principal | undefined, model: ModelRecord): Promise<AuthorizedCall> {
+    if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
+    const decision = await this.downloadDecision(principal, model, 'inference');
+    if (!decision) throw gatedRepo(model, principal, await this.refusalHint(principal, model, 'inference'), 'call it');
+    const allowance = decision.via === 'grant' ? await this.grants!.confirmCall(principal!, model, decision.grant) : null;
+    return { decision, allowance };
+  }
+
+  /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route), or call. */
+  async downloadDecision(principal: Principal | undefined, model: ModelRecord, right: AccessRight = 'download'): Promise<DownloadDecision | null> {
     if (!model.private && model.gated === 'none') return { via: 'public' };
     if ((await this.roleIn(principal, model)) !== null) return { via: 'member' };
     if (model.private || !principal || !this.grants) return null;
-    const grant = await this.grants.findActiveGrant(principal, model);
+    const grant = await this.grants.findActiveGrant(principal, model, right);
     return grant ? { via: 'grant', grant } : null;
+  }
+
+  /** How to get access; names the caller's grant when it exists but lacks the right asked for. */
+  private async refusalHint(principal: Principal | undefined, model: ModelRecord, right: AccessRight): Promise<string | undefined> {
+    if (!this.grants) return undefined;
+    const other = principal && !model.private ? await this.grants.findActiveGrant(principal, model, right === 'download' ? 'inference' : 'download') : null;
+    const how = this.grants.howToRequestAccess(model);
+    if (!other) return how;
+    return right === 'download'
+      ? `Your licence grant ${other.id} allows hosted inference only: call the model's deployments through /v2/models/${model.namespace}--${model.name}/infer; its files cannot be downloaded. ${how}`
+      : `Your licence grant ${other.id} allows downloads only, not hosted calls. ${how}`;
   }
 
   /**
@@ -209,13 +240,13 @@ export const repoNotFound = (fullName: string) =>
   );
 
 /** 401 (anonymous) or 403 `GatedRepo` for a gated model's files; `how` says how to ask for access. */
-export function gatedRepo(model: ModelRecord, principal: Principal | undefined, how?: string): HubException {
+export function gatedRepo(model: ModelRecord, principal: Principal | undefined, how?: string, action = 'download its files'): HubException {
   const hint = how ?? `Its files are available to members of '${model.namespace}'; ask an administrator of '${model.namespace}' for access.`;
   if (!principal) {
     return new HubException(
       HttpStatus.UNAUTHORIZED,
       'gated_repo',
-      `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to download its files. ${hint}`,
+      `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to ${action}. ${hint}`,
       {
         hfErrorCode: 'GatedRepo',
       },

