@@ -289,6 +289,7 @@ const en = {
   'proposals.approve': 'Approve',
   'proposals.requestChanges': 'Request changes',
   'proposals.merge': 'Merge',
+  'model.noDownloads': 'No download in the last {n} days.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -579,6 +580,7 @@ const zh: Record<MessageKey, string> = {
   'proposals.approve': '批准',
   'proposals.requestChanges': '要求修改',
   'proposals.merge': '合并',
+  'model.noDownloads': '最近 {n} 天没有下载。',
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };
