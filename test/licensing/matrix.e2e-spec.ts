@@ -107,6 +107,21 @@ describe('download matrix of a gated model', () => {
     expect(codes.filter((c) => !c.endsWith(': GatedRepo'))).toEqual([]);
   });
 
+  it('serves the card and .gitattributes to every caller on every route, as Hugging Face does, and nothing else with them', async () => {
+    for (const who of Object.keys(TABLE) as Who[]) {
+      for (const route of ROUTES) {
+        for (const path of ['README.md', '.gitattributes']) {
+          const req = hub.http()[route.method](route.url(model, path));
+          const res = await (auth[who] ? req.set(auth[who]!) : req);
+          expect([who, route.name, path, res.status]).toEqual([who, route.name, path, 200]);
+          if (route.method === 'get' && path === 'README.md') expect(res.text).toContain('# Gated');
+        }
+      }
+    }
+    // A folder of the card's name or a path beside it stays gated.
+    await hub.http().get(`/${model.id}/resolve/main/README.md.bak`).set(auth.outsider!).expect(403);
+  });
+
   it('the access route agrees with the downloads for every caller', async () => {
     for (const [who, rule] of Object.entries(TABLE) as [Who, (typeof TABLE)[Who]][]) {
       const req = hub.http().get(`/api/v1/models/${model.id}/access`);

@@ -157,7 +157,8 @@ describe('web marketplace', () => {
     expect(await page.getByText('First release').count()).toBe(1);
     await page.getByRole('link', { name: 'v1.0' }).click();
     await page.waitForURL(/\/tree\/v1\.0$/);
-    await page.getByRole('heading', { name: /Files @ v1\.0/ }).waitFor();
+    await page.getByRole('heading', { name: 'Files' }).waitFor();
+    expect(await page.getByTestId('revision').inputValue()).toBe('v1.0');
     await screenshot(page, 'model');
     expect(await seriousViolations(page)).toEqual([]);
   });

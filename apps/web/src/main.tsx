@@ -36,6 +36,17 @@ const CommitsPage = lazy(() => import('./model/history-page').then((m) => m.Comm
 const CommitPage = lazy(() => import('./model/history-page').then((m) => m.CommitPage));
 const NewOrgPage = lazy(() => import('./orgs/new-org-page').then((m) => m.NewOrgPage));
 const NewModelPage = lazy(() => import('./publish/new-model-page').then((m) => m.NewModelPage));
+const ProposalsPage = lazy(() => import('./proposals/proposals-page').then((m) => m.ProposalsPage));
+const ProposalPage = lazy(() => import('./proposals/proposals-page').then((m) => m.ProposalPage));
+/** `/{ns}/{name}/discussions` and `/{ns}/{name}/discussions/{N}` (docs/proposals.md). */
+const DISCUSSIONS = new RegExp(`^/(${NAME})/(${NAME})/discussions(?:/([1-9][0-9]*))?/?$`);
+
+function discussionsPage(path: string): preact.JSX.Element | null {
+  const m = DISCUSSIONS.exec(path);
+  if (!m) return null;
+  const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+  return m[3] ? <ProposalPage ns={ns} name={name} number={Number(m[3])} /> : <ProposalsPage ns={ns} name={name} />;
+}
 
 /** A model's other pages: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`, `/commits/{rev}`, `/commit/{oid}`. */
 const MODEL_ADMIN = new RegExp(`^/(${NAME})/(${NAME})/(?:(licensing|settings)|(upload)/(${NAME})|(edit)/(${NAME})/README\\.md|(commits?)/(${NAME}))/?$`);
@@ -56,7 +67,7 @@ function modelAdminPage(path: string): preact.JSX.Element | null {
 /** The server sent this page with status 404 when it knows no page there; the app agrees. */
 function Fallback() {
   const { path } = useLocation();
-  const admin = modelAdminPage(path);
+  const admin = modelAdminPage(path) ?? discussionsPage(path);
   if (admin) return admin;
   const loc = parseRepo(path);
   if (loc) return <ModelPage loc={loc} notFound={() => <NotFoundPage />} />;

@@ -26,16 +26,16 @@ export function ensureWebBuild(): void {
   execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: WEB, stdio: 'inherit' });
 }
 
-/** Debian's Chromium (Playwright cannot download a browser here): installed with apt when missing and root. */
+/** Debian's Chromium (Playwright cannot download a browser here), with a font for Chinese pages: installed with apt when missing and root. */
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
   const apt = (args: string[]) => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   try {
-    apt(['install', '-y', 'chromium']);
+    apt(['install', '-y', 'chromium', 'fonts-wqy-microhei']);
   } catch {
     apt(['update']);
-    apt(['install', '-y', 'chromium']);
+    apt(['install', '-y', 'chromium', 'fonts-wqy-microhei']);
   }
 }
 

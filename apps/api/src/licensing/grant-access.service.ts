@@ -7,6 +7,7 @@ import type { Principal } from '../common/auth/principal';
 import { AccessRight, CallAllowance, DownloadDecision, DownloadGrant, DownloadGrantPort, ServedFile } from '../models/download-grant.port';
 import { gatedRepo } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
+import type { Memberships } from '../orgs/memberships';
 import { OrgAccessService } from '../orgs/org-access.service';
 import { CountedWindow, GrantRepository, GrantTerms } from './grant.repository';
 import { AuditInput, LicenseAuditRepository } from './license-audit.repository';
@@ -53,21 +54,22 @@ export class GrantAccessService extends DownloadGrantPort {
   }
 
   async findActiveGrant(principal: Principal, model: ModelRecord, right: AccessRight): Promise<GrantWithTerms | null> {
-    const key = `${model.id}/${right}/${principal.userId}/${principal.restrictedToOrgId ?? ''}`;
+    const memberships = await this.orgAccess.memberships(principal);
+    // Keyed by the holders the grant is looked up for (the credential's memberships), as findActiveFor reads them.
+    const key = `${model.id}/${right}/${memberships.userId ?? ''}/${memberships.organizationIds.join(',')}`;
     const grant = await this.found.get(
       key,
-      () => this.findActiveGrantNow(principal, model, right),
+      () => this.findActiveGrantFor(model, memberships, right),
       (g) => (g ? [tag.grant(model.id), tag.membership(principal.userId)] : null),
     );
     if (grant && grant.endsAt && grant.endsAt <= new Date()) {
       this.found.delete(key);
-      return this.findActiveGrantNow(principal, model, right);
+      return this.findActiveGrantFor(model, memberships, right);
     }
     return grant;
   }
 
-  private async findActiveGrantNow(principal: Principal, model: ModelRecord, right: AccessRight): Promise<GrantWithTerms | null> {
-    const memberships = await this.orgAccess.memberships(principal);
+  private async findActiveGrantFor(model: ModelRecord, memberships: Memberships, right: AccessRight): Promise<GrantWithTerms | null> {
     const grant = await this.grants.findActiveFor(model.id, { userId: memberships.userId, orgIds: memberships.organizationIds }, right);
     return grant ? toDownloadGrant(grant) : null;
   }
@@ -94,7 +96,7 @@ export class GrantAccessService extends DownloadGrantPort {
         { headers: { 'Retry-After': String(retryAfter), ...rateLimitHeaders({ limit: w.limit, remaining: 0, resetAt: w.resetAt }) } },
       );
     }
-    const other = await this.findActiveGrantNow(principal, model, 'inference');
+    const other = await this.findActiveGrantFor(model, await this.orgAccess.memberships(principal), 'inference');
     if (other && other.id !== grant.id) return this.confirmCall(principal, model, other);
     throw gatedRepo(model, principal, `Your licence grant ${grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`, 'call it');
   }
@@ -111,7 +113,8 @@ export class GrantAccessService extends DownloadGrantPort {
     if (confirmed === 'seat_limit') throw seatLimit(decision.grant, seats!);
     if (confirmed) return;
     // The grant ended between the decision and now; another active grant may still serve.
-    const other = await this.findActiveGrantNow(principal, model, 'download');
+    // Past the cache: the grant just found ended may be the cached one.
+    const other = await this.findActiveGrantFor(model, await this.orgAccess.memberships(principal), 'download');
     if (other && other.id !== decision.grant.id) return this.confirmDownload(principal, model, { via: 'grant', grant: other }, files);
     throw gatedRepo(model, principal, `Your licence grant ${decision.grant.id} was revoked or has expired. ${this.howToRequestAccess(model)}`);
   }

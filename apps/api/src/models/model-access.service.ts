@@ -45,6 +45,9 @@ export interface AuthorizedCall {
   allowance: CallAllowance | null;
 }
 
+/** Files of a gated model that anyone who can see the model may read. */
+const OPEN_FILES_OF_GATED_MODELS: ReadonlySet<string> = new Set(['README.md', '.gitattributes']);
+
 @Injectable()
 export class ModelAccessService {
   /** Models by lower-cased `namespace/name`, for the file routes (see findReadableForFiles). */
@@ -126,8 +129,8 @@ export class ModelAccessService {
    * 1. Decide: the caller has already found the model readable, so private models are settled
    *    (members only: grants never open a private model); a gated model serves its files to
    *    members of its namespace and to holders of an active grant. Refusals: anonymous 401,
-   *    others 403, both `GatedRepo`, saying how to request access — before `locate` runs, so
-   *    nothing about the files leaks.
+   *    others 403, both `GatedRepo`, saying how to request access. The one exception, the card
+   *    and `.gitattributes` of a gated model, is served to anyone who can see the model.
    * 2. `locate` finds the files about to be served (revision, path, blob; its 404s come now).
    * 3. Confirm (gated models): licensing re-checks the grant under a lock (a revoke that
    *    committed stops it) and writes one audit entry per file, in one transaction.
@@ -135,10 +138,28 @@ export class ModelAccessService {
   async authorizeDownload<T>(principal: Principal | undefined, model: ModelRecord, locate: () => Promise<LocatedFiles<T>>): Promise<AuthorizedDownload<T>> {
     if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
     const decision = await this.downloadDecision(principal, model);
-    if (!decision) throw gatedRepo(model, principal, await this.refusalHint(principal, model, 'download'));
+    if (!decision) return this.authorizeOpenFilesOfGated(principal, model, locate);
     const { files, value } = await locate();
     if (decision.via !== 'public' && !model.private) await this.grants?.confirmDownload(principal, model, decision, files);
     return { permit: new DownloadPermit(model.id, decision, files), value };
+  }
+
+  /**
+   * A gated model's card and LFS rules are public, as on Hugging Face (people judge a model by its
+   * card before they ask for a licence): a request for only those serves them; anything else is
+   * refused as before.
+   */
+  private async authorizeOpenFilesOfGated<T>(
+    principal: Principal | undefined,
+    model: ModelRecord,
+    locate: () => Promise<LocatedFiles<T>>,
+  ): Promise<AuthorizedDownload<T>> {
+    const refuse = async () => gatedRepo(model, principal, await this.refusalHint(principal, model, 'download'));
+    if (model.private) throw await refuse();
+    // A file that is not there is refused like any other: a refusal says nothing about the files.
+    const { files, value } = await locate().catch(async () => Promise.reject(await refuse()));
+    if (files.length === 0 || !files.every((f) => OPEN_FILES_OF_GATED_MODELS.has(f.path))) throw await refuse();
+    return { permit: new DownloadPermit(model.id, { via: 'public' }, files), value };
   }
 
   /** 401/403 `GatedRepo` when the caller may see the model but not download its files (Hugging Face's auth-check). */

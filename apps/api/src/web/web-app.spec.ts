@@ -27,6 +27,8 @@ describe('classifyWebPath', () => {
     '/org/model/tree/v1/a/b',
     '/org/model/blob/main/README.md',
     '/org/model/commits/main',
+    '/org/model/discussions',
+    '/org/model/discussions/3',
     '/org/model/licensing',
     '/org/model/settings',
     '/org/model/upload/main',

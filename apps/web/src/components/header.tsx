@@ -34,7 +34,13 @@ export function Header() {
           <a href="/new">{t('nav.newModel')}</a>
           <a href="/organizations/new">{t('nav.newOrg')}</a>
           <a href="/settings/notifications" data-testid="notifications-link" aria-label={t('nav.notifications', { n: unread })}>
-            🔔{unread > 0 && <span class="badge">{unread}</span>}
+            <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" class="icon">
+              <path
+                fill="currentColor"
+                d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 0 0-2 0v1.1A5 5 0 0 0 3 7v4l-1.5 1.5V13h13v-.5z"
+              />
+            </svg>
+            {unread > 0 && <span class="badge">{unread}</span>}
           </a>
           <a href="/settings/tokens" data-testid="username">
             {user.username}

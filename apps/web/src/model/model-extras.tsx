@@ -94,24 +94,28 @@ export function DownloadsChart({ stats }: { stats: DownloadStats }) {
   return (
     <section aria-labelledby="dl-h">
       <h2 id="dl-h">{t('model.downloadsChart')}</h2>
-      <svg
-        role="img"
-        aria-label={t('model.downloadsChartLabel', { n: stats.days.length })}
-        viewBox={`0 0 ${stats.days.length * w} ${h}`}
-        width="100%"
-        height={h}
-      >
-        {stats.days.map((d, i) => {
-          const bar = Math.max(d.downloads ? 2 : 0, (h * d.downloads) / max);
-          return (
-            <rect key={d.day} x={i * w + 1} y={h - bar} width={w - 2} height={bar} fill="#0550ae">
-              <title>
-                {d.day}: {d.downloads}
-              </title>
-            </rect>
-          );
-        })}
-      </svg>
+      {stats.days.every((d) => d.downloads === 0) ? (
+        <p class="muted small">{t('model.noDownloads', { n: stats.days.length })}</p>
+      ) : (
+        <svg
+          role="img"
+          aria-label={t('model.downloadsChartLabel', { n: stats.days.length })}
+          viewBox={`0 0 ${stats.days.length * w} ${h}`}
+          width="100%"
+          height={h}
+        >
+          {stats.days.map((d, i) => {
+            const bar = Math.max(d.downloads ? 2 : 0, (h * d.downloads) / max);
+            return (
+              <rect key={d.day} x={i * w + 1} y={h - bar} width={w - 2} height={bar} fill="#0550ae">
+                <title>
+                  {d.day}: {d.downloads}
+                </title>
+              </rect>
+            );
+          })}
+        </svg>
+      )}
       <p class="muted small" data-testid="trending">
         {t('model.trendingScore', { n: formatNumber(lang, stats.trendingScore), total: formatNumber(lang, stats.downloads) })}
       </p>

@@ -49,7 +49,7 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
   return Promise.all([
     api<ModelInfo>(base, { signal }),
     api<TreePage>(`${base}/files?revision=${rev}${folder ? `&path=${enc(folder)}` : ''}&limit=200`, { signal }),
-    // A gated model's files, its README among them, go to members and licensees only.
+    // A gated model's card is public; a private one's needs membership (401/403 shows a notice instead).
     apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/README.md`, signal).catch((err: unknown) =>
       err instanceof ApiError && (err.status === 401 || err.status === 403) ? GATED : Promise.reject(err),
     ),
@@ -249,7 +249,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
                 </li>
               ))}
             </ul>
-            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a>
+            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a> · <a href={`${repo}/discussions`}>{t('proposals.title')}</a>
           </section>
           <DownloadsChart stats={stats} />
           {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
