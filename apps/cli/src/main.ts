@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.commands';
 import { registerDownloadCommand } from './commands/download.command';
 import { registerLicenseCommands } from './commands/license.commands';
+import { registerOfferCommands } from './commands/offer.commands';
 import { registerRepoCommands } from './commands/repo.commands';
 import { registerTokenCommands } from './commands/token.commands';
 import { registerUploadCommand } from './commands/upload.command';
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .description(
       'The Model Hub command line: publish, fetch and license models.\n' +
         'Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden or licence needed.\n' +
-        'Proposals, datasets and inference are not on this hub yet: they have no commands.',
+        'Proposals have no commands yet; datasets and inference are not on this hub yet.',
     )
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -37,11 +38,13 @@ export function buildProgram(): Command {
   registerUploadCommand(program);
   registerDownloadCommand(program);
   registerVersionCommands(program);
+  registerOfferCommands(program);
   registerLicenseCommands(program);
   registerTokenCommands(program);
   for (const command of allCommands(program)) {
     command.exitOverride();
-    if (command === program || command.commands.length === 0) addGlobalOptions(command);
+    // Leaves, and a group that is also a command of its own (`offers <repo>` beside `offers create`).
+    if (command === program || command.commands.length === 0 || command.registeredArguments.length > 0) addGlobalOptions(command);
   }
   return program;
 }

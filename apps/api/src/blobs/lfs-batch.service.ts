@@ -160,14 +160,26 @@ export class LfsBatchService {
       return objectError(oid, size, 422, `Object ${oid} is larger than 5 GiB: upload it with the multipart transfer`);
     }
     if (!useMultipart) {
-      await this.uploads.create({ id, modelId: model.id, userId: principal.userId, sha256: oid, size: BigInt(size), stagingKey: key, expiresAt });
+      // A storage that checks the signed sha256 itself proves the bytes: recorded, so nothing reads them back.
+      const checksum = this.storage.checksumHeaders(oid);
+      await this.uploads.create({
+        id,
+        modelId: model.id,
+        userId: principal.userId,
+        sha256: oid,
+        size: BigInt(size),
+        stagingKey: key,
+        expiresAt,
+        streamedSha256: checksum ? oid : null,
+      });
       const ttl = this.config.presignedUrlTtlSeconds;
+      const href = await this.storage.presignPut(key, { expiresIn: ttl, contentLength: size, sha256: checksum ? oid : undefined });
       return {
         oid,
         size,
         authenticated: true,
         actions: {
-          upload: { href: await this.storage.presignPut(key, { expiresIn: ttl, contentLength: size }), expires_in: ttl },
+          upload: { href, ...(checksum ? { header: checksum } : {}), expires_in: ttl },
           verify: {
             href: `${this.repoUrl(model)}.git/info/lfs/objects/verify`,
             // Python's huggingface_hub sends its own token; git-lfs sends these headers.

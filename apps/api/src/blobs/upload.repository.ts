@@ -21,6 +21,18 @@ export interface UploadRecord {
   createdAt: Date;
   expiresAt: Date;
   completedAt: Date | null;
+  streamedSha256: string | null;
+  putGeneration: number;
+  putsInFlight: number;
+}
+
+/** A single PUT the storage gateway hashes as it passes (see beginStreamedPut). */
+export interface StreamedPut {
+  uploadId: string;
+  size: bigint;
+  generation: number;
+  /** No other PUT of this staging object was running when this one started. */
+  alone: boolean;
 }
 
 /** How long a claim holds without renewal: a hub killed while verifying an upload blocks it no longer than this. */
@@ -37,7 +49,7 @@ export class UploadRepository {
 
   create(
     data: Pick<UploadRecord, 'id' | 'modelId' | 'userId' | 'sha256' | 'size' | 'stagingKey' | 'expiresAt'> &
-      Partial<Pick<UploadRecord, 'multipartUploadId' | 'partCount' | 'status'>>,
+      Partial<Pick<UploadRecord, 'multipartUploadId' | 'partCount' | 'status' | 'streamedSha256'>>,
   ): Promise<UploadRecord> {
     return this.prisma.upload.create({
       data: { ...data, completedAt: data.status === 'completed' ? new Date() : null },
@@ -100,6 +112,37 @@ export class UploadRepository {
 
   async finish(id: string, status: Exclude<UploadStatus, 'pending'>): Promise<void> {
     await this.prisma.upload.update({ where: { id }, data: { status, completedAt: status === 'completed' ? new Date() : undefined } });
+  }
+
+  /**
+   * Starts a PUT of a single upload's staging object through the storage gateway: forgets any
+   * hash recorded before (these bytes replace those), and counts the PUT. Null when the key is
+   * no single upload; 'closed' when the upload is no longer pending or is being verified now
+   * (its bytes must not change under the verifier).
+   */
+  async beginStreamedPut(stagingKey: string): Promise<StreamedPut | 'closed' | null> {
+    const lapsed = new Date(Date.now() - CLAIM_LEASE_MS);
+    const rows = await this.prisma.$queryRaw<{ id: string; size: bigint; put_generation: number; puts_in_flight: number }[]>`
+      UPDATE uploads SET put_generation = put_generation + 1, puts_in_flight = puts_in_flight + 1, streamed_sha256 = NULL
+      WHERE staging_key = ${stagingKey} AND multipart_upload_id IS NULL AND status = 'pending' AND expires_at > now()
+        AND (completed_at IS NULL OR completed_at < ${lapsed})
+      RETURNING id, size, put_generation, puts_in_flight`;
+    if (rows[0]) return { uploadId: rows[0].id, size: rows[0].size, generation: rows[0].put_generation, alone: rows[0].puts_in_flight === 1 };
+    const exists = await this.prisma.upload.count({ where: { stagingKey, multipartUploadId: null } });
+    return exists ? 'closed' : null;
+  }
+
+  /**
+   * Ends a streamed PUT. `sha256` (the hash of exactly the upload's size in bytes, stored) is
+   * recorded only when the PUT ran alone from start to end, so a recorded hash is always the hash
+   * of the staged object's bytes.
+   */
+  async endStreamedPut(put: StreamedPut, sha256: string | null): Promise<void> {
+    const record = put.alone ? sha256 : null;
+    await this.prisma.$executeRaw`
+      UPDATE uploads SET puts_in_flight = puts_in_flight - 1,
+        streamed_sha256 = CASE WHEN put_generation = ${put.generation} THEN ${record}::text ELSE streamed_sha256 END
+      WHERE id = ${put.uploadId}::uuid`;
   }
 
   /** Pending uploads whose time is up (claimed or not). */

@@ -86,6 +86,8 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: bool.default(true),
+  /** The service checks a signed x-amz-checksum-sha256 on PUT (AWS S3, recent MinIO; s3rver does not). */
+  S3_CHECKSUM_SHA256: bool.default(false),
 
   JWT_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
   JWT_EXPIRES_IN_SECONDS: int(60).default(7 * 24 * 3600),
@@ -190,6 +192,8 @@ export interface HubConfig {
     accessKeyId?: string;
     secretAccessKey?: string;
     forcePathStyle: boolean;
+    /** Single-PUT URLs carry the object's sha256 as a signed x-amz-checksum-sha256, which the service checks. */
+    checksumSha256: boolean;
   };
   jwt: { secret?: string; expiresInSeconds: number };
   adminUsername?: string;
@@ -291,6 +295,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
       accessKeyId: e.S3_ACCESS_KEY_ID,
       secretAccessKey: e.S3_SECRET_ACCESS_KEY,
       forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      checksumSha256: e.S3_CHECKSUM_SHA256,
     },
     jwt: { secret: e.JWT_SECRET, expiresInSeconds: e.JWT_EXPIRES_IN_SECONDS },
     adminUsername: e.HUB_ADMIN_USERNAME,
@@ -347,7 +352,7 @@ export interface ResolvedHubConfig extends HubConfig {
      * socket, clients only through the hub's storage gateway, with URLs signed by `urlSecret`,
      * which hands their checked requests to the store's `handler` in-process.
      */
-    embedded?: { socketPath: string; urlSecret: string; handler: RequestListener };
+    embedded?: { socketPath: string; urlSecret: string; handler: RequestListener; rename: (bucket: string, fromKey: string, toKey: string) => Promise<void> };
   };
   jwt: { secret: string; expiresInSeconds: number };
 }

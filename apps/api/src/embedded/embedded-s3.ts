@@ -13,6 +13,8 @@ export interface RunningS3 {
   socketPath?: string;
   /** The server's HTTP handler, for requests the hub has checked and hands over in-process. */
   handler: RequestListener;
+  /** Moves an object to another key by renaming its files (no copy of the bytes). */
+  rename: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
   accessKeyId: string;
   secretAccessKey: string;
   stop(): Promise<void>;
@@ -37,7 +39,7 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
   const server = new S3rver({ directory: dir, silent: true });
   // `silent` mutes its console transport only; this also skips formatting a line per request.
   server.logger.silent = true;
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', rename: renamer(server.store as FilesystemStore) };
   if ('private' in options) {
     await fs.chmod(dir, 0o700);
     const socketPath = await claimSocketPath(dir);
@@ -83,4 +85,21 @@ async function closeServer(httpServer: Server, socketPath?: string): Promise<voi
   httpServer.closeAllConnections();
   await closed;
   if (socketPath) await fs.rm(socketPath, { force: true });
+}
+
+/** The part of s3rver's filesystem store the renamer uses: where an object's files are. */
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+}
+
+/** An object is three files (bytes, md5, metadata); the bytes go last, as their presence is the object's. */
+function renamer(store: FilesystemStore) {
+  return async (bucket: string, fromKey: string, toKey: string): Promise<void> => {
+    await fs.mkdir(path.dirname(store.getResourcePath(bucket, toKey, 'object')), { recursive: true });
+    for (const resource of ['object.md5', 'metadata.json', 'object']) {
+      await fs.rename(store.getResourcePath(bucket, fromKey, resource), store.getResourcePath(bucket, toKey, resource)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT' || resource === 'object') throw err;
+      });
+    }
+  };
 }

@@ -52,6 +52,8 @@ export type DecisionResult = { request: RequestRecord; grant: GrantRecord | null
 export interface RequestFilter {
   /** Requests for the models of this organization (incoming). */
   modelOwnerOrgId?: string;
+  /** Requests for the models of this user's personal namespace (incoming). */
+  modelOwnerUserId?: string;
   /** Requests made for this organization (outgoing). */
   granteeOrgId?: string;
   granteeUserId?: string;
@@ -129,7 +131,11 @@ export class LicenseRequestRepository {
         modelId: filter.modelId,
         granteeOrgId: filter.granteeOrgId,
         granteeUserId: filter.granteeUserId,
-        model: filter.modelOwnerOrgId ? { namespace: { organization: { is: { id: filter.modelOwnerOrgId } } } } : undefined,
+        model: filter.modelOwnerOrgId
+          ? { namespace: { organization: { is: { id: filter.modelOwnerOrgId } } } }
+          : filter.modelOwnerUserId
+            ? { namespace: { user: { is: { id: filter.modelOwnerUserId } } } }
+            : undefined,
       },
       include,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScope } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { uuidParam } from '../common/uuid-param.pipe';
-import { ListRequestsQuery } from './dto/licensing-queries.dto';
+import { ListMyRequestsQuery, ListRequestsQuery } from './dto/licensing-queries.dto';
 import { ApproveRequestDto, CancelRequestDto, ReasonDto } from './dto/request.dto';
 import { LicenseRequestsService } from './license-requests.service';
 
@@ -50,8 +50,8 @@ export class LicenseRequestsController {
   }
 
   @Get('me/license-requests')
-  @ApiOperation({ summary: 'Requests you made for yourself' })
-  mine(@CurrentPrincipal() p: Principal) {
-    return this.requests.listMine(p);
+  @ApiOperation({ summary: 'Requests you made for yourself (outgoing), or for the models of your personal namespace (incoming)' })
+  mine(@CurrentPrincipal() p: Principal, @Query() q: ListMyRequestsQuery) {
+    return this.requests.listMine(p, q);
   }
 }

@@ -6,7 +6,7 @@ import { ModelRecord, ModelRepository } from '../models/model.repository';
 import { OrgAccessService } from '../orgs/org-access.service';
 import { roleAtLeast } from '../orgs/org-roles';
 import type { ApproveRequestDto, CreateLicenseRequestDto } from './dto/request.dto';
-import type { ListRequestsQuery } from './dto/licensing-queries.dto';
+import type { ListMyRequestsQuery, ListRequestsQuery } from './dto/licensing-queries.dto';
 import { auditContext } from './audit-context';
 import { DecisionResult, LicenseRequestRepository } from './license-request.repository';
 import type { Grantee, OfferQuestion, RequestRecord } from './licensing-records';
@@ -134,9 +134,10 @@ export class LicenseRequestsService {
     return (await this.requests.list({ ...filter, status: q.status })).map(presentRequest);
   }
 
-  /** Your own requests (made for yourself). */
-  async listMine(principal: Principal): Promise<RequestInfo[]> {
-    return (await this.requests.list({ granteeUserId: principal.userId })).map(presentRequest);
+  /** Your own requests (made for yourself), or the requests for the models of your personal namespace (incoming). */
+  async listMine(principal: Principal, q: ListMyRequestsQuery): Promise<RequestInfo[]> {
+    const filter = q.direction === 'incoming' ? { modelOwnerUserId: principal.userId } : { granteeUserId: principal.userId };
+    return (await this.requests.list({ ...filter, status: q.status })).map(presentRequest);
   }
 
   private async find(principal: Principal, id: string): Promise<{ request: RequestRecord; model: ModelRecord }> {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { UploadRepository } from '../blobs/upload.repository';
 import type { ResolvedHubConfig } from '../config/hub-config';
 import { mountBodyBypass } from './storage-gateway-body-bypass';
 import { StorageGatewayController } from './storage-gateway.controller';
@@ -13,7 +14,7 @@ export class StorageGatewayModule {
     return {
       module: StorageGatewayModule,
       controllers: [StorageGatewayController],
-      providers: [StorageGatewayProxy, { provide: 'STORAGE_GATEWAY_BODY_BYPASS', inject: [HttpAdapterHost], useFactory: mountBodyBypass }],
+      providers: [StorageGatewayProxy, UploadRepository, { provide: 'STORAGE_GATEWAY_BODY_BYPASS', inject: [HttpAdapterHost], useFactory: mountBodyBypass }],
     };
   }
 }

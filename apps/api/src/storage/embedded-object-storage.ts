@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { HubLinks } from '../links/hub-links.service';
+import { ObjectChangedError } from './object-storage';
 import { contentDisposition, S3ObjectStorage } from './s3-object-storage';
 import { StorageUrlSigner } from './storage-url-signer';
 
@@ -22,7 +23,15 @@ export class EmbeddedObjectStorage extends S3ObjectStorage {
     this.signer = new StorageUrlSigner(config.s3.embedded!.urlSecret);
   }
 
-  override async presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
+  /** The store's files are renamed: promoting a verified 1 GiB upload takes no copy. */
+  override async promote(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}): Promise<void> {
+    const head = await this.head(fromKey);
+    if (!head) throw Object.assign(new Error(`No object at ${fromKey}`), { name: 'NoSuchKey' });
+    if (opts.ifMatch && head.etag && head.etag !== opts.ifMatch) throw new ObjectChangedError(fromKey);
+    await this.config.s3.embedded!.rename(this.bucket, fromKey, toKey);
+  }
+
+  override async presignPut(key: string, opts: { expiresIn: number; contentLength?: number; sha256?: string }): Promise<string> {
     return this.links.to(this.signer.sign('PUT', key, { 'content-length': opts.contentLength?.toString() }, opts.expiresIn));
   }
 

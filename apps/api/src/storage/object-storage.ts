@@ -58,9 +58,18 @@ export abstract class ObjectStorage {
   abstract putObject(key: string, body: Buffer | Readable, size: number): Promise<void>;
   /**
    * A URL the client PUTs the bytes to. With `contentLength`, the length is part of the signature
-   * (servers that check signatures then refuse any other length).
+   * (servers that check signatures then refuse any other length); with `sha256` and
+   * `checksumHeaders` answering, so is the checksum the client must send.
    */
-  abstract presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string>;
+  abstract presignPut(key: string, opts: { expiresIn: number; contentLength?: number; sha256?: string }): Promise<string>;
+  /**
+   * The headers a client must send with a PUT to `presignPut(key, opts)` for the storage itself
+   * to prove the bytes' sha256, or null when it cannot (then the hub reads the object back).
+   */
+  checksumHeaders(sha256: string): Record<string, string> | null {
+    void sha256;
+    return null;
+  }
   /**
    * A URL the client GETs the bytes from. `filename` sets Content-Disposition on the answer.
    * S3 honours a `Range` header on any presigned GET; `range` additionally binds the URL to
@@ -94,6 +103,13 @@ export abstract class ObjectStorage {
    * (ObjectChangedError otherwise), so what is copied is what was read.
    */
   abstract copy(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<void>;
+  /**
+   * `copy`, for a source that is deleted afterwards: a store that can move an object without
+   * copying its bytes does so (the source is then gone).
+   */
+  promote(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<void> {
+    return this.copy(fromKey, toKey, opts);
+  }
   /** Deletes the object; a missing object is not an error. */
   abstract delete(key: string): Promise<void>;
 }

@@ -22,6 +22,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { ByteRange, CompletedPart, MultipartUploadSummary, ObjectChangedError, ObjectHead, ObjectStorage, ObjectSummary } from './object-storage';
 import { createS3Client } from './s3-client.factory';
 
+const CHECKSUM_HEADER = 'x-amz-checksum-sha256';
 /** S3's limit for a single CopyObject; larger objects are copied part by part. */
 const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
 const MAX_PARTS = 10_000;
@@ -71,10 +72,16 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: size }));
   }
 
-  presignPut(key: string, opts: { expiresIn: number; contentLength?: number }): Promise<string> {
-    return getSignedUrl(this.publicClient, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentLength: opts.contentLength }), {
-      expiresIn: opts.expiresIn,
-    });
+  presignPut(key: string, opts: { expiresIn: number; contentLength?: number; sha256?: string }): Promise<string> {
+    const checksum = opts.sha256 ? this.checksumHeaders(opts.sha256)?.[CHECKSUM_HEADER] : undefined;
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentLength: opts.contentLength, ChecksumSHA256: checksum });
+    // A signed header, not a query parameter: the service then refuses a PUT whose bytes have another sha256.
+    return getSignedUrl(this.publicClient, command, { expiresIn: opts.expiresIn, unhoistableHeaders: checksum ? new Set([CHECKSUM_HEADER]) : undefined });
+  }
+
+  override checksumHeaders(sha256: string): Record<string, string> | null {
+    if (!this.config.s3.checksumSha256 || this.config.s3.embedded) return null;
+    return { [CHECKSUM_HEADER]: Buffer.from(sha256, 'hex').toString('base64') };
   }
 
   /**

@@ -33,23 +33,30 @@ const listOf = (page: unknown): Record<string, unknown>[] =>
 export function registerLicenseAdminCommands(program: Command, license: Command): void {
   license
     .command('requests')
-    .description('Licence requests: for an organization, incoming (its models) or outgoing (made for it); without --org, the ones you made for yourself')
+    .description(
+      'Licence requests: for an organization, incoming (its models, the default) or outgoing (made for it); without --org, ' +
+        'the ones you made for yourself (outgoing, the default) or those for the models of your personal namespace (incoming)',
+    )
     .option('--org <org>', 'organization')
-    .addOption(new Option('--direction <direction>', 'with --org').choices(['incoming', 'outgoing']).default('incoming'))
+    .addOption(new Option('--direction <direction>', 'incoming or outgoing (default: incoming with --org, outgoing without)').choices(['incoming', 'outgoing']))
     .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'cancelled']))
     .addHelpText(
       'after',
       examples(
         'modelhub license requests --org acme-ai --status pending',
         'modelhub license requests --org globex --direction outgoing',
-        'modelhub license requests',
+        'modelhub license requests                          # the ones you made for yourself',
+        'modelhub license requests --direction incoming     # for the models of your own namespace',
       ),
     )
     .action(
-      run(async (ctx, opts: { org?: string; direction: string; status?: string }) => {
+      run(async (ctx, opts: { org?: string; direction?: string; status?: string }) => {
         const page = opts.org
-          ? await ctx.client.get(`/api/v1/orgs/${encodeURIComponent(opts.org)}/license-requests`, { direction: opts.direction, status: opts.status })
-          : await ctx.client.get('/api/v1/me/license-requests', { status: opts.status });
+          ? await ctx.client.get(`/api/v1/orgs/${encodeURIComponent(opts.org)}/license-requests`, {
+              direction: opts.direction ?? 'incoming',
+              status: opts.status,
+            })
+          : await ctx.client.get('/api/v1/me/license-requests', { direction: opts.direction, status: opts.status });
         const items = listOf(page);
         ctx.out.data(items, () => ctx.out.table(items, REQUEST_COLUMNS));
       }),

@@ -5,23 +5,9 @@ import { ask } from '../core/prompt';
 import { dateCell } from '../core/output';
 import { collect, examples, intOption, run } from './command-context';
 import { registerLicenseAdminCommands } from './license-admin.commands';
-import { OFFER_COLUMNS, type Offer, printTerms } from './offer-format';
+import { type Offer, printTerms } from './offer-format';
 
 export function registerLicenseCommands(program: Command): void {
-  program
-    .command('offers <repo>')
-    .description("A model's licence offers (withdrawn ones too)")
-    .addHelpText('after', examples('modelhub offers acme-ai/sentiment-pro', 'modelhub offers acme-ai/sentiment-pro --json | jq ".[0].id"'))
-    .action(
-      run(async (ctx, id: string) => {
-        const offers = await ctx.client.get<Offer[]>(`${modelPath(parseRepoId(id))}/offers`);
-        ctx.out.data(offers, () => {
-          ctx.out.table(offers as unknown as Record<string, unknown>[], OFFER_COLUMNS);
-          if (offers.some((o) => o.status !== 'withdrawn')) ctx.out.info(`Request one: modelhub license request <offer> [--org <org>]`);
-        });
-      }),
-    );
-
   const license = program
     .command('license')
     .description('Request licences and follow them; for publishers: approve, reject, grants, revoke')

@@ -22,6 +22,23 @@ export class ListRequestsQuery {
   status?: RequestStatus;
 }
 
+/** `GET /me/license-requests`: the requests you made for yourself, or those for the models of your own namespace. */
+export class ListMyRequestsQuery {
+  @ApiPropertyOptional({
+    enum: ['incoming', 'outgoing'],
+    default: 'outgoing',
+    description: 'outgoing: requests you made for yourself; incoming: requests for the models of your personal namespace',
+  })
+  @IsOptional()
+  @IsIn(['incoming', 'outgoing'], { message: 'direction must be incoming or outgoing' })
+  direction: 'incoming' | 'outgoing' = 'outgoing';
+
+  @ApiPropertyOptional({ enum: REQUEST_STATUSES })
+  @IsOptional()
+  @IsIn(REQUEST_STATUSES, { message: `status must be one of ${REQUEST_STATUSES.join(', ')}` })
+  status?: RequestStatus;
+}
+
 export class ListGrantsQuery {
   @ApiPropertyOptional({ enum: ['held', 'issued'], default: 'held', description: 'held: grants the organization holds; issued: grants on its models' })
   @IsOptional()
