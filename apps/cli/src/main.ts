@@ -3,6 +3,7 @@ import { registerAuthCommands } from './commands/auth.commands';
 import { registerDownloadCommand } from './commands/download.command';
 import { registerLicenseCommands } from './commands/license.commands';
 import { registerOfferCommands } from './commands/offer.commands';
+import { registerProposalCommands } from './commands/proposal.commands';
 import { registerRepoCommands } from './commands/repo.commands';
 import { registerTokenCommands } from './commands/token.commands';
 import { registerUploadCommand } from './commands/upload.command';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description(
       'The Model Hub command line: publish, fetch and license models.\n' +
         'Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden or licence needed.\n' +
-        'Proposals have no commands yet; datasets and inference are not on this hub yet.',
+        'Datasets and inference have no commands yet.',
     )
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerVersionCommands(program);
   registerOfferCommands(program);
   registerLicenseCommands(program);
+  registerProposalCommands(program);
   registerTokenCommands(program);
   for (const command of allCommands(program)) {
     command.exitOverride();

@@ -1,4 +1,5 @@
 import { type Command } from 'commander';
+import { CliError, EXIT } from '../core/errors';
 import { modelPath, parseRepoId } from '../core/hub-client';
 import { ProgressDisplay, progressMode } from '../progress/progress-display';
 import { Uploader } from '../upload/uploader';
@@ -10,6 +11,7 @@ interface UploadCommandOptions extends TransferOptions {
   description?: string;
   version?: string;
   versionNotes?: string;
+  createPr?: boolean;
 }
 
 export function registerUploadCommand(program: Command): void {
@@ -17,13 +19,14 @@ export function registerUploadCommand(program: Command): void {
     .command('upload <repo> <source> [path-in-repo]')
     .description(
       'Upload a folder or a file as one commit: large files in parallel parts straight to storage (what the hub already holds is skipped), small ones inline. ' +
-        'Interrupted, run it again: only the missing parts are sent. (Proposals, --create-pr, do not exist on this hub yet.)',
+        'Interrupted, run it again: only the missing parts are sent. With --create-pr the commit opens a pull request on the branch instead (no write access needed where the model takes proposals).',
     );
   addTransferOptions(command)
     .option('-m, --message <text>', 'commit summary')
     .option('--description <text>', 'commit description')
     .option('--version <version>', 'publish this version (e.g. v1.2.0) at the new commit')
     .option('--version-notes <text>', 'release notes of --version')
+    .option('--create-pr', 'open a pull request on --revision with the commit (prints its URL); see modelhub proposals')
     .addHelpText(
       'after',
       examples(
@@ -31,10 +34,13 @@ export function registerUploadCommand(program: Command): void {
         'modelhub upload acme-ai/sentiment ./model --exclude "*.tmp" --message "Retrained on v2 data" --version v1.1.0',
         'modelhub upload acme-ai/sentiment ./model.safetensors weights/model.safetensors --revision dev',
         'modelhub upload acme-ai/sentiment ./model --json | jq .commitOid',
+        'modelhub upload acme-ai/sentiment ./model --create-pr --message "Fix the tokenizer config"',
       ),
     )
     .action(
       run(async (ctx, id: string, source: string, pathInRepo: string | undefined, opts: UploadCommandOptions) => {
+        if (opts.createPr && opts.version)
+          throw new CliError('--version publishes a commit of a branch: merge the pull request with --version instead', EXIT.usage, 'usage');
         const repo = parseRepoId(id);
         const progress = new ProgressDisplay(progressMode(ctx.out.quiet, ctx.out.json), 'upload');
         const result = await new Uploader(ctx.client, repo, progress).upload({
@@ -47,12 +53,13 @@ export function registerUploadCommand(program: Command): void {
           description: opts.description,
           workers: opts.maxWorkers,
           limiter: limiterOf(opts),
+          createPr: opts.createPr,
         });
         let version: Record<string, unknown> | undefined;
         if (opts.version)
           version = await ctx.client.post(`${modelPath(repo)}/versions`, { name: opts.version, revision: result.commitOid, notes: opts.versionNotes });
         ctx.out.data({ ...result, version: version ?? null }, () => {
-          ctx.out.line(result.commitUrl);
+          ctx.out.line(result.pullRequestUrl ?? result.commitUrl);
           if (version) ctx.out.line(`Published ${id}@${opts.version}`);
         });
       }),

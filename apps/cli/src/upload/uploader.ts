@@ -20,6 +20,8 @@ export interface UploadOptions {
   description?: string;
   workers: number;
   limiter?: RateLimiter;
+  /** Open a pull request on `revision` with the commit instead of committing to it (`create_pr=1`). */
+  createPr?: boolean;
 }
 
 export interface UploadResult {
@@ -27,6 +29,8 @@ export interface UploadResult {
   revision: string;
   commitOid: string;
   commitUrl: string;
+  /** With createPr: the pull request the commit opened. */
+  pullRequestUrl?: string;
   files: number;
   lfsFiles: number;
   inlineFiles: number;
@@ -57,7 +61,7 @@ export class Uploader {
 
   async upload(o: UploadOptions): Promise<UploadResult> {
     const collected = await this.collect(o);
-    const files = collected.length ? await this.classify(collected, o.revision) : [];
+    const files = collected.length ? await this.classify(collected, o.revision, o.createPr) : [];
     if (files.length === 0) {
       const why = collected.length ? ' (all ignored by .gitignore)' : o.include || o.exclude ? ' (after --include/--exclude)' : '';
       throw new CliError(`Nothing to upload from ${o.source}${why}`, EXIT.usage, 'usage');
@@ -98,6 +102,7 @@ export class Uploader {
         revision: o.revision,
         commitOid: commit.commitOid,
         commitUrl: commit.commitUrl,
+        ...(commit.pullRequestUrl ? { pullRequestUrl: commit.pullRequestUrl } : {}),
         files: files.length,
         lfsFiles: lfsFiles.length,
         inlineFiles: files.length - lfsFiles.length,
@@ -132,7 +137,7 @@ export class Uploader {
    * Asks the hub which files go through LFS (size, a sample of their first bytes, .gitattributes)
    * and which a `.gitignore` (the one uploaded, else the revision's) leaves out; returns the others.
    */
-  private async classify(files: PlannedFile[], revision: string): Promise<PlannedFile[]> {
+  private async classify(files: PlannedFile[], revision: string, createPr?: boolean): Promise<PlannedFile[]> {
     const readIfThere = (name: string) => {
       const f = files.find((x) => x.repoPath === name);
       return f ? fs.promises.readFile(f.abs, 'utf8') : undefined;
@@ -144,7 +149,7 @@ export class Uploader {
       const chunk = files.slice(i, i + PREUPLOAD_BATCH);
       const samples = await mapLimit(chunk, 16, async (f) => (await headBytes(f.abs, 512)).toString('base64'));
       const answer = await this.client.post<{ files: { path: string; uploadMode: 'lfs' | 'regular'; shouldIgnore?: boolean }[] }>(
-        `${hfModelPath(this.repo)}/preupload/${encodeURIComponent(revision)}`,
+        `${hfModelPath(this.repo)}/preupload/${encodeURIComponent(revision)}${prQuery(createPr)}`,
         {
           files: chunk.map((f, j) => ({ path: f.repoPath, size: f.size, sample: samples[j] })),
           ...(gitAttributes ? { gitAttributes } : {}),
@@ -165,7 +170,7 @@ export class Uploader {
   }
 
   /** One NDJSON commit: small files inline (base64), the others as LFS pointers. */
-  private async commit(files: PlannedFile[], o: UploadOptions): Promise<{ commitOid: string; commitUrl: string }> {
+  private async commit(files: PlannedFile[], o: UploadOptions): Promise<{ commitOid: string; commitUrl: string; pullRequestUrl?: string }> {
     const lines: string[] = [JSON.stringify({ key: 'header', value: { summary: o.message ?? defaultMessage(files), description: o.description ?? '' } })];
     const regular = files.filter((f) => f.mode === 'regular');
     const contents = await mapLimit(regular, 16, (f) => fs.promises.readFile(f.abs));
@@ -174,12 +179,16 @@ export class Uploader {
     );
     for (const f of files)
       if (f.mode === 'lfs') lines.push(JSON.stringify({ key: 'lfsFile', value: { path: f.repoPath, algo: 'sha256', oid: f.sha256, size: f.size } }));
-    return this.client.request<{ commitOid: string; commitUrl: string }>('POST', `${hfModelPath(this.repo)}/commit/${encodeURIComponent(o.revision)}`, {
+    const url = `${hfModelPath(this.repo)}/commit/${encodeURIComponent(o.revision)}${prQuery(o.createPr)}`;
+    return this.client.request<{ commitOid: string; commitUrl: string; pullRequestUrl?: string }>('POST', url, {
       body: `${lines.join('\n')}\n`,
       contentType: 'application/x-ndjson',
     });
   }
 }
+
+/** The Hugging Face routes' flag: the files compare with, and the commit proposes to, the branch named. */
+const prQuery = (createPr?: boolean) => (createPr ? '?create_pr=1' : '');
 
 const defaultMessage = (files: PlannedFile[]) =>
   files.length === 1 ? `Upload ${files[0].repoPath} with modelhub` : `Upload ${files.length} files with modelhub`;
