@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.commands';
+import { registerDeploymentCommands, registerInferCommand } from './commands/deployment.commands';
 import { registerDownloadCommand } from './commands/download.command';
 import { registerLicenseCommands } from './commands/license.commands';
 import { registerOfferCommands } from './commands/offer.commands';
@@ -19,9 +20,9 @@ export function buildProgram(): Command {
     // Options after a command name belong to it (upload has its own --version).
     .enablePositionalOptions()
     .description(
-      'The Model Hub command line: publish, fetch and license models.\n' +
+      'The Model Hub command line: publish, fetch, license and serve models.\n' +
         'Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden or licence needed.\n' +
-        'Datasets and inference have no commands yet.',
+        'Datasets have no commands yet.',
     )
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -42,6 +43,8 @@ export function buildProgram(): Command {
   registerOfferCommands(program);
   registerLicenseCommands(program);
   registerProposalCommands(program);
+  registerDeploymentCommands(program);
+  registerInferCommand(program);
   registerTokenCommands(program);
   for (const command of allCommands(program)) {
     command.exitOverride();
