@@ -31,6 +31,22 @@ const COMMANDS = [
   'tokens create',
   'tokens list',
   'tokens revoke',
+  'offers create',
+  'offers edit',
+  'offers withdraw',
+  'proposals list',
+  'proposals show',
+  'proposals comment',
+  'proposals review',
+  'proposals merge',
+  'proposals close',
+  'proposals reopen',
+  'deployments list',
+  'deployments create',
+  'deployments show',
+  'deployments stop',
+  'deployments delete',
+  'infer',
 ];
 
 describe('modelhub: configuration, profiles, exit codes', () => {
@@ -44,7 +60,7 @@ describe('modelhub: configuration, profiles, exit codes', () => {
     const top = await cli(['--help'], cliEnv());
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden');
-    expect(top.stdout).toMatch(/datasets and inference are not on this hub yet/);
+    expect(top.stdout).toMatch(/Datasets have no commands yet/);
     const helps = await Promise.all(COMMANDS.map((c) => cli([...c.split(' '), '--help'], cliEnv())));
     helps.forEach((r, i) => {
       expect({ command: COMMANDS[i], code: r.code }).toEqual({ command: COMMANDS[i], code: 0 });
