@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
 import { commit, postCommit, put, storeBucketBlob } from '../registry/commits-support';
 import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { createModelWithFiles, eventually, publishOffer, requestOffer, sleep, uniqueName } from '../licensing/licensing-support';
-import { type HubProcess, startMain } from '../platform/platform-helpers';
+import { type HubProcess, startProcessReplicas } from '../platform/platform-helpers';
 
 /**
  * How a user scales out: two real hub processes (main.ts) on one PostgreSQL and one bucket.
@@ -24,32 +23,14 @@ describe('two hub processes on one database and one store', () => {
   let org: string;
   let receiver: { deliveries: string[]; base: string; close(): Promise<void> };
 
-  /** A TestHub face on a running process, so the factories drive it over HTTP. */
-  const viaProcess = (p: HubProcess): TestHub => ({ ...setup, url: p.url, http: () => request(p.url) });
-
   beforeAll(async () => {
     receiver = await startReceiver();
     // Jobs off in the test's own process: every job must be run by one of the two replicas.
     setup = await startTestHub({ env: { JOBS_ENABLED: 'false' } });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: setup.databaseUrl,
-      DATABASE_POOL_SIZE: '5',
-      S3_ENDPOINT: setup.config.s3.endpoint!,
-      S3_ACCESS_KEY_ID: setup.config.s3.accessKeyId!,
-      S3_SECRET_ACCESS_KEY: setup.config.s3.secretAccessKey!,
-      S3_BUCKET: setup.config.s3.bucket,
-      JWT_SECRET: setup.config.jwt.secret,
-      HUB_DATA_DIR: setup.config.dataDir,
-      WEBHOOK_RETRY_DELAY_SECONDS: '1',
-      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32',
-      BLOB_GC_GRACE_HOURS: '1',
-    };
-    replicas = await Promise.all([startMain(env, 90_000), startMain(env, 90_000)]);
-    [a, b] = replicas.map(viaProcess);
+    ({
+      processes: replicas,
+      hubs: [a, b],
+    } = await startProcessReplicas(setup, 2, { WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32', BLOB_GC_GRACE_HOURS: '1' }));
     owner = await registerUser(a, uniqueName('owner'));
     org = await createOrg(b, owner, uniqueName('scale'));
   }, 180_000);

@@ -1,10 +1,9 @@
-import request from 'supertest';
 import { commit, put } from '../registry/commits-support';
 import { bearer, createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel, hubSql } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { createModelWithFiles, grantTo, publishOffer, uniqueName } from '../licensing/licensing-support';
-import { type HubProcess, startMain } from '../platform/platform-helpers';
+import { type HubProcess, startProcessReplicas } from '../platform/platform-helpers';
 
 /**
  * The resolve path caches what moves (tokens, memberships, model settings, refs, grants) with
@@ -21,26 +20,12 @@ describe('cache invalidation between two hub processes', () => {
   let member: TestUser;
   let org: string;
 
-  const viaProcess = (p: HubProcess): TestHub => ({ ...setup, url: p.url, http: () => request(p.url) });
-
   beforeAll(async () => {
     setup = await startTestHub({ env: { JOBS_ENABLED: 'false' } });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: setup.databaseUrl,
-      DATABASE_POOL_SIZE: '5',
-      S3_ENDPOINT: setup.config.s3.endpoint!,
-      S3_ACCESS_KEY_ID: setup.config.s3.accessKeyId!,
-      S3_SECRET_ACCESS_KEY: setup.config.s3.secretAccessKey!,
-      S3_BUCKET: setup.config.s3.bucket,
-      JWT_SECRET: setup.config.jwt.secret,
-      HUB_DATA_DIR: setup.config.dataDir,
-    };
-    replicas = await Promise.all([startMain(env, 90_000), startMain(env, 90_000)]);
-    [a, b] = replicas.map(viaProcess);
+    ({
+      processes: replicas,
+      hubs: [a, b],
+    } = await startProcessReplicas(setup, 2));
     [owner, member] = await Promise.all([registerUser(a, uniqueName('owner').replace(/-/g, '_')), registerUser(a, uniqueName('member').replace(/-/g, '_'))]);
     org = await createOrg(a, owner, uniqueName('cache'), [{ user: member, role: 'member' }]);
   }, 180_000);

@@ -163,3 +163,31 @@ export async function startMain(env: Record<string, string>, timeoutMs = 45_000,
     },
   };
 }
+
+/**
+ * Hub processes (main.ts) on `setup`'s database and bucket, as replicas behind a load balancer
+ * are, each with a TestHub face so the factories drive it over HTTP. `env` adds to their settings.
+ */
+export async function startProcessReplicas(
+  setup: TestHub,
+  count: number,
+  env: Record<string, string> = {},
+): Promise<{ processes: HubProcess[]; hubs: TestHub[] }> {
+  const replicaEnv = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: setup.databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    S3_ENDPOINT: setup.config.s3.endpoint!,
+    S3_ACCESS_KEY_ID: setup.config.s3.accessKeyId!,
+    S3_SECRET_ACCESS_KEY: setup.config.s3.secretAccessKey!,
+    S3_BUCKET: setup.config.s3.bucket,
+    JWT_SECRET: setup.config.jwt.secret,
+    HUB_DATA_DIR: setup.config.dataDir,
+    ...env,
+  };
+  const processes = await Promise.all(Array.from({ length: count }, () => startMain(replicaEnv, 90_000)));
+  return { processes, hubs: processes.map((p) => ({ ...setup, url: p.url, http: () => request(p.url) })) };
+}
