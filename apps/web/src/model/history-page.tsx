@@ -3,6 +3,7 @@ import { ErrorBox } from '../components/error-box';
 import { formatDate, useI18n } from '../i18n';
 import type { Commit, TreePage } from '../types';
 import { useLoad } from '../use-api';
+import { ModelSubpageTitle } from '../components/model-subpage-title';
 
 interface HistoryCommit extends Commit {
   message: string;
@@ -17,17 +18,6 @@ async function filesAt(base: string, rev: string, signal: AbortSignal): Promise<
   return new Map(page.entries.filter((e) => e.type === 'file').map((e) => [e.path, e.oid]));
 }
 
-function Head({ ns, name, title }: { ns: string; name: string; title: string }) {
-  return (
-    <h1>
-      <a href={`/${ns}/${name}`}>
-        {ns}/{name}
-      </a>{' '}
-      · {title}
-    </h1>
-  );
-}
-
 /** `/{ns}/{name}/commits/{rev}`: the history of a revision, newest first. */
 export function CommitsPage({ ns, name, rev }: { ns: string; name: string; rev: string }) {
   const { t, lang } = useI18n();
@@ -37,7 +27,7 @@ export function CommitsPage({ ns, name, rev }: { ns: string; name: string; rev: 
   );
   return (
     <main>
-      <Head ns={ns} name={name} title={t('model.historyOf', { rev })} />
+      <ModelSubpageTitle ns={ns} name={name} title={t('model.historyOf', { rev })} />
       {state.loading && <p class="muted">{t('loading')}</p>}
       {state.error != null && <ErrorBox error={state.error} />}
       <ul class="plain">
@@ -73,7 +63,7 @@ export function CommitPage({ ns, name, oid }: { ns: string; name: string; oid: s
   });
   return (
     <main>
-      <Head ns={ns} name={name} title={t('model.commit', { id: oid.slice(0, 7) })} />
+      <ModelSubpageTitle ns={ns} name={name} title={t('model.commit', { id: oid.slice(0, 7) })} />
       {state.loading && <p class="muted">{t('loading')}</p>}
       {state.error != null && <ErrorBox error={state.error} />}
       {state.data && (

@@ -4,6 +4,7 @@ import { ErrorBox } from '../components/error-box';
 import { formatDate, type MessageKey, useI18n } from '../i18n';
 import { useLoad } from '../use-api';
 import { useSubmit } from '../use-submit';
+import { ModelSubpageTitle } from '../components/model-subpage-title';
 
 interface Proposal {
   number: number;
@@ -33,24 +34,13 @@ interface FileDiff {
 
 const apiBase = (ns: string, name: string) => `/api/v1/models/${enc(ns)}/${enc(name)}/proposals`;
 
-function Head({ ns, name, title }: { ns: string; name: string; title: string }) {
-  return (
-    <h1>
-      <a href={`/${ns}/${name}`}>
-        {ns}/{name}
-      </a>{' '}
-      · {title}
-    </h1>
-  );
-}
-
 /** `/{ns}/{name}/discussions`: pull requests and discussions, newest first. */
 export function ProposalsPage({ ns, name }: { ns: string; name: string }) {
   const { t, lang } = useI18n();
   const state = useLoad(`proposals:${ns}/${name}`, (signal) => api<{ items: Proposal[] }>(apiBase(ns, name), { signal }));
   return (
     <main>
-      <Head ns={ns} name={name} title={t('proposals.title')} />
+      <ModelSubpageTitle ns={ns} name={name} title={t('proposals.title')} />
       {state.loading && <p class="muted">{t('loading')}</p>}
       {state.error != null && <ErrorBox error={state.error} />}
       {state.data && !state.data.items.length && <p class="muted">{t('proposals.none')}</p>}
@@ -109,7 +99,7 @@ export function ProposalPage({ ns, name, number }: { ns: string; name: string; n
   const open = p.status === 'open' || p.status === 'draft';
   return (
     <main>
-      <Head ns={ns} name={name} title={`#${p.number} ${p.title}`} />
+      <ModelSubpageTitle ns={ns} name={name} title={`#${p.number} ${p.title}`} />
       <p class="muted" data-testid="proposal-status">
         {t(`proposals.status.${p.status}` as MessageKey)} · {p.author ?? ''} {p.targetBranch ? `→ ${p.targetBranch}` : ''}
         {p.approvals ? ` · ${t('proposals.approvals', { n: String(p.approvals.length), of: String(p.requiredApprovals ?? 0) })}` : ''}
