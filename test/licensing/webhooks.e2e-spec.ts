@@ -167,7 +167,12 @@ describe('organization webhooks', () => {
       occurredAt: expect.any(String),
       data: { model: model.id, visibility: 'public', createdBy: owner.username },
     });
-    const [logged] = await deliveries(publisher, publisherHook, owner);
+    // The receiver answers before the dispatcher records the outcome, so the log catches up a moment later.
+    const logged = await eventually(
+      async () => (await deliveries(publisher, publisherHook, owner)).find((d) => d.id === created.headers['x-hub-delivery'] && d.status !== 'pending') ?? null,
+      10_000,
+      'model.created delivery recorded',
+    );
     expect(logged).toMatchObject({ id: created.headers['x-hub-delivery'], event: 'model.created', status: 'delivered', attempts: 1, lastStatusCode: 200 });
 
     await commit(hub, owner, model.id, [put('README.md', '# hooked\n')]);
