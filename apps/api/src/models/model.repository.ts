@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../generated/prisma/client';
+import { Prisma, type RepoKind } from '../generated/prisma/client';
 import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { namespaceKey } from '../namespaces/namespace-rules';
@@ -107,11 +107,11 @@ export class ModelRepository {
   ) {}
 
   /** The model named so, or the one that had this name before it was moved (ModelRedirect). */
-  async findByName(namespace: string, name: string): Promise<ModelRecord | null> {
-    const key = { nameKey: modelNameKey(name), namespaceKey: namespaceKey(namespace) };
-    const current = await this.prisma.model.findFirst({ where: { nameKey: key.nameKey, namespace: { nameKey: key.namespaceKey } }, include });
+  async findByName(namespace: string, name: string, kind: RepoKind = 'model'): Promise<ModelRecord | null> {
+    const key = { kind, nameKey: modelNameKey(name), namespaceKey: namespaceKey(namespace) };
+    const current = await this.prisma.model.findFirst({ where: { kind, nameKey: key.nameKey, namespace: { nameKey: key.namespaceKey } }, include });
     if (current) return toRecord(current);
-    const moved = await this.prisma.modelRedirect.findUnique({ where: { namespaceKey_nameKey: key }, select: { model: { include } } });
+    const moved = await this.prisma.modelRedirect.findUnique({ where: { kind_namespaceKey_nameKey: key }, select: { model: { include } } });
     return moved ? toRecord(moved.model) : null;
   }
 
@@ -123,14 +123,14 @@ export class ModelRepository {
     const target = { nameKey: modelNameKey(to.name) };
     try {
       await this.prisma.$transaction(async (tx) => {
-        const before = await tx.model.findUniqueOrThrow({ where: { id }, select: { nameKey: true, namespace: { select: { nameKey: true } } } });
+        const before = await tx.model.findUniqueOrThrow({ where: { id }, select: { kind: true, nameKey: true, namespace: { select: { nameKey: true } } } });
         const after = await tx.namespace.findUniqueOrThrow({ where: { id: to.namespaceId }, select: { nameKey: true } });
         await tx.model.update({ where: { id }, data: { namespaceId: to.namespaceId, name: to.name, nameKey: target.nameKey } });
-        await tx.modelRedirect.deleteMany({ where: { namespaceKey: after.nameKey, nameKey: target.nameKey } });
+        await tx.modelRedirect.deleteMany({ where: { kind: before.kind, namespaceKey: after.nameKey, nameKey: target.nameKey } });
         if (before.namespace.nameKey !== after.nameKey || before.nameKey !== target.nameKey) {
           await tx.modelRedirect.upsert({
-            where: { namespaceKey_nameKey: { namespaceKey: before.namespace.nameKey, nameKey: before.nameKey } },
-            create: { namespaceKey: before.namespace.nameKey, nameKey: before.nameKey, modelId: id },
+            where: { kind_namespaceKey_nameKey: { kind: before.kind, namespaceKey: before.namespace.nameKey, nameKey: before.nameKey } },
+            create: { kind: before.kind, namespaceKey: before.namespace.nameKey, nameKey: before.nameKey, modelId: id },
             update: { modelId: id, createdAt: new Date() },
           });
         }
