@@ -89,6 +89,21 @@ export class SearchEngine {
     );
   }
 
+  /** Matches a query's text as its first search would, so that the search finds it cached (SearchWarmup). */
+  async warmText(text: string): Promise<void> {
+    const query = prepareQuery(text);
+    if (query.parts.length && query.parts.length <= MAX_QUERY_PARTS) await this.textParts(query);
+  }
+
+  /** What the part cache holds: SearchWarmup stops before it crowds out the parts searches fetch. */
+  get partCacheLoad(): { parts: number; matches: number } {
+    return { parts: this.partMatches.size, matches: this.partMatches.matchCount };
+  }
+
+  get indexSize(): number {
+    return this.index.size;
+  }
+
   /** Index entries of these models (after a refresh); models that no longer exist are absent. */
   async entries(ids: string[]): Promise<Map<string, CatalogEntry>> {
     await this.refresh();
