@@ -25,9 +25,10 @@ const MIN_DOCS = 50;
 export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SearchWarmup');
   private stopped = false;
+  private inProgress = false;
   private running: Promise<void> | null = null;
   /** Done, with what it warmed (tests and the benchmark wait for it). */
-  report: { words: number; parts: number; matches: number; milliseconds: number } | null = null;
+  report: { round: number; words: number; parts: number; matches: number; milliseconds: number } | null = null;
 
   constructor(
     private readonly engine: SearchEngine,
@@ -37,13 +38,32 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.searchWarmup) return;
-    this.running = this.warm().catch((err) => {
-      if (!this.stopped) this.logger.warn(`Search warm-up stopped: ${err}`);
-    });
+    this.start();
+    // A full reload or a bulk import drops the cached parts: warm again once the index is back.
+    this.engine.onPartsDropped = () => {
+      if (!this.stopped) setImmediate(() => this.start());
+    };
+  }
+
+  private start(): void {
+    if (this.stopped || this.inProgress) return;
+    this.inProgress = true;
+    const previous = this.running;
+    this.running = (async () => {
+      await previous;
+      await this.warm();
+    })()
+      .catch((err) => {
+        if (!this.stopped) this.logger.warn(`Search warm-up stopped: ${err}`);
+      })
+      .finally(() => {
+        this.inProgress = false;
+      });
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    this.engine.onPartsDropped = null;
     await this.running;
   }
 
@@ -72,7 +92,7 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     const words = warmed.length;
     const load = this.engine.partCacheLoad;
-    this.report = { words, ...load, milliseconds: Date.now() - started };
+    this.report = { round: (this.report?.round ?? 0) + 1, words, ...load, milliseconds: Date.now() - started };
     this.logger.log(
       `Search warmed in ${this.report.milliseconds} ms: ${this.engine.indexSize} models indexed, ${words} frequent words matched (${load.parts} parts, ${load.matches} matches)`,
     );
