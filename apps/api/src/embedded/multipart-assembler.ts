@@ -1,0 +1,175 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** A part as the store answered it: its generation (which PUT of that number), md5 (its ETag) and size. */
+interface LandedPart {
+  generation: number;
+  md5: string;
+  size: number;
+}
+
+/** The running sha256 and assembled length after parts 1..k (k = index), kept to rewind to. */
+interface Boundary {
+  hash: Hash;
+  offset: number;
+}
+
+interface UploadState {
+  dir: string;
+  /** Bumped when a PUT of that part number starts: what was read of an older one is stale. */
+  generations: Map<number, number>;
+  landed: Map<number, LandedPart>;
+  /** boundaries[k]: after parts 1..k; hashed[k - 1]: part k as it was hashed and assembled. */
+  boundaries: Boundary[];
+  hashed: LandedPart[];
+  /** The one advance loop of this upload (one writer of its assembled file at a time). */
+  running: Promise<void> | null;
+}
+
+/** What a completion gets when the parts it names are exactly those assembled. */
+export interface AssembledObject {
+  file: string;
+  size: number;
+  sha256: string;
+  /** S3's ETag of a multipart object: md5 of the parts' binary md5s, dash, part count. */
+  etag: string;
+}
+
+/** Uploads tracked at once; beyond, the oldest is dropped (its completion falls back to a concatenation and read-back). */
+const MAX_UPLOADS = 256;
+const ASSEMBLED = 'hub-assembled';
+
+/**
+ * Assembles and hashes a multipart upload while its parts still arrive (embedded store): each
+ * landed part is read from its part file in part order (so a part that landed before its
+ * predecessors waits for them), appended to one assembled file and fed to a running sha256, in
+ * the background. Completion then renames the assembled file into place, with its sha256 known,
+ * instead of concatenating and md5-ing every part and having the hub read the object back.
+ *
+ * A PUT of a part already hashed (a retry, maybe other bytes) rewinds to the boundary before it.
+ * The bytes hashed are exactly the bytes written to the assembled file, whatever happens to the
+ * part files meanwhile, so the recorded sha256 is always that of the object it becomes. State is
+ * in memory: after a restart a completion falls back to the store's own concatenation.
+ */
+export class MultipartAssembler {
+  private readonly uploads = new Map<string, UploadState>();
+
+  /** A PUT of part `partNumber` starts (before any of its bytes are written): returns its generation. */
+  partStarted(uploadDir: string, partNumber: number): number {
+    const state = this.state(uploadDir);
+    const generation = (state.generations.get(partNumber) ?? 0) + 1;
+    state.generations.set(partNumber, generation);
+    state.landed.delete(partNumber);
+    // Hashed already: what follows it must be hashed again from these new bytes.
+    if (partNumber <= state.hashed.length) {
+      state.boundaries.length = partNumber;
+      state.hashed.length = partNumber - 1;
+    }
+    return generation;
+  }
+
+  /** The store has written part `partNumber` of that generation, and answered `md5` as its ETag. */
+  partLanded(uploadDir: string, partNumber: number, generation: number, md5: string, size: number): void {
+    const state = this.uploads.get(uploadDir);
+    if (!state || state.generations.get(partNumber) !== generation) return;
+    state.landed.set(partNumber, { generation, md5, size });
+    this.kick(state);
+  }
+
+  /**
+   * Waits for the assembly to reach the last part named, and returns the assembled object when
+   * `parts` (numbered 1..N, each with the ETag the store answered) is exactly what was assembled;
+   * null otherwise (then the caller concatenates the part files itself). Forgets the upload.
+   */
+  async complete(uploadDir: string, parts: { number: number; etag: string }[]): Promise<AssembledObject | null> {
+    const state = this.uploads.get(uploadDir);
+    if (!state) return null;
+    let progress = -1;
+    while (state.running || progress !== state.hashed.length) {
+      progress = state.hashed.length;
+      this.kick(state);
+      await state.running;
+    }
+    this.uploads.delete(uploadDir);
+    const sorted = [...parts].sort((a, b) => a.number - b.number);
+    const n = sorted.length;
+    const exact =
+      n > 0 &&
+      n <= state.hashed.length &&
+      sorted.every((p, i) => {
+        const hashed = state.hashed[i];
+        return p.number === i + 1 && p.etag === hashed.md5 && state.generations.get(p.number) === hashed.generation;
+      });
+    const file = path.join(uploadDir, ASSEMBLED);
+    if (!exact) {
+      await fs.rm(file, { force: true });
+      return null;
+    }
+    const { hash, offset } = state.boundaries[n];
+    await fs.truncate(file, offset);
+    const md5s = Buffer.concat(sorted.map((p) => Buffer.from(p.etag, 'hex')));
+    return { file, size: offset, sha256: hash.copy().digest('hex'), etag: `${createHash('md5').update(md5s).digest('hex')}-${n}` };
+  }
+
+  private state(uploadDir: string): UploadState {
+    let state = this.uploads.get(uploadDir);
+    if (!state) {
+      if (this.uploads.size >= MAX_UPLOADS) this.forget(this.uploads.keys().next().value!);
+      state = { dir: uploadDir, generations: new Map(), landed: new Map(), boundaries: [{ hash: createHash('sha256'), offset: 0 }], hashed: [], running: null };
+      this.uploads.set(uploadDir, state);
+    }
+    return state;
+  }
+
+  private forget(uploadDir: string): void {
+    this.uploads.delete(uploadDir);
+    void fs.rm(path.join(uploadDir, ASSEMBLED), { force: true }).catch(() => undefined);
+  }
+
+  private kick(state: UploadState): void {
+    state.running ??= this.advance(state).finally(() => (state.running = null));
+  }
+
+  /** Assembles landed parts in order for as long as the next one has landed. */
+  private async advance(state: UploadState): Promise<void> {
+    try {
+      for (;;) {
+        const k = state.hashed.length;
+        const part = state.landed.get(k + 1);
+        if (!part || this.uploads.get(state.dir) !== state) return;
+        const boundary = await this.append(state, k + 1, part, state.boundaries[k]);
+        // Kept only if no PUT of this part (or an earlier one) started while it was read.
+        if (boundary && state.hashed.length === k && state.generations.get(k + 1) === part.generation) {
+          state.boundaries[k + 1] = boundary;
+          state.hashed.push(part);
+        } else if (state.generations.get(k + 1) === part.generation && state.hashed.length === k) {
+          // Its file did not hold what the store answered for it: never assembled, so never trusted.
+          state.landed.delete(k + 1);
+        }
+      }
+    } catch {
+      // The upload's folder is gone (completed or aborted elsewhere) or unreadable: its completion concatenates.
+      this.uploads.delete(state.dir);
+    }
+  }
+
+  /** Reads part `number` into the assembled file at the boundary, through a copy of its hash; null if it changed meanwhile. */
+  private async append(state: UploadState, number: number, part: LandedPart, from: Boundary): Promise<Boundary | null> {
+    const hash = from.hash.copy();
+    const out = await fs.open(path.join(state.dir, ASSEMBLED), from.offset === 0 ? 'w' : 'r+');
+    let offset = from.offset;
+    try {
+      for await (const chunk of createReadStream(path.join(state.dir, String(number)), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+        if (state.generations.get(number) !== part.generation) return null;
+        hash.update(chunk);
+        await out.write(chunk, 0, chunk.length, offset);
+        offset += chunk.length;
+      }
+    } finally {
+      await out.close();
+    }
+    return offset - from.offset === part.size ? { hash, offset } : null;
+  }
+}
