@@ -61,11 +61,11 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
     const socketPath = await claimSocketPath(dir);
     const httpServer: Server = await server.listen(socketPath);
     await fs.chmod(socketPath, 0o600);
-    return { endpoint: 'http://localhost', socketPath, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer, socketPath) };
+    return { endpoint: 'http://localhost', socketPath, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer, socketPath).finally(assembly.stop) };
   }
   const port = ('port' in options && options.port) || (await freePort());
   const httpServer: Server = await server.listen(port, '127.0.0.1');
-  return { endpoint: `http://127.0.0.1:${port}`, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer) };
+  return { endpoint: `http://127.0.0.1:${port}`, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer).finally(assembly.stop) };
 }
 
 /**

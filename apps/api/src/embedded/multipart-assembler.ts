@@ -1,7 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { AppendHashWorker } from './append-hash-worker';
 
 /** A part as the store answered it: its generation (which PUT of that number), md5 (its ETag) and size. */
 interface LandedPart {
@@ -10,9 +10,9 @@ interface LandedPart {
   size: number;
 }
 
-/** The running sha256 and assembled length after parts 1..k (k = index), kept to rewind to. */
+/** The running sha256 (its id in the hashing thread, 0: none yet) and assembled length after parts 1..k (k = index), kept to rewind to. */
 interface Boundary {
-  hash: Hash;
+  hash: number;
   offset: number;
 }
 
@@ -45,7 +45,7 @@ const ASSEMBLED = 'hub-assembled';
  * Assembles and hashes a multipart upload while its parts still arrive (embedded store): each
  * landed part is read from its part file in part order (so a part that landed before its
  * predecessors waits for them), appended to one assembled file and fed to a running sha256, in
- * the background. Completion then renames the assembled file into place, with its sha256 known,
+ * the background (on a thread of its own: AppendHashWorker). Completion then renames the assembled file into place, with its sha256 known,
  * instead of concatenating and md5-ing every part and having the hub read the object back.
  *
  * A PUT of a part already hashed (a retry, maybe other bytes) rewinds to the boundary before it.
@@ -55,6 +55,11 @@ const ASSEMBLED = 'hub-assembled';
  */
 export class MultipartAssembler {
   private readonly uploads = new Map<string, UploadState>();
+  private readonly worker = new AppendHashWorker();
+
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
 
   /** A PUT of part `partNumber` starts (before any of its bytes are written): returns its generation. */
   partStarted(uploadDir: string, partNumber: number): number {
@@ -64,7 +69,7 @@ export class MultipartAssembler {
     state.landed.delete(partNumber);
     // Hashed already: what follows it must be hashed again from these new bytes.
     if (partNumber <= state.hashed.length) {
-      state.boundaries.length = partNumber;
+      this.worker.drop(state.boundaries.splice(partNumber).map((b) => b.hash));
       state.hashed.length = partNumber - 1;
     }
     return generation;
@@ -93,6 +98,7 @@ export class MultipartAssembler {
       await state.running;
     }
     this.uploads.delete(uploadDir);
+    const hashes = state.boundaries.map((b) => b.hash).filter(Boolean);
     const sorted = [...parts].sort((a, b) => a.number - b.number);
     const n = sorted.length;
     const exact =
@@ -103,27 +109,35 @@ export class MultipartAssembler {
         return p.number === i + 1 && p.etag === hashed.md5 && state.generations.get(p.number) === hashed.generation;
       });
     const file = path.join(uploadDir, ASSEMBLED);
-    if (!exact) {
-      await fs.rm(file, { force: true });
+    try {
+      if (!exact) {
+        await fs.rm(file, { force: true });
+        return null;
+      }
+      const { hash, offset } = state.boundaries[n];
+      await fs.truncate(file, offset);
+      const md5s = Buffer.concat(sorted.map((p) => Buffer.from(p.etag, 'hex')));
+      return { file, size: offset, sha256: await this.worker.digest(hash), etag: `${createHash('md5').update(md5s).digest('hex')}-${n}` };
+    } catch {
+      // The hashing thread died (its hashes with it): the store concatenates instead.
       return null;
+    } finally {
+      this.worker.drop(hashes);
     }
-    const { hash, offset } = state.boundaries[n];
-    await fs.truncate(file, offset);
-    const md5s = Buffer.concat(sorted.map((p) => Buffer.from(p.etag, 'hex')));
-    return { file, size: offset, sha256: hash.copy().digest('hex'), etag: `${createHash('md5').update(md5s).digest('hex')}-${n}` };
   }
 
   private state(uploadDir: string): UploadState {
     let state = this.uploads.get(uploadDir);
     if (!state) {
       if (this.uploads.size >= MAX_UPLOADS) this.forget(this.uploads.keys().next().value!);
-      state = { dir: uploadDir, generations: new Map(), landed: new Map(), boundaries: [{ hash: createHash('sha256'), offset: 0 }], hashed: [], running: null };
+      state = { dir: uploadDir, generations: new Map(), landed: new Map(), boundaries: [{ hash: 0, offset: 0 }], hashed: [], running: null };
       this.uploads.set(uploadDir, state);
     }
     return state;
   }
 
   private forget(uploadDir: string): void {
+    this.worker.drop(this.uploads.get(uploadDir)?.boundaries.map((b) => b.hash) ?? []);
     this.uploads.delete(uploadDir);
     void fs.rm(path.join(uploadDir, ASSEMBLED), { force: true }).catch(() => undefined);
   }
@@ -139,37 +153,22 @@ export class MultipartAssembler {
         const k = state.hashed.length;
         const part = state.landed.get(k + 1);
         if (!part || this.uploads.get(state.dir) !== state) return;
-        const boundary = await this.append(state, k + 1, part, state.boundaries[k]);
+        const from = state.boundaries[k];
+        const appended = await this.worker.append(from.hash, path.join(state.dir, String(k + 1)), path.join(state.dir, ASSEMBLED), from.offset);
         // Kept only if no PUT of this part (or an earlier one) started while it was read.
-        if (boundary && state.hashed.length === k && state.generations.get(k + 1) === part.generation) {
-          state.boundaries[k + 1] = boundary;
+        const current = state.hashed.length === k && state.generations.get(k + 1) === part.generation;
+        if (current && appended.size === part.size && this.uploads.get(state.dir) === state) {
+          state.boundaries[k + 1] = { hash: appended.hash, offset: from.offset + appended.size };
           state.hashed.push(part);
-        } else if (state.generations.get(k + 1) === part.generation && state.hashed.length === k) {
-          // Its file did not hold what the store answered for it: never assembled, so never trusted.
-          state.landed.delete(k + 1);
+          continue;
         }
+        this.worker.drop([appended.hash]);
+        // Its file did not hold what the store answered for it: never assembled, so never trusted.
+        if (current) state.landed.delete(k + 1);
       }
     } catch {
       // The upload's folder is gone (completed or aborted elsewhere) or unreadable: its completion concatenates.
       this.uploads.delete(state.dir);
     }
-  }
-
-  /** Reads part `number` into the assembled file at the boundary, through a copy of its hash; null if it changed meanwhile. */
-  private async append(state: UploadState, number: number, part: LandedPart, from: Boundary): Promise<Boundary | null> {
-    const hash = from.hash.copy();
-    const out = await fs.open(path.join(state.dir, ASSEMBLED), from.offset === 0 ? 'w' : 'r+');
-    let offset = from.offset;
-    try {
-      for await (const chunk of createReadStream(path.join(state.dir, String(number)), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-        if (state.generations.get(number) !== part.generation) return null;
-        hash.update(chunk);
-        await out.write(chunk, 0, chunk.length, offset);
-        offset += chunk.length;
-      }
-    } finally {
-      await out.close();
-    }
-    return offset - from.offset === part.size ? { hash, offset } : null;
   }
 }

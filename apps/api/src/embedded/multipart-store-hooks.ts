@@ -25,7 +25,11 @@ export interface FilesystemStore {
  * concatenating and md5-ing every part. Any other completion is s3rver's own. Returns where the
  * sha256 of objects completed so is found; any later write of the key forgets it.
  */
-export function hookMultipartAssembly(store: FilesystemStore): { hashOf(bucket: string, key: string): ArrivalHash | null; forget(bucket: string, key: string): void } {
+export function hookMultipartAssembly(store: FilesystemStore): {
+  hashOf(bucket: string, key: string): ArrivalHash | null;
+  forget(bucket: string, key: string): void;
+  stop(): Promise<void>;
+} {
   const assembler = new MultipartAssembler();
   const hashes = new Map<string, ArrivalHash>();
   const id = (bucket: string, key: string) => `${bucket}/${key}`;
@@ -69,8 +73,9 @@ export function hookMultipartAssembly(store: FilesystemStore): { hashOf(bucket: 
     await store.putMetadata(bucket, key, metadata, assembled.etag);
     // The bytes last: their presence is the object's.
     await fs.rename(assembled.file, objectPath);
-    await fs.rm(dir, { recursive: true, force: true });
     hashes.set(id(bucket, key), { sha256: assembled.sha256, size: assembled.size, etag: JSON.stringify(assembled.etag) });
+    // Unlinking a GiB of parts takes a while, and nothing reads them any more: not before the answer.
+    void fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
     return { size: assembled.size, md5: assembled.etag };
   };
 
@@ -91,5 +96,5 @@ export function hookMultipartAssembly(store: FilesystemStore): { hashOf(bucket: 
     return deleteObject(bucket, key);
   };
 
-  return { hashOf: (bucket, key) => hashes.get(id(bucket, key)) ?? null, forget };
+  return { hashOf: (bucket, key) => hashes.get(id(bucket, key)) ?? null, forget, stop: () => assembler.stop() };
 }
