@@ -1,5 +1,5 @@
-import { CsvError } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
+// The sync build's own CsvError: the main entry's class is another one.
+import { CsvError, parse } from 'csv-parse/sync';
 import type { RandomAccessSource } from '../../discovery/scanners/byte-source';
 import { mergeTypes, parseCell } from './column-types';
 import { BrokenFileError, ColumnType, FilePreview, PREVIEW_ROWS, PreviewRow, TEXT_CHUNK_BYTES } from './preview-model';
