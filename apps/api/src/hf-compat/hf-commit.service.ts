@@ -8,6 +8,7 @@ import { CommitService } from '../repo-history/commit.service';
 import { ProposalsService } from '../proposals/proposals.service';
 import { decodeRef, PULL_REQUEST_REF } from '../repo-history/revision.service';
 import { parseNdjsonCommit } from './ndjson-commit.parser';
+import type { RepoKind } from '../models/repo-kind';
 
 /**
  * Commits in the Hugging Face protocol: the NDJSON commit (preupload: HfPreuploadService). With
@@ -24,13 +25,13 @@ export class HfCommitService {
     private readonly links: HubLinks,
   ) {}
 
-  async commit(principal: Principal, namespace: string, name: string, revision: string, body: unknown, createPr: boolean) {
+  async commit(principal: Principal, namespace: string, name: string, kind: RepoKind, revision: string, body: unknown, createPr: boolean) {
     const branch = branchOf(revision);
     if (typeof body !== 'string') {
       throw new HubException(415, 'unsupported_media_type', 'A commit is sent as application/x-ndjson: one {key, value} JSON object a line');
     }
     const payload = parseNdjsonCommit(body);
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const changes = {
       parentCommit: payload.parentCommit,
       summary: payload.summary,

@@ -9,6 +9,7 @@ import { AuditAction, LicenseAuditRepository } from './license-audit.repository'
 import type { OfferQuestion, OfferRecord, TermsInput, TermsRecord } from './licensing-records';
 import { OfferInfo, presentOffer, presentTerms } from './licensing.presenter';
 import { OfferFields, OfferRepository } from './offer.repository';
+import type { RepoKind } from '../models/repo-kind';
 
 /** Most offers one model may have (withdrawn ones included). */
 const MAX_OFFERS_PER_MODEL = 50;
@@ -34,8 +35,8 @@ export class OffersService {
     private readonly audit: LicenseAuditRepository,
   ) {}
 
-  async create(principal: Principal, namespace: string, name: string, dto: CreateOfferDto): Promise<OfferInfo> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async create(principal: Principal, namespace: string, name: string, kind: RepoKind, dto: CreateOfferDto): Promise<OfferInfo> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     const approval = dto.approval ?? 'auto';
     this.assertKindRules(dto.kind, { approval, spdxId: dto.spdxId, terms: dto.terms });
@@ -58,8 +59,8 @@ export class OffersService {
     return presentOffer(offer, model.fullName);
   }
 
-  async list(principal: Principal | undefined, namespace: string, name: string): Promise<OfferInfo[]> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async list(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<OfferInfo[]> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     return (await this.offers.listForModel(model.id)).map((o) => presentOffer(o, model.fullName));
   }
 
