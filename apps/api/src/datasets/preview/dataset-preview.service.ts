@@ -3,8 +3,7 @@ import { BlobService } from '../../blobs/blob.service';
 import { ImmutableCache } from '../../cache/immutable-cache';
 import type { Principal } from '../../common/auth/principal';
 import { HubException } from '../../common/hub-exception';
-import { ModelAccessService, repoNotFound } from '../../models/model-access.service';
-import { ModelRecord, ModelRepository } from '../../models/model.repository';
+import { ModelAccessService } from '../../models/model-access.service';
 import { printable } from '../../common/printable';
 import { RevisionService } from '../../repo-history/revision.service';
 import { RepoFile, TreeService } from '../../repo-history/tree.service';
@@ -29,14 +28,13 @@ export class DatasetPreviewService {
 
   constructor(
     private readonly access: ModelAccessService,
-    private readonly models: ModelRepository,
     private readonly revisions: RevisionService,
     private readonly tree: TreeService,
     private readonly blobs: BlobService,
   ) {}
 
   async preview(principal: Principal | undefined, namespace: string, name: string, path: string, revision = 'main'): Promise<DatasetPreviewDto> {
-    const dataset = await this.findReadableDataset(principal, namespace, name);
+    const dataset = await this.access.findReadable(principal, namespace, name, 'dataset');
     const format = previewFormatOf(path);
     if (!format) {
       throw new HubException(
@@ -68,11 +66,5 @@ export class DatasetPreviewService {
       }
       throw e;
     }
-  }
-
-  private async findReadableDataset(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
-    const dataset = await this.models.findByName(namespace, name, 'dataset');
-    if (!dataset || !(await this.access.canRead(principal, dataset))) throw repoNotFound(`${namespace}/${name}`);
-    return dataset;
   }
 }
