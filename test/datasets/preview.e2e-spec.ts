@@ -1,4 +1,3 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createHash } from 'node:crypto';
 import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
 import { grantTo, manualCommercialOffer } from '../licensing/licensing-support';
@@ -18,16 +17,20 @@ async function commitToDataset(hub: TestHub, user: TestUser, id: string, operati
 const noise = (i: number) => createHash('sha256').update(String(i)).digest('hex').repeat(4);
 const PARQUET_ROWS = 20_000;
 const ROW_GROUP_ROWS = 2_500;
-const parquet = Buffer.from(
-  parquetWriteBuffer({
-    columnData: [
-      { name: 'id', data: BigInt64Array.from({ length: PARQUET_ROWS }, (_, i) => BigInt(i)), type: 'INT64' },
-      { name: 'text', data: Array.from({ length: PARQUET_ROWS }, (_, i) => `review ${i}: ${noise(i)}`), type: 'STRING' },
-      { name: 'stars', data: Float64Array.from({ length: PARQUET_ROWS }, (_, i) => (i % 5) + 0.5), type: 'DOUBLE' },
-    ],
-    rowGroupSize: ROW_GROUP_ROWS,
-  }),
-);
+/** A Parquet file of eight row groups (hyparquet-writer is ESM-only, hence the dynamic import). */
+async function writeParquet(): Promise<Buffer> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  return Buffer.from(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: BigInt64Array.from({ length: PARQUET_ROWS }, (_, i) => BigInt(i)), type: 'INT64' },
+        { name: 'text', data: Array.from({ length: PARQUET_ROWS }, (_, i) => `review ${i}: ${noise(i)}`), type: 'STRING' },
+        { name: 'stars', data: Float64Array.from({ length: PARQUET_ROWS }, (_, i) => (i % 5) + 0.5), type: 'DOUBLE' },
+      ],
+      rowGroupSize: ROW_GROUP_ROWS,
+    }),
+  );
+}
 
 /** Byte ranges [start, end) of each row group's column chunks, from the file's own footer. */
 async function rowGroupRanges(bytes: Buffer): Promise<[number, number][]> {
@@ -49,6 +52,7 @@ describe('dataset preview', () => {
   let bob: TestUser;
   let dataset: string;
   let parquetKey: string;
+  let parquet: Buffer;
   const preview = (id: string, query: Record<string, string>, user?: TestUser) => {
     const req = hub.http().get(`/api/v1/datasets/${id}/preview`).query(query);
     return user ? req.set(user.auth) : req;
@@ -57,6 +61,7 @@ describe('dataset preview', () => {
   beforeAll(async () => {
     hub = await startTestHub();
     [alice, bob] = await Promise.all([registerUser(hub), registerUser(hub)]);
+    parquet = await writeParquet();
     dataset = (await createModel(hub, alice, { name: 'reviews', kind: 'dataset' })).id;
     const blob = await storeBucketBlob(hub, dataset, parquet);
     parquetKey = blob.key;
@@ -143,7 +148,7 @@ describe('dataset preview', () => {
       expect(res.body.rows[99]).toEqual({ id: 99, text: `review 99: ${noise(99)}`, stars: 4.5 });
       expect(res.body).toMatchObject({ format: 'parquet', rowCount: PARQUET_ROWS, truncated: true });
 
-      const ranges = getStream.mock.calls.filter(([key]) => key === parquetKey).map(([, range]) => [range!.start, range!.end + 1]);
+      const ranges = getStream.mock.calls.filter(([key]) => key === parquetKey).map(([, range]) => [range!.start, range!.end! + 1]);
       const [tail, ...rest] = ranges;
       // One fixed read of the last 64 KiB holds the footer; the others lie inside the first row group.
       expect(tail).toEqual([parquet.length - 64 * 1024, parquet.length]);

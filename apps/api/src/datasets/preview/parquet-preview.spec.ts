@@ -1,4 +1,3 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createHash } from 'node:crypto';
 import { BufferSource } from '../../discovery/scanners/byte-source';
 import { previewParquet } from './parquet-preview';
@@ -16,18 +15,23 @@ describe('previewParquet', () => {
   const rows = 4000;
   // Text that does not compress, so that each row group is larger than the footer's first read.
   const noise = (i: number) => createHash('sha256').update(String(i)).digest('hex');
-  const bytes = Buffer.from(
-    parquetWriteBuffer({
-      columnData: [
-        { name: 'id', data: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 10n ** 15n), type: 'INT64' },
-        { name: 'text', data: Array.from({ length: rows }, (_, i) => `row ${i} ${noise(i)}`), type: 'STRING' },
-        { name: 'score', data: Float64Array.from({ length: rows }, (_, i) => i / 4), type: 'DOUBLE' },
-        { name: 'ok', data: Array.from({ length: rows }, (_, i) => i % 2 === 0), type: 'BOOLEAN' },
-        { name: 'at', data: Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2026, 0, 1) + i * 1000)), type: 'TIMESTAMP' },
-      ],
-      rowGroupSize: 1000,
-    }),
-  );
+  let bytes: Buffer;
+  beforeAll(async () => {
+    // hyparquet-writer is ESM-only: a dynamic import.
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    bytes = Buffer.from(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'id', data: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 10n ** 15n), type: 'INT64' },
+          { name: 'text', data: Array.from({ length: rows }, (_, i) => `row ${i} ${noise(i)}`), type: 'STRING' },
+          { name: 'score', data: Float64Array.from({ length: rows }, (_, i) => i / 4), type: 'DOUBLE' },
+          { name: 'ok', data: Array.from({ length: rows }, (_, i) => i % 2 === 0), type: 'BOOLEAN' },
+          { name: 'at', data: Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2026, 0, 1) + i * 1000)), type: 'TIMESTAMP' },
+        ],
+        rowGroupSize: 1000,
+      }),
+    );
+  });
 
   it('reads columns and the row count from the footer and the first 100 rows, as JSON', async () => {
     const p = await previewParquet(new BufferSource(bytes));
