@@ -18,6 +18,7 @@ import { LfsVerifyDto } from './dto/lfs-verify.dto';
 import { UploadRepository } from './upload.repository';
 import { signCompletionToken } from './completion-token';
 import type { RepoKind } from '../models/repo-kind';
+import { repoWebPath } from '../models/repo-kind';
 
 export interface LfsAction {
   href: string;
@@ -70,7 +71,14 @@ export class LfsBatchService {
     private readonly proposals: ProposalAccessService,
   ) {}
 
-  async batch(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, req: LfsBatchDto, authorization?: string): Promise<LfsBatchResponse> {
+  async batch(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    req: LfsBatchDto,
+    authorization?: string,
+  ): Promise<LfsBatchResponse> {
     if (req.hash_algo !== undefined && req.hash_algo !== 'sha256' && req.hash_algo !== 'sha_256') {
       // The git-lfs batch API answers 409 for a hash algorithm the server does not support.
       throw HubException.conflict(`Unsupported hash_algo '${req.hash_algo}': this hub names objects by sha256`, 'unsupported_hash_algo');
@@ -106,7 +114,13 @@ export class LfsBatchService {
   }
 
   /** The bytes of an object, for download actions of inline blobs (which have no bucket URL). */
-  async objectForDownload(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, oid: string): Promise<{ inline: Buffer } | { redirect: string }> {
+  async objectForDownload(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    oid: string,
+  ): Promise<{ inline: Buffer } | { redirect: string }> {
     const model = await this.access.findReadable(principal, namespace, name, kind);
     const { permit, value: blob } = await this.access.authorizeDownload(principal, model, async () => {
       const blob = SHA256_HEX.test(oid) ? (await this.blobs.filesInModel([oid], model.id)).get(oid) : undefined;
@@ -324,7 +338,7 @@ export class LfsBatchService {
   }
 
   private repoUrl(model: ModelRecord): string {
-    return `${this.links.origin()}/${model.namespace}/${model.name}`;
+    return `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}`;
   }
 }
 

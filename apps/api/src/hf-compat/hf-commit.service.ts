@@ -9,6 +9,7 @@ import { ProposalsService } from '../proposals/proposals.service';
 import { decodeRef, PULL_REQUEST_REF } from '../repo-history/revision.service';
 import { parseNdjsonCommit } from './ndjson-commit.parser';
 import type { RepoKind } from '../models/repo-kind';
+import { repoWebPath } from '../models/repo-kind';
 
 /**
  * Commits in the Hugging Face protocol: the NDJSON commit (preupload: HfPreuploadService). With
@@ -41,8 +42,8 @@ export class HfCommitService {
         op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath, sha256: op.sha256 } : op,
       ),
     };
-    const commitUrl = (id: string) => `${this.links.origin()}/${model.fullName}/commit/${id}`;
-    const pullRequestUrl = (n: number) => `${this.links.origin()}/${model.fullName}/discussions/${n}`;
+    const commitUrl = (id: string) => `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}/commit/${id}`;
+    const pullRequestUrl = (n: number) => `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}/discussions/${n}`;
     if (createPr) {
       const { discussion, commitId } = await this.proposals.openWithCommit(principal, model, branch, changes);
       return { commitOid: commitId, commitUrl: commitUrl(commitId), pullRequestUrl: pullRequestUrl(discussion.number), success: true };

@@ -7,7 +7,7 @@ import { ProposalMergeService } from '../proposals/proposal-merge.service';
 import { ProposalsService } from '../proposals/proposals.service';
 import { HfCreateDiscussionDto, HfDiscussionsQuery } from '../proposals/dto/proposal.dto';
 import { presentHfDiscussion, presentHfDiscussionDetails, presentHfEvent } from './hf-discussion.presenter';
-import type { RepoKind } from '../models/repo-kind';
+import { type RepoKind, repoWebPath } from '../models/repo-kind';
 
 /** Hugging Face's discussions and pull requests API, over the proposals services (the model must be readable: 404 otherwise). */
 @Injectable()
@@ -38,7 +38,7 @@ export class HfDiscussionsService {
   async create(principal: Principal, ns: string, name: string, kind: RepoKind, dto: HfCreateDiscussionDto) {
     const model = await this.access.findReadable(principal, ns, name, kind);
     const d = await this.proposals.open(principal, model, { title: dto.title, description: dto.description, pullRequest: dto.pullRequest });
-    return { ...presentHfDiscussion(model.fullName, d), url: `/${model.fullName}/discussions/${d.number}` };
+    return { ...presentHfDiscussion(model.fullName, d), url: `${repoWebPath(model.kind, model.fullName)}/discussions/${d.number}` };
   }
 
   async comment(principal: Principal, ns: string, name: string, kind: RepoKind, num: number, text: string) {

@@ -98,7 +98,14 @@ export class HfModelsService {
     return (await this.trees.pathsInfo(model, commitId, paths, expand)).map(presentEntry(expand));
   }
 
-  async commits(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, revision: string, query: HfCommitsQuery): Promise<WithHeaders<unknown[]>> {
+  async commits(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    revision: string,
+    query: HfCommitsQuery,
+  ): Promise<WithHeaders<unknown[]>> {
     const model = await this.access.findReadable(principal, namespace, name, kind);
     const page = await this.history.list(model, revision, { limit: query.limit, cursor: query.cursor });
     const body = page.commits.map((c) => ({

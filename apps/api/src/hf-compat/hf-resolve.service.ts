@@ -14,7 +14,16 @@ export class HfResolveService {
     private readonly downloads: FileDownloadService,
   ) {}
 
-  async resolve(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, revision: string, path: string, req: Request, res: Response): Promise<void> {
+  async resolve(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    revision: string,
+    path: string,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
     const model = await this.access.findReadableForFiles(principal, namespace, name, kind);
     const resolution = await this.downloads.resolve(principal, model, revision, path, {
       method: req.method === 'HEAD' ? 'HEAD' : 'GET',

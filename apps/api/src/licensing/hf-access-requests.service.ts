@@ -49,7 +49,15 @@ export class HfAccessRequestsService {
     return rows.filter((r) => r.grantee.kind === 'user').map((r) => present(r, status));
   }
 
-  async handle(principal: Principal, namespace: string, name: string, kind: RepoKind, username: string, status: HfAccessStatus, rejectionReason?: string): Promise<void> {
+  async handle(
+    principal: Principal,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    username: string,
+    status: HfAccessStatus,
+    rejectionReason?: string,
+  ): Promise<void> {
     const model = await this.adminModel(principal, namespace, name, kind);
     if (status === 'pending') {
       throw HubException.badRequest(

@@ -56,18 +56,18 @@ export class OffersService {
     });
     await this.gateIfManual(model, offer);
     await this.record('offer.created', principal, model, offer);
-    return presentOffer(offer, model.fullName);
+    return presentOffer(offer, model);
   }
 
   async list(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<OfferInfo[]> {
     const model = await this.access.findReadable(principal, namespace, name, kind);
-    return (await this.offers.listForModel(model.id)).map((o) => presentOffer(o, model.fullName));
+    return (await this.offers.listForModel(model.id)).map((o) => presentOffer(o, model));
   }
 
   /** The offer with every terms version, newest first. */
   async get(principal: Principal | undefined, id: string): Promise<OfferInfo & { termsVersions: ReturnType<typeof presentTerms>[] }> {
     const { offer, model } = await this.findReadable(principal, id);
-    return { ...presentOffer(offer, model.fullName), termsVersions: (await this.offers.versions(offer.id)).map(presentTerms) };
+    return { ...presentOffer(offer, model), termsVersions: (await this.offers.versions(offer.id)).map(presentTerms) };
   }
 
   async update(principal: Principal, id: string, dto: UpdateOfferDto): Promise<OfferInfo> {
@@ -92,7 +92,7 @@ export class OffersService {
       fields: Object.keys(fields),
       newTermsVersion: updated.terms.version !== offer.terms.version,
     });
-    return presentOffer(updated, model.fullName);
+    return presentOffer(updated, model);
   }
 
   async withdraw(principal: Principal, id: string): Promise<OfferInfo> {
@@ -101,7 +101,7 @@ export class OffersService {
     if (!(await this.offers.withdraw(offer.id))) throw HubException.conflict(`Offer ${id} is already withdrawn`, 'offer_withdrawn');
     const withdrawn = (await this.offers.findById(offer.id))!;
     await this.record('offer.withdrawn', principal, model, withdrawn);
-    return presentOffer(withdrawn, model.fullName);
+    return presentOffer(withdrawn, model);
   }
 
   /** The offer and its model, when the caller can see the model; 404 otherwise (as for a missing offer). */

@@ -72,7 +72,16 @@ export class RepoApiService {
   }
 
   /** GET and HEAD (Express routes HEAD to the GET handler; `req.method` tells them apart). */
-  async download(p: Principal | undefined, ns: string, name: string, kind: RepoKind, path: string, q: RevisionQuery, req: Request, res: Response): Promise<void> {
+  async download(
+    p: Principal | undefined,
+    ns: string,
+    name: string,
+    kind: RepoKind,
+    path: string,
+    q: RevisionQuery,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
     const model = await this.access.findReadableForFiles(p, ns, name, kind);
     const resolution = await this.downloads.resolve(p, model, q.revision, path, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', address: req.ip ?? null });
     sendFileResolution(req, res, resolution);
@@ -82,7 +91,13 @@ export class RepoApiService {
     return this.history.list(await this.access.findReadable(p, ns, name, kind), q.revision, q);
   }
 
-  async commit(p: Principal, ns: string, name: string, kind: RepoKind, dto: CreateCommitDto): Promise<{ commitId: string; parentCommit: string; branch: string }> {
+  async commit(
+    p: Principal,
+    ns: string,
+    name: string,
+    kind: RepoKind,
+    dto: CreateCommitDto,
+  ): Promise<{ commitId: string; parentCommit: string; branch: string }> {
     const model = await this.access.findReadable(p, ns, name, kind);
     const operations = parseCommitOperations(dto.operations);
     const r = await this.commits.commit(p, model, {

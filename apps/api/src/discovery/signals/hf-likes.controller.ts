@@ -48,6 +48,6 @@ export class HfLikesController {
     const page = await this.likes.likedBy(p, username, q);
     const link = nextLink(this.links.origin(), `/api/users/${encodeURIComponent(username)}/likes`, { ...q }, page.nextCursor);
     for (const [header, value] of Object.entries(link)) res.setHeader(header, value);
-    return page.items.map((i) => ({ createdAt: i.likedAt, repo: { name: i.model.id, type: 'model' } }));
+    return page.items.map((i) => ({ createdAt: i.likedAt, repo: { name: i.model.id, type: i.model.kind } }));
   }
 }
