@@ -18,7 +18,7 @@ const { execFile, spawn } = require('node:child_process');
 const { parseArgs, promisify } = require('node:util');
 const { S3Client, GetObjectCommand } = require('@aws-sdk/client-s3');
 const { startServices } = require('./services');
-const { api } = require('./http-rate');
+const { api, benchToken } = require('./http-rate');
 const { freePort } = require('../apps/api/dist/embedded/free-port.js');
 const { contentKey } = require('../apps/api/dist/blobs/blob-keys.js');
 
@@ -123,10 +123,7 @@ async function main() {
   const results = [];
   try {
     const base = services.hubUrl;
-    const user = await (
-      await api(base, 'POST', '/api/v1/auth/register', { json: { username: 'bench', email: 'bench@example.org', password: 'bench-password-123' } })
-    ).json();
-    const token = (await (await api(base, 'POST', '/api/v1/tokens', { token: user.accessToken, json: { name: 'bench', scopes: ['write'] } })).json()).token;
+    const token = await benchToken(base);
     await api(base, 'POST', '/api/repos/create', { token, json: { name: 'big-data', type: 'dataset' } });
     // A first, small file warms the hub up (hyparquet's module load, JIT), so the sizes compare alike.
     for (const [n, size] of [ROW_GROUP_BYTES, ...SIZES].entries()) {
