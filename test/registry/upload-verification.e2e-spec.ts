@@ -116,7 +116,9 @@ describe('upload verification in the stream (embedded store)', () => {
     }
 
     const download = async (path: string, range?: string) => {
-      const res = await fetch(`${hub.url}/${model.namespace}/${model.name}/resolve/main/${path}`, { headers: { ...alice.auth, ...(range ? { Range: range } : {}) } });
+      const res = await fetch(`${hub.url}/${model.namespace}/${model.name}/resolve/main/${path}`, {
+        headers: { ...alice.auth, ...(range ? { Range: range } : {}) },
+      });
       return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
     };
 

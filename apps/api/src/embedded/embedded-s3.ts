@@ -61,7 +61,13 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
     const socketPath = await claimSocketPath(dir);
     const httpServer: Server = await server.listen(socketPath);
     await fs.chmod(socketPath, 0o600);
-    return { endpoint: 'http://localhost', socketPath, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer, socketPath).finally(assembly.stop) };
+    return {
+      endpoint: 'http://localhost',
+      socketPath,
+      handler: server.callback(),
+      ...credentials,
+      stop: () => closeServer(httpServer, socketPath).finally(assembly.stop),
+    };
   }
   const port = ('port' in options && options.port) || (await freePort());
   const httpServer: Server = await server.listen(port, '127.0.0.1');
