@@ -28,9 +28,46 @@ async function append(m) {
   hashes.set(id, hash);
   return { hash: id, size: offset - m.offset };
 }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Follows a part file while the store still writes it; m.signal: [state (0 writing, 1 landed, 2 given up)].
+async function follow(m) {
+  const state = new Int32Array(m.signal);
+  let input;
+  while (!input) {
+    input = await fs.promises.open(m.file, 'r').catch((err) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    if (!input && Atomics.load(state, 0) !== 0) return { hash: 0, size: -1 };
+    if (!input) await sleep(5);
+  }
+  const hash = m.from ? hashes.get(m.from).copy() : createHash('sha256');
+  const out = await fs.promises.open(m.out, m.offset === 0 ? 'w' : 'r+');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let size = 0;
+  try {
+    for (;;) {
+      // Read before the read that finds no more: once landed, that read saw every byte.
+      const now = Atomics.load(state, 0);
+      const { bytesRead } = await input.read(buf, 0, buf.length, size);
+      if (bytesRead > 0) {
+        hash.update(buf.subarray(0, bytesRead));
+        await out.write(buf, 0, bytesRead, m.offset + size);
+        size += bytesRead;
+      } else if (now === 2) return { hash: 0, size: -1 };
+      else if (now === 1) break;
+      else await sleep(5);
+    }
+  } finally {
+    await Promise.all([input.close(), out.close()]);
+  }
+  const id = next++;
+  hashes.set(id, hash);
+  return { hash: id, size };
+}
 parentPort.on('message', async (m) => {
   try {
     if (m.op === 'append') parentPort.postMessage({ id: m.id, ...(await append(m)) });
+    else if (m.op === 'follow') parentPort.postMessage({ id: m.id, ...(await follow(m)) });
     else if (m.op === 'digest') parentPort.postMessage({ id: m.id, sha256: hashes.get(m.hash).copy().digest('hex') });
     else for (const id of m.hashes) hashes.delete(id);
   } catch (err) {
@@ -54,6 +91,16 @@ export class AppendHashWorker {
   /** Feeds `file` to a copy of hash `from` (0: a new sha256) while writing it into `out` at `offset`. */
   async append(from: number, file: string, out: string, offset: number): Promise<{ hash: number; size: number }> {
     const answer = await this.call({ op: 'append', from, file, out, offset });
+    return { hash: answer.hash as number, size: answer.size as number };
+  }
+
+  /**
+   * `append` of a part file the store is still writing, following it until `signal[0]` (an
+   * Int32Array over a SharedArrayBuffer) says it landed (1: all of it is in the file) or was given
+   * up (2: then size -1).
+   */
+  async follow(from: number, file: string, out: string, offset: number, signal: SharedArrayBuffer): Promise<{ hash: number; size: number }> {
+    const answer = await this.call({ op: 'follow', from, file, out, offset, signal });
     return { hash: answer.hash as number, size: answer.size as number };
   }
 

@@ -21,6 +21,10 @@ interface UploadState {
   /** Bumped when a PUT of that part number starts: what was read of an older one is stale. */
   generations: Map<number, number>;
   landed: Map<number, LandedPart>;
+  /** Parts being written now, each with the signal its follower watches (see AppendHashWorker.follow). */
+  writing: Map<number, { generation: number; signal: Int32Array }>;
+  /** A completion is waiting: no part still being written is followed any more. */
+  completing: boolean;
   /** boundaries[k]: after parts 1..k; hashed[k - 1]: part k as it was hashed and assembled. */
   boundaries: Boundary[];
   hashed: LandedPart[];
@@ -67,12 +71,22 @@ export class MultipartAssembler {
     const generation = (state.generations.get(partNumber) ?? 0) + 1;
     state.generations.set(partNumber, generation);
     state.landed.delete(partNumber);
+    this.settle(state, partNumber, 2);
+    state.writing.set(partNumber, { generation, signal: new Int32Array(new SharedArrayBuffer(4)) });
     // Hashed already: what follows it must be hashed again from these new bytes.
     if (partNumber <= state.hashed.length) {
       this.worker.drop(state.boundaries.splice(partNumber).map((b) => b.hash));
       state.hashed.length = partNumber - 1;
     }
+    // The next part to hash: followed as its bytes arrive.
+    this.kick(state);
     return generation;
+  }
+
+  /** That PUT of part `partNumber` failed (cut, refused): what was read of it is not kept. */
+  partFailed(uploadDir: string, partNumber: number, generation: number): void {
+    const state = this.uploads.get(uploadDir);
+    if (state?.writing.get(partNumber)?.generation === generation) this.settle(state, partNumber, 2);
   }
 
   /** The store has written part `partNumber` of that generation, and answered `md5` as its ETag. */
@@ -80,6 +94,7 @@ export class MultipartAssembler {
     const state = this.uploads.get(uploadDir);
     if (!state || state.generations.get(partNumber) !== generation) return;
     state.landed.set(partNumber, { generation, md5, size });
+    this.settle(state, partNumber, 1);
     this.kick(state);
   }
 
@@ -91,6 +106,9 @@ export class MultipartAssembler {
   async complete(uploadDir: string, parts: { number: number; etag: string }[]): Promise<AssembledObject | null> {
     const state = this.uploads.get(uploadDir);
     if (!state) return null;
+    // A part still being written now is not waited for: then the part list cannot match.
+    state.completing = true;
+    for (const n of [...state.writing.keys()]) this.settle(state, n, 2);
     let progress = -1;
     while (state.running || progress !== state.hashed.length) {
       progress = state.hashed.length;
@@ -130,7 +148,16 @@ export class MultipartAssembler {
     let state = this.uploads.get(uploadDir);
     if (!state) {
       if (this.uploads.size >= MAX_UPLOADS) this.forget(this.uploads.keys().next().value!);
-      state = { dir: uploadDir, generations: new Map(), landed: new Map(), boundaries: [{ hash: 0, offset: 0 }], hashed: [], running: null };
+      state = {
+        dir: uploadDir,
+        generations: new Map(),
+        landed: new Map(),
+        writing: new Map(),
+        completing: false,
+        boundaries: [{ hash: 0, offset: 0 }],
+        hashed: [],
+        running: null,
+      };
       this.uploads.set(uploadDir, state);
     }
     return state;
@@ -142,6 +169,14 @@ export class MultipartAssembler {
     void fs.rm(path.join(uploadDir, ASSEMBLED), { force: true }).catch(() => undefined);
   }
 
+  /** Tells the follower of part `n`'s current PUT, if any, that it landed (1) or was given up (2). */
+  private settle(state: UploadState, n: number, outcome: 1 | 2): void {
+    const writing = state.writing.get(n);
+    if (!writing) return;
+    state.writing.delete(n);
+    Atomics.store(writing.signal, 0, outcome);
+  }
+
   private kick(state: UploadState): void {
     state.running ??= this.advance(state).finally(() => (state.running = null));
   }
@@ -151,18 +186,24 @@ export class MultipartAssembler {
     try {
       for (;;) {
         const k = state.hashed.length;
-        const part = state.landed.get(k + 1);
-        if (!part || this.uploads.get(state.dir) !== state) return;
+        const landed = state.landed.get(k + 1);
+        const writing = landed || state.completing ? undefined : state.writing.get(k + 1);
+        if ((!landed && !writing) || this.uploads.get(state.dir) !== state) return;
+        const generation = (landed ?? writing)!.generation;
         const from = state.boundaries[k];
-        const appended = await this.worker.append(from.hash, path.join(state.dir, String(k + 1)), path.join(state.dir, ASSEMBLED), from.offset);
-        // Kept only if no PUT of this part (or an earlier one) started while it was read.
-        const current = state.hashed.length === k && state.generations.get(k + 1) === part.generation;
+        const [file, out] = [path.join(state.dir, String(k + 1)), path.join(state.dir, ASSEMBLED)];
+        const appended = landed
+          ? await this.worker.append(from.hash, file, out, from.offset)
+          : await this.worker.follow(from.hash, file, out, from.offset, writing!.signal.buffer as SharedArrayBuffer);
+        // Kept only if the PUT read landed, and no PUT of this part (or an earlier one) started since.
+        const part = state.landed.get(k + 1);
+        const current = part?.generation === generation && state.generations.get(k + 1) === generation && state.hashed.length === k;
         if (current && appended.size === part.size && this.uploads.get(state.dir) === state) {
           state.boundaries[k + 1] = { hash: appended.hash, offset: from.offset + appended.size };
           state.hashed.push(part);
           continue;
         }
-        this.worker.drop([appended.hash]);
+        this.worker.drop([appended.hash].filter(Boolean));
         // Its file did not hold what the store answered for it: never assembled, so never trusted.
         if (current) state.landed.delete(k + 1);
       }

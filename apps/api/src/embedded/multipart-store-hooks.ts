@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -36,12 +37,17 @@ export function hookMultipartAssembly(store: FilesystemStore): {
   const forget = (bucket: string, key: string) => hashes.delete(id(bucket, key));
   const uploadDir = (bucket: string, uploadId: string) => path.join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
 
-  // s3rver's own answers once its md5 stream ends, before the part file is flushed; this waits for the file.
+  // s3rver's own answers once its md5 stream ends, before the part file is flushed; this waits for the file,
+  // and tells the assembler when a part starts, lands or fails.
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const dir = uploadDir(bucket, uploadId);
-    const generation = assembler.partStarted(dir, Number(partNumber));
-    const file = path.join(dir, String(Number(partNumber)));
+    const n = Number(partNumber);
+    const file = path.join(dir, String(n));
     await fs.mkdir(dir, { recursive: true });
+    const output = createWriteStream(file);
+    // Opened (so emptied) before the PUT counts as started: what is read of the file from then on is its bytes.
+    await once(output, 'open');
+    const generation = assembler.partStarted(dir, n);
     const md5 = createHash('md5');
     let size = 0;
     const measure = new Transform({
@@ -51,10 +57,15 @@ export function hookMultipartAssembly(store: FilesystemStore): {
         callback(null, chunk);
       },
     });
-    await pipeline(content, measure, createWriteStream(file));
+    try {
+      await pipeline(content, measure, output);
+    } catch (err) {
+      assembler.partFailed(dir, n, generation);
+      throw err;
+    }
     const digest = md5.digest('hex');
     await fs.writeFile(`${file}.md5`, digest);
-    assembler.partLanded(dir, Number(partNumber), generation, digest, size);
+    assembler.partLanded(dir, n, generation, digest, size);
     return { size, md5: digest };
   };
 
