@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { UploadVerifier } from '../../apps/api/src/blobs/upload-verifier.service';
 import { type EmbeddedStoreHub, startEmbeddedStoreHub } from '../support/embedded-store-hub';
 import { registerUser, type TestUser } from '../support/factories';
@@ -106,13 +107,14 @@ describe('upload verification in the stream (embedded store)', () => {
       const batch = await lfsBatch(repo(), 'upload', [{ oid, size: bytes.length }]);
       const upload = batch.body.objects![0].actions!.upload!;
       expect(upload.header?.chunk_size).toBe(String(PART));
+      const partUrl = (partNumber: number) => upload.header![String(partNumber).padStart(5, '0')];
       const put = async (partNumber: number, body: Buffer) => {
-        const res = await fetch(upload.header![String(partNumber).padStart(5, '0')], { method: 'PUT', body: body as unknown as Uint8Array<ArrayBuffer> });
+        const res = await fetch(partUrl(partNumber), { method: 'PUT', body: body as unknown as Uint8Array<ArrayBuffer> });
         expect(res.status).toBe(200);
         return { partNumber, etag: res.headers.get('etag')! };
       };
       const complete = (parts: { partNumber: number; etag: string }[]) => completeMultipart(upload.href, { oid, parts });
-      return { put, complete, completionUrl: upload.href };
+      return { put, partUrl, complete, completionUrl: upload.href };
     }
 
     const download = async (path: string, range?: string) => {
@@ -172,6 +174,26 @@ describe('upload verification in the stream (embedded store)', () => {
       expect(readBacks()).toBe(before);
       await commit(sha256Hex(bytes), bytes.length, 'retried.bin').expect(200);
       expect(sha256Hex((await download('retried.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('a part cut halfway leaves the hash intact: sent again whole, the upload completes with no read-back', async () => {
+      const bytes = randomBytes(PART + 1000);
+      const chunks = partsOf(bytes);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      // Part 1 (the next to hash, so followed as it arrives) announced whole, cut after half of it.
+      const url = new URL(mp.partUrl(1));
+      await new Promise<void>((resolve) => {
+        const req = request(url, { method: 'PUT', headers: { 'Content-Length': String(PART) } });
+        req.on('error', () => resolve());
+        req.on('response', () => resolve());
+        req.write(chunks[0].subarray(0, PART / 2), () => setTimeout(() => req.destroy(), 200));
+      });
+      const parts = [await mp.put(1, chunks[0]), await mp.put(2, chunks[1])];
+      expect((await mp.complete(parts)).status).toBe(200);
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'after-cut.bin').expect(200);
+      expect(sha256Hex((await download('after-cut.bin')).bytes)).toBe(sha256Hex(bytes));
     });
 
     it('reads the object back when the completion names other parts than those hashed, and judges the stored bytes', async () => {
