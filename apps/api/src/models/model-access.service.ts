@@ -9,6 +9,7 @@ import { roleAtLeast } from '../orgs/org-roles';
 import type { OrgRole } from '@model-hub/contracts';
 import { AccessRight, CallAllowance, DownloadDecision, DownloadGrantPort, ServedFile } from './download-grant.port';
 import { DownloadPermit } from './download-permit';
+import type { RepoKind } from '../generated/prisma/client';
 import { ModelRecord, ModelRepository } from './model.repository';
 
 /**
@@ -65,8 +66,8 @@ export class ModelAccessService {
   }
 
   /** The model if `principal` may see it; 404 `RepoNotFound` when it does not exist or is hidden. */
-  async findReadable(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
-    const model = await this.models.findByName(namespace, name);
+  async findReadable(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind = 'model'): Promise<ModelRecord> {
+    const model = await this.models.findByName(namespace, name, kind);
     if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
     return model;
   }

@@ -5,7 +5,8 @@ CREATE TYPE "lineage_relation" AS ENUM ('finetune', 'adapter', 'quantized', 'mer
 CREATE TYPE "lineage_source" AS ENUM ('card', 'inferred');
 
 -- AlterTable
-ALTER TABLE "models" ADD COLUMN     "data_formats" TEXT[] DEFAULT ARRAY[]::TEXT[],
+ALTER TABLE "models" ADD COLUMN     "base_model_relation" "lineage_relation",
+ADD COLUMN     "data_formats" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "license_conflict" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "size_categories" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "task_categories" TEXT[] DEFAULT ARRAY[]::TEXT[];
