@@ -42,6 +42,8 @@ export const cardColumnsOf = (m: ModelCardColumns): ModelCardColumns => ({
 export interface ModelRecord extends ModelCardColumns {
   /** The model's uuid (foreign key for commits, branches, uploads...). */
   id: string;
+  /** `model` or `dataset`: both kinds live in this table and go through the same services. */
+  kind: RepoKind;
   namespaceId: string;
   /** The namespace's name as its owner spelled it. */
   namespace: string;
@@ -69,7 +71,6 @@ export interface ModelRecord extends ModelCardColumns {
   lastModified: Date;
   /** Head of `main` when the record was read (every model has one from its creation on). */
   mainCommitId: string | null;
-  kind: RepoKind;
   /** Datasets: the data formats of the files at `main` (lineage/dataset-formats.ts). */
   dataFormats: string[];
   /** Commercial use allowed here, forbidden upstream (docs/lineage.md). */
@@ -90,6 +91,7 @@ type ModelRow = Prisma.ModelGetPayload<{ include: typeof include }>;
 
 const toRecord = (m: ModelRow): ModelRecord => ({
   id: m.id,
+  kind: m.kind,
   namespaceId: m.namespaceId,
   namespace: m.namespace.name,
   namespaceKind: m.namespace.kind,
@@ -109,7 +111,6 @@ const toRecord = (m: ModelRow): ModelRecord => ({
   createdAt: m.createdAt,
   lastModified: m.lastModified,
   mainCommitId: m.branches[0]?.commitId ?? null,
-  kind: m.kind,
   dataFormats: m.dataFormats,
   licenseConflict: m.licenseConflict,
   baseModelRelation: m.baseModelRelation,
@@ -122,8 +123,8 @@ export class ModelRepository {
     private readonly invalidation: CacheInvalidation,
   ) {}
 
-  /** The model named so, or the one that had this name before it was moved (ModelRedirect). */
-  async findByName(namespace: string, name: string, kind: RepoKind = 'model'): Promise<ModelRecord | null> {
+  /** The repository of this kind named so, or the one that had this name before it was moved (ModelRedirect). */
+  async findByName(namespace: string, name: string, kind: RepoKind): Promise<ModelRecord | null> {
     const key = { kind, nameKey: modelNameKey(name), namespaceKey: namespaceKey(namespace) };
     const current = await this.prisma.model.findFirst({ where: { kind, nameKey: key.nameKey, namespace: { nameKey: key.namespaceKey } }, include });
     if (current) return toRecord(current);
@@ -170,6 +171,7 @@ export class ModelRepository {
    * taken in the namespace.
    */
   async createWithInitialCommit(data: {
+    kind: RepoKind;
     namespaceId: string;
     name: string;
     private: boolean;
@@ -185,6 +187,7 @@ export class ModelRepository {
         await tx.model.create({
           data: {
             id: data.id,
+            kind: data.kind,
             namespaceId: data.namespaceId,
             name: data.name,
             nameKey: modelNameKey(data.name),
@@ -208,9 +211,10 @@ export class ModelRepository {
           });
         }
         await tx.branch.create({ data: { modelId: data.id, name: 'main', commitId: data.commit.id } });
-        // A new model taking a moved model's old name ends that redirect.
+        // A new repository taking a moved one's old name (of the same kind) ends that redirect.
         await tx.$executeRaw`
-          DELETE FROM model_redirects r USING namespaces n WHERE n.id = ${data.namespaceId}::uuid AND r.namespace_key = n.name_key AND r.name_key = ${modelNameKey(data.name)}`;
+          DELETE FROM model_redirects r USING namespaces n
+          WHERE n.id = ${data.namespaceId}::uuid AND r.namespace_key = n.name_key AND r.name_key = ${modelNameKey(data.name)} AND r.kind = ${data.kind}::repo_kind`;
       });
     } catch (e) {
       if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
