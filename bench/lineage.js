@@ -19,6 +19,7 @@ const root = path.resolve(__dirname, '..');
 const dist = (p) => path.join(root, 'apps/api/dist', p);
 const { startEmbeddedPostgres } = require(dist('embedded/embedded-postgres.js'));
 const { startServices } = require('./services.js');
+const { timedGet } = require('./timed-get.js');
 const { applyMigrations } = require(dist('database/schema-engine.js'));
 const { seed } = require(dist('cli/seed.js'));
 
@@ -31,23 +32,7 @@ const DATASETS = arg('datasets', 20000);
 const ROOTS = arg('roots', 150);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function get(base, pathAndQuery) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    http
-      .get(new URL(pathAndQuery, base), { agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          if (res.statusCode !== 200) return reject(new Error(`${pathAndQuery}: ${res.statusCode} ${body.slice(0, 300)}`));
-          resolve({ ms, body: JSON.parse(body) });
-        });
-      })
-      .on('error', reject);
-  });
-}
+const get = (base, pathAndQuery) => timedGet(agent, new URL(pathAndQuery, base));
 
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -122,7 +107,22 @@ async function main() {
     const out = path.join(root, 'bench/results');
     fs.mkdirSync(out, { recursive: true });
     const file = path.join(out, `lineage-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ node: process.version, cpus: os.cpus().length, models: MODELS, datasets: DATASETS, seed: report, rows, ratio: { up: ratio('up'), down: ratio('down') } }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          node: process.version,
+          cpus: os.cpus().length,
+          models: MODELS,
+          datasets: DATASETS,
+          seed: report,
+          rows,
+          ratio: { up: ratio('up'), down: ratio('down') },
+        },
+        null,
+        2,
+      ),
+    );
     console.log(`written to ${path.relative(root, file)}`);
   } finally {
     await services?.stop();

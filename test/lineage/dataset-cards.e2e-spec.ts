@@ -10,7 +10,14 @@ describe('dataset cards', () => {
   let alice: TestUser;
   let org: string;
 
-  const search = async (query: Record<string, string>) => (await hub.http().get('/api/v1/search').query({ kind: 'dataset', org, ...query }).expect(200)).body;
+  const search = async (query: Record<string, string>) =>
+    (
+      await hub
+        .http()
+        .get('/api/v1/search')
+        .query({ kind: 'dataset', org, ...query })
+        .expect(200)
+    ).body;
   const ids = (body: { items: { id: string }[] }) => body.items.map((i) => i.id).sort();
 
   beforeAll(async () => {
@@ -27,7 +34,15 @@ describe('dataset cards', () => {
         language: ['zh', 'en'],
         size_categories: ['10K<n<100K'],
         tags: ['reviews'],
-        configs: [{ config_name: 'default', data_files: [{ split: 'train', path: 'data/train-*.parquet' }, { split: 'test', path: 'data/test.jsonl' }] }],
+        configs: [
+          {
+            config_name: 'default',
+            data_files: [
+              { split: 'train', path: 'data/train-*.parquet' },
+              { split: 'test', path: 'data/test.jsonl' },
+            ],
+          },
+        ],
       }),
       put('data/train-00000.parquet', 'PAR1'),
       put('data/test.jsonl', '{"text":"ok"}\n'),
@@ -95,7 +110,11 @@ describe('dataset cards', () => {
     expect(Object.fromEntries(narrowed.facets.formats.map((f: { value: string; count: number }) => [f.value, f.count]))).toEqual({ json: 1, parquet: 1 });
     const hf = await hub.http().get('/api/datasets').query({ author: org, filter: 'task_categories:automatic-speech-recognition' }).expect(200);
     expect(hf.body.map((d: { id: string }) => d.id)).toEqual([`${org}/speech`]);
-    const both = await hub.http().get('/api/datasets').query({ author: org, filter: ['format:parquet', 'language:zh'] }).expect(200);
+    const both = await hub
+      .http()
+      .get('/api/datasets')
+      .query({ author: org, filter: ['format:parquet', 'language:zh'] })
+      .expect(200);
     expect(both.body.map((d: { id: string }) => d.id)).toEqual([`${org}/reviews`]);
   });
 

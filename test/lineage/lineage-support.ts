@@ -22,7 +22,13 @@ export interface LineageBody {
 }
 
 /** GET /api/v1/lineage/{kind}/{repo}, expecting 200. */
-export async function lineage(hub: TestHub, kind: KindSegment, repo: string, query: Record<string, string | number>, auth: Record<string, string> = {}): Promise<LineageBody> {
+export async function lineage(
+  hub: TestHub,
+  kind: KindSegment,
+  repo: string,
+  query: Record<string, string | number>,
+  auth: Record<string, string> = {},
+): Promise<LineageBody> {
   const res = await hub.http().get(`/api/v1/lineage/${kind}/${repo}`).query(query).set(auth);
   if (res.status !== 200) throw new Error(`lineage ${kind}/${repo}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as LineageBody;

@@ -41,12 +41,18 @@ describe('lineage', () => {
 
   it('resolves the references when the repositories appear, and walks the whole graph for a member', async () => {
     await createModel(hub, alice, { namespace: acme, name: 'reviews', kind: 'dataset' });
-    await commitTo(hub, alice, 'datasets', DATA, [card({ license: 'cc-by-nc-4.0', task_categories: ['text-classification'] }), put('data/train.csv', 'text,label\nok,1\n')]);
+    await commitTo(hub, alice, 'datasets', DATA, [
+      card({ license: 'cc-by-nc-4.0', task_categories: ['text-classification'] }),
+      put('data/train.csv', 'text,label\nok,1\n'),
+    ]);
     await createModel(hub, alice, { namespace: secret, name: 'base', visibility: 'private' });
     await commitTo(hub, alice, 'models', BASE, [card({ license: 'apache-2.0', datasets: [DATA] })]);
     await createModel(hub, alice, { namespace: acme, name: 'tuned' });
     // The relation is not declared: adapter_config.json makes it an adapter.
-    await commitTo(hub, alice, 'models', TUNED, [card({ license: 'apache-2.0', base_model: BASE, datasets: [DATA] }), put('adapter_config.json', '{"peft_type":"LORA"}')]);
+    await commitTo(hub, alice, 'models', TUNED, [
+      card({ license: 'apache-2.0', base_model: BASE, datasets: [DATA] }),
+      put('adapter_config.json', '{"peft_type":"LORA"}'),
+    ]);
 
     const member = await lineage(hub, 'models', QUANT, { direction: 'up', depth: 5 }, alice.auth);
     expect(shape(member)).toEqual([`${BASE} adapter 2`, `${DATA} dataset 2`, `${TUNED} quantized 1`].sort());
@@ -85,11 +91,36 @@ describe('lineage', () => {
   });
 
   it('filters model listings by base_model:{relation}:{repo} (native and Hugging Face)', async () => {
-    const hf = await hub.http().get('/api/models').query({ filter: `base_model:quantized:${TUNED}` }).expect(200);
+    const hf = await hub
+      .http()
+      .get('/api/models')
+      .query({ filter: `base_model:quantized:${TUNED}` })
+      .expect(200);
     expect(hf.body.map((m: { id: string }) => m.id)).toEqual([QUANT]);
-    expect((await hub.http().get('/api/models').query({ filter: `base_model:finetune:${TUNED}` }).expect(200)).body).toEqual([]);
-    expect((await hub.http().get('/api/models').query({ filter: `base_model:${TUNED}` }).expect(200)).body.map((m: { id: string }) => m.id)).toEqual([QUANT]);
-    const native = await hub.http().get('/api/v1/models').query({ tag: `base_model:adapter:${BASE}` }).set(alice.auth).expect(200);
+    expect(
+      (
+        await hub
+          .http()
+          .get('/api/models')
+          .query({ filter: `base_model:finetune:${TUNED}` })
+          .expect(200)
+      ).body,
+    ).toEqual([]);
+    expect(
+      (
+        await hub
+          .http()
+          .get('/api/models')
+          .query({ filter: `base_model:${TUNED}` })
+          .expect(200)
+      ).body.map((m: { id: string }) => m.id),
+    ).toEqual([QUANT]);
+    const native = await hub
+      .http()
+      .get('/api/v1/models')
+      .query({ tag: `base_model:adapter:${BASE}` })
+      .set(alice.auth)
+      .expect(200);
     expect(native.body.items.map((m: { id: string }) => m.id)).toEqual([TUNED]);
     const info = await hub.http().get(`/api/models/${QUANT}`).expect(200);
     expect(info.body.tags).toEqual(expect.arrayContaining([`base_model:${TUNED}`, `base_model:quantized:${TUNED}`]));
@@ -99,7 +130,11 @@ describe('lineage', () => {
     const tuned = await hub.http().get(`/api/v1/models/${TUNED}`).set(bob.auth).expect(200);
     expect(tuned.body.lineage).toEqual({ baseModels: [], datasets: [{ id: DATA, resolved: true }], hiddenUpstream: 1 });
     const member = await hub.http().get(`/api/models/${TUNED}`).set(alice.auth).expect(200);
-    expect(member.body.lineage).toEqual({ baseModels: [{ id: BASE, relation: 'adapter', resolved: true }], datasets: [{ id: DATA, resolved: true }], hiddenUpstream: 0 });
+    expect(member.body.lineage).toEqual({
+      baseModels: [{ id: BASE, relation: 'adapter', resolved: true }],
+      datasets: [{ id: DATA, resolved: true }],
+      hiddenUpstream: 0,
+    });
     const data = await hub.http().get(`/api/v1/datasets/${DATA}`).set(bob.auth).expect(200);
     expect(data.body.lineage.trainedModels).toEqual({ total: 2, hidden: 1, items: [TUNED] });
     const hfData = await hub.http().get(`/api/datasets/${DATA}`).set(alice.auth).expect(200);
@@ -115,7 +150,9 @@ describe('lineage', () => {
     // Only through the private base model: an outsider learns that something hidden conflicts, not what.
     await commitTo(hub, alice, 'models', TUNED, [card({ license: 'apache-2.0', base_model: BASE }), put('adapter_config.json', '{"peft_type":"LORA"}')]);
     const hidden = await hub.http().get(`/api/v1/models/${QUANT}`).set(bob.auth).expect(200);
-    expect(hidden.body.licenseConflicts).toEqual([{ repo: null, kind: 'dataset', license: null, reason: 'a repository upstream that you may not see forbids commercial use' }]);
+    expect(hidden.body.licenseConflicts).toEqual([
+      { repo: null, kind: 'dataset', license: null, reason: 'a repository upstream that you may not see forbids commercial use' },
+    ]);
     expect((await hub.http().get(`/api/v1/models/${QUANT}`).set(alice.auth).expect(200)).body.licenseConflicts).toEqual([conflict]);
 
     const flagged = await hub.http().get('/api/v1/search').query({ org: acme, licenseConflict: true }).expect(200);
@@ -145,7 +182,12 @@ describe('lineage', () => {
   });
 
   it('follows a moved repository through its redirect', async () => {
-    await hub.http().post('/api/repos/move').set(alice.auth).send({ fromRepo: TUNED, toRepo: `${acme}/tuned-v2`, type: 'model' }).expect(200);
+    await hub
+      .http()
+      .post('/api/repos/move')
+      .set(alice.auth)
+      .send({ fromRepo: TUNED, toRepo: `${acme}/tuned-v2`, type: 'model' })
+      .expect(200);
     const up = await lineage(hub, 'models', QUANT, {}, alice.auth);
     expect(up.nodes.filter((n) => n.kind === 'model')).toEqual([expect.objectContaining({ id: `${acme}/tuned-v2`, resolved: true, relation: 'quantized' })]);
     const down = await lineage(hub, 'models', `${acme}/tuned-v2`, { direction: 'down' }, alice.auth);

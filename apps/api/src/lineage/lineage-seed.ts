@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { bulk, commitId, pgArray, prng } from '../discovery/seed/seed-sql';
+import { bulk, bulkBranches, bulkCommits, commitId, pgArray, prng } from '../discovery/seed/seed-sql';
 
 /**
  * Datasets and the lineage graph on top of a seeded catalogue (catalogue-seed.ts), in bulk SQL:
@@ -19,11 +19,39 @@ export interface LineageSeedReport {
 
 const WORDS = ['reviews', 'news', 'dialogue', 'code', 'math', 'medical', 'legal', 'speech', 'images', 'instructions', 'wiki', 'qa', 'translation', 'web'];
 const SUFFIX = ['corpus', 'set', 'bench', 'zh', 'en', 'v2', 'clean', 'mini', 'large'];
-const TASKS = ['text-classification', 'question-answering', 'translation', 'summarization', 'text-generation', 'automatic-speech-recognition', 'image-classification'];
+const TASKS = [
+  'text-classification',
+  'question-answering',
+  'translation',
+  'summarization',
+  'text-generation',
+  'automatic-speech-recognition',
+  'image-classification',
+];
 const SIZES = ['n<1K', '1K<n<10K', '10K<n<100K', '100K<n<1M', '1M<n<10M'];
-const FORMATS = [['parquet', 6], ['json', 3], ['csv', 2], ['text', 1], ['imagefolder', 1], ['arrow', 1]] as const;
-const LICENSES = [['cc-by-4.0', 4], ['apache-2.0', 3], ['mit', 3], ['cc-by-nc-4.0', 2], ['cc-by-sa-4.0', 1], ['other', 1], ['odc-by', 1]] as const;
-const RELATIONS = [['finetune', 50], ['adapter', 20], ['quantized', 25], ['merge', 5]] as const;
+const FORMATS = [
+  ['parquet', 6],
+  ['json', 3],
+  ['csv', 2],
+  ['text', 1],
+  ['imagefolder', 1],
+  ['arrow', 1],
+] as const;
+const LICENSES = [
+  ['cc-by-4.0', 4],
+  ['apache-2.0', 3],
+  ['mit', 3],
+  ['cc-by-nc-4.0', 2],
+  ['cc-by-sa-4.0', 1],
+  ['other', 1],
+  ['odc-by', 1],
+] as const;
+const RELATIONS = [
+  ['finetune', 50],
+  ['adapter', 20],
+  ['quantized', 25],
+  ['merge', 5],
+] as const;
 // Share of models in each generation after the foundation models (generation 0).
 const GENERATIONS = [0.34, 0.3, 0.18, 0.09, 0.05, 0.025, 0.015];
 
@@ -33,7 +61,9 @@ export async function seedLineage(pool: Pool, opts: { datasets: number; seed?: n
   try {
     const orgs = (await db.query<{ id: string; name: string }>(`SELECT id::text, name FROM namespaces WHERE kind = 'org' ORDER BY name`)).rows;
     const models = (
-      await db.query<{ id: string; ref: string }>(`SELECT m.id::text, n.name || '/' || m.name AS ref FROM models m JOIN namespaces n ON n.id = m.namespace_id WHERE m.kind = 'model' ORDER BY m.downloads DESC, m.id`)
+      await db.query<{ id: string; ref: string }>(
+        `SELECT m.id::text, n.name || '/' || m.name AS ref FROM models m JOIN namespaces n ON n.id = m.namespace_id WHERE m.kind = 'model' ORDER BY m.downloads DESC, m.id`,
+      )
     ).rows;
     if (!orgs.length) throw new Error('seed the catalogue first: no organizations');
     // A popular one more often: the square of a uniform number favours the front (most downloaded first).
@@ -59,7 +89,24 @@ export async function seedLineage(pool: Pool, opts: { datasets: number; seed?: n
       const languages = r.next() < 0.3 ? ['zh', 'en'] : ['en'];
       const at = new Date(Date.now() - r.next() * 700 * 86_400_000);
       const cardData = { license, task_categories: [task], size_categories: [size], language: languages };
-      datasetRows.push([id, 'dataset', org.id, name, name.toLowerCase(), r.next() < 0.05, license, pgArray([task]), pgArray([size]), pgArray(formats), pgArray(languages), JSON.stringify(cardData), Math.floor(Math.exp(r.next() * 10)), at, at, at]);
+      datasetRows.push([
+        id,
+        'dataset',
+        org.id,
+        name,
+        name.toLowerCase(),
+        r.next() < 0.05,
+        license,
+        pgArray([task]),
+        pgArray([size]),
+        pgArray(formats),
+        pgArray(languages),
+        JSON.stringify(cardData),
+        Math.floor(Math.exp(r.next() * 10)),
+        at,
+        at,
+        at,
+      ]);
       const commit = commitId();
       commits.push([commit, id, null, null, 'Initial commit', at]);
       branches.push([id, 'main', commit, at]);
@@ -88,30 +135,8 @@ export async function seedLineage(pool: Pool, opts: { datasets: number; seed?: n
       ],
       datasetRows,
     );
-    await bulk(
-      db,
-      'commits',
-      [
-        ['id', 'bpchar'],
-        ['model_id', 'uuid'],
-        ['parent_id', 'bpchar'],
-        ['author_id', 'uuid'],
-        ['title', 'text'],
-        ['created_at', 'timestamp'],
-      ],
-      commits,
-    );
-    await bulk(
-      db,
-      'branches',
-      [
-        ['model_id', 'uuid'],
-        ['name', 'text'],
-        ['commit_id', 'bpchar'],
-        ['updated_at', 'timestamp'],
-      ],
-      branches,
-    );
+    await bulkCommits(db, commits);
+    await bulkBranches(db, branches);
 
     // Generations: each model's bases come from the generation before it.
     const generation: { id: string; ref: string }[][] = GENERATIONS.map(() => []);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { COMMERCIAL_LICENSES } from '../search/license-commercial-use';
 import { searchDocument } from '../search/search-text';
-import { bulk, commitId, pgArray, prng } from './seed-sql';
+import { bulk, bulkBranches, bulkCommits, commitId, pgArray, prng } from './seed-sql';
 
 /**
  * A realistic catalogue written straight into PostgreSQL with bulk statements (INSERT ... SELECT
@@ -565,19 +565,7 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       models,
     );
     log(`seed: ${N} models inserted (${Date.now() - started} ms)`);
-    await bulk(
-      db,
-      'commits',
-      [
-        ['id', 'bpchar'],
-        ['model_id', 'uuid'],
-        ['parent_id', 'bpchar'],
-        ['author_id', 'uuid'],
-        ['title', 'text'],
-        ['created_at', 'timestamp'],
-      ],
-      commits,
-    );
+    await bulkCommits(db, commits);
     await bulk(
       db,
       'blobs',
@@ -602,17 +590,7 @@ export async function seedCatalogue(pool: Pool, opts: SeedOptions): Promise<Seed
       ],
       files,
     );
-    await bulk(
-      db,
-      'branches',
-      [
-        ['model_id', 'uuid'],
-        ['name', 'text'],
-        ['commit_id', 'bpchar'],
-        ['updated_at', 'timestamp'],
-      ],
-      branches,
-    );
+    await bulkBranches(db, branches);
     log('seed: commits, cards and branches');
 
     // Likes: distinct users per model, as many as the model's count.

@@ -49,3 +49,32 @@ export async function bulk(db: PoolClient, table: string, columns: [string, stri
   }
 }
 
+/** Commits: [id, model id, parent id, author id, title, created at]. */
+export const bulkCommits = (db: PoolClient, rows: unknown[][]) =>
+  bulk(
+    db,
+    'commits',
+    [
+      ['id', 'bpchar'],
+      ['model_id', 'uuid'],
+      ['parent_id', 'bpchar'],
+      ['author_id', 'uuid'],
+      ['title', 'text'],
+      ['created_at', 'timestamp'],
+    ],
+    rows,
+  );
+
+/** Branches: [model id, name, commit id, updated at]. */
+export const bulkBranches = (db: PoolClient, rows: unknown[][]) =>
+  bulk(
+    db,
+    'branches',
+    [
+      ['model_id', 'uuid'],
+      ['name', 'text'],
+      ['commit_id', 'bpchar'],
+      ['updated_at', 'timestamp'],
+    ],
+    rows,
+  );
