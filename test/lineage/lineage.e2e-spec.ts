@@ -193,4 +193,15 @@ describe('lineage', () => {
     const down = await lineage(hub, 'models', `${acme}/tuned-v2`, { direction: 'down' }, alice.auth);
     expect(shape(down)).toEqual([`${QUANT} quantized 1`].sort());
   });
+
+  it('a deleted upstream repository becomes an unresolved node again, and its conflicts go with it', async () => {
+    const flagged = async () =>
+      (await hub.http().get('/api/v1/search').query({ org: acme, licenseConflict: true }).expect(200)).body.items.map((i: { id: string }) => i.id);
+    // The research-only offer on the dataset still conflicts with the apache-2.0 fine-tune.
+    expect(await flagged()).toEqual([`${acme}/tuned-v2`]);
+    await hub.http().delete(`/api/v1/datasets/${DATA}`).set(alice.auth).expect(204);
+    expect(await flagged()).toEqual([]);
+    const up = await lineage(hub, 'models', QUANT, {}, alice.auth);
+    expect(up.nodes.find((n) => n.kind === 'dataset')).toMatchObject({ id: DATA, resolved: false, license: null, visibility: null });
+  });
 });

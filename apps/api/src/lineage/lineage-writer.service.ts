@@ -34,8 +34,17 @@ export class LineageWriter {
 
   /** The conflict flag of the repository and of its descendants (their upstream just changed). */
   async recomputeConflicts(modelId: string): Promise<void> {
+    await this.recomputeFlags([modelId, ...(await this.descendantsOf(modelId))]);
+  }
+
+  /** Every repository downstream of this one (depth 10, hidden ones included). */
+  async descendantsOf(modelId: string): Promise<string[]> {
     const down = await this.lineage.walk(modelId, { direction: 'down', depth: MAX_LINEAGE_DEPTH, visibleNamespaceIds: null, throughHidden: true });
-    const ids = [modelId, ...down.flatMap((r) => (r.nodeId ? [r.nodeId] : []))];
+    return down.flatMap((r) => (r.nodeId ? [r.nodeId] : []));
+  }
+
+  /** The conflict flags of these repositories, from their upstream as it is now. */
+  async recomputeFlags(ids: string[]): Promise<void> {
     const flags = new Map<string, boolean>();
     for (const id of ids) flags.set(id, (await this.conflictsOf(id)).length > 0);
     await this.lineage.setConflictFlags(flags);

@@ -12,6 +12,7 @@ import { DEFAULT_GITATTRIBUTES } from './default-gitattributes';
 import { ModelAccessService } from './model-access.service';
 import type { LicenseConflict } from '../lineage/license-conflict-rules';
 import { LineageInfoService, type LineageSummary } from '../lineage/lineage-info.service';
+import { LineageWriter } from '../lineage/lineage-writer.service';
 import { CardKind, ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.parser';
 import { assertValidModelName } from './model-name-rules';
 import { ModelRecord, ModelRepository } from './model.repository';
@@ -42,6 +43,7 @@ export class ModelsService {
     private readonly namespaces: NamespaceRepository,
     private readonly search: ModelSearchService,
     private readonly lineage: LineageInfoService,
+    private readonly lineageWriter: LineageWriter,
     private readonly cards: ModelCardParser,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
     private readonly links: HubLinks,
@@ -135,7 +137,10 @@ export class ModelsService {
   async delete(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<void> {
     const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
+    // What derived from it loses an upstream node: its licence conflict flags change too.
+    const downstream = await this.lineageWriter.descendantsOf(model.id);
     await this.models.delete(model.id);
+    await this.lineageWriter.recomputeFlags(downstream);
   }
 
   list(principal: Principal | undefined, query: ModelSearchQuery): Promise<ModelPage> {
