@@ -241,6 +241,8 @@ export const en = {
   'webhooks.create': 'Create webhook',
   'webhooks.url': 'Target URL',
   'webhooks.events': 'Events',
+  'webhooks.redeliver': 'Redeliver',
+  'webhooks.redelivery': 'redelivery',
   'webhooks.noDeliveries': 'No delivery yet.',
   'webhooks.noOrg': 'Webhooks belong to organizations you administer; you administer none.',
   'notes.readAll': 'Mark all read',

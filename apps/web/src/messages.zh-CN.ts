@@ -243,6 +243,8 @@ export const zh: Record<MessageKey, string> = {
   'webhooks.create': '创建 Webhook',
   'webhooks.url': '目标网址',
   'webhooks.events': '事件',
+  'webhooks.redeliver': '重新投递',
+  'webhooks.redelivery': '重投',
   'webhooks.noDeliveries': '暂无投递记录。',
   'webhooks.noOrg': 'Webhook 属于您管理的机构；您目前没有管理任何机构。',
   'notes.readAll': '全部标为已读',
