@@ -1,3 +1,5 @@
+import { datasetsEn } from './datasets/messages';
+
 /** The English messages; their keys are the app's message keys. */
 export const en = {
   'nav.models': 'Models',
@@ -288,4 +290,5 @@ export const en = {
   'proposals.requestChanges': 'Request changes',
   'proposals.merge': 'Merge',
   'model.noDownloads': 'No download in the last {n} days.',
+  ...datasetsEn,
 };

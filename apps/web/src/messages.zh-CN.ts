@@ -1,3 +1,4 @@
+import { datasetsZh } from './datasets/messages';
 import type { MessageKey } from './i18n';
 
 /** The Chinese (zh-CN) messages: every English key, translated. */
@@ -290,4 +291,5 @@ export const zh: Record<MessageKey, string> = {
   'proposals.requestChanges': '要求修改',
   'proposals.merge': '合并',
   'model.noDownloads': '最近 {n} 天没有下载。',
+  ...datasetsZh,
 };

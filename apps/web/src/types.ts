@@ -10,6 +10,8 @@ export interface User {
 
 export interface SearchItem {
   id: string;
+  /** Absent from hubs before datasets: a model. */
+  kind?: 'model' | 'dataset';
   namespace: string;
   name: string;
   task: string | null;
@@ -48,6 +50,9 @@ export interface ModelInfo {
   license: string | null;
   tags: string[];
   languages: string[];
+  /** A dataset card's `task_categories` and `size_categories`. */
+  taskCategories?: string[];
+  sizeCategories?: string[];
   downloads: number;
   likes: number;
   parameters: number | null;

@@ -1,13 +1,14 @@
 import { useLocation } from 'preact-iso';
 import { useI18n } from '../i18n';
+import { listPath, type RepoKind } from '../repo-kind';
 
-export function SearchBox({ initial = '' }: { initial?: string }) {
+export function SearchBox({ initial = '', kind = 'model' }: { initial?: string; kind?: RepoKind }) {
   const { t } = useI18n();
   const { route } = useLocation();
   const submit = (e: Event) => {
     e.preventDefault();
     const q = String(new FormData(e.target as HTMLFormElement).get('q') ?? '').trim();
-    route(q ? `/models?q=${encodeURIComponent(q)}` : '/models');
+    route(q ? `${listPath(kind)}?q=${encodeURIComponent(q)}` : listPath(kind));
   };
   return (
     <form class="search" role="search" onSubmit={submit}>

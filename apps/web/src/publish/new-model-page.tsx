@@ -5,18 +5,20 @@ import { OrgOptions } from '../components/org-options';
 import { SignInGate } from '../components/sign-in-gate';
 import { useI18n } from '../i18n';
 import { adminOrgs } from '../licensing/access-panel';
+import { type RepoKind, repoPath } from '../repo-kind';
 import { useSession } from '../session';
 import { useSubmit } from '../use-submit';
 
-/** `/new`: a model in one's own namespace or an organization one administers, with its visibility. */
-export function NewModelPage() {
+/** `/new` (`/new-dataset` picks a dataset): a model or dataset in one's own namespace or an organization one administers, with its visibility. */
+export function NewModelPage({ kind: initialKind = 'model' }: { kind?: RepoKind }) {
   const { t } = useI18n();
   const { user } = useSession();
   const { route } = useLocation();
   const { busy, error, onSubmit } = useSubmit(async (form) => {
+    const kind = form.get('kind') === 'dataset' ? 'dataset' : 'model';
     const body = { namespace: String(form.get('namespace')), name: String(form.get('name')), visibility: String(form.get('visibility')) };
-    await api('/api/v1/models', { method: 'POST', body });
-    route(`/${body.namespace}/${body.name}/upload/main`);
+    await api(`/api/v1/${kind}s`, { method: 'POST', body });
+    route(`${repoPath({ kind, ns: body.namespace, name: body.name })}/upload/main`);
   });
   return (
     <SignInGate>
@@ -24,6 +26,15 @@ export function NewModelPage() {
         <main class="narrow">
           <h1>{t('newModel.title')}</h1>
           <form onSubmit={onSubmit} aria-label={t('newModel.title')}>
+            <fieldset>
+              <legend>{t('newRepo.kind')}</legend>
+              {(['model', 'dataset'] as const).map((k) => (
+                <label class="check" key={k}>
+                  <input type="radio" name="kind" value={k} defaultChecked={k === initialKind} />
+                  {t(`newRepo.${k}`)}
+                </label>
+              ))}
+            </fieldset>
             <label>
               {t('newModel.namespace')}
               <select name="namespace">
