@@ -79,7 +79,7 @@ export class DeploymentsService {
   }
 
   async list(principal: Principal | undefined, namespace: string, name: string): Promise<DeploymentInfo[]> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     const rows = await this.deployments.list(model.id);
     const latency = await this.deployments.recentLatency(
       rows.map((r) => r.id),
@@ -89,7 +89,7 @@ export class DeploymentsService {
   }
 
   async get(principal: Principal | undefined, namespace: string, name: string, id: string): Promise<DeploymentInfo> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     const d = await this.require(model, id);
     const latency = await this.deployments.recentLatency([d.id], new Date(Date.now() - 3_600_000));
     return this.present(model, d, latency.get(d.id));
@@ -111,7 +111,7 @@ export class DeploymentsService {
   }
 
   private async adminModel(principal: Principal, namespace: string, name: string): Promise<ModelRecord> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     await this.access.assertCanAdmin(principal, model);
     return model;
   }

@@ -157,7 +157,7 @@ export class InferenceService {
   /** The model (404 as for files when hidden) and the deployment that serves the call: the version's, or the newest running one. */
   private async resolve(principal: Principal | undefined, modelParam: string, version?: string) {
     const [namespace, name] = splitModelParam(modelParam);
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     const all = (await this.deployments.list(model.id)).filter((d) => d.state === 'ready' || d.state === 'loading');
     const deployment = all.find((d) => version === undefined || d.versionName === version);
     if (!deployment) throw deploymentNotFound(model.fullName, version);
