@@ -13,7 +13,7 @@ export function SearchBox({ initial = '', kind = 'model' }: { initial?: string; 
   return (
     <form class="search" role="search" onSubmit={submit}>
       <label for="q" class="sr-only">
-        {t('search.label')}
+        {t(kind === 'dataset' ? 'datasets.search' : 'search.label')}
       </label>
       <input id="q" key={initial} name="q" type="search" defaultValue={initial} placeholder={t('search.placeholder')} maxLength={200} />
       <button type="submit">{t('search.button')}</button>

@@ -1,4 +1,5 @@
 import { useLocation } from 'preact-iso';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { OrgOptions } from '../components/org-options';
@@ -9,13 +10,14 @@ import { type RepoKind, repoPath } from '../repo-kind';
 import { useSession } from '../session';
 import { useSubmit } from '../use-submit';
 
-/** `/new` (`/new-dataset` picks a dataset): a model or dataset in one's own namespace or an organization one administers, with its visibility. */
-export function NewModelPage({ kind: initialKind = 'model' }: { kind?: RepoKind }) {
+/** `/new`: a model or dataset in one's own namespace or an organization one administers, with its visibility. */
+export function NewModelPage() {
   const { t } = useI18n();
+  const [kind, setKind] = useState<RepoKind>('model');
+  const dataset = kind === 'dataset';
   const { user } = useSession();
   const { route } = useLocation();
   const { busy, error, onSubmit } = useSubmit(async (form) => {
-    const kind = form.get('kind') === 'dataset' ? 'dataset' : 'model';
     const body = { namespace: String(form.get('namespace')), name: String(form.get('name')), visibility: String(form.get('visibility')) };
     await api(`/api/v1/${kind}s`, { method: 'POST', body });
     route(`${repoPath({ kind, ns: body.namespace, name: body.name })}/upload/main`);
@@ -24,13 +26,13 @@ export function NewModelPage({ kind: initialKind = 'model' }: { kind?: RepoKind 
     <SignInGate>
       {() => (
         <main class="narrow">
-          <h1>{t('newModel.title')}</h1>
-          <form onSubmit={onSubmit} aria-label={t('newModel.title')}>
+          <h1>{t(dataset ? 'newDataset.title' : 'newModel.title')}</h1>
+          <form onSubmit={onSubmit} aria-label={t(dataset ? 'newDataset.title' : 'newModel.title')}>
             <fieldset>
               <legend>{t('newRepo.kind')}</legend>
               {(['model', 'dataset'] as const).map((k) => (
                 <label class="check" key={k}>
-                  <input type="radio" name="kind" value={k} defaultChecked={k === initialKind} />
+                  <input type="radio" name="kind" value={k} checked={k === kind} onChange={() => setKind(k)} />
                   {t(`newRepo.${k}`)}
                 </label>
               ))}
@@ -43,7 +45,7 @@ export function NewModelPage({ kind: initialKind = 'model' }: { kind?: RepoKind 
               </select>
             </label>
             <label>
-              {t('newModel.name')}
+              {t(dataset ? 'newDataset.name' : 'newModel.name')}
               <input name="name" required maxLength={96} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" />
             </label>
             <fieldset>
@@ -57,7 +59,7 @@ export function NewModelPage({ kind: initialKind = 'model' }: { kind?: RepoKind 
             </fieldset>
             {error != null && <ErrorBox error={error} />}
             <button type="submit" disabled={busy}>
-              {t('newModel.create')}
+              {t(dataset ? 'newDataset.create' : 'newModel.create')}
             </button>
           </form>
         </main>

@@ -1,0 +1,121 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startEmbeddedStoreHub, type EmbeddedStoreHub } from '../support/embedded-store-hub';
+import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+
+jest.setTimeout(120_000);
+
+const ROWS = 250;
+/** A CSV of ROWS rows, larger than the test's LFS threshold: it goes through LFS to the store, as large data files do. */
+const csv = ['id,text,score', ...Array.from({ length: ROWS }, (_, i) => `${i + 1},"review ${i + 1}, kept",${(i % 5) / 4}`)].join('\n') + '\n';
+const card = [
+  '---',
+  'license: cc-by-4.0',
+  'task_categories: [text-classification]',
+  'language: [en]',
+  'size_categories: [n<1K]',
+  'pretty_name: Reviews',
+  '---',
+  '',
+  '# Reviews',
+  '',
+  'Short product reviews with a score.',
+  '',
+].join('\n');
+
+/** Datasets in Debian's Chromium: created and uploaded through the UI, its page with the preview, the datasets search. */
+describe('web marketplace: datasets', () => {
+  let hub: EmbeddedStoreHub;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const user = `dsweb${Date.now().toString(36)}`;
+  const dataset = `${user}/reviews`;
+
+  const axeClean = async (name: string) => {
+    await screenshot(page, `datasets-${name}`);
+    expect(await seriousViolations(page)).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    [hub, browser] = await Promise.all([startEmbeddedStoreHub({ LFS_THRESHOLD_BYTES: '1024' }), launchBrowser()]);
+    context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await hub?.close();
+  });
+
+  it('a publisher creates a dataset and uploads a CSV through the UI; its page previews the rows', async () => {
+    await page.goto('/join');
+    await page.getByLabel('Username').fill(user);
+    await page.getByLabel('Email').fill(`${user}@example.org`);
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('username').waitFor();
+
+    await page.getByRole('link', { name: 'New model' }).click();
+    await page.getByLabel('Dataset', { exact: true }).check();
+    await page.getByLabel('Dataset name').fill('reviews');
+    await axeClean('new');
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await page.waitForURL(`**/datasets/${dataset}/upload/main`);
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'README.md', mimeType: 'text/markdown', buffer: Buffer.from(card) },
+      { name: 'train.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) },
+    ]);
+    await page.getByLabel('Commit message').fill('First reviews');
+    await page.getByLabel('Publish as version (optional)').fill('v1.0');
+    await page.getByRole('button', { name: 'Upload and commit' }).click();
+    await page.waitForURL(`**/datasets/${dataset}/tree/v1.0`);
+
+    // Through the dataset routes, the CSV is an LFS file in the store; the model of the same name does not exist.
+    const files = await hub.http().get(`/api/v1/datasets/${dataset}/files?revision=v1.0`).set('Accept', 'application/json').expect(200);
+    expect(files.body.entries.find((e: { path: string }) => e.path === 'train.csv')).toMatchObject({ size: csv.length, lfs: expect.anything() });
+    await hub.http().get(`/api/v1/models/${dataset}`).set('Accept', 'application/json').expect(404);
+
+    await page.goto(`/datasets/${dataset}`);
+    await page.getByTestId('card').getByRole('heading', { name: 'Reviews' }).waitFor();
+    const preview = page.getByTestId('preview');
+    await preview.waitFor();
+    const headers = await preview.locator('thead th').allTextContents();
+    expect(headers.map((h) => h.split(' ')[0])).toEqual(['id', 'text', 'score']);
+    const firstRow = await preview.locator('tbody tr').first().locator('td').allTextContents();
+    expect(firstRow).toEqual(['1', 'review 1, kept', '0']);
+    expect(await preview.locator('tbody tr').count()).toBe(100);
+    expect(await page.getByTestId('preview-count').textContent()).toMatch(/first 100 of 250 rows|first 100 rows/);
+    await page.getByRole('link', { name: 'v1.0' }).waitFor();
+    await page.getByRole('heading', { name: 'Use this dataset' }).waitFor();
+    expect(await page.getByTestId('snippet').textContent()).toContain('repo_type="dataset"');
+    await axeClean('page');
+
+    // A file's page previews a data file instead of showing its text.
+    await page.goto(`/datasets/${dataset}/blob/main/train.csv`);
+    await page.getByTestId('preview').waitFor();
+    expect(await page.getByTestId('file-view').count()).toBe(0);
+
+    // The download link is the API's, not the app's, even for a browser navigation.
+    const download = await hub.http().get(`/datasets/${dataset}/resolve/main/train.csv`).set('Accept', 'text/html').redirects(2);
+    expect(download.status).toBe(200);
+    expect(download.text ?? download.body.toString()).toContain('review 250, kept');
+  });
+
+  it('the datasets search lists the dataset with its facets; the models search does not', async () => {
+    await page.goto('/datasets');
+    await page.getByTestId('results').getByRole('link', { name: dataset }).waitFor();
+    await axeClean('search');
+    await page.goto('/models');
+    await page.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent);
+    expect(await page.getByTestId('results').getByRole('link', { name: dataset }).count()).toBe(0);
+
+    await page.goto('/datasets');
+    await page.getByLabel('Search datasets').fill('reviews');
+    await page.getByRole('search').getByRole('button').click();
+    await page.waitForURL('**/datasets?q=reviews');
+    await page.getByTestId('results').getByRole('link', { name: dataset }).click();
+    await page.waitForURL(`**/datasets/${dataset}`);
+    await page.getByTestId('preview').waitFor();
+  });
+});
