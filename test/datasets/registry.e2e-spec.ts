@@ -64,6 +64,59 @@ describe('datasets (registry)', () => {
     expect(hfDatasets.body.map((i: { id: string }) => i.id)).toEqual([`${org}/only-data`]);
   });
 
+  it('versions, history, likes, download counts and proposals of a dataset go through the same services', async () => {
+    const bob = await registerUser(hub);
+    const ds = await createModel(hub, alice, { name: 'signals', kind: 'dataset' });
+    await createModel(hub, alice, { name: 'signals' });
+    const v1 = (path: string) => `/api/v1/datasets/${ds.id}${path}`;
+    const committed = await hub
+      .http()
+      .post(v1('/commits'))
+      .set(alice.auth)
+      .send({ summary: 'rows', operations: [{ op: 'put', path: 'data/rows.csv', contentBase64: Buffer.from('a,b\n1,2\n').toString('base64') }] })
+      .expect(201);
+    // Versions are the dataset's own; the model of the same name has none.
+    const version = await hub.http().post(v1('/versions')).set(alice.auth).send({ name: 'v1.0.0', revision: 'main' }).expect(201);
+    expect(version.body).toMatchObject({ name: 'v1.0.0', commitId: committed.body.commitId });
+    expect((await hub.http().get(`/api/v1/models/${ds.id}/versions`).expect(200)).body).toEqual([]);
+    const history = await hub.http().get(v1('/commits')).expect(200);
+    expect(JSON.stringify(history.body)).toContain(committed.body.commitId);
+    // Likes (native and Hugging Face) count on the dataset, and a user's likes say its type.
+    await hub.http().post(v1('/like')).set(bob.auth).expect(200);
+    await hub.http().post(`/api/datasets/${ds.id}/like`).set(alice.auth).expect(200);
+    expect((await hub.http().get(v1('')).expect(200)).body.likes).toBe(2);
+    expect((await hub.http().get(`/api/v1/models/${ds.id}`).expect(200)).body.likes).toBe(0);
+    const liked = await hub.http().get(`/api/users/${bob.username}/likes`).expect(200);
+    expect(liked.body.map((l: { repo: unknown }) => l.repo)).toEqual([{ name: ds.id, type: 'dataset' }]);
+    // Downloads through resolve count once per user per day, on the dataset only.
+    await hub.http().get(`/datasets/${ds.id}/resolve/main/data/rows.csv`).set(bob.auth).expect(200);
+    await hub.http().get(`/datasets/${ds.id}/resolve/v1.0.0/data/rows.csv`).set(bob.auth).expect(200);
+    expect((await hub.http().get(v1('')).expect(200)).body.downloads).toBe(1);
+    expect((await hub.http().get(`/api/datasets/${ds.id}`).expect(200)).body.downloads).toBe(1);
+    expect((await hub.http().get(`/api/v1/models/${ds.id}`).expect(200)).body.downloads).toBe(0);
+    const days = await hub.http().get(v1('/downloads')).expect(200);
+    expect(JSON.stringify(days.body)).toContain('"downloads":1');
+    // A pull request (huggingface_hub's create_pr=1) becomes a proposal of the dataset.
+    const pr = await hub
+      .http()
+      .post(`/api/datasets/${ds.id}/commit/main?create_pr=1`)
+      .set(bob.auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(
+        [
+          { key: 'header', value: { summary: 'Fix a row' } },
+          { key: 'file', value: { path: 'data/rows.csv', content: Buffer.from('a,b\n1,3\n').toString('base64'), encoding: 'base64' } },
+        ]
+          .map((l) => JSON.stringify(l))
+          .join('\n'),
+      )
+      .expect(200);
+    expect(pr.body.pullRequestUrl).toMatch(new RegExp(`/datasets/${ds.id}/discussions/1$`));
+    const proposals = await hub.http().get(v1('/proposals')).set(alice.auth).expect(200);
+    expect(JSON.stringify(proposals.body)).toContain('Fix a row');
+    expect(JSON.stringify((await hub.http().get(`/api/v1/models/${ds.id}/proposals`).set(alice.auth).expect(200)).body)).not.toContain('Fix a row');
+  });
+
   it('reserves datasets, models and spaces as namespace names', async () => {
     for (const name of ['datasets', 'models', 'spaces']) {
       const res = await hub.http().post('/api/v1/orgs').set(alice.auth).send({ name, kind: 'community' });
