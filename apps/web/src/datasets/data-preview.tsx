@@ -48,7 +48,7 @@ export function DataPreviewTable({ ns, name, rev, path }: { ns: string; name: st
                 ? t('dataset.rowsShown', { shown: state.data.rows.length, n: formatNumber(lang, state.data.rowCount) })
                 : t('dataset.rows', { n: formatNumber(lang, state.data.rowCount) })}
           </p>
-          <div class="scroll" tabIndex={0} role="region" aria-label={t('dataset.previewLabel', { path })}>
+          <div class="scroll preview-box" tabIndex={0} role="region" aria-label={t('dataset.previewLabel', { path })}>
             <table class="files preview" data-testid="preview">
               <thead>
                 <tr>

@@ -1,0 +1,81 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { eventually, uniqueName } from '../licensing/licensing-support';
+import { ENV, SECRET, startReceiver, verify } from '../licensing/webhook-receiver';
+import { createOrg, registerUser } from '../support/factories';
+import { createModel } from '../support/models';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+
+jest.setTimeout(90_000);
+
+/** The webhook settings in Debian's Chromium: a failed delivery, redelivered with the button once the receiver is back. */
+describe('web webhook settings', () => {
+  let hub: TestHub;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    receiver = await startReceiver();
+    [hub, browser] = await Promise.all([startTestHub({ listen: true, env: ENV }), launchBrowser()]);
+    context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await hub?.close();
+    await receiver?.close();
+  });
+
+  it('an admin redelivers a failed delivery from the deliveries list', async () => {
+    const owner = await registerUser(hub, uniqueName('hookowner').replace(/-/g, ''));
+    const org = await createOrg(hub, owner, uniqueName('hookorg'));
+    const hook = await hub
+      .http()
+      .post(`/api/v1/orgs/${org}/webhooks`)
+      .set(owner.auth)
+      .send({ url: `${receiver.base}/switch`, events: ['model.created'], secret: SECRET })
+      .expect(201);
+    await createModel(hub, owner, { namespace: org, name: 'hooked' });
+    const deliveries = async () =>
+      (await hub.http().get(`/api/v1/orgs/${org}/webhooks/${hook.body.id}/deliveries`).set(owner.auth).expect(200)).body as {
+        id: string;
+        status: string;
+        redeliveryOf: string | null;
+      }[];
+    const [failed] = await eventually(async () => {
+      const list = await deliveries();
+      return list[0]?.status === 'failed' && list;
+    }, 30_000);
+
+    await page.goto('/login');
+    await page.getByLabel('Username or email').fill(owner.username);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('username').waitFor();
+    await page.goto('/settings/webhooks');
+    const list = page.getByTestId('deliveries');
+    await list.getByText('failed').waitFor();
+    await screenshot(page, 'webhooks-failed');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    receiver.switchOn = true;
+    await list.getByRole('button', { name: `Redeliver: model.created ${failed.id}` }).click();
+    await list.getByText('redelivery').waitFor();
+    const got = await eventually(async () => receiver.received.find((r) => r.answered === 200), 20_000, 'the redelivery');
+    expect(verify(got)).toBe(true);
+    const [again] = await eventually(async () => {
+      const all = await deliveries();
+      return all[0]?.status === 'delivered' && all;
+    }, 10_000);
+    expect(again).toMatchObject({ redeliveryOf: failed.id });
+    expect(got.headers['x-hub-delivery']).toBe(again.id);
+    await page.reload();
+    await list.getByText('delivered').waitFor();
+    await screenshot(page, 'webhooks-redelivered');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
