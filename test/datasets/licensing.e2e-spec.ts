@@ -24,9 +24,19 @@ describe('licensing a gated dataset', () => {
   const native = (path: string) => `/api/v1/datasets/${id}/files/${path}`;
   const as = (user: TestUser | undefined, url: string) => (user ? hub.http().get(url).set(user.auth) : hub.http().get(url));
 
+  let hookId: string;
+
   beforeAll(async () => {
-    hub = await startTestHub({ listen: true });
+    // Webhook deliveries record their payload when queued; the target need not answer.
+    hub = await startTestHub({ listen: true, env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32', WEBHOOK_MAX_ATTEMPTS: '1' } });
     people = await twoOrganizations(hub);
+    const hook = await hub
+      .http()
+      .post(`/api/v1/orgs/${people.publisher}/webhooks`)
+      .set(people.owner.auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['model.created', 'license.requested', 'license.approved', 'grant.revoked'] })
+      .expect(201);
+    hookId = hook.body.id;
     ({ id } = await createModel(hub, people.owner, { namespace: people.publisher, name: 'support-tickets', kind: 'dataset' }));
     const blob = await storeBucketBlob(hub, id, parquet);
     await hub
@@ -131,5 +141,23 @@ describe('licensing a gated dataset', () => {
       expect(refused.headers['x-error-code']).toBe('GatedRepo');
     }
     expect((await as(people.licenseeMember, `/api/v1/datasets/${id}/access`).expect(200)).body).toMatchObject({ canDownload: false });
+  });
+
+  it("the publisher's webhooks say which kind of repository each event is about", async () => {
+    const res = await as(people.owner, `/api/v1/orgs/${people.publisher}/webhooks/${hookId}/deliveries?limit=100`).expect(200);
+    const payloads = (res.body as { event: string; payload: { data: { model: string; kind: string } } }[]).map((d) => [
+      d.event,
+      d.payload.data.model,
+      d.payload.data.kind,
+    ]);
+    expect(payloads).toEqual(
+      expect.arrayContaining([
+        ['model.created', id, 'dataset'],
+        ['model.created', id, 'model'],
+        ['license.requested', id, 'dataset'],
+        ['license.approved', id, 'dataset'],
+        ['grant.revoked', id, 'dataset'],
+      ]),
+    );
   });
 });

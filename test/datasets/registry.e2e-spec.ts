@@ -117,6 +117,22 @@ describe('datasets (registry)', () => {
     expect(JSON.stringify((await hub.http().get(`/api/v1/models/${ds.id}/proposals`).set(alice.auth).expect(200)).body)).not.toContain('Fix a row');
   });
 
+  it('OpenAPI documents both prefixes with unique operation ids', async () => {
+    const doc = (await hub.http().get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { operationId: string }>> };
+    for (const path of [
+      '/api/v1/datasets',
+      '/api/v1/datasets/{namespace}/{name}',
+      '/api/datasets',
+      '/api/datasets/{ns}/{name}',
+      '/datasets/{ns}/{name}/resolve/{rev}/{path}',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.length).toBeGreaterThan(100);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
   it('reserves datasets, models and spaces as namespace names', async () => {
     for (const name of ['datasets', 'models', 'spaces']) {
       const res = await hub.http().post('/api/v1/orgs').set(alice.auth).send({ name, kind: 'community' });

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
+import { LineageCoreModule } from '../lineage/lineage-core.module';
 import { CommitHooksPort } from '../repo-history/commit-hooks.port';
 import { DiscoveryCommitHooks } from './discovery-commit-hooks';
 import { OrgSecurityPolicyRepository } from './policy/org-security-policy.repository';
@@ -16,7 +17,7 @@ import { SearchIndexRepository } from './search/search-index.repository';
  */
 @Global()
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, LineageCoreModule],
   providers: [
     SearchIndexRepository,
     SearchEngine,
