@@ -1,5 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { eventually } from '../licensing/licensing-support';
+import { commit, put } from '../registry/commits-support';
 import { startEmbeddedStoreHub, type EmbeddedStoreHub } from '../support/embedded-store-hub';
+import { registerUser } from '../support/factories';
+import { createModel } from '../support/models';
 import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
 
 jest.setTimeout(120_000);
@@ -9,7 +13,7 @@ const ROWS = 250;
 const csv = ['id,text,score', ...Array.from({ length: ROWS }, (_, i) => `${i + 1},"review ${i + 1}, kept",${(i % 5) / 4}`)].join('\n') + '\n';
 const card = [
   '---',
-  'license: cc-by-4.0',
+  'license: cc-by-nc-4.0',
   'task_categories: [text-classification]',
   'language: [en]',
   'size_categories: [n<1K]',
@@ -117,5 +121,38 @@ describe('web marketplace: datasets', () => {
     await page.getByTestId('results').getByRole('link', { name: dataset }).click();
     await page.waitForURL(`**/datasets/${dataset}`);
     await page.getByTestId('preview').waitFor();
+  });
+
+  it('lineage on both pages: the model trained on the dataset warns of its non-commercial licence; a private base is counted, not named', async () => {
+    const [trainer, secretOwner] = await Promise.all([registerUser(hub), registerUser(hub)]);
+    const base = await createModel(hub, secretOwner, { name: 'secret-base', visibility: 'private' });
+    await commit(hub, secretOwner, base.id, [put('README.md', '---\nlicense: apache-2.0\n---\n')]);
+    const model = await createModel(hub, trainer, { name: 'sentiment' });
+    const readme = `---\nlicense: apache-2.0\ndatasets:\n- ${dataset}\nbase_model: ${base.id}\n---\n# Sentiment\n`;
+    await commit(hub, trainer, model.id, [put('README.md', readme)]);
+    await eventually(
+      async () => (await hub.http().get(`/api/v1/models/${model.id}`).set('Accept', 'application/json')).body.licenseConflicts?.length > 0,
+      20_000,
+    );
+
+    await page.goto(`/${model.id}`);
+    const warning = page.getByTestId('license-conflict');
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain(`${dataset} (cc-by-nc-4.0)`);
+    const up = page.getByTestId('lineage-up');
+    await up.getByRole('link', { name: dataset }).waitFor();
+    expect(await up.textContent()).toContain('cc-by-nc-4.0');
+    expect(await up.textContent()).toContain('1 more you may not see');
+    expect(await up.textContent()).not.toContain('secret-base');
+    await screenshot(page, 'datasets-lineage-model');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.goto(`/datasets/${dataset}`);
+    await page.getByTestId('lineage-down').getByRole('link', { name: model.id }).waitFor();
+    await axeClean('lineage-dataset');
+
+    await page.goto('/models?licenseConflict=true');
+    await page.getByTestId('results').getByRole('link', { name: model.id }).waitFor();
+    await page.getByLabel(/Upstream licence conflict/).waitFor();
   });
 });

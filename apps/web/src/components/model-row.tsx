@@ -27,6 +27,7 @@ export function ModelRow({ m }: { m: SearchItem }) {
           ✓ {t('model.verified')}
         </span>
       )}
+      {m.licenseConflict && <span class="badge warn">{t('filter.licenseConflict')}</span>}
       <div class="meta">
         {m.task && <span class="chip">{m.task}</span>}
         {m.parameters != null && <span>{t('model.params', { n: formatParams(m.parameters) })}</span>}

@@ -4,6 +4,7 @@ import { formatParams } from '../components/model-row';
 import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import { AccessPanel, adminOrgs } from '../licensing/access-panel';
+import { LicenseConflictWarning, LineagePanel, loadLineage } from '../lineage/lineage-panel';
 import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
 import { DataPreviewTable, previewedFile } from '../datasets/data-preview';
 import { type RepoKind, repoApi, repoPath } from '../repo-kind';
@@ -30,6 +31,8 @@ interface ModelData {
   access: AccessStatus;
   refs: RefList;
   stats: DownloadStats;
+  /** null when the hub could not say (the page shows the rest). */
+  lineage: Awaited<ReturnType<typeof loadLineage>> | null;
   /** The blob page's file, its first VIEW_BYTES (null on other pages or when it is not text). */
   file: string | null;
 }
@@ -64,7 +67,8 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     api<AccessStatus>(`${base}/access`, { signal }),
     api<RefList>(`${base}/refs`, { signal }),
     api<DownloadStats>(`${base}/downloads?days=30`, { signal }),
-  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats]) => ({
+    loadLineage(loc, signal).catch(() => null),
+  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats, lineage]) => ({
     info,
     tree,
     readme,
@@ -75,6 +79,7 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     access,
     refs,
     stats,
+    lineage,
   }));
 }
 
@@ -119,7 +124,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       </main>
     );
   }
-  const { info, tree, readme, versions, commits, file, offers, access, refs, stats } = state.data!;
+  const { info, tree, readme, versions, commits, file, offers, access, refs, stats, lineage } = state.data!;
   const repo = repoPath(loc);
   const dataset = loc.kind === 'dataset';
   const preview = dataset ? previewedFile(tree.entries, loc.view === 'blob' ? loc.path : '') : null;
@@ -152,6 +157,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             </li>
           ))}
         </ul>
+        <LicenseConflictWarning conflicts={info.licenseConflicts ?? []} />
         {mayAdminister(user, loc.ns) && (
           <nav class="admin-links" aria-label={t(dataset ? 'dataset.manage' : 'model.manage')}>
             <a href={`${repo}/upload/main`}>{t('model.upload')}</a>
@@ -264,6 +270,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
               </>
             )}
           </section>
+          {lineage && <LineagePanel up={lineage.up} down={lineage.down} />}
           <DownloadsChart stats={stats} />
           {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
           <UseSnippets kind={loc.kind} info={info} rev={loc.rev} />

@@ -8,13 +8,29 @@ import { listPath, type RepoKind } from '../repo-kind';
 import type { SearchPage } from '../types';
 import { useLoad } from '../use-api';
 
-const MODEL_FACETS = ['task', 'library', 'license', 'org'];
-/** A dataset's facets are what the hub counts for datasets (task categories, size, format...), known ones first. */
-const DATASET_FACETS = ['task', 'license', 'language', 'size', 'format', 'org'];
+/** A facet: the key of its counts in the search answer, and the query parameter that filters on it. */
+interface FacetSpec {
+  facet: string;
+  param: string;
+}
+const f = (facet: string, param = facet): FacetSpec => ({ facet, param });
+/** What each kind is compared by (a dataset's card says task and size categories; its files, formats). */
+const FACETS: Record<RepoKind, FacetSpec[]> = {
+  model: [f('task'), f('library'), f('license'), f('languages', 'language'), f('org')],
+  dataset: [
+    f('taskCategories', 'taskCategory'),
+    f('sizeCategories', 'sizeCategory'),
+    f('formats', 'format'),
+    f('languages', 'language'),
+    f('license'),
+    f('org'),
+  ],
+};
 const SORTS = ['relevance', 'trending', 'downloads', 'likes', 'updated', 'created'] as const;
+/** Switches; licenseConflict: commercial use allowed here while something upstream forbids it (docs/lineage.md). */
+const TOGGLES: Record<RepoKind, string[]> = { model: ['verified', 'commercial', 'licenseConflict'], dataset: ['verified', 'commercial'] };
 /** The URL's parameters that the search API takes as they are: a search is a link. */
-const TOGGLES = ['verified', 'commercial'] as const;
-const passed = (kind: RepoKind) => ['q', ...(kind === 'dataset' ? DATASET_FACETS : MODEL_FACETS), ...TOGGLES, 'sort', 'cursor'];
+const passed = (kind: RepoKind) => ['q', ...FACETS[kind].map((x) => x.param), ...TOGGLES[kind], 'sort', 'cursor'];
 
 const withCursor = (base: string, cursor: string) => `${base}${base.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
 
@@ -27,7 +43,9 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
   if (kind === 'dataset') params.set('kind', 'dataset');
   const key = params.toString();
   const page = useLoad(key, (signal) => api<SearchPage>(`/api/v1/search?${key}&limit=20`, { signal }));
-  const facets = kind === 'dataset' ? DATASET_FACETS.filter((f) => page.data?.facets[f]) : MODEL_FACETS;
+  // A facet with no value here (few models have languages) takes no room, unless it is the filter in use.
+  const facets = FACETS[kind].filter((x) => page.data?.facets[x.facet]?.length || query[x.param]);
+  const toggles = TOGGLES[kind];
   const link = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     next.delete('cursor');
@@ -38,19 +56,20 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
     const s = next.toString();
     return s ? `${listPath(kind)}?${s}` : listPath(kind);
   };
-  const filtered = [...facets, ...TOGGLES].some((f) => query[f]);
+  const filterParams = [...FACETS[kind].map((x) => x.param), ...toggles];
+  const filtered = filterParams.some((p) => query[p]);
   return (
     <main class="with-side">
       <aside aria-label="filters">
-        {facets.map((f) => (
-          <section key={f} class="facet">
-            <h2>{t(`facet.${f}` as MessageKey)}</h2>
+        {facets.map(({ facet, param }) => (
+          <section key={facet} class="facet">
+            <h2>{t(`facet.${facet}` as MessageKey)}</h2>
             <ul>
-              {(page.data?.facets[f] ?? []).slice(0, 10).map((v) => {
-                const active = query[f] === v.value;
+              {(page.data?.facets[facet] ?? []).slice(0, 10).map((v) => {
+                const active = query[param] === v.value;
                 return (
                   <li key={v.value}>
-                    <a href={link({ [f]: active ? null : v.value })} aria-current={active ? 'true' : undefined} class={active ? 'active' : undefined}>
+                    <a href={link({ [param]: active ? null : v.value })} aria-current={active ? 'true' : undefined} class={active ? 'active' : undefined}>
                       {v.value} <span class="muted">{formatNumber(lang, v.count)}</span>
                     </a>
                   </li>
@@ -60,18 +79,21 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
           </section>
         ))}
         <section class="facet">
-          {TOGGLES.map((f) => (
-            <label key={f} class="toggle">
+          {toggles.map((p) => (
+            <label key={p} class="toggle">
               <input
                 type="checkbox"
-                checked={query[f] === 'true'}
-                onChange={(e) => route(link({ [f]: (e.target as HTMLInputElement).checked ? 'true' : null }))}
+                checked={query[p] === 'true'}
+                onChange={(e) => route(link({ [p]: (e.target as HTMLInputElement).checked ? 'true' : null }))}
               />{' '}
-              {t(`filter.${f}` as MessageKey)}
+              {t(`filter.${p}` as MessageKey)}
+              {p === 'licenseConflict' && (
+                <span class="muted"> {formatNumber(lang, page.data?.facets.licenseConflict?.find((v) => v.value === 'true')?.count ?? 0)}</span>
+              )}
             </label>
           ))}
         </section>
-        {filtered && <a href={link(Object.fromEntries([...facets, ...TOGGLES].map((f) => [f, null])))}>{t('search.clear')}</a>}
+        {filtered && <a href={link(Object.fromEntries(filterParams.map((p) => [p, null])))}>{t('search.clear')}</a>}
       </aside>
       <div class="results">
         <SearchBox kind={kind} initial={query.q ?? ''} />
