@@ -93,6 +93,8 @@ describe('web marketplace: datasets', () => {
     await page.getByRole('link', { name: 'v1.0' }).waitFor();
     await page.getByRole('heading', { name: 'Use this dataset' }).waitFor();
     expect(await page.getByTestId('snippet').textContent()).toContain('repo_type="dataset"');
+    // The only dataset: first in the datasets' trending order.
+    expect(await page.getByTestId('trending-rank').textContent()).toBe('#1 in trending');
     await axeClean('page');
 
     // A file's page previews a data file instead of showing its text.

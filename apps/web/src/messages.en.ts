@@ -262,6 +262,8 @@ export const en = {
   'model.downloadsChart': 'Downloads per day',
   'model.downloadsChartLabel': 'Downloads on each of the last {n} days',
   'model.trendingScore': 'Trending score {n} · {total} downloads in all',
+  'model.trendingRank': '#{n} in trending',
+  'model.trendingUnranked': 'Not in the top {n} trending',
   'model.use': 'Use this model',
   'model.tensors': 'Tensors (safetensors)',
   'model.total': 'total',

@@ -263,6 +263,8 @@ export const zh: Record<MessageKey, string> = {
   'model.downloadsChart': '每日下载量',
   'model.downloadsChartLabel': '最近 {n} 天的每日下载量',
   'model.trendingScore': '热度 {n} · 累计 {total} 次下载',
+  'model.trendingRank': '热门榜第 {n} 名',
+  'model.trendingUnranked': '未进入热门前 {n} 名',
   'model.use': '使用此模型',
   'model.tensors': '张量（safetensors）',
   'model.total': '合计',

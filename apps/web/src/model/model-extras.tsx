@@ -86,8 +86,11 @@ export function RevisionPicker({ repo, rev, refs }: { repo: string; rev: string;
   );
 }
 
-/** Counted downloads per UTC day, as columns. */
-export function DownloadsChart({ stats }: { stats: DownloadStats }) {
+/** How far the page looks for a repository's trending rank. */
+export const TRENDING_TOP = 100;
+
+/** Counted downloads per UTC day, as columns, and the trending rank among the top TRENDING_TOP (null: below them). */
+export function DownloadsChart({ stats, rank }: { stats: DownloadStats; rank: number | null }) {
   const { t, lang } = useI18n();
   const max = Math.max(1, ...stats.days.map((d) => d.downloads));
   const w = 8;
@@ -119,6 +122,9 @@ export function DownloadsChart({ stats }: { stats: DownloadStats }) {
       )}
       <p class="muted small" data-testid="trending">
         {t('model.trendingScore', { n: formatNumber(lang, stats.trendingScore), total: formatNumber(lang, stats.downloads) })}
+      </p>
+      <p class="muted small" data-testid="trending-rank">
+        {rank ? t('model.trendingRank', { n: rank }) : t('model.trendingUnranked', { n: TRENDING_TOP })}
       </p>
     </section>
   );

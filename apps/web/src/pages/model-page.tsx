@@ -5,11 +5,11 @@ import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import { AccessPanel, adminOrgs } from '../licensing/access-panel';
 import { LicenseConflictWarning, LineagePanel, loadLineage } from '../lineage/lineage-panel';
-import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
+import { type DownloadStats, DownloadsChart, TRENDING_TOP, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
 import { DataPreviewTable, previewedFile } from '../datasets/data-preview';
 import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import { useSession } from '../session';
-import type { AccessStatus, Commit, ModelInfo, Offer, TreePage, User, Version } from '../types';
+import type { AccessStatus, Commit, ModelInfo, Offer, SearchPage, TreePage, User, Version } from '../types';
 import { useLoad } from '../use-api';
 
 export interface RepoLocation {
@@ -31,6 +31,8 @@ interface ModelData {
   access: AccessStatus;
   refs: RefList;
   stats: DownloadStats;
+  /** Its place in the trending order (1 is first), null below the top TRENDING_TOP. */
+  rank: number | null;
   /** null when the hub could not say (the page shows the rest). */
   lineage: Awaited<ReturnType<typeof loadLineage>> | null;
   /** The blob page's file, its first VIEW_BYTES (null on other pages or when it is not text). */
@@ -68,7 +70,9 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     api<RefList>(`${base}/refs`, { signal }),
     api<DownloadStats>(`${base}/downloads?days=30`, { signal }),
     loadLineage(loc, signal).catch(() => null),
-  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats, lineage]) => ({
+    // The rank is the hub's trending order itself: the same search the trending list runs.
+    api<SearchPage>(`/api/v1/search?kind=${loc.kind}&sort=trending&limit=${TRENDING_TOP}`, { signal }).catch(() => null),
+  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats, lineage, trending]) => ({
     info,
     tree,
     readme,
@@ -80,6 +84,7 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     refs,
     stats,
     lineage,
+    rank: (trending?.items.findIndex((i) => i.id === info.id) ?? -1) + 1 || null,
   }));
 }
 
@@ -124,7 +129,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       </main>
     );
   }
-  const { info, tree, readme, versions, commits, file, offers, access, refs, stats, lineage } = state.data!;
+  const { info, tree, readme, versions, commits, file, offers, access, refs, stats, lineage, rank } = state.data!;
   const repo = repoPath(loc);
   const dataset = loc.kind === 'dataset';
   const preview = dataset ? previewedFile(tree.entries, loc.view === 'blob' ? loc.path : '') : null;
@@ -271,7 +276,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             )}
           </section>
           {lineage && <LineagePanel up={lineage.up} down={lineage.down} />}
-          <DownloadsChart stats={stats} />
+          <DownloadsChart stats={stats} rank={rank} />
           {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
           <UseSnippets kind={loc.kind} info={info} rev={loc.rev} />
         </aside>
