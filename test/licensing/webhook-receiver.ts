@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestUser } from '../support/factories';
+import type { TestHub } from '../support/test-hub';
 
 export interface Received {
   path: string;
@@ -47,6 +49,17 @@ export function verify(r: Received, secret = SECRET): boolean {
   const timestamp = String(r.headers['x-hub-timestamp']);
   const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${r.body}`).digest('hex')}`;
   return r.headers['x-hub-signature-256'] === expected && Math.abs(Date.now() / 1000 - Number(timestamp)) <= 300;
+}
+
+/** Creates a webhook of `org` for model.created (signed with SECRET); returns its id. */
+export async function createWebhook(hub: TestHub, admin: TestUser, org: string, url: string): Promise<string> {
+  const res = await hub
+    .http()
+    .post(`/api/v1/orgs/${org}/webhooks`)
+    .set(admin.auth)
+    .send({ url, events: ['model.created'], secret: SECRET })
+    .expect(201);
+  return res.body.id as string;
 }
 
 // The receiver is on loopback, which webhooks may reach only when an administrator allows it.

@@ -2,7 +2,7 @@ import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { eventually, uniqueName } from './licensing-support';
-import { ENV, SECRET, startReceiver, verify } from './webhook-receiver';
+import { createWebhook, ENV, startReceiver, verify } from './webhook-receiver';
 
 interface Delivery {
   id: string;
@@ -37,14 +37,7 @@ describe('webhook redelivery', () => {
   const list = async (hook: string) => (await hub.http().get(path(hook)).set(owner.auth).expect(200)).body as Delivery[];
 
   it('a settled delivery is sent again as a new delivery of the same body, marked as a redelivery', async () => {
-    const hook = (
-      await hub
-        .http()
-        .post(`/api/v1/orgs/${org}/webhooks`)
-        .set(owner.auth)
-        .send({ url: `${receiver.base}/switch`, events: ['model.created'], secret: SECRET })
-        .expect(201)
-    ).body.id as string;
+    const hook = await createWebhook(hub, owner, org, `${receiver.base}/switch`);
     const model = await createModel(hub, owner, { namespace: org, name: 'redelivered' });
 
     // Still being retried: a redelivery now would send it twice at once.
@@ -93,16 +86,8 @@ describe('webhook redelivery', () => {
   });
 
   it('only admins redeliver, and only deliveries of that webhook', async () => {
-    const mk = async () =>
-      (
-        await hub
-          .http()
-          .post(`/api/v1/orgs/${org}/webhooks`)
-          .set(owner.auth)
-          .send({ url: `${receiver.base}/ok`, events: ['model.created'], secret: SECRET })
-          .expect(201)
-      ).body.id as string;
-    const [a, b] = [await mk(), await mk()];
+    const a = await createWebhook(hub, owner, org, `${receiver.base}/ok`);
+    const b = await createWebhook(hub, owner, org, `${receiver.base}/ok`);
     await createModel(hub, owner, { namespace: org, name: 'two-hooks' });
     const delivered = await eventually(async () => (await list(a)).find((d) => d.status === 'delivered'), 20_000, 'delivered');
 

@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eventually } from '../licensing/licensing-support';
 import { commit, put } from '../registry/commits-support';
 import { startEmbeddedStoreHub, type EmbeddedStoreHub } from '../support/embedded-store-hub';
 import { registerUser } from '../support/factories';
 import { createModel } from '../support/models';
-import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+import { openBrowserOn, screenshot, seriousViolations } from './support/browser';
 
 jest.setTimeout(120_000);
 
@@ -29,9 +29,8 @@ const card = [
 /** Datasets in Debian's Chromium: created and uploaded through the UI, its page with the preview, the datasets search. */
 describe('web marketplace: datasets', () => {
   let hub: EmbeddedStoreHub;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
+  let close: () => Promise<void>;
   const user = `dsweb${Date.now().toString(36)}`;
   const dataset = `${user}/reviews`;
 
@@ -41,16 +40,9 @@ describe('web marketplace: datasets', () => {
   };
 
   beforeAll(async () => {
-    ensureWebBuild();
-    [hub, browser] = await Promise.all([startEmbeddedStoreHub({ LFS_THRESHOLD_BYTES: '1024' }), launchBrowser()]);
-    context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
-    page = await context.newPage();
+    ({ hub, page, close } = await openBrowserOn(startEmbeddedStoreHub({ LFS_THRESHOLD_BYTES: '1024' })));
   });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await hub?.close();
-  });
+  afterAll(() => close?.());
 
   it('a publisher creates a dataset and uploads a CSV through the UI; its page previews the rows', async () => {
     await page.goto('/join');

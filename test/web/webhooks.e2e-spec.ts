@@ -1,47 +1,36 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eventually, uniqueName } from '../licensing/licensing-support';
-import { ENV, SECRET, startReceiver, verify } from '../licensing/webhook-receiver';
+import { createWebhook, ENV, startReceiver, verify } from '../licensing/webhook-receiver';
 import { createOrg, registerUser } from '../support/factories';
 import { createModel } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
-import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+import { openBrowserOn, screenshot, seriousViolations } from './support/browser';
 
 jest.setTimeout(90_000);
 
 /** The webhook settings in Debian's Chromium: a failed delivery, redelivered with the button once the receiver is back. */
 describe('web webhook settings', () => {
   let hub: TestHub;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
+  let close: () => Promise<void>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
-    ensureWebBuild();
     receiver = await startReceiver();
-    [hub, browser] = await Promise.all([startTestHub({ listen: true, env: ENV }), launchBrowser()]);
-    context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
-    page = await context.newPage();
+    ({ hub, page, close } = await openBrowserOn(startTestHub({ listen: true, env: ENV })));
   });
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await hub?.close();
+    await close?.();
     await receiver?.close();
   });
 
   it('an admin redelivers a failed delivery from the deliveries list', async () => {
     const owner = await registerUser(hub, uniqueName('hookowner').replace(/-/g, ''));
     const org = await createOrg(hub, owner, uniqueName('hookorg'));
-    const hook = await hub
-      .http()
-      .post(`/api/v1/orgs/${org}/webhooks`)
-      .set(owner.auth)
-      .send({ url: `${receiver.base}/switch`, events: ['model.created'], secret: SECRET })
-      .expect(201);
+    const hook = await createWebhook(hub, owner, org, `${receiver.base}/switch`);
     await createModel(hub, owner, { namespace: org, name: 'hooked' });
     const deliveries = async () =>
-      (await hub.http().get(`/api/v1/orgs/${org}/webhooks/${hook.body.id}/deliveries`).set(owner.auth).expect(200)).body as {
+      (await hub.http().get(`/api/v1/orgs/${org}/webhooks/${hook}/deliveries`).set(owner.auth).expect(200)).body as {
         id: string;
         status: string;
         redeliveryOf: string | null;
