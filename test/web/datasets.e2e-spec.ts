@@ -103,6 +103,12 @@ describe('web marketplace: datasets', () => {
   it('the datasets search lists the dataset with its facets; the models search does not', async () => {
     await page.goto('/datasets');
     await page.getByTestId('results').getByRole('link', { name: dataset }).waitFor();
+    // The facets the hub counts for datasets: the card's categories and the files' format.
+    await page.getByRole('link', { name: 'csv 1' }).click();
+    await page.waitForURL('**/datasets?format=csv');
+    await page.getByTestId('results').getByRole('link', { name: dataset }).waitFor();
+    expect(await page.getByTestId('total').textContent()).toBe('1 datasets');
+    await page.getByRole('link', { name: 'n<1K 1' }).waitFor();
     await axeClean('search');
     await page.goto('/models');
     await page.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent);

@@ -15,7 +15,15 @@ export function SearchBox({ initial = '', kind = 'model' }: { initial?: string; 
       <label for="q" class="sr-only">
         {t(kind === 'dataset' ? 'datasets.search' : 'search.label')}
       </label>
-      <input id="q" key={initial} name="q" type="search" defaultValue={initial} placeholder={t('search.placeholder')} maxLength={200} />
+      <input
+        id="q"
+        key={initial}
+        name="q"
+        type="search"
+        defaultValue={initial}
+        placeholder={t(kind === 'dataset' ? 'datasets.placeholder' : 'search.placeholder')}
+        maxLength={200}
+      />
       <button type="submit">{t('search.button')}</button>
     </form>
   );

@@ -98,7 +98,9 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
       <div class="results">
         <SearchBox kind={kind} initial={query.q ?? ''} />
         <div class="toolbar">
-          <span data-testid="total">{page.data ? t('search.results', { n: formatNumber(lang, page.data.total) }) : ''}</span>
+          <span data-testid="total">
+            {page.data ? t(kind === 'dataset' ? 'datasets.results' : 'search.results', { n: formatNumber(lang, page.data.total) }) : ''}
+          </span>
           <label>
             {t('search.sort')}{' '}
             <select value={query.sort ?? 'relevance'} onChange={(e) => route(link({ sort: (e.target as HTMLSelectElement).value }))}>
