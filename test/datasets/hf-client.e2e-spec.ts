@@ -11,7 +11,7 @@ import { startTestHub, type TestHub } from '../support/test-hub';
  * A Parquet file of `rows` rows written by hyparquet-writer (ESM only, so in a child Node process,
  * which Jest's module loader does not stand in the way of).
  */
-function writeParquet(rows: number): Buffer {
+function writeParquet(rows: number): Buffer<ArrayBuffer> {
   const script = `
     import { parquetWriteBuffer } from 'hyparquet-writer';
     const n = ${rows};
@@ -21,7 +21,9 @@ function writeParquet(rows: number): Buffer {
       { name: 'label', data: Array.from({ length: n }, (_, i) => i % 3 === 0), type: 'BOOLEAN' },
     ] });
     process.stdout.write(Buffer.from(buf));`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '../..'), maxBuffer: 64 * 1024 * 1024 });
+  return Buffer.from(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '../..'), maxBuffer: 64 * 1024 * 1024 }),
+  );
 }
 
 /**
