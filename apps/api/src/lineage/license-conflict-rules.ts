@@ -23,7 +23,8 @@ const COMMERCIAL = new Set(COMMERCIAL_LICENSES);
 // Licences the table cannot classify: no conflict is claimed on a guess.
 const UNCLASSIFIED = new Set(['other', 'unknown']);
 
-const offerAllows = (o: LicenseFacts['offers'][number]) => (o.kind === 'custom' ? o.commercialUse : o.spdxId !== null && COMMERCIAL.has(o.spdxId.toLowerCase()));
+const offerAllows = (o: LicenseFacts['offers'][number]) =>
+  o.kind === 'custom' ? o.commercialUse : o.spdxId !== null && COMMERCIAL.has(o.spdxId.toLowerCase());
 
 /** The repository's licence or one of its offers allows commercial use (conditional licences count). */
 export function allowsCommercialUse(f: LicenseFacts): boolean {
@@ -48,7 +49,10 @@ export function commercialRestriction(f: LicenseFacts): string | null {
 }
 
 /** The conflicts of a repository with its upstream nodes: none unless it allows commercial use itself. */
-export function licenseConflicts<N extends LicenseFacts & { repo: string | null; kind: 'model' | 'dataset' }>(self: LicenseFacts, upstream: N[]): LicenseConflict[] {
+export function licenseConflicts<N extends LicenseFacts & { repo: string | null; kind: 'model' | 'dataset' }>(
+  self: LicenseFacts,
+  upstream: N[],
+): LicenseConflict[] {
   if (!allowsCommercialUse(self)) return [];
   return upstream.flatMap((n) => {
     const reason = commercialRestriction(n);

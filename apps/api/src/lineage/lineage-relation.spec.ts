@@ -2,7 +2,14 @@ import { configDataFiles, dataFormatsOf } from './dataset-formats';
 import { baseModelRelation, RelationEvidence } from './lineage-relation';
 import { refKey } from './lineage-refs';
 
-const evidence = (over: Partial<RelationEvidence>): RelationEvidence => ({ declared: undefined, baseModelCount: 1, paths: ['README.md'], config: null, repoName: 'tuned', ...over });
+const evidence = (over: Partial<RelationEvidence>): RelationEvidence => ({
+  declared: undefined,
+  baseModelCount: 1,
+  paths: ['README.md'],
+  config: null,
+  repoName: 'tuned',
+  ...over,
+});
 
 describe('baseModelRelation', () => {
   it('takes a valid declared relation as the card says it', () => {
@@ -10,7 +17,10 @@ describe('baseModelRelation', () => {
   });
 
   it('infers adapter from adapter_config.json at the root, before anything else', () => {
-    expect(baseModelRelation(evidence({ declared: 'lora', paths: ['adapter_config.json', 'model.gguf'], baseModelCount: 2 }))).toEqual({ relation: 'adapter', source: 'inferred' });
+    expect(baseModelRelation(evidence({ declared: 'lora', paths: ['adapter_config.json', 'model.gguf'], baseModelCount: 2 }))).toEqual({
+      relation: 'adapter',
+      source: 'inferred',
+    });
     // Not at the root: not the repository's own adapter.
     expect(baseModelRelation(evidence({ paths: ['sub/adapter_config.json'] })).relation).toBe('finetune');
   });
@@ -21,7 +31,8 @@ describe('baseModelRelation', () => {
     for (const name of ['Llama-3-8B-GPTQ', 'mistral-7b-awq', 'phi-2-4bit', 'Qwen2-7B-Q4_K_M', 'model.int8']) {
       expect(baseModelRelation(evidence({ repoName: name })).relation).toBe('quantized');
     }
-    for (const name of ['bert-base', 'awesome-model', 'quokka-7b', 'gguf2vec']) expect(baseModelRelation(evidence({ repoName: name })).relation).toBe('finetune');
+    for (const name of ['bert-base', 'awesome-model', 'quokka-7b', 'gguf2vec'])
+      expect(baseModelRelation(evidence({ repoName: name })).relation).toBe('finetune');
   });
 
   it('infers merge from several base models, otherwise finetune', () => {
@@ -32,7 +43,12 @@ describe('baseModelRelation', () => {
 
 describe('dataset formats and references', () => {
   it('names formats as the dataset viewer infers them, compressed files and media folders included', () => {
-    expect(dataFormatsOf(['README.md', 'data/train-0.parquet', 'b.jsonl.gz', 'c.TSV', 'img/a.png', 'x.py', '.gitattributes', 'noext'])).toEqual(['csv', 'imagefolder', 'json', 'parquet']);
+    expect(dataFormatsOf(['README.md', 'data/train-0.parquet', 'b.jsonl.gz', 'c.TSV', 'img/a.png', 'x.py', '.gitattributes', 'noext'])).toEqual([
+      'csv',
+      'imagefolder',
+      'json',
+      'parquet',
+    ]);
   });
 
   it('reads configs data_files as a string, a list, or a list of {split, path}', () => {
@@ -40,7 +56,13 @@ describe('dataset formats and references', () => {
       configs: [
         { config_name: 'a', data_files: 'a/*.csv' },
         { config_name: 'b', data_files: ['b1.json', 'b2.json'] },
-        { config_name: 'c', data_files: [{ split: 'train', path: 'c/train-*.parquet' }, { split: 'test', path: ['t1.arrow'] }] },
+        {
+          config_name: 'c',
+          data_files: [
+            { split: 'train', path: 'c/train-*.parquet' },
+            { split: 'test', path: ['t1.arrow'] },
+          ],
+        },
       ],
     };
     expect(configDataFiles(cardData)).toEqual(['a/*.csv', 'b1.json', 'b2.json', 'c/train-*.parquet', 't1.arrow']);

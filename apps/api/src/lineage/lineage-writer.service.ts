@@ -57,7 +57,13 @@ export class LineageWriter {
 }
 
 function edgesOf(s: LineageSubject, paths: string[], config: unknown): EdgeWrite[] {
-  const { relation, source } = baseModelRelation({ declared: s.cardData?.base_model_relation, baseModelCount: s.baseModels.length, paths, config, repoName: s.name });
+  const { relation, source } = baseModelRelation({
+    declared: s.cardData?.base_model_relation,
+    baseModelCount: s.baseModels.length,
+    paths,
+    config,
+    repoName: s.name,
+  });
   const edge = (ref: string, kind: 'model' | 'dataset', rel: EdgeWrite['relation'], src: EdgeWrite['source']): EdgeWrite => {
     const key = refKey(ref);
     return { parentKind: kind, parentNamespaceKey: key.namespaceKey, parentNameKey: key.nameKey, parentRef: ref, relation: rel, source: src };

@@ -14,7 +14,13 @@ export class LineageController {
   @Public()
   @Get(':kind/:namespace/:name')
   @ApiOperation({ summary: 'Ancestors (up) or descendants (down) of a model or dataset, to a depth; nodes you may not see are counted, not named' })
-  get(@CurrentPrincipal() p: Principal | undefined, @Param('kind') kind: string, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: LineageQuery) {
+  get(
+    @CurrentPrincipal() p: Principal | undefined,
+    @Param('kind') kind: string,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Query() q: LineageQuery,
+  ) {
     return this.lineage.graph(p, kind, ns, name, q.direction ?? 'up', q.depth ?? 1);
   }
 }

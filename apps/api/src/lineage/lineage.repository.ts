@@ -129,7 +129,10 @@ export class LineageRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async subject(id: string): Promise<LineageSubject | null> {
-    const m = await this.prisma.model.findUnique({ where: { id }, select: { id: true, kind: true, name: true, cardData: true, datasets: true, baseModels: true } });
+    const m = await this.prisma.model.findUnique({
+      where: { id },
+      select: { id: true, kind: true, name: true, cardData: true, datasets: true, baseModels: true },
+    });
     return m && { ...m, cardData: (m.cardData as Record<string, unknown> | null) ?? null };
   }
 
@@ -175,7 +178,9 @@ export class LineageRepository {
   /** What the licence rules read of these repositories: card licence, front-matter, live offers. */
   async licenseFacts(ids: string[]): Promise<Map<string, LicenseFacts & { kind: RepoKindName }>> {
     if (!ids.length) return new Map();
-    const rows = await this.prisma.$queryRaw<{ id: string; kind: RepoKindName; license: string | null; card_data: Record<string, unknown> | null; offers: LicenseFacts['offers'] }[]>`
+    const rows = await this.prisma.$queryRaw<
+      { id: string; kind: RepoKindName; license: string | null; card_data: Record<string, unknown> | null; offers: LicenseFacts['offers'] }[]
+    >`
       SELECT m.id::text, m.kind::text, m.license, m.card_data,
              coalesce((SELECT json_agg(json_build_object('kind', lo.kind, 'spdxId', lo.spdx_id, 'commercialUse', tv.commercial_use))
                        FROM license_offers lo JOIN license_terms_versions tv ON tv.offer_id = lo.id AND tv.version = lo.current_version
@@ -195,7 +200,11 @@ export class LineageRepository {
   }
 
   /** The models that name this dataset in their card's `datasets` (resolved by key), visible ones first N, and how many. */
-  async trainedOn(datasetId: string, visibleNamespaceIds: ReadonlySet<string> | null, take: number): Promise<{ total: number; hidden: number; repos: string[] }> {
+  async trainedOn(
+    datasetId: string,
+    visibleNamespaceIds: ReadonlySet<string> | null,
+    take: number,
+  ): Promise<{ total: number; hidden: number; repos: string[] }> {
     const rows = await this.prisma.$queryRawUnsafe<{ total: number; hidden: number; repos: string[] | null }[]>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT ${VISIBLE('c')})::int AS hidden,
               (array_agg(n.name || '/' || c.name ORDER BY c.downloads DESC, n.name, c.name) FILTER (WHERE ${VISIBLE('c')}))[1:$2::int] AS repos

@@ -39,7 +39,14 @@ export class LineageService {
     private readonly lineage: LineageRepository,
   ) {}
 
-  async graph(principal: Principal | undefined, kindSegment: string, namespace: string, name: string, direction: 'up' | 'down', depth: number): Promise<LineageGraph> {
+  async graph(
+    principal: Principal | undefined,
+    kindSegment: string,
+    namespace: string,
+    name: string,
+    direction: 'up' | 'down',
+    depth: number,
+  ): Promise<LineageGraph> {
     const kind = KINDS[kindSegment];
     if (!kind) throw HubException.badRequest('invalid_repo_kind', `The repository kind must be models or datasets, not '${kindSegment}'`);
     const root = await this.access.findReadable(principal, namespace, name, kind);

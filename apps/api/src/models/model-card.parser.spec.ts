@@ -166,7 +166,9 @@ describe('ModelCardParser', () => {
       warnings: [],
     });
     expect(parsed.cardData?.configs).toEqual([{ config_name: 'default', data_files: [{ split: 'train', path: 'data/train-*.parquet' }] }]);
-    expect(parser.parse(card('task_categories: {a: 1}'), 'dataset').warnings).toEqual(['"task_categories" must be a string or a list of strings, not a mapping; it was ignored']);
+    expect(parser.parse(card('task_categories: {a: 1}'), 'dataset').warnings).toEqual([
+      '"task_categories" must be a string or a list of strings, not a mapping; it was ignored',
+    ]);
   });
 
   it('warns about a base_model_relation it does not know (the relation is then inferred)', () => {

@@ -373,7 +373,7 @@ export class CatalogIndex {
         library: topValues(counts.library, this.libraries.values, c.facetLimit),
         org: topValues(counts.org, this.nsDisplay, c.facetLimit),
         tags: topValues(counts.tags, this.tags.values, c.facetLimit),
-        ...(Object.fromEntries(ROW_FACETS.map((f) => [f, rowCounts!.top(f, c.facetLimit)])) as Record<(typeof ROW_FACETS)[number], { value: string; count: number }[]>),
+        ...rowCounts!.all(c.facetLimit),
       },
     };
   }

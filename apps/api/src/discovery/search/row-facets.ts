@@ -45,6 +45,11 @@ export class RowFacetCounter {
     for (const v of rowFacetValues(e, facet)) m.set(v, (m.get(v) ?? 0) + 1);
   }
 
+  /** Every row facet's most frequent values. */
+  all(limit: number): Record<RowFacetName, { value: string; count: number }[]> {
+    return Object.fromEntries(ROW_FACETS.map((f) => [f, this.top(f, limit)])) as Record<RowFacetName, { value: string; count: number }[]>;
+  }
+
   top(facet: RowFacetName, limit: number): { value: string; count: number }[] {
     return [...this.counts.get(facet)!]
       .map(([value, count]) => ({ value, count }))
