@@ -10,7 +10,7 @@ import { RepoFile, TreeService } from '../../repo-history/tree.service';
 import type { DownloadPermit } from '../../models/download-permit';
 import type { DatasetPreviewDto } from './dto/dataset-preview.dto';
 import { previewBytes, previewFormatOf, PreviewFormat, SUPPORTED_EXTENSIONS } from './preview-formats';
-import { BrokenFileError, FilePreview } from './preview-model';
+import { BrokenFileError, FilePreview, PreviewTooLargeError } from './preview-model';
 
 /** Previews kept in memory (each at most 100 rows of a 1 MiB chunk, usually a few kB). */
 const CACHED_PREVIEWS = 500;
@@ -63,6 +63,9 @@ export class DatasetPreviewService {
     } catch (e) {
       if (e instanceof BrokenFileError) {
         throw new HubException(HttpStatus.UNPROCESSABLE_ENTITY, 'broken_file', `'${printable(file.path)}' cannot be previewed as ${format}: ${e.message}`);
+      }
+      if (e instanceof PreviewTooLargeError) {
+        throw new HubException(HttpStatus.UNPROCESSABLE_ENTITY, 'preview_too_large', `'${printable(file.path)}' cannot be previewed: ${e.message}`);
       }
       throw e;
     }

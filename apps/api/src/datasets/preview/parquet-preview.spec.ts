@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BufferSource } from '../../discovery/scanners/byte-source';
 import { previewParquet } from './parquet-preview';
+import { PreviewTooLargeError } from './preview-model';
 
 /** Counts the ranged reads a preview makes. */
 class CountingSource extends BufferSource {
@@ -67,6 +68,12 @@ describe('previewParquet', () => {
     for (const [offset, length] of rest) {
       for (const [start, end] of groups.slice(1)) expect(offset + length <= start || offset >= end).toBe(true);
     }
+  });
+
+  it('refuses to read more than its budget', async () => {
+    const source = new CountingSource(bytes);
+    await expect(previewParquet(source, 100 * 1024)).rejects.toThrow(PreviewTooLargeError);
+    expect(source.reads.reduce((n, [, length]) => n + length, 0)).toBeLessThanOrEqual(100 * 1024);
   });
 
   it('says a file that is not Parquet is broken', async () => {

@@ -1,13 +1,16 @@
 import type { AsyncBuffer, SchemaElement, SchemaTree } from 'hyparquet' with { 'resolution-mode': 'import' };
 import type { RandomAccessSource } from '../../discovery/scanners/byte-source';
 import { toJsonValue } from './column-types';
-import { BrokenFileError, ColumnType, FilePreview, PREVIEW_ROWS } from './preview-model';
+import { BrokenFileError, ColumnType, FilePreview, PREVIEW_ROWS, PreviewTooLargeError } from './preview-model';
 
 /**
  * The footer is found in the last bytes; hyparquet's default first read is 512 KiB, which on a
  * file of a few row groups is most of the data. Footers of wide tables that need more get a second read.
  */
 const FOOTER_FIRST_READ = 64 * 1024;
+
+/** At most this many bytes are read for one preview: the API process holds what it reads. */
+export const MAX_PREVIEW_READ_BYTES = 64 * 1024 * 1024;
 
 /** hyparquet is ESM-only: loaded once, on the first Parquet preview. */
 const libraries = () => Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
@@ -19,12 +22,17 @@ class SourceFailure extends Error {
   }
 }
 
-/** The source as hyparquet's AsyncBuffer: every slice is one ranged read. */
-export function asyncBuffer(source: RandomAccessSource): AsyncBuffer {
+/** The source as hyparquet's AsyncBuffer: every slice is one ranged read, `budget` bytes in all. */
+export function asyncBuffer(source: RandomAccessSource, budget: number): AsyncBuffer {
+  let left = budget;
   return {
     byteLength: source.size,
     async slice(start: number, end?: number): Promise<ArrayBuffer> {
-      const bytes = await source.read(start, (end ?? source.size) - start).catch((e: unknown) => Promise.reject(new SourceFailure(e)));
+      const length = (end ?? source.size) - start;
+      left -= length;
+      if (left < 0)
+        throw new PreviewTooLargeError(`its first rows would take more than ${budget / 1024 / 1024} MiB to read (row groups this large need a page index)`);
+      const bytes = await source.read(start, length).catch((e: unknown) => Promise.reject(new SourceFailure(e)));
       return new Uint8Array(bytes).buffer;
     },
   };
@@ -34,9 +42,9 @@ export function asyncBuffer(source: RandomAccessSource): AsyncBuffer {
  * Parquet: columns and row count from the footer, the first rows from the row groups that hold
  * them (usually the first one). With an offset index, only the pages holding those rows are read.
  */
-export async function previewParquet(source: RandomAccessSource): Promise<FilePreview> {
+export async function previewParquet(source: RandomAccessSource, maxReadBytes = MAX_PREVIEW_READ_BYTES): Promise<FilePreview> {
   const [{ parquetMetadataAsync, parquetReadObjects, parquetSchema }, { compressors }] = await libraries();
-  const file = asyncBuffer(source);
+  const file = asyncBuffer(source, maxReadBytes);
   try {
     const metadata = await parquetMetadataAsync(file, { initialFetchSize: FOOTER_FIRST_READ });
     const rowCount = Number(metadata.num_rows);
@@ -46,6 +54,7 @@ export async function previewParquet(source: RandomAccessSource): Promise<FilePr
     return { columns, rows: rows.map((r) => toJsonValue({ ...r }) as Record<string, unknown>), rowCount, truncated: rowCount > rows.length };
   } catch (e) {
     if (e instanceof SourceFailure) throw e.original;
+    if (e instanceof PreviewTooLargeError) throw e;
     throw new BrokenFileError(`not a readable Parquet file: ${(e as Error).message}`);
   }
 }

@@ -29,3 +29,8 @@ export const TEXT_CHUNK_BYTES = 1024 * 1024;
 export class BrokenFileError extends Error {
   override name = 'BrokenFileError';
 }
+
+/** Showing the first rows would read more than the preview allows (a Parquet file with huge row groups and no page index). */
+export class PreviewTooLargeError extends Error {
+  override name = 'PreviewTooLargeError';
+}
