@@ -2,6 +2,8 @@ import { datasetsEn } from './datasets/messages';
 
 /** The English messages; their keys are the app's message keys. */
 export const en = {
+  // The datasets pages' messages live beside them.
+  ...datasetsEn,
   'nav.models': 'Models',
   'nav.signIn': 'Sign in',
   'nav.signUp': 'Sign up',
@@ -292,5 +294,4 @@ export const en = {
   'proposals.requestChanges': 'Request changes',
   'proposals.merge': 'Merge',
   'model.noDownloads': 'No download in the last {n} days.',
-  ...datasetsEn,
 };

@@ -3,6 +3,8 @@ import type { MessageKey } from './i18n';
 
 /** The Chinese (zh-CN) messages: every English key, translated. */
 export const zh: Record<MessageKey, string> = {
+  // The datasets pages' messages live beside them.
+  ...datasetsZh,
   'nav.models': '模型',
   'nav.signIn': '登录',
   'nav.signUp': '注册',
@@ -293,5 +295,4 @@ export const zh: Record<MessageKey, string> = {
   'proposals.requestChanges': '要求修改',
   'proposals.merge': '合并',
   'model.noDownloads': '最近 {n} 天没有下载。',
-  ...datasetsZh,
 };
