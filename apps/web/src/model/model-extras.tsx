@@ -6,6 +6,7 @@ import { formatNumber, useI18n } from '../i18n';
 import { useSession } from '../session';
 import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import type { ModelInfo } from '../types';
+import { TRENDING_TOP } from './trending-rank';
 
 export interface RefList {
   branches: { name: string; targetCommit: string }[];
@@ -85,9 +86,6 @@ export function RevisionPicker({ repo, rev, refs }: { repo: string; rev: string;
     </label>
   );
 }
-
-/** How far the page looks for a repository's trending rank. */
-export const TRENDING_TOP = 100;
 
 /** Counted downloads per UTC day, as columns, and the trending rank among the top TRENDING_TOP (null: below them). */
 export function DownloadsChart({ stats, rank }: { stats: DownloadStats; rank: number | null }) {

@@ -4,13 +4,15 @@ import { formatParams } from '../components/model-row';
 import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import { AccessPanel, adminOrgs } from '../licensing/access-panel';
-import { LicenseConflictWarning, LineagePanel, loadLineage } from '../lineage/lineage-panel';
-import { type DownloadStats, DownloadsChart, TRENDING_TOP, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
-import { DataPreviewTable, previewedFile } from '../datasets/data-preview';
-import { type RepoKind, repoApi, repoPath } from '../repo-kind';
+import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
 import { useSession } from '../session';
-import type { AccessStatus, Commit, ModelInfo, Offer, SearchPage, TreePage, User, Version } from '../types';
+import type { AccessStatus, Commit, ModelInfo, Offer, TreePage, User, Version } from '../types';
 import { useLoad } from '../use-api';
+// What the page shows beyond a model's files and card: datasets' previews, lineage, the trending rank.
+import { DataPreviewTable, previewedFile } from '../datasets/data-preview';
+import { LicenseConflictWarning, LineagePanel, loadLineage } from '../lineage/lineage-panel';
+import { trendingRank } from '../model/trending-rank';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 
 export interface RepoLocation {
   kind: RepoKind;
@@ -70,9 +72,8 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     api<RefList>(`${base}/refs`, { signal }),
     api<DownloadStats>(`${base}/downloads?days=30`, { signal }),
     loadLineage(loc, signal).catch(() => null),
-    // The rank is the hub's trending order itself: the same search the trending list runs.
-    api<SearchPage>(`/api/v1/search?kind=${loc.kind}&sort=trending&limit=${TRENDING_TOP}`, { signal }).catch(() => null),
-  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats, lineage, trending]) => ({
+    trendingRank(loc.kind, `${loc.ns}/${loc.name}`, signal),
+  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats, lineage, rank]) => ({
     info,
     tree,
     readme,
@@ -84,7 +85,7 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     refs,
     stats,
     lineage,
-    rank: (trending?.items.findIndex((i) => i.id === info.id) ?? -1) + 1 || null,
+    rank,
   }));
 }
 
