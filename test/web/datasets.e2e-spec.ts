@@ -89,6 +89,11 @@ describe('web marketplace: datasets', () => {
     expect(await page.getByTestId('trending-rank').textContent()).toBe('#1 in trending');
     await axeClean('page');
 
+    // Discussions and pull requests of a dataset: the model's pages under /datasets.
+    await page.getByRole('link', { name: 'Discussions and pull requests' }).click();
+    await page.waitForURL(`**/datasets/${dataset}/discussions`);
+    await page.getByRole('heading', { name: `${dataset} · Discussions and pull requests` }).waitFor();
+
     // A file's page previews a data file instead of showing its text.
     await page.goto(`/datasets/${dataset}/blob/main/train.csv`);
     await page.getByTestId('preview').waitFor();

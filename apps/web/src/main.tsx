@@ -42,11 +42,11 @@ const ProposalPage = lazy(() => import('./proposals/proposals-page').then((m) =>
 /** `/{ns}/{name}/discussions` and `/{ns}/{name}/discussions/{N}` (docs/proposals.md). */
 const DISCUSSIONS = new RegExp(`^/(${NAME})/(${NAME})/discussions(?:/([1-9][0-9]*))?/?$`);
 
-function discussionsPage(path: string): preact.JSX.Element | null {
+function discussionsPage(path: string, kind: RepoKind): preact.JSX.Element | null {
   const m = DISCUSSIONS.exec(path);
   if (!m) return null;
   const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
-  return m[3] ? <ProposalPage ns={ns} name={name} number={Number(m[3])} /> : <ProposalsPage ns={ns} name={name} />;
+  return m[3] ? <ProposalPage kind={kind} ns={ns} name={name} number={Number(m[3])} /> : <ProposalsPage kind={kind} ns={ns} name={name} />;
 }
 
 /** A repository's other pages: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`, `/commits/{rev}`, `/commit/{oid}`. */
@@ -71,11 +71,11 @@ function Fallback() {
   // A dataset's pages are a model's under `/datasets` (Hugging Face's URLs).
   const dataset = /^\/datasets(\/[^/]+\/[^/]+(?:\/.*)?)$/.exec(path);
   if (dataset) {
-    const page = modelAdminPage(dataset[1], 'dataset');
+    const page = modelAdminPage(dataset[1], 'dataset') ?? discussionsPage(dataset[1], 'dataset');
     const loc = parseRepo(dataset[1], 'dataset');
     return page ?? (loc ? <ModelPage loc={loc} notFound={() => <NotFoundPage />} /> : <NotFoundPage />);
   }
-  const admin = modelAdminPage(path, 'model') ?? discussionsPage(path);
+  const admin = modelAdminPage(path, 'model') ?? discussionsPage(path, 'model');
   if (admin) return admin;
   const loc = parseRepo(path, 'model');
   if (loc) return <ModelPage loc={loc} notFound={() => <NotFoundPage />} />;

@@ -268,13 +268,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
                 </li>
               ))}
             </ul>
-            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a>
-            {!dataset && (
-              <>
-                {' · '}
-                <a href={`${repo}/discussions`}>{t('proposals.title')}</a>
-              </>
-            )}
+            <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a> · <a href={`${repo}/discussions`}>{t('proposals.title')}</a>
           </section>
           {lineage && <LineagePanel up={lineage.up} down={lineage.down} />}
           <DownloadsChart stats={stats} rank={rank} />
