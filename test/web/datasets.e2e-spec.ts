@@ -115,6 +115,9 @@ describe('web marketplace: datasets', () => {
     expect(await page.getByTestId('total').textContent()).toBe('1 datasets');
     await page.getByRole('link', { name: 'n<1K 1' }).waitFor();
     await axeClean('search');
+    // The owner's page lists its datasets beside its models.
+    await page.goto(`/${user}`);
+    await page.getByTestId('org-datasets').getByRole('link', { name: dataset }).waitFor();
     await page.goto('/models');
     await page.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent);
     expect(await page.getByTestId('results').getByRole('link', { name: dataset }).count()).toBe(0);
