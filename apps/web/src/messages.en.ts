@@ -1,5 +1,9 @@
+import { datasetsEn } from './datasets/messages';
+
 /** The English messages; their keys are the app's message keys. */
 export const en = {
+  // The datasets pages' messages live beside them.
+  ...datasetsEn,
   'nav.models': 'Models',
   'nav.signIn': 'Sign in',
   'nav.signUp': 'Sign up',
@@ -241,6 +245,8 @@ export const en = {
   'webhooks.create': 'Create webhook',
   'webhooks.url': 'Target URL',
   'webhooks.events': 'Events',
+  'webhooks.redeliver': 'Redeliver',
+  'webhooks.redelivery': 'redelivery',
   'webhooks.noDeliveries': 'No delivery yet.',
   'webhooks.noOrg': 'Webhooks belong to organizations you administer; you administer none.',
   'notes.readAll': 'Mark all read',
@@ -258,6 +264,8 @@ export const en = {
   'model.downloadsChart': 'Downloads per day',
   'model.downloadsChartLabel': 'Downloads on each of the last {n} days',
   'model.trendingScore': 'Trending score {n} · {total} downloads in all',
+  'model.trendingRank': '#{n} in trending',
+  'model.trendingUnranked': 'Not in the top {n} trending',
   'model.use': 'Use this model',
   'model.tensors': 'Tensors (safetensors)',
   'model.total': 'total',

@@ -1,7 +1,10 @@
+import { datasetsZh } from './datasets/messages';
 import type { MessageKey } from './i18n';
 
 /** The Chinese (zh-CN) messages: every English key, translated. */
 export const zh: Record<MessageKey, string> = {
+  // The datasets pages' messages live beside them.
+  ...datasetsZh,
   'nav.models': '模型',
   'nav.signIn': '登录',
   'nav.signUp': '注册',
@@ -243,6 +246,8 @@ export const zh: Record<MessageKey, string> = {
   'webhooks.create': '创建 Webhook',
   'webhooks.url': '目标网址',
   'webhooks.events': '事件',
+  'webhooks.redeliver': '重新投递',
+  'webhooks.redelivery': '重投',
   'webhooks.noDeliveries': '暂无投递记录。',
   'webhooks.noOrg': 'Webhook 属于您管理的机构；您目前没有管理任何机构。',
   'notes.readAll': '全部标为已读',
@@ -260,6 +265,8 @@ export const zh: Record<MessageKey, string> = {
   'model.downloadsChart': '每日下载量',
   'model.downloadsChartLabel': '最近 {n} 天的每日下载量',
   'model.trendingScore': '热度 {n} · 累计 {total} 次下载',
+  'model.trendingRank': '热门榜第 {n} 名',
+  'model.trendingUnranked': '未进入热门前 {n} 名',
   'model.use': '使用此模型',
   'model.tensors': '张量（safetensors）',
   'model.total': '合计',
