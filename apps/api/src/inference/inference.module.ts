@@ -11,6 +11,7 @@ import { DeploymentsService } from './deployments.service';
 import { EmbeddedBackend } from './embedded-backend.service';
 import { InferenceSecretBox } from './inference-secret-box';
 import { InferenceService } from './inference.service';
+import { LiveDeployments } from './live-deployments';
 import { OipController } from './oip.controller';
 import { RemoteBackend } from './remote-backend.service';
 
@@ -25,6 +26,7 @@ import { RemoteBackend } from './remote-backend.service';
   controllers: [DeploymentsController, OipController],
   providers: [
     DeploymentRepository,
+    LiveDeployments,
     CallRecordRepository,
     CallMeter,
     CallLimiters,
