@@ -79,6 +79,12 @@ async function startHub(dataDir) {
   return { child, url };
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms: a cost per call that a busy machine does not inflate the way it does wall time. */
+const cpuMs = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+};
+
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 function identityGraph(width) {
@@ -174,10 +180,23 @@ async function main() {
     for (let i = 0; i < 20; i++) await Promise.all([direct(), viaHub(), viaHubBinary()]);
 
     const rows = [];
+    const cpu = { direct: 0, json: 0, binary: 0 };
+    const measured = async (key, pid, c, one) => {
+      const before = pid ? cpuMs(pid) : process.cpuUsage();
+      const r = await load(c, CALLS, one);
+      const used = pid
+        ? cpuMs(pid) - before
+        : (() => {
+            const u = process.cpuUsage(before);
+            return (u.user + u.system) / 1000;
+          })();
+      cpu[key] += used;
+      return r;
+    };
     for (const c of [1, 8, 32]) {
-      const d = await load(c, CALLS, direct);
-      const h = await load(c, CALLS, viaHub);
-      const b = await load(c, CALLS, viaHubBinary);
+      const d = await measured('direct', null, c, direct);
+      const h = await measured('json', child.pid, c, viaHub);
+      const b = await measured('binary', child.pid, c, viaHubBinary);
       rows.push({ concurrency: c, direct: d, hub: h, ratio: h.perSecond / d.perSecond, binary: b, binaryRatio: b.perSecond / d.perSecond });
     }
 
@@ -228,6 +247,10 @@ async function main() {
     }
     console.log(
       `hub overhead per call at concurrency 1 (p50 hub - p50 direct): JSON ${(rows[0].hub.p50 - rows[0].direct.p50).toFixed(2)} ms, binary ${(rows[0].binary.p50 - rows[0].direct.p50).toFixed(2)} ms`,
+    );
+    const perCall = (ms) => (ms / (3 * CALLS)).toFixed(2);
+    console.log(
+      `CPU per call (all threads): direct ${perCall(cpu.direct)} ms (the bench process), hub JSON ${perCall(cpu.json)} ms, hub binary ${perCall(cpu.binary)} ms (the hub process; PostgreSQL not counted)`,
     );
     console.log(
       `GET /healthz while saturated with binary calls (${busyBinary.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(healthBinary, 50).toFixed(2)} ms, p95 ${percentile(healthBinary, 95).toFixed(2)} ms over ${healthBinary.length} probes`,
