@@ -75,6 +75,8 @@ async function startServices({ env = {}, embeddedStore = false } = {}) {
       return { hubUrl: env.PUBLIC_URL, hubPid: replicas.at(-1).pid };
     },
     dir,
+    /** The hub's own output (stdout and stderr), as written so far. */
+    hubLog: path.join(os.tmpdir(), 'hub-bench-server.log'),
     hubUrl: hubEnv.PUBLIC_URL,
     hubPid: hub.pid,
     databaseUrl: hubEnv.DATABASE_URL,

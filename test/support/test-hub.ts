@@ -33,11 +33,12 @@ export async function createTestDatabase(): Promise<string> {
 
 /**
  * Boots the hub through the production bootstrap (createApp) on its own database and bucket.
- * `env` overrides environment variables exactly as an operator would set them.
+ * `env` overrides environment variables exactly as an operator would set them; `databaseUrl`
+ * boots it on an existing test database (a second process of the same hub).
  */
-export async function startTestHub(options: { env?: Record<string, string>; listen?: boolean } = {}): Promise<TestHub> {
+export async function startTestHub(options: { env?: Record<string, string>; listen?: boolean; databaseUrl?: string } = {}): Promise<TestHub> {
   const services = readTestServices();
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const bucket = `t-${randomBytes(6).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -119,6 +119,7 @@ const envSchema = z.object({
   JOBS_ENABLED: bool.default(true),
 
   GRANT_EXPIRY_NOTICE_DAYS: int(0, 365).default(7),
+  SEARCH_WARMUP: bool.default(true),
   WEBHOOK_TIMEOUT_SECONDS: int(1, 300).default(10),
   WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(8),
   WEBHOOK_RETRY_DELAY_SECONDS: int(1, 24 * 3600).default(30),
@@ -224,6 +225,8 @@ export interface HubConfig {
   };
   /** false: this process runs no background workers or schedules (it still enqueues jobs). */
   jobsEnabled: boolean;
+  /** Load the search index and match the catalogue's most frequent words at start, in the background (discovery/search/search-warmup.service.ts). */
+  searchWarmup: boolean;
   licensing: {
     /** Holders of a grant ending within this many days get a `grant.expiring` notice (0: none). */
     grantExpiryNoticeDays: number;
@@ -319,6 +322,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): HubCon
       gcGraceHours: e.BLOB_GC_GRACE_HOURS,
     },
     jobsEnabled: e.JOBS_ENABLED,
+    searchWarmup: e.SEARCH_WARMUP,
     licensing: { grantExpiryNoticeDays: e.GRANT_EXPIRY_NOTICE_DAYS },
     webhooks: {
       timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,

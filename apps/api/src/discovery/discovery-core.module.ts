@@ -7,6 +7,7 @@ import { BlobScanRepository } from './scanners/blob-scan.repository';
 import { FileScanService } from './scanners/file-scan.service';
 import { SearchEngine } from './search/search-engine.service';
 import { SearchIndexRepository } from './search/search-index.repository';
+import { SearchWarmup } from './search/search-warmup.service';
 
 /**
  * The part of discovery other modules call into: the search engine (ModelSearchService lists
@@ -20,12 +21,13 @@ import { SearchIndexRepository } from './search/search-index.repository';
   providers: [
     SearchIndexRepository,
     SearchEngine,
+    SearchWarmup,
     BlobScanRepository,
     FileScanService,
     OrgSecurityPolicyRepository,
     DiscoveryCommitHooks,
     { provide: CommitHooksPort, useExisting: DiscoveryCommitHooks },
   ],
-  exports: [SearchIndexRepository, SearchEngine, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, CommitHooksPort],
+  exports: [SearchIndexRepository, SearchEngine, SearchWarmup, BlobScanRepository, FileScanService, OrgSecurityPolicyRepository, CommitHooksPort],
 })
 export class DiscoveryCoreModule {}

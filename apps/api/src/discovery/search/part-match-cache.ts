@@ -30,8 +30,8 @@ export interface CachedPart {
 }
 
 /** Most parts kept, and most matches kept over all parts (8 bytes each). */
-const MAX_PARTS = 512;
-const MAX_MATCHES = 4_000_000;
+export const MAX_PARTS = 512;
+export const MAX_MATCHES = 4_000_000;
 
 /**
  * The matches of recent query parts (a word's prefix term with its corrections, a CJK run), kept
@@ -53,6 +53,11 @@ export class PartMatchCache {
 
   get size(): number {
     return this.parts.size;
+  }
+
+  /** Matches kept over all parts. */
+  get matchCount(): number {
+    return this.matches;
   }
 
   /** The matches of a part, fetched once however many searches ask at the same time. */

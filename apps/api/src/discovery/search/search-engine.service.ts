@@ -47,6 +47,8 @@ export class SearchEngine {
   private requested = 0;
   private completed = 0;
   private running: Promise<void> | null = null;
+  /** Told when every cached part was dropped (a full reload, a bulk import): SearchWarmup warms again. */
+  onPartsDropped: (() => void) | null = null;
 
   constructor(private readonly repo: SearchIndexRepository) {}
 
@@ -87,6 +89,21 @@ export class SearchEngine {
         return { tsquery, matches: await this.partMatches.get(tsquery, (t) => this.repo.matchPart(t)) };
       }),
     );
+  }
+
+  /** Matches a query's text as its first search would, so that the search finds it cached (SearchWarmup). */
+  async warmText(text: string): Promise<void> {
+    const query = prepareQuery(text);
+    if (query.parts.length && query.parts.length <= MAX_QUERY_PARTS) await this.textParts(query);
+  }
+
+  /** What the part cache holds: SearchWarmup stops before it crowds out the parts searches fetch. */
+  get partCacheLoad(): { parts: number; matches: number } {
+    return { parts: this.partMatches.size, matches: this.partMatches.matchCount };
+  }
+
+  get indexSize(): number {
+    return this.index.size;
   }
 
   /** Index entries of these models (after a refresh); models that no longer exist are absent. */
@@ -130,7 +147,7 @@ export class SearchEngine {
     const changes = await this.repo.changesSince(since);
     if (full) {
       this.index.clear();
-      this.partMatches.clear();
+      this.dropParts();
     }
     for (const row of changes.rows) this.index.upsert(row);
     this.partMatches.remove(this.index.knownDocs(changes.deletedIds));
@@ -141,10 +158,16 @@ export class SearchEngine {
     if (full) this.logger.log(`Search index loaded: ${this.index.size} models in ${Date.now() - startedAt} ms`);
   }
 
+  private dropParts(): void {
+    const had = this.partMatches.size > 0;
+    this.partMatches.clear();
+    if (had) this.onPartsDropped?.();
+  }
+
   /** Cached part matches follow the documents written since the last refresh. */
   private async rematchParts(changedDocs: number[], full: boolean): Promise<void> {
     if (full || !changedDocs.length || !this.partMatches.size) return;
-    if (changedDocs.length > MAX_REMATCH) return this.partMatches.clear();
+    if (changedDocs.length > MAX_REMATCH) return this.dropParts();
     const parts = this.partMatches.snapshot();
     const documents = await this.repo.rematch(
       changedDocs,

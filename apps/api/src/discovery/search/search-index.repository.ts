@@ -115,6 +115,29 @@ export class SearchIndexRepository implements OnModuleDestroy {
     return { xmin: BigInt(row.xmin), docs: row.docs, ranks: row.ranks };
   }
 
+  /**
+   * The words worth matching before anyone searches them (SearchWarmup): those in at least
+   * `minShare` of the search documents (and `minDocs`), name words first (what people search),
+   * then the other words of three characters or more, each group most frequent first. Counted by
+   * ts_stat over a sample of about 10,000 documents (a catalogue's frequent words are frequent in
+   * any sample of it).
+   */
+  async frequentWords(limit: number, minShare: number, minDocs: number): Promise<string[]> {
+    const total = Number((await this.matchPool.query<{ n: string }>('SELECT count(*)::text AS n FROM model_search_docs')).rows[0].n);
+    if (!total) return [];
+    const percent = Math.min(100, (10_000 / total) * 100);
+    const sampled = Math.round((total * percent) / 100);
+    // ts_stat takes its query as text: the percent is a number computed here, not input.
+    const res = await this.matchPool.query<{ word: string }>({
+      text: `SELECT s.word FROM ts_stat('SELECT document FROM model_search_docs TABLESAMPLE BERNOULLI (${percent.toFixed(4)})') s
+             LEFT JOIN search_name_words w ON w.word = s.word
+             WHERE s.ndoc >= $1 AND s.word ~ '^[a-z0-9]{2,}$' AND (w.word IS NOT NULL OR length(s.word) >= 3)
+             ORDER BY (w.word IS NOT NULL) DESC, s.ndoc DESC, s.word LIMIT $2`,
+      values: [Math.max(1, Math.ceil(sampled * minShare), Math.ceil((minDocs * percent) / 100)), limit],
+    });
+    return res.rows.map((r) => r.word);
+  }
+
   /** These documents matched against each part: per document, its rank per part (-1: no match). */
   async rematch(docs: number[], tsqueries: string[]): Promise<RematchedDocument[]> {
     const res = await this.matchPool.query<[number, number[]]>({ text: REMATCH_SQL, values: [docs, tsqueries], rowMode: 'array' });
