@@ -201,28 +201,22 @@ async function main() {
     }
 
     // The event loop while the model is saturated: /healthz every 10 ms during a concurrency-32 load.
-    const health = [];
-    let saturated = true;
-    const probe = (async () => {
-      while (saturated) {
-        health.push((await call(base, 'GET', '/healthz')).ms);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
-    const busy = await load(32, CALLS, viaHub);
-    saturated = false;
-    await probe;
-    const healthBinary = [];
-    saturated = true;
-    const probeBinary = (async () => {
-      while (saturated) {
-        healthBinary.push((await call(base, 'GET', '/healthz')).ms);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
-    const busyBinary = await load(32, CALLS, viaHubBinary);
-    saturated = false;
-    await probeBinary;
+    const whileSaturated = async (one) => {
+      const probes = [];
+      let saturated = true;
+      const probe = (async () => {
+        while (saturated) {
+          probes.push((await call(base, 'GET', '/healthz')).ms);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      const busy = await load(32, CALLS, one);
+      saturated = false;
+      await probe;
+      return { busy, probes };
+    };
+    const { busy, probes: health } = await whileSaturated(viaHub);
+    const { busy: busyBinary, probes: healthBinary } = await whileSaturated(viaHubBinary);
 
     // Ten small deployments loaded under the 256 MB budget.
     const rssBefore = rssMiB(child.pid);
