@@ -98,7 +98,10 @@ export class InferenceService {
       if (!(e instanceof HubException)) throw e;
       // Who was refused: the grant that a quota or seat limit refused still names the licensee.
       const decision = principal ? await this.access.downloadDecision(principal, model, 'inference').catch(() => null) : null;
-      await this.record({ model, deployment, principal, decision, allowance: null, startedAt, headers: {} }, e.getStatus(), requestBytes, 0);
+      // Nothing is served on a refusal: should the record fail, the caller still gets the refusal, not a 500.
+      await this.record({ model, deployment, principal, decision, allowance: null, startedAt, headers: {} }, e.getStatus(), requestBytes, 0).catch(
+        () => undefined,
+      );
       throw e;
     }
   }
