@@ -11,6 +11,7 @@ import { DeploymentsService } from './deployments.service';
 import { EmbeddedBackend } from './embedded-backend.service';
 import { InferenceSecretBox } from './inference-secret-box';
 import { InferenceService } from './inference.service';
+import { JsonParsePool } from './json-parse-pool';
 import { LiveDeployments } from './live-deployments';
 import { OipController } from './oip.controller';
 import { RemoteBackend } from './remote-backend.service';
@@ -27,6 +28,7 @@ import { RemoteBackend } from './remote-backend.service';
   providers: [
     DeploymentRepository,
     LiveDeployments,
+    JsonParsePool,
     CallRecordRepository,
     CallMeter,
     CallLimiters,

@@ -10,7 +10,8 @@ import type { DeploymentRecord } from './deployment.repository';
 import { EmbeddedBackend } from './embedded-backend.service';
 import { binaryAnswer } from './binary-tensors';
 import { LiveDeployments } from './live-deployments';
-import { parseInferRequest } from './oip-request';
+import { JsonParsePool, OFF_LOOP_JSON_BYTES } from './json-parse-pool';
+import { parseInferRequest, parseLargeInferRequest } from './oip-request';
 import { RemoteBackend } from './remote-backend.service';
 import type { TensorSpec } from './tensor-codec';
 
@@ -64,6 +65,7 @@ export class InferenceService {
     private readonly embedded: EmbeddedBackend,
     private readonly remote: RemoteBackend,
     private readonly meter: CallMeter,
+    private readonly json: JsonParsePool,
   ) {}
 
   async metadata(principal: Principal | undefined, modelParam: string, version?: string): Promise<ModelMetadata> {
@@ -130,7 +132,8 @@ export class InferenceService {
     if (deployment.backend === 'remote') {
       return this.remote.infer(deployment, body, headerLength);
     }
-    const request = parseInferRequest(body, headerLength);
+    const request =
+      headerLength === undefined && body.length >= OFF_LOOP_JSON_BYTES ? await parseLargeInferRequest(body, this.json) : parseInferRequest(body, headerLength);
     const outputs = await this.embedded.infer(model, deployment, request);
     const header = {
       model_name: oipName(model),

@@ -1,5 +1,6 @@
 import { HubException } from '../common/hub-exception';
 import { binarySize } from './binary-tensors';
+import type { JsonParsePool } from './json-parse-pool';
 import type { OipTensor } from './tensor-codec';
 
 /** The body of `POST /v2/models/{model}/infer` (Open Inference Protocol, REST). */
@@ -22,8 +23,20 @@ export function parseInferRequest(body: Buffer, headerLength?: number): InferReq
   try {
     value = JSON.parse(body.toString('utf8', 0, headerLength ?? body.length));
   } catch (e) {
-    throw HubException.badRequest('malformed_json', `Malformed JSON in request body: ${(e as Error).message}`);
+    throw malformed(e);
   }
+  return checkInferRequest(value, body, headerLength);
+}
+
+/** `parseInferRequest` for a large JSON body: parsed in a worker thread (JsonParsePool), checked here. */
+export async function parseLargeInferRequest(body: Buffer, pool: JsonParsePool): Promise<InferRequest> {
+  const value = await pool.parse(body).catch((e: unknown) => Promise.reject(malformed(e)));
+  return checkInferRequest(value, body, undefined);
+}
+
+const malformed = (e: unknown) => HubException.badRequest('malformed_json', `Malformed JSON in request body: ${(e as Error).message}`);
+
+function checkInferRequest(value: unknown, body: Buffer, headerLength: number | undefined): InferRequest {
   if (!isObject(value)) throw HubException.badRequest('invalid_request', 'The infer request must be a JSON object with `inputs`');
   if (value.id !== undefined && typeof value.id !== 'string') throw HubException.badRequest('invalid_request', '`id` must be a string');
   if (value.parameters !== undefined && !isObject(value.parameters)) throw HubException.badRequest('invalid_request', '`parameters` must be an object');

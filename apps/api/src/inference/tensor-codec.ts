@@ -59,7 +59,9 @@ const INTEGER_RANGES: Partial<Record<OipDatatype, [number, number]>> = {
 const badTensor = (name: string, message: string) => HubException.badRequest('invalid_tensor', `Input tensor '${name}': ${message}`);
 
 /** Flattens nested arrays (the spec allows row-major nesting); flat input, the usual case, is returned as it is. */
-function flatten(data: unknown, name: string): unknown[] {
+function flatten(data: unknown, name: string): ArrayLike<unknown> {
+  // JsonParsePool hands all-number data over as a Float64Array, already flat.
+  if (ArrayBuffer.isView(data)) return data as unknown as ArrayLike<unknown>;
   if (!Array.isArray(data)) throw badTensor(name, 'data must be an array');
   if (!data.some(Array.isArray)) return data;
   return (data as unknown[]).flat(Infinity);
@@ -99,7 +101,7 @@ export function fromHalfBits(h: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-function typedData(datatype: OipDatatype, values: unknown[], name: string): RawTensor['data'] {
+function typedData(datatype: OipDatatype, values: ArrayLike<unknown>, name: string): RawTensor['data'] {
   const n = values.length;
   switch (datatype) {
     case 'BOOL': {
