@@ -29,7 +29,7 @@ export interface DeploymentInfo {
   /** Calls of the last hour and how many failed; p50/p95 latency of the last 100 answered calls. */
   recent: RecentCalls;
   endpoint: string;
-  /** Whether the caller may call it now (ModelAccessService.mayCall, and the deployment is ready). */
+  /** Whether the caller may call the model's deployments (ModelAccessService.mayCall; whether this one serves says `state`). */
   mayCall: boolean;
   createdAt: string;
   updatedAt: string;
@@ -179,7 +179,7 @@ export class DeploymentsService {
       remote: d.remote && { url: d.remote.url, model: d.remote.model, credential: d.remote.sealedCredential !== null },
       recent,
       endpoint: `/v2/models/${oipModelName(model)}/versions/${encodeURIComponent(d.versionName)}/infer`,
-      mayCall: mayCall && d.state === 'ready',
+      mayCall,
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),
     };

@@ -22,7 +22,7 @@ export interface Deployment {
   signature: { inputs: TensorSpec[]; outputs: TensorSpec[] } | null;
   recent: { calls: number; errors: number; p50Ms: number | null; p95Ms: number | null; lastCallAt: string | null };
   endpoint: string;
-  /** The API's decision: the caller may call it (the Run button shows only then). */
+  /** The API's decision: the caller may call the model (the Run button shows only then, for a ready deployment). */
   mayCall: boolean;
   createdAt: string;
 }
@@ -42,7 +42,7 @@ export function DeploymentsPanel({ ns, name }: { ns: string; name: string }) {
   if (state.error != null) return <ErrorBox error={state.error} />;
   const deployments = state.data!;
   if (!deployments.length) return null;
-  const callable = deployments.filter((d) => d.mayCall && d.signature);
+  const callable = deployments.filter((d) => d.mayCall && d.state === 'ready' && d.signature);
   const selected = callable.find((d) => d.id === chosen) ?? callable[0];
   return (
     <section aria-labelledby="deployments-h" data-testid="deployments">
@@ -96,9 +96,12 @@ export function DeploymentsPanel({ ns, name }: { ns: string; name: string }) {
           <Playground key={selected.id} deployment={selected} />
         </>
       ) : (
-        <p class="muted" data-testid="no-playground">
-          {t('deploy.noAccess')}
-        </p>
+        // A remote deployment has no signature to build the form from: only the missing right is worth saying.
+        !deployments.some((d) => d.mayCall) && (
+          <p class="muted" data-testid="no-playground">
+            {t('deploy.noAccess')}
+          </p>
+        )
       )}
     </section>
   );
