@@ -21,6 +21,8 @@ const shared = {
     '^@model-hub/contracts$': '<rootDir>/libs/contracts/src',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // ESM-only packages: Jest (before Node 24.9) cannot require() them, so swc compiles them too.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|hyparquet-compressors|hysnappy)/)'],
 };
 
 module.exports = {

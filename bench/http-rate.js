@@ -12,6 +12,14 @@ async function api(base, method, url, { token, json, body, headers = {} } = {}) 
   return res;
 }
 
+/** Registers the user `bench` and returns a token of theirs with the `write` scope. */
+async function benchToken(base) {
+  const user = await (
+    await api(base, 'POST', '/api/v1/auth/register', { json: { username: 'bench', email: 'bench@example.org', password: 'bench-password-123' } })
+  ).json();
+  return (await (await api(base, 'POST', '/api/v1/tokens', { token: user.accessToken, json: { name: 'bench', scopes: ['write'] } })).json()).token;
+}
+
 /**
  * Requests per second of HEAD for `durationMs`, `concurrency` at a time, keep-alive. `url` may be
  * a list: the requests go round-robin over them (two replicas behind one name, balanced by the client).
@@ -51,4 +59,4 @@ function bareServer(headers) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-module.exports = { api, headRate, bareServer };
+module.exports = { api, benchToken, headRate, bareServer };

@@ -15,7 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Readable } = require('node:stream');
 const { startServices } = require('./services');
-const { api } = require('./http-rate');
+const { api, benchToken } = require('./http-rate');
 
 const args = Object.fromEntries(
   process.argv
@@ -114,10 +114,7 @@ async function main() {
   const services = await startServices({ embeddedStore: true, env: { MULTIPART_THRESHOLD: String(PART), MULTIPART_CHUNK_SIZE: String(PART) } });
   try {
     const base = services.hubUrl;
-    const user = await (
-      await api(base, 'POST', '/api/v1/auth/register', { json: { username: 'bench', email: 'bench@example.org', password: 'bench-password-123' } })
-    ).json();
-    const token = (await (await api(base, 'POST', '/api/v1/tokens', { token: user.accessToken, json: { name: 'bench', scopes: ['write'] } })).json()).token;
+    const token = await benchToken(base);
     await api(base, 'POST', '/api/repos/create', { token, json: { name: 'big' } });
     const results = {
       singlePut: await singlePut(base, token, 'bench/big', files[0], oids[0], SIZE),

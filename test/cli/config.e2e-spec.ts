@@ -60,7 +60,7 @@ describe('modelhub: configuration, profiles, exit codes', () => {
     const top = await cli(['--help'], cliEnv());
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden');
-    expect(top.stdout).toMatch(/Datasets have no commands yet/);
+    expect(top.stdout).toMatch(/Datasets: repo create, upload, download, info, ls and search take\s+--type\s+dataset/);
     const helps = await Promise.all(COMMANDS.map((c) => cli([...c.split(' '), '--help'], cliEnv())));
     helps.forEach((r, i) => {
       expect({ command: COMMANDS[i], code: r.code }).toEqual({ command: COMMANDS[i], code: 0 });

@@ -38,7 +38,7 @@ describe('BlobService', () => {
   });
   afterAll(() => hub.close());
 
-  const modelId = async (m: { namespace: string; name: string }) => (await hub.app.get(ModelRepository).findByName(m.namespace, m.name))!.id;
+  const modelId = async (m: { namespace: string; name: string }) => (await hub.app.get(ModelRepository).findByName(m.namespace, m.name, 'model'))!.id;
   const repoOf = (user: TestUser, model: { namespace: string; name: string }) => lfsRepo(hub.url!, model, user.jwt);
 
   it('stores small bytes inline and larger ones in the bucket, each once', async () => {

@@ -94,8 +94,8 @@ describe('Hugging Face protocol', () => {
     });
 
     it('refuses other repository types, read tokens and anonymous callers', async () => {
-      const dataset = await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'ds', type: 'dataset' }).expect(400);
-      expect(dataset.body.error).toMatch(/models only/);
+      const space = await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'sp', type: 'space' }).expect(400);
+      expect(space.body.error).toMatch(/models and datasets/);
       await hub.http().post('/api/repos/create').set(bearer(readToken)).send({ name: 'nope' }).expect(403);
       await hub.http().post('/api/repos/create').send({ name: 'nope' }).expect(401);
       await hub.http().post('/api/repos/create').set(bearer(writeToken)).send({ name: 'x', organization: 'hfoutsider' }).expect(403);

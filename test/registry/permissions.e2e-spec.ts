@@ -161,7 +161,7 @@ describe('model permissions', () => {
       models = {} as typeof models;
       for (const visibility of ['public', 'private', 'gated'] as const) {
         const created = await createModel(hub, owner, { namespace: org, name: `svc-${visibility}`, visibility });
-        models[visibility] = await access.findReadable(await principalFor(hub, owner.jwt), org, created.name);
+        models[visibility] = await access.findReadable(await principalFor(hub, owner.jwt), org, created.name, 'model');
       }
       p = {
         owner: await principalFor(hub, owner.jwt),
@@ -231,10 +231,10 @@ describe('model permissions', () => {
     it('private wins over gated: a private gated model is 404 to outsiders, open to members', async () => {
       const m = await createModel(hub, owner, { namespace: org, name: 'svc-private-gated', visibility: 'gated' });
       await hub.http().patch(`/api/v1/models/${m.id}`).set(owner.auth).send({ private: true }).expect(200);
-      const record = await access.findReadable(p.member, org, m.name);
+      const record = await access.findReadable(p.member, org, m.name, 'model');
       expect(record).toMatchObject({ private: true, gated: 'auto' });
       await expect(decide(p.member, record)).resolves.toEqual({ via: 'member' });
-      expect((await rejection(access.findReadable(p.outsider, org, m.name))).extras.hfErrorCode).toBe('RepoNotFound');
+      expect((await rejection(access.findReadable(p.outsider, org, m.name, 'model'))).extras.hfErrorCode).toBe('RepoNotFound');
     });
   });
 });

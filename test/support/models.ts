@@ -1,4 +1,4 @@
-import type { ModelVisibility } from '@model-hub/contracts';
+import type { ModelVisibility, RepoKind } from '@model-hub/contracts';
 import { AuthService } from '../../apps/api/src/auth/auth.service';
 import type { Principal } from '../../apps/api/src/common/auth/principal';
 import { PrismaService } from '../../apps/api/src/database/prisma.service';
@@ -9,21 +9,23 @@ import type { TestHub } from './test-hub';
 
 let counter = 0;
 
-/** Creates a model through the real API (in the user's namespace unless `namespace` is given); returns its body. */
+/** Creates a model (or with `kind: 'dataset'`, a dataset) through the real API (in the user's namespace unless `namespace` is given); returns its body. */
 export async function createModel(
   hub: TestHub,
   user: TestUser | { auth: Record<string, string>; username: string },
-  options: { namespace?: string; name?: string; visibility?: ModelVisibility } = {},
+  options: { namespace?: string; name?: string; visibility?: ModelVisibility; kind?: RepoKind } = {},
 ) {
-  const name = options.name ?? `model-${Date.now().toString(36)}${(counter++).toString(36)}`;
+  const kind = options.kind ?? 'model';
+  const name = options.name ?? `${kind}-${Date.now().toString(36)}${(counter++).toString(36)}`;
   const res = await hub
     .http()
-    .post('/api/v1/models')
+    .post(kind === 'dataset' ? '/api/v1/datasets' : '/api/v1/models')
     .set(user.auth)
     .send({ namespace: options.namespace ?? user.username, name, visibility: options.visibility ?? 'public' })
     .expect(201);
   return res.body as {
     id: string;
+    kind: RepoKind;
     namespace: string;
     name: string;
     sha: string;
@@ -46,9 +48,9 @@ export function hubSql<T = Record<string, unknown>>(hub: TestHub, text: string, 
 }
 
 /** Sets a model's README as the commit service does whenever README.md changes. */
-export async function applyReadme(hub: TestHub, fullName: string, readme: string | null) {
+export async function applyReadme(hub: TestHub, fullName: string, readme: string | null, kind: RepoKind = 'model') {
   const [namespace, name] = fullName.split('/');
-  const model = await hub.app.get(ModelRepository).findByName(namespace, name);
+  const model = await hub.app.get(ModelRepository).findByName(namespace, name, kind);
   if (!model) throw new Error(`no model ${fullName}`);
   return hub.app.get(ModelsService).applyCard(model.id, readme);
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module';
 import { ResolvedHubConfig } from './config/hub-config';
 import { CoreModule } from './core.module';
+import { DatasetPreviewModule } from './datasets/preview/dataset-preview.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { HfCompatModule } from './hf-compat/hf-compat.module';
@@ -39,6 +40,7 @@ export class AppModule {
         OrgsModule,
         ModelsModule,
         RepoHistoryModule,
+        DatasetPreviewModule,
         DiscoveryModule,
         LicensingModule,
         InferenceModule,

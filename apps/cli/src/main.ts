@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.commands';
+import { registerDatasetCommands } from './commands/dataset.commands';
 import { registerDeploymentCommands, registerInferCommand } from './commands/deployment.commands';
 import { registerDownloadCommand } from './commands/download.command';
 import { registerLicenseCommands } from './commands/license.commands';
@@ -20,9 +21,9 @@ export function buildProgram(): Command {
     // Options after a command name belong to it (upload has its own --version).
     .enablePositionalOptions()
     .description(
-      'The Model Hub command line: publish, fetch, license and serve models.\n' +
+      'The Model Hub command line: publish, fetch, license and serve models and datasets.\n' +
         'Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 forbidden or licence needed.\n' +
-        'Datasets have no commands yet.',
+        'Datasets: repo create, upload, download, info, ls and search take --type dataset; modelhub datasets preview shows their rows.',
     )
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerRepoCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
+  registerDatasetCommands(program);
   registerVersionCommands(program);
   registerOfferCommands(program);
   registerLicenseCommands(program);

@@ -13,3 +13,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const MODEL_VISIBILITIES = ['public', 'private', 'gated'] as const;
 export type ModelVisibility = (typeof MODEL_VISIBILITIES)[number];
+
+/** A repository's kind: models and datasets share the registry (one table, names unique per kind). */
+export const REPO_KINDS = ['model', 'dataset'] as const;
+export type RepoKind = (typeof REPO_KINDS)[number];

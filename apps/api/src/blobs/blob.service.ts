@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HubException } from '../common/hub-exception';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
+import { BufferSource, RandomAccessSource } from '../discovery/scanners/byte-source';
+import { StorageSource } from '../discovery/scanners/storage-source';
 import type { DownloadPermit } from '../models/download-permit';
 import { gitBlobId } from '../repo-history/git-oid';
 import { ObjectStorage } from '../storage/object-storage';
@@ -173,6 +175,13 @@ export class BlobService {
     const chunks: Buffer[] = [];
     for await (const chunk of body) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  /** Ranged reads of a blob the permit covers, wherever it is stored (a dataset preview reads a Parquet footer and a row group, not the file). */
+  async sourceFor(permit: DownloadPermit, blob: BlobRef): Promise<RandomAccessSource> {
+    if (!blob.storageKey) return new BufferSource(await this.readInline(permit, blob.sha256));
+    assertCovered(permit, blob.sha256);
+    return new StorageSource(this.storage, blob.storageKey, Number(blob.size));
   }
 
   /** A short-lived URL the client downloads the bytes from (the bucket, or a CDN in front of it), for a download the permit covers. */

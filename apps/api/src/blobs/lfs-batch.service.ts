@@ -17,6 +17,8 @@ import { LfsBatchDto } from './dto/lfs-batch.dto';
 import { LfsVerifyDto } from './dto/lfs-verify.dto';
 import { UploadRepository } from './upload.repository';
 import { signCompletionToken } from './completion-token';
+import type { RepoKind } from '../models/repo-kind';
+import { repoWebPath } from '../models/repo-kind';
 
 export interface LfsAction {
   href: string;
@@ -69,12 +71,19 @@ export class LfsBatchService {
     private readonly proposals: ProposalAccessService,
   ) {}
 
-  async batch(principal: Principal | undefined, namespace: string, name: string, req: LfsBatchDto, authorization?: string): Promise<LfsBatchResponse> {
+  async batch(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    req: LfsBatchDto,
+    authorization?: string,
+  ): Promise<LfsBatchResponse> {
     if (req.hash_algo !== undefined && req.hash_algo !== 'sha256' && req.hash_algo !== 'sha_256') {
       // The git-lfs batch API answers 409 for a hash algorithm the server does not support.
       throw HubException.conflict(`Unsupported hash_algo '${req.hash_algo}': this hub names objects by sha256`, 'unsupported_hash_algo');
     }
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const transfers = req.transfers ?? ['basic'];
     if (!transfers.includes('basic') && !transfers.includes('multipart')) {
       throw new HubException(
@@ -97,16 +106,22 @@ export class LfsBatchService {
   }
 
   /** The `verify` action: checks a single-PUT upload now (a commit naming it would otherwise). */
-  async verify(principal: Principal, namespace: string, name: string, body: LfsVerifyDto): Promise<{ oid: string; size: number }> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async verify(principal: Principal, namespace: string, name: string, kind: RepoKind, body: LfsVerifyDto): Promise<{ oid: string; size: number }> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.assertMayUpload(principal, model);
     await this.blobService.requireStored(body.oid, BigInt(body.size), { modelId: model.id, userId: principal.userId });
     return { oid: body.oid, size: body.size };
   }
 
   /** The bytes of an object, for download actions of inline blobs (which have no bucket URL). */
-  async objectForDownload(principal: Principal | undefined, namespace: string, name: string, oid: string): Promise<{ inline: Buffer } | { redirect: string }> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async objectForDownload(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    oid: string,
+  ): Promise<{ inline: Buffer } | { redirect: string }> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const { permit, value: blob } = await this.access.authorizeDownload(principal, model, async () => {
       const blob = SHA256_HEX.test(oid) ? (await this.blobs.filesInModel([oid], model.id)).get(oid) : undefined;
       if (!blob) throw HubException.notFound(`Object ${oid} does not exist in ${model.fullName}`, 'object_not_found');
@@ -323,7 +338,7 @@ export class LfsBatchService {
   }
 
   private repoUrl(model: ModelRecord): string {
-    return `${this.links.origin()}/${model.namespace}/${model.name}`;
+    return `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}`;
   }
 }
 

@@ -7,11 +7,12 @@ import { asHfCommitError } from './hf-commit-errors';
 import { HfCommitService, isTruthyFlag } from './hf-commit.service';
 import { HfPreuploadService } from './hf-preupload.service';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 @ApiTags('hugging-face')
 @AcceptsUnknownQuery()
 @ApiBearerAuth()
-@Controller('api/models')
+@Controller(['api/models', 'api/datasets'])
 export class HfCommitController {
   constructor(
     private readonly hf: HfCommitService,
@@ -24,13 +25,14 @@ export class HfCommitController {
   @ApiOperation({ summary: 'Which files to upload through LFS and which inline (rule: docs/hugging-face.md)' })
   preupload(
     @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
     @Body() dto: HfPreuploadDto,
     @Query('create_pr') createPr?: string,
   ) {
-    return this.preuploads.preupload(p, ns, name, rev, dto, isTruthyFlag(createPr));
+    return this.preuploads.preupload(p, ns, name, kind, rev, dto, isTruthyFlag(createPr));
   }
 
   @RequireScope('write')
@@ -41,12 +43,13 @@ export class HfCommitController {
   @ApiOperation({ summary: 'Commit many operations atomically to a branch' })
   commit(
     @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
     @Body() body: unknown,
     @Query('create_pr') createPr?: string,
   ) {
-    return this.hf.commit(p, ns, name, rev, body, isTruthyFlag(createPr)).catch(asHfCommitError);
+    return this.hf.commit(p, ns, name, kind, rev, body, isTruthyFlag(createPr)).catch(asHfCommitError);
   }
 }

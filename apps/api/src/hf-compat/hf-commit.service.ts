@@ -8,6 +8,8 @@ import { CommitService } from '../repo-history/commit.service';
 import { ProposalsService } from '../proposals/proposals.service';
 import { decodeRef, PULL_REQUEST_REF } from '../repo-history/revision.service';
 import { parseNdjsonCommit } from './ndjson-commit.parser';
+import type { RepoKind } from '../models/repo-kind';
+import { repoWebPath } from '../models/repo-kind';
 
 /**
  * Commits in the Hugging Face protocol: the NDJSON commit (preupload: HfPreuploadService). With
@@ -24,13 +26,13 @@ export class HfCommitService {
     private readonly links: HubLinks,
   ) {}
 
-  async commit(principal: Principal, namespace: string, name: string, revision: string, body: unknown, createPr: boolean) {
+  async commit(principal: Principal, namespace: string, name: string, kind: RepoKind, revision: string, body: unknown, createPr: boolean) {
     const branch = branchOf(revision);
     if (typeof body !== 'string') {
       throw new HubException(415, 'unsupported_media_type', 'A commit is sent as application/x-ndjson: one {key, value} JSON object a line');
     }
     const payload = parseNdjsonCommit(body);
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const changes = {
       parentCommit: payload.parentCommit,
       summary: payload.summary,
@@ -40,8 +42,8 @@ export class HfCommitService {
         op.kind === 'copy' ? { kind: 'copy' as const, path: op.path, fromPath: op.fromPath, sha256: op.sha256 } : op,
       ),
     };
-    const commitUrl = (id: string) => `${this.links.origin()}/${model.fullName}/commit/${id}`;
-    const pullRequestUrl = (n: number) => `${this.links.origin()}/${model.fullName}/discussions/${n}`;
+    const commitUrl = (id: string) => `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}/commit/${id}`;
+    const pullRequestUrl = (n: number) => `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}/discussions/${n}`;
     if (createPr) {
       const { discussion, commitId } = await this.proposals.openWithCommit(principal, model, branch, changes);
       return { commitOid: commitId, commitUrl: commitUrl(commitId), pullRequestUrl: pullRequestUrl(discussion.number), success: true };

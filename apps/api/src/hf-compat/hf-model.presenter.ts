@@ -24,6 +24,37 @@ export function hfTags(m: ModelRecord): string[] {
   return [...new Set(tags)];
 }
 
+/** A repository in Hugging Face's shape for its kind: ModelInfo, or DatasetInfo under `/api/datasets`. */
+export function presentHfRepo(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
+  return m.kind === 'dataset' ? presentHfDataset(m, extra) : presentHfModel(m, extra);
+}
+
+/**
+ * A dataset in the JSON shape of `GET /api/datasets/{repo}` (huggingface_hub's DatasetInfo,
+ * @huggingface/hub's ApiDatasetInfo): no task, library or parameters; `description` from the card.
+ */
+export function presentHfDataset(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
+  const description = typeof m.cardData?.pretty_name === 'string' ? m.cardData.pretty_name : '';
+  return {
+    _id: m.id,
+    id: m.fullName,
+    author: m.namespace,
+    sha: extra.sha ?? m.mainCommitId,
+    lastModified: m.lastModified.toISOString(),
+    createdAt: m.createdAt.toISOString(),
+    private: m.private,
+    gated: m.gated === 'none' ? false : m.gated,
+    disabled: false,
+    downloads: m.downloads,
+    likes: m.likes,
+    trendingScore: Math.round(m.trendingScore * 1000) / 1000,
+    tags: hfTags(m),
+    cardData: m.cardData ?? undefined,
+    description,
+    ...(extra.siblings ? { siblings: extra.siblings } : {}),
+  };
+}
+
 /** A model in the JSON shape of `GET /api/models/{repo}` (and of list items). */
 export function presentHfModel(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
   return {

@@ -11,11 +11,12 @@ import { isTruthyFlag } from './hf-commit.service';
 import { send } from './send';
 import { WildcardPath } from '../common/wildcard-path.decorator';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 @ApiTags('hugging-face')
 @AcceptsUnknownQuery()
 @ApiBearerAuth()
-@Controller('api/models')
+@Controller(['api/models', 'api/datasets'])
 export class HfModelsController {
   constructor(
     private readonly hf: HfModelsService,
@@ -25,15 +26,26 @@ export class HfModelsController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'List models (Hugging Face format; paginated by an absolute Link header)' })
-  list(@CurrentPrincipal() p: Principal | undefined, @Query() q: HfListModelsQuery, @Res({ passthrough: true }) res: Response) {
-    return send(res, this.hf.list(p, q));
+  list(
+    @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
+    @Query() q: HfListModelsQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, this.hf.list(p, kind, q));
   }
 
   @Public()
   @Get(':ns/:name')
   @ApiOperation({ summary: 'Model info at the main branch' })
-  info(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query() q: HfModelInfoQuery) {
-    return this.hf.info(p, ns, name, undefined, isTruthyFlag(q.blobs));
+  info(
+    @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Query() q: HfModelInfoQuery,
+  ) {
+    return this.hf.info(p, ns, name, kind, undefined, isTruthyFlag(q.blobs));
   }
 
   @Public()
@@ -41,12 +53,13 @@ export class HfModelsController {
   @ApiOperation({ summary: 'Model info at a revision (HEAD, branch, version, commit id)' })
   infoAt(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
     @Query() q: HfModelInfoQuery,
   ) {
-    return this.hf.info(p, ns, name, rev, isTruthyFlag(q.blobs));
+    return this.hf.info(p, ns, name, kind, rev, isTruthyFlag(q.blobs));
   }
 
   @Public()
@@ -54,13 +67,14 @@ export class HfModelsController {
   @ApiOperation({ summary: 'File tree at a revision (root)' })
   tree(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
     @Query() q: HfTreeQuery,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, this.hf.tree(p, ns, name, rev, undefined, q));
+    return send(res, this.hf.tree(p, ns, name, kind, rev, undefined, q));
   }
 
   @Public()
@@ -68,6 +82,7 @@ export class HfModelsController {
   @ApiOperation({ summary: 'File tree at a revision under a folder' })
   treeAt(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
@@ -75,7 +90,7 @@ export class HfModelsController {
     @Query() q: HfTreeQuery,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, this.hf.tree(p, ns, name, rev, path, q));
+    return send(res, this.hf.tree(p, ns, name, kind, rev, path, q));
   }
 
   @Public()
@@ -84,12 +99,13 @@ export class HfModelsController {
   @ApiOperation({ summary: 'Information on given paths at a revision' })
   pathsInfo(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
     @Body() dto: HfPathsInfoDto,
   ) {
-    return this.hf.pathsInfo(p, ns, name, rev, dto.paths, dto.expand);
+    return this.hf.pathsInfo(p, ns, name, kind, rev, dto.paths, dto.expand);
   }
 
   @Public()
@@ -97,35 +113,55 @@ export class HfModelsController {
   @ApiOperation({ summary: 'Commit history of a revision, newest first' })
   commits(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
     @Query() q: HfCommitsQuery,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, this.hf.commits(p, ns, name, rev, q));
+    return send(res, this.hf.commits(p, ns, name, kind, rev, q));
   }
 
   @Public()
   @Get(':ns/:name/refs')
   @ApiOperation({ summary: 'Branches and tags (versions)' })
-  refs(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string, @Query('include_prs') includePrs?: string) {
-    return this.hf.refs(p, ns, name, isTruthyFlag(includePrs));
+  refs(
+    @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Query('include_prs') includePrs?: string,
+  ) {
+    return this.hf.refs(p, ns, name, kind, isTruthyFlag(includePrs));
   }
 
   @RequireScope('write')
   @Post(':ns/:name/tag/:rev')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a version (immutable tag) on a revision; 409 if it exists' })
-  createTag(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('rev') rev: string, @Body() dto: HfCreateTagDto) {
-    return this.hf.createTag(p, ns, name, rev, dto.tag, dto.message);
+  createTag(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('rev') rev: string,
+    @Body() dto: HfCreateTagDto,
+  ) {
+    return this.hf.createTag(p, ns, name, kind, rev, dto.tag, dto.message);
   }
 
   @RequireScope('write')
   @Delete(':ns/:name/tag/:tag')
   @ApiOperation({ summary: 'Always 409: versions are immutable (deprecate instead)' })
-  deleteTag(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('tag') tag: string) {
-    return this.hf.deleteTag(p, ns, name, tag);
+  deleteTag(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('tag') tag: string,
+  ) {
+    return this.hf.deleteTag(p, ns, name, kind, tag);
   }
 
   @RequireScope('write')
@@ -134,26 +170,33 @@ export class HfModelsController {
   @ApiOperation({ summary: 'Create a branch (from startingPoint, default main)' })
   createBranch(
     @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('branch') branch: string,
     @Body() dto: HfCreateBranchDto,
   ) {
-    return this.hf.createBranch(p, ns, name, branch, dto.startingPoint);
+    return this.hf.createBranch(p, ns, name, kind, branch, dto.startingPoint);
   }
 
   @RequireScope('write')
   @Delete(':ns/:name/branch/:branch')
   @ApiOperation({ summary: 'Delete a branch (not main)' })
-  deleteBranch(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Param('branch') branch: string) {
-    return this.hf.deleteBranch(p, ns, name, branch);
+  deleteBranch(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Param('branch') branch: string,
+  ) {
+    return this.hf.deleteBranch(p, ns, name, kind, branch);
   }
 
   @Public()
   @Get(':ns/:name/auth-check')
   @ApiOperation({ summary: 'Whether the caller may read and download (404 RepoNotFound; 401/403 GatedRepo)' })
-  authCheck(@CurrentPrincipal() p: Principal | undefined, @Param('ns') ns: string, @Param('name') name: string) {
-    return this.repos.authCheck(p, ns, name);
+  authCheck(@CurrentPrincipal() p: Principal | undefined, @RepoKindParam() kind: RepoKind, @Param('ns') ns: string, @Param('name') name: string) {
+    return this.repos.authCheck(p, ns, name, kind);
   }
 
   @RequireScope('write')
@@ -162,18 +205,25 @@ export class HfModelsController {
   @ApiOperation({ summary: "Squash a branch's history into one commit (versions keep their commits)" })
   superSquash(
     @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('branch') branch: string,
     @Body() dto: HfSuperSquashDto,
   ) {
-    return this.repos.superSquash(p, ns, name, branch, dto.message);
+    return this.repos.superSquash(p, ns, name, kind, branch, dto.message);
   }
 
   @RequireScope('write')
   @Put(':ns/:name/settings')
   @ApiOperation({ summary: 'Change private / gated (namespace admins)' })
-  settings(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string, @Body() dto: HfRepoSettingsDto) {
-    return this.repos.updateSettings(p, ns, name, dto);
+  settings(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('ns') ns: string,
+    @Param('name') name: string,
+    @Body() dto: HfRepoSettingsDto,
+  ) {
+    return this.repos.updateSettings(p, ns, name, kind, dto);
   }
 }

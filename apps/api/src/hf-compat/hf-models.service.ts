@@ -12,9 +12,10 @@ import { RevisionService } from '../repo-history/revision.service';
 import { TreeEntry, TreeService } from '../repo-history/tree.service';
 import { VersionsService } from '../repo-history/versions.service';
 import { HfCommitsQuery, HfListModelsQuery, HfTreeQuery } from './dto/hf-query.dto';
-import { presentHfModel } from './hf-model.presenter';
+import { presentHfRepo } from './hf-model.presenter';
 import { securityFileStatus } from './hf-security-status';
 import { nextLink } from './link-header';
+import { KIND_SEGMENT, type RepoKind } from '../models/repo-kind';
 
 /** An answer body plus the headers that go with it (pagination links). */
 export interface WithHeaders<T> {
@@ -48,8 +49,9 @@ export class HfModelsService {
     private readonly links: HubLinks,
   ) {}
 
-  async list(principal: Principal | undefined, query: HfListModelsQuery): Promise<WithHeaders<unknown[]>> {
+  async list(principal: Principal | undefined, kind: RepoKind, query: HfListModelsQuery): Promise<WithHeaders<unknown[]>> {
     const page = await this.search.search(principal, {
+      kind,
       author: query.author,
       search: query.search,
       tags: query.filter,
@@ -60,43 +62,51 @@ export class HfModelsService {
     });
     const withSiblings = query.full || query.expand?.includes('siblings');
     const body = await Promise.all(
-      page.items.map(async (m) => presentHfModel(m, withSiblings && m.mainCommitId ? { siblings: await this.siblings(m.mainCommitId) } : {})),
+      page.items.map(async (m) => presentHfRepo(m, withSiblings && m.mainCommitId ? { siblings: await this.siblings(m.mainCommitId) } : {})),
     );
-    return { body, headers: nextLink(this.links.origin(), '/api/models', { ...query }, page.nextCursor) };
+    return { body, headers: nextLink(this.links.origin(), `/api/${KIND_SEGMENT[kind]}`, { ...query }, page.nextCursor) };
   }
 
   /** `blobs` (model_info(files_metadata=True)): each sibling with size, blobId and lfs. */
-  async info(principal: Principal | undefined, namespace: string, name: string, revision?: string, blobs = false) {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async info(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, revision?: string, blobs = false) {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const { commitId } = await this.revisions.resolve(model, revision);
     // Parameters and pickle scans describe the revision asked for; the model keeps those of main.
     const atRevision = commitId && commitId !== model.mainCommitId ? { ...model, ...(await this.scans.summaryAt(commitId)) } : model;
-    return presentHfModel(atRevision, { sha: commitId, siblings: blobs ? await this.siblingsWithBlobs(commitId) : await this.siblings(commitId) });
+    return presentHfRepo(atRevision, { sha: commitId, siblings: blobs ? await this.siblingsWithBlobs(commitId) : await this.siblings(commitId) });
   }
 
   async tree(
     principal: Principal | undefined,
     namespace: string,
     name: string,
+    kind: RepoKind,
     revision: string,
     path: string | undefined,
     query: HfTreeQuery,
   ): Promise<WithHeaders<unknown[]>> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const { commitId } = await this.revisions.resolve(model, revision);
     const page = await this.trees.list(model, commitId, { path, recursive: query.recursive, expand: query.expand, cursor: query.cursor, limit: query.limit });
-    const location = `/api/models/${model.fullName}/tree/${encodeURIComponent(revision)}${path ? `/${path}` : ''}`;
+    const location = `/api/${KIND_SEGMENT[model.kind]}/${model.fullName}/tree/${encodeURIComponent(revision)}${path ? `/${path}` : ''}`;
     return { body: page.entries.map(presentEntry(Boolean(query.expand))), headers: nextLink(this.links.origin(), location, { ...query }, page.nextCursor) };
   }
 
-  async pathsInfo(principal: Principal | undefined, namespace: string, name: string, revision: string, paths: string[], expand = false) {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async pathsInfo(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, revision: string, paths: string[], expand = false) {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const { commitId } = await this.revisions.resolve(model, revision);
     return (await this.trees.pathsInfo(model, commitId, paths, expand)).map(presentEntry(expand));
   }
 
-  async commits(principal: Principal | undefined, namespace: string, name: string, revision: string, query: HfCommitsQuery): Promise<WithHeaders<unknown[]>> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async commits(
+    principal: Principal | undefined,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    revision: string,
+    query: HfCommitsQuery,
+  ): Promise<WithHeaders<unknown[]>> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const page = await this.history.list(model, revision, { limit: query.limit, cursor: query.cursor });
     const body = page.commits.map((c) => ({
       id: c.id,
@@ -106,37 +116,37 @@ export class HfModelsService {
       date: c.date.toISOString(),
       parents: c.parents,
     }));
-    const location = `/api/models/${model.fullName}/commits/${encodeURIComponent(revision)}`;
+    const location = `/api/${KIND_SEGMENT[model.kind]}/${model.fullName}/commits/${encodeURIComponent(revision)}`;
     return { body, headers: nextLink(this.links.origin(), location, { limit: query.limit }, page.nextCursor) };
   }
 
   /** `include_prs=1` (list_repo_refs(include_pull_requests=True)) adds the pull requests' refs. */
-  async refs(principal: Principal | undefined, namespace: string, name: string, includePullRequests = false) {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async refs(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, includePullRequests = false) {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const refs = await this.branches.listRefs(model, includePullRequests);
     return { branches: refs.branches, tags: refs.tags, converts: [], ...(includePullRequests ? { pullRequests: refs.pullRequests ?? [] } : {}) };
   }
 
-  async createTag(principal: Principal, namespace: string, name: string, revision: string, tag: string, message?: string) {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async createTag(principal: Principal, namespace: string, name: string, kind: RepoKind, revision: string, tag: string, message?: string) {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     // huggingface_hub expects RevisionNotFound for a missing revision whatever the tag name.
     await this.revisions.resolve(model, revision);
     const version = await this.versions.create(principal, model, { name: tag, revision, notes: message });
     return { name: version.name, ref: `refs/tags/${version.name}`, targetCommit: version.commitId };
   }
 
-  async deleteTag(principal: Principal, namespace: string, name: string, tag: string): Promise<never> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async deleteTag(principal: Principal, namespace: string, name: string, kind: RepoKind, tag: string): Promise<never> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     return this.versions.delete(principal, model, tag);
   }
 
-  async createBranch(principal: Principal, namespace: string, name: string, branch: string, startingPoint?: string) {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async createBranch(principal: Principal, namespace: string, name: string, kind: RepoKind, branch: string, startingPoint?: string) {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     return this.branches.create(principal, model, branch, startingPoint);
   }
 
-  async deleteBranch(principal: Principal, namespace: string, name: string, branch: string): Promise<void> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async deleteBranch(principal: Principal, namespace: string, name: string, kind: RepoKind, branch: string): Promise<void> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.branches.delete(principal, model, branch);
   }
 
@@ -155,8 +165,8 @@ export class HfModelsService {
   }
 
   /** For the resolve route and the commit route: the readable model. */
-  findReadable(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
-    return this.access.findReadable(principal, namespace, name);
+  findReadable(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<ModelRecord> {
+    return this.access.findReadable(principal, namespace, name, kind);
   }
 }
 

@@ -11,6 +11,7 @@ import { ProposalAccessService } from '../models/proposal-access.service';
 import { ProposalsService } from '../proposals/proposals.service';
 import { branchOf, pullRequestNumber } from './hf-commit.service';
 import { ignoreMatcherFrom, lfsPatternsFrom, uploadModeFor } from './upload-mode';
+import type { RepoKind } from '../models/repo-kind';
 
 /**
  * What huggingface_hub compares with its `_local_oid` (_commit_api.py) to skip unchanged files:
@@ -39,9 +40,9 @@ export class HfPreuploadService {
     private readonly proposals: ProposalsService,
   ) {}
 
-  async preupload(principal: Principal, namespace: string, name: string, revision: string, dto: HfPreuploadDto, createPr: boolean) {
+  async preupload(principal: Principal, namespace: string, name: string, kind: RepoKind, revision: string, dto: HfPreuploadDto, createPr: boolean) {
     const branch = branchOf(revision);
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const pr = pullRequestNumber(branch);
     let commitOid: string;
     if (createPr) {

@@ -16,7 +16,7 @@ export class HfReposController {
   @RequireScope('write')
   @Post('repos/create')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a model repository (409 with url when it exists)' })
+  @ApiOperation({ summary: 'Create a model or dataset repository (`type`; 409 with url when it exists)' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: HfCreateRepoDto) {
     return this.repos.create(p, dto);
   }
@@ -24,7 +24,7 @@ export class HfReposController {
   @RequireScope('write')
   @Delete('repos/delete')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Delete a model repository (namespace admins)' })
+  @ApiOperation({ summary: 'Delete a model or dataset repository (namespace admins)' })
   delete(@CurrentPrincipal() p: Principal, @Body() dto: HfDeleteRepoDto) {
     return this.repos.delete(p, dto);
   }

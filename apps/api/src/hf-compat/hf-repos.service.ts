@@ -5,7 +5,9 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { HubLinks } from '../links/hub-links.service';
 import { ModelCardParser } from '../models/model-card.parser';
 import { ModelsService } from '../models/models.service';
+import type { ModelRecord } from '../models/model.repository';
 import { ModelAccessService } from '../models/model-access.service';
+import { type RepoKind, repoWebPath } from '../models/repo-kind';
 import { CommitService } from '../repo-history/commit.service';
 import { SquashService } from '../repo-history/squash.service';
 import { HfCreateRepoDto, HfDeleteRepoDto, HfMoveRepoDto, HfRepoSettingsDto } from './dto/hf-repo.dto';
@@ -24,9 +26,10 @@ export class HfReposService {
   ) {}
 
   async create(principal: Principal, dto: HfCreateRepoDto) {
-    assertModelType(dto.type);
+    const kind = kindOfType(dto.type);
     const namespace = dto.organization || principal.username;
     const model = await this.models.create(principal, {
+      kind,
       namespace,
       name: dto.name,
       visibility: dto.visibility,
@@ -39,37 +42,40 @@ export class HfReposService {
         operations: dto.files.map((f) => ({ kind: 'put' as const, path: f.path, content: Buffer.from(f.content, 'base64') })),
       });
     }
-    return { url: `${this.links.origin()}/${model.fullName}`, id: model.id, name: model.fullName };
+    return this.repoUrl(model);
   }
 
   async delete(principal: Principal, dto: HfDeleteRepoDto): Promise<void> {
-    assertModelType(dto.type);
-    await this.models.delete(principal, dto.organization || principal.username, dto.name);
+    await this.models.delete(principal, dto.organization || principal.username, dto.name, kindOfType(dto.type));
   }
 
-  /** move_repo: rename or transfer; the old name keeps answering for the model. */
+  /** move_repo: rename or transfer; the old name keeps answering for the repository. */
   async move(principal: Principal, dto: HfMoveRepoDto) {
-    assertModelType(dto.type);
-    const model = await this.models.move(principal, dto.fromRepo, dto.toRepo);
-    return { url: `${this.links.origin()}/${model.fullName}`, id: model.id, name: model.fullName };
+    const model = await this.models.move(principal, kindOfType(dto.type), dto.fromRepo, dto.toRepo);
+    return this.repoUrl(model);
+  }
+
+  /** huggingface_hub parses `url` against its endpoint: datasets must be under `/datasets/`. */
+  private repoUrl(model: ModelRecord) {
+    return { url: `${this.links.origin()}${repoWebPath(model.kind, model.fullName)}`, id: model.id, name: model.fullName };
   }
 
   /** auth_check: 200 when the caller may read and download; 404 RepoNotFound, or 401/403 GatedRepo for a gated model. */
-  async authCheck(principal: Principal | undefined, namespace: string, name: string) {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async authCheck(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind) {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanDownload(principal, model);
     return { read: true, download: true };
   }
 
   /** super_squash_history: the branch's history becomes one commit; versions keep theirs. */
-  async superSquash(principal: Principal, namespace: string, name: string, branch: string, message?: string) {
-    const model = await this.models.get(principal, namespace, name);
+  async superSquash(principal: Principal, namespace: string, name: string, kind: RepoKind, branch: string, message?: string) {
+    const model = await this.models.get(principal, namespace, name, kind);
     const { commitId } = await this.squash.superSquash(principal, model, branch, message);
     return { commitOid: commitId };
   }
 
-  async updateSettings(principal: Principal, namespace: string, name: string, dto: HfRepoSettingsDto) {
-    const model = await this.models.updateSettings(principal, namespace, name, dto);
+  async updateSettings(principal: Principal, namespace: string, name: string, kind: RepoKind, dto: HfRepoSettingsDto) {
+    const model = await this.models.updateSettings(principal, namespace, name, kind, dto);
     return { private: model.private, gated: model.gated === 'none' ? false : model.gated };
   }
 
@@ -90,8 +96,9 @@ export class HfReposService {
   }
 }
 
-function assertModelType(type: string | undefined): void {
-  if (type && type !== 'model') {
-    throw HubException.badRequest('unsupported_repo_type', `This hub hosts models only; '${type}' repositories are not supported`);
-  }
+/** Hugging Face's `type` (absent: model); spaces are not hosted here. */
+function kindOfType(type: string | undefined): RepoKind {
+  if (!type || type === 'model') return 'model';
+  if (type === 'dataset') return 'dataset';
+  throw HubException.badRequest('unsupported_repo_type', `This hub hosts models and datasets; '${type}' repositories are not supported`);
 }

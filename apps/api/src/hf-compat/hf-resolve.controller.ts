@@ -6,12 +6,13 @@ import type { Principal } from '../common/auth/principal';
 import { HfResolveService } from './hf-resolve.service';
 import { WildcardPath } from '../common/wildcard-path.decorator';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 /** File downloads at the Hugging Face URLs. GET routes answer HEAD too (size, ETag, commit). */
 @ApiTags('hugging-face')
 @AcceptsUnknownQuery()
 @Public()
-@Controller(':ns/:name')
+@Controller(['datasets/:ns/:name', ':ns/:name'])
 export class HfResolveController {
   constructor(private readonly hf: HfResolveService) {}
 
@@ -19,6 +20,7 @@ export class HfResolveController {
   @ApiOperation({ summary: 'Download a file at a revision: 302 to a short-lived presigned URL (Range works there), or the bytes of small files' })
   resolve(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
@@ -26,13 +28,14 @@ export class HfResolveController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    return this.hf.resolve(p, ns, name, rev, path, req, res);
+    return this.hf.resolve(p, ns, name, kind, rev, path, req, res);
   }
 
   @Get('raw/:rev/*path')
   @ApiOperation({ summary: 'Same as resolve (fileExists in @huggingface/hub uses it)' })
   raw(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('ns') ns: string,
     @Param('name') name: string,
     @Param('rev') rev: string,
@@ -40,6 +43,6 @@ export class HfResolveController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    return this.hf.resolve(p, ns, name, rev, path, req, res);
+    return this.hf.resolve(p, ns, name, kind, rev, path, req, res);
   }
 }

@@ -81,7 +81,7 @@ export class DeploymentsService {
   }
 
   async list(principal: Principal | undefined, namespace: string, name: string): Promise<DeploymentInfo[]> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     const [rows, mayCall] = await Promise.all([this.deployments.list(model.id), this.access.mayCall(principal, model)]);
     const latency = await this.deployments.recentLatency(
       rows.map((r) => r.id),
@@ -91,7 +91,7 @@ export class DeploymentsService {
   }
 
   async get(principal: Principal | undefined, namespace: string, name: string, id: string): Promise<DeploymentInfo> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     const d = await this.require(model, id);
     const [latency, mayCall] = await Promise.all([
       this.deployments.recentLatency([d.id], new Date(Date.now() - 3_600_000)),
@@ -116,7 +116,7 @@ export class DeploymentsService {
   }
 
   private async adminModel(principal: Principal, namespace: string, name: string): Promise<ModelRecord> {
-    const model = await this.access.findReadable(principal, namespace, name);
+    const model = await this.access.findReadable(principal, namespace, name, 'model');
     await this.access.assertCanAdmin(principal, model);
     return model;
   }

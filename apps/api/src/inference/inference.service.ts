@@ -178,7 +178,7 @@ export class InferenceService {
   private async resolve(principal: Principal | undefined, modelParam: string, version?: string) {
     const [namespace, name] = splitModelParam(modelParam);
     // Both cached (every change drops them on every replica): a call makes no query to find its deployment.
-    const model = await this.access.findReadableForFiles(principal, namespace, name);
+    const model = await this.access.findReadableForFiles(principal, namespace, name, 'model');
     const all = await this.deployments.of(model.id);
     const deployment = all.find((d) => version === undefined || d.versionName === version);
     if (!deployment) throw deploymentNotFound(model.fullName, version);

@@ -5,6 +5,7 @@ import { OrgAccessService } from '../orgs/org-access.service';
 import { GrantRepository } from './grant.repository';
 import { LicenseRequestRepository } from './license-request.repository';
 import { GrantInfo, presentGrant, presentRequest, RequestInfo } from './licensing.presenter';
+import type { RepoKind } from '../models/repo-kind';
 
 export interface AccessStatus {
   model: string;
@@ -32,8 +33,8 @@ export class AccessStatusService {
     private readonly orgAccess: OrgAccessService,
   ) {}
 
-  async status(principal: Principal | undefined, namespace: string, name: string): Promise<AccessStatus> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async status(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<AccessStatus> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const decision = await this.access.downloadDecision(principal, model);
     const status: AccessStatus = { model: model.fullName, canDownload: decision !== null, via: decision?.via ?? null };
     if (decision?.via === 'grant') {

@@ -12,6 +12,7 @@ import { OrgAccessService } from '../orgs/org-access.service';
 import { CountedWindow, GrantRepository, GrantTerms } from './grant.repository';
 import { AuditInput, LicenseAuditRepository } from './license-audit.repository';
 import type { GrantRecord } from './licensing-records';
+import { KIND_SEGMENT } from '../models/repo-kind';
 
 /** The grant as the decision sees it, with its terms (licensing reads them back from `terms`). */
 type GrantWithTerms = DownloadGrant & { terms: GrantTerms };
@@ -121,9 +122,9 @@ export class GrantAccessService extends DownloadGrantPort {
 
   howToRequestAccess(model: ModelRecord): string {
     return (
-      `To request access, pick a licence offer from GET /api/v1/models/${model.fullName}/offers and request it with ` +
+      `To request access, pick a licence offer from GET /api/v1/${KIND_SEGMENT[model.kind]}/${model.fullName}/offers and request it with ` +
       `POST /api/v1/offers/{offerId}/requests (for yourself, or for an organization you administer); ` +
-      `GET /api/v1/models/${model.fullName}/access shows your access and your request.`
+      `GET /api/v1/${KIND_SEGMENT[model.kind]}/${model.fullName}/access shows your access and your request.`
     );
   }
 

@@ -4,28 +4,30 @@ import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { PrismaService } from '../database/prisma.service';
 import { AuditContext, AuditInput, auditRow } from './license-audit.repository';
 import type { Grantee, GrantRecord } from './licensing-records';
+import type { RepoKind } from '../models/repo-kind';
 
 /** What grants and requests both include: the grantee, the offer's title and the model's name. */
 export const partiesInclude = {
   granteeOrg: { select: { id: true, name: true } },
   granteeUser: { select: { id: true, username: true } },
   offer: { select: { title: true } },
-  model: { select: { name: true, namespace: { select: { name: true } } } },
+  model: { select: { kind: true, name: true, namespace: { select: { name: true } } } },
 } as const;
 
 interface PartiesRow {
   granteeOrg: { id: string; name: string } | null;
   granteeUser: { id: string; username: string } | null;
   offer: { title: string };
-  model: { name: string; namespace: { name: string } };
+  model: { kind: RepoKind; name: string; namespace: { name: string } };
 }
 
-export const partiesOf = (r: PartiesRow): { grantee: Grantee; offerTitle: string; modelName: string } => ({
+export const partiesOf = (r: PartiesRow): { grantee: Grantee; offerTitle: string; modelName: string; repoKind: RepoKind } => ({
   grantee: r.granteeOrg
     ? { kind: 'org', id: r.granteeOrg.id, name: r.granteeOrg.name }
     : { kind: 'user', id: r.granteeUser!.id, name: r.granteeUser!.username },
   offerTitle: r.offer.title,
   modelName: `${r.model.namespace.name}/${r.model.name}`,
+  repoKind: r.model.kind,
 });
 
 export const grantInclude = partiesInclude satisfies Prisma.LicenseGrantInclude;

@@ -6,6 +6,7 @@ import { uuidParam } from '../common/uuid-param.pipe';
 import { ListGrantsQuery } from './dto/licensing-queries.dto';
 import { ReasonDto } from './dto/request.dto';
 import { GrantsService } from './grants.service';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 @ApiTags('licensing')
 @ApiBearerAuth()
@@ -25,10 +26,10 @@ export class GrantsController {
     return this.grants.listMine(p);
   }
 
-  @Get('models/:namespace/:name/grants')
+  @Get(['models/:namespace/:name/grants', 'datasets/:namespace/:name/grants'])
   @ApiOperation({ summary: "Every grant on a model (the model's admins)" })
-  listForModel(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.grants.listForModel(p, ns, name);
+  listForModel(@CurrentPrincipal() p: Principal, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.grants.listForModel(p, ns, name, kind);
   }
 
   @RequireScope('write')

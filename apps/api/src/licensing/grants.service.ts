@@ -12,6 +12,7 @@ import { GrantRepository } from './grant.repository';
 import { GrantRecord, grantStatus } from './licensing-records';
 import { GrantInfo, presentGrant } from './licensing.presenter';
 import { LicensingNotifier } from './licensing-notifier.service';
+import type { RepoKind } from '../models/repo-kind';
 
 export const GRANT_EXPIRY_QUEUE = 'licensing-grant-expiry';
 
@@ -53,8 +54,8 @@ export class GrantsService implements OnApplicationBootstrap {
   }
 
   /** Grants on one model: its administrators only. */
-  async listForModel(principal: Principal, namespace: string, name: string): Promise<GrantInfo[]> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async listForModel(principal: Principal, namespace: string, name: string, kind: RepoKind): Promise<GrantInfo[]> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     return this.present(await this.grants.list({ modelId: model.id }));
   }

@@ -10,6 +10,7 @@ import { LicenseRequestsService } from './license-requests.service';
 import type { Grantee, RequestRecord, RequestStatus } from './licensing-records';
 import { LicensingNotifier } from './licensing-notifier.service';
 import { OfferRepository } from './offer.repository';
+import type { RepoKind } from '../models/repo-kind';
 
 export const HF_ACCESS_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 export type HfAccessStatus = (typeof HF_ACCESS_STATUSES)[number];
@@ -42,14 +43,22 @@ export class HfAccessRequestsService {
     private readonly notifier: LicensingNotifier,
   ) {}
 
-  async list(principal: Principal, namespace: string, name: string, status: HfAccessStatus): Promise<HfAccessRequest[]> {
-    const model = await this.adminModel(principal, namespace, name);
+  async list(principal: Principal, namespace: string, name: string, kind: RepoKind, status: HfAccessStatus): Promise<HfAccessRequest[]> {
+    const model = await this.adminModel(principal, namespace, name, kind);
     const rows = await this.requests.list({ modelId: model.id, status: TO_REQUEST_STATUS[status] });
     return rows.filter((r) => r.grantee.kind === 'user').map((r) => present(r, status));
   }
 
-  async handle(principal: Principal, namespace: string, name: string, username: string, status: HfAccessStatus, rejectionReason?: string): Promise<void> {
-    const model = await this.adminModel(principal, namespace, name);
+  async handle(
+    principal: Principal,
+    namespace: string,
+    name: string,
+    kind: RepoKind,
+    username: string,
+    status: HfAccessStatus,
+    rejectionReason?: string,
+  ): Promise<void> {
+    const model = await this.adminModel(principal, namespace, name, kind);
     if (status === 'pending') {
       throw HubException.badRequest(
         'unsupported_status',
@@ -63,8 +72,8 @@ export class HfAccessRequestsService {
     else await this.decisions.reject(principal, pending.id, rejectionReason?.trim() || `Rejected by the administrators of ${model.fullName}`);
   }
 
-  async grant(principal: Principal, namespace: string, name: string, username: string): Promise<void> {
-    const model = await this.adminModel(principal, namespace, name);
+  async grant(principal: Principal, namespace: string, name: string, kind: RepoKind, username: string): Promise<void> {
+    const model = await this.adminModel(principal, namespace, name, kind);
     if (model.gated === 'none' && !model.private) throw HubException.badRequest('not_gated', `${model.fullName} is not gated: everyone may download it`);
     const user = await this.findUser(username);
     if (user.id === model.ownerUserId) throw HubException.badRequest('already_granted', `${username} owns ${model.fullName}`);
@@ -97,8 +106,8 @@ export class HfAccessRequestsService {
     await this.notifier.requested(model, result.created, result.grant);
   }
 
-  private async adminModel(principal: Principal, namespace: string, name: string): Promise<ModelRecord> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  private async adminModel(principal: Principal, namespace: string, name: string, kind: RepoKind): Promise<ModelRecord> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     return model;
   }

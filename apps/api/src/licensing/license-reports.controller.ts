@@ -5,6 +5,7 @@ import type { Principal } from '../common/auth/principal';
 import { AccessStatusService } from './access-status.service';
 import { AuditQuery, UsageQuery } from './dto/licensing-queries.dto';
 import { LicenseReportsService } from './license-reports.service';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 @ApiTags('licensing')
 @ApiBearerAuth()
@@ -16,16 +17,22 @@ export class LicenseReportsController {
   ) {}
 
   @Public()
-  @Get('models/:namespace/:name/access')
+  @Get(['models/:namespace/:name/access', 'datasets/:namespace/:name/access'])
   @ApiOperation({ summary: 'Whether you can download the files, through what (public, member, grant), and your request' })
-  access(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.accessStatus.status(p, ns, name);
+  access(@CurrentPrincipal() p: Principal | undefined, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.accessStatus.status(p, ns, name, kind);
   }
 
-  @Get('models/:namespace/:name/usage')
+  @Get(['models/:namespace/:name/usage', 'datasets/:namespace/:name/usage'])
   @ApiOperation({ summary: "Downloads under grants per licensee and period, JSON or CSV (the model's admins)" })
-  usage(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: UsageQuery) {
-    return this.reports.usage(p, ns, name, q);
+  usage(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Query() q: UsageQuery,
+  ) {
+    return this.reports.usage(p, ns, name, kind, q);
   }
 
   @Get('orgs/:org/audit')

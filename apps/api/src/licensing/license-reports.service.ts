@@ -7,6 +7,7 @@ import type { AuditQuery, UsageQuery } from './dto/licensing-queries.dto';
 import { CallUsageRepository } from './call-usage.repository';
 import { AuditRecord, LicenseAuditRepository } from './license-audit.repository';
 import { AuditInfo, presentAudit } from './licensing.presenter';
+import type { RepoKind } from '../models/repo-kind';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -95,8 +96,8 @@ export class LicenseReportsService {
   }
 
   /** Downloads of the model under grants, per licensee, in [from, to): the model's administrators only. */
-  async usage(principal: Principal, namespace: string, name: string, q: UsageQuery): Promise<UsageReport | StreamableFile> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async usage(principal: Principal, namespace: string, name: string, kind: RepoKind, q: UsageQuery): Promise<UsageReport | StreamableFile> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     const { from, to } = period(q.from, q.to, 30);
     const [rows, callDays, owed] = await Promise.all([

@@ -5,6 +5,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { OrgRepository } from '../orgs/org.repository';
 import type { Grantee, GrantRecord, RequestRecord } from './licensing-records';
 import { presentGrant, presentRequest } from './licensing.presenter';
+import { KIND_SEGMENT } from '../models/repo-kind';
 
 const describeGrantee = (g: Grantee) => (g.kind === 'org' ? `the organization '${g.name}'` : `'${g.name}'`);
 
@@ -78,7 +79,7 @@ export class LicensingNotifier {
     await this.notifications.notify(await this.granteeUsers(grant.grantee), {
       kind: 'grant.expiring',
       title: `Access to ${model.fullName} for ${describeGrantee(grant.grantee)} ends ${grant.endsAt!.toISOString()}`,
-      body: `Request the offer again before then to keep access: GET /api/v1/models/${model.fullName}/offers.`,
+      body: `Request the offer again before then to keep access: GET /api/v1/${KIND_SEGMENT[model.kind]}/${model.fullName}/offers.`,
       data: { model: model.fullName, grantId: grant.id, endsAt: grant.endsAt!.toISOString() },
     });
     await this.publish('grant.expiring', model, grant.grantee, { grant: presentGrant(grant) });
@@ -86,7 +87,7 @@ export class LicensingNotifier {
 
   /** Both sides' organizations receive the event (once when they are the same). */
   private async publish(event: HubEventName, model: ModelRecord, grantee: Grantee, data: Record<string, unknown>): Promise<void> {
-    await this.events?.publish(event, { model: model.fullName, ...data }, [model.ownerOrgId, grantee.kind === 'org' ? grantee.id : null]);
+    await this.events?.publish(event, { model: model.fullName, kind: model.kind, ...data }, [model.ownerOrgId, grantee.kind === 'org' ? grantee.id : null]);
   }
 
   private async publisherAdmins(model: ModelRecord): Promise<string[]> {

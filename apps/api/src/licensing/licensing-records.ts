@@ -4,6 +4,7 @@
  */
 
 import type { AccessRight } from '../models/download-grant.port';
+import type { RepoKind } from '../models/repo-kind';
 
 export const OFFER_KINDS = ['open', 'custom'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
@@ -90,6 +91,8 @@ export interface RequestRecord {
   modelId: string;
   /** `namespace/name` */
   modelName: string;
+  /** The repository's kind (a dataset is licensed exactly as a model). */
+  repoKind: RepoKind;
   requester: UserRef | null;
   grantee: Grantee;
   termsVersion: number;
@@ -110,6 +113,7 @@ export interface GrantRecord {
   modelId: string;
   /** `namespace/name` */
   modelName: string;
+  repoKind: RepoKind;
   requestId: string | null;
   grantee: Grantee;
   termsVersion: number;

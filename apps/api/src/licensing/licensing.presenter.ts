@@ -1,5 +1,6 @@
 import type { AuditRecord } from './license-audit.repository';
 import { Grantee, GrantRecord, grantStatus, OfferRecord, RequestRecord, TermsRecord } from './licensing-records';
+import type { RepoKind } from '../models/repo-kind';
 
 /** Wire shapes of licensing (dates as ISO strings). */
 
@@ -26,11 +27,12 @@ export const presentTerms = (t: TermsRecord) => ({
   createdAt: t.createdAt.toISOString(),
 });
 
-export const presentOffer = (o: OfferRecord, modelName: string) => {
+export const presentOffer = (o: OfferRecord, repo: { fullName: string; kind: RepoKind }) => {
   const { version, createdAt, ...terms } = presentTerms(o.terms);
   return {
     id: o.id,
-    model: modelName,
+    model: repo.fullName,
+    repoKind: repo.kind,
     kind: o.kind,
     title: o.title,
     description: o.description,
@@ -51,6 +53,7 @@ export type OfferInfo = ReturnType<typeof presentOffer>;
 export const presentGrant = (g: GrantRecord, now = new Date()) => ({
   id: g.id,
   model: g.modelName,
+  repoKind: g.repoKind,
   grantee: presentGrantee(g.grantee),
   offerId: g.offerId,
   offerTitle: g.offerTitle,
@@ -68,6 +71,7 @@ export type GrantInfo = ReturnType<typeof presentGrant>;
 export const presentRequest = (r: RequestRecord) => ({
   id: r.id,
   model: r.modelName,
+  repoKind: r.repoKind,
   offerId: r.offerId,
   offerTitle: r.offerTitle,
   requester: r.requester?.username ?? null,

@@ -7,6 +7,7 @@ import { CreateOfferDto, UpdateOfferDto } from './dto/offer.dto';
 import { CreateLicenseRequestDto } from './dto/request.dto';
 import { LicenseRequestsService } from './license-requests.service';
 import { OffersService } from './offers.service';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 @ApiTags('licensing')
 @ApiBearerAuth()
@@ -18,17 +19,23 @@ export class OffersController {
   ) {}
 
   @RequireScope('write')
-  @Post('models/:namespace/:name/offers')
+  @Post(['models/:namespace/:name/offers', 'datasets/:namespace/:name/offers'])
   @ApiOperation({ summary: "Publish a licence offer (the model's admins); one that needs approval gates the model" })
-  create(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateOfferDto) {
-    return this.offers.create(p, ns, name, dto);
+  create(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Body() dto: CreateOfferDto,
+  ) {
+    return this.offers.create(p, ns, name, kind, dto);
   }
 
   @Public()
-  @Get('models/:namespace/:name/offers')
+  @Get(['models/:namespace/:name/offers', 'datasets/:namespace/:name/offers'])
   @ApiOperation({ summary: "A model's licence offers, withdrawn ones included (status)" })
-  list(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.offers.list(p, ns, name);
+  list(@CurrentPrincipal() p: Principal | undefined, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.offers.list(p, ns, name, kind);
   }
 
   @Public()

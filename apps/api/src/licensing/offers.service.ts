@@ -9,6 +9,7 @@ import { AuditAction, LicenseAuditRepository } from './license-audit.repository'
 import type { OfferQuestion, OfferRecord, TermsInput, TermsRecord } from './licensing-records';
 import { OfferInfo, presentOffer, presentTerms } from './licensing.presenter';
 import { OfferFields, OfferRepository } from './offer.repository';
+import type { RepoKind } from '../models/repo-kind';
 
 /** Most offers one model may have (withdrawn ones included). */
 const MAX_OFFERS_PER_MODEL = 50;
@@ -34,8 +35,8 @@ export class OffersService {
     private readonly audit: LicenseAuditRepository,
   ) {}
 
-  async create(principal: Principal, namespace: string, name: string, dto: CreateOfferDto): Promise<OfferInfo> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async create(principal: Principal, namespace: string, name: string, kind: RepoKind, dto: CreateOfferDto): Promise<OfferInfo> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     const approval = dto.approval ?? 'auto';
     this.assertKindRules(dto.kind, { approval, spdxId: dto.spdxId, terms: dto.terms });
@@ -55,18 +56,18 @@ export class OffersService {
     });
     await this.gateIfManual(model, offer);
     await this.record('offer.created', principal, model, offer);
-    return presentOffer(offer, model.fullName);
+    return presentOffer(offer, model);
   }
 
-  async list(principal: Principal | undefined, namespace: string, name: string): Promise<OfferInfo[]> {
-    const model = await this.access.findReadable(principal, namespace, name);
-    return (await this.offers.listForModel(model.id)).map((o) => presentOffer(o, model.fullName));
+  async list(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<OfferInfo[]> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
+    return (await this.offers.listForModel(model.id)).map((o) => presentOffer(o, model));
   }
 
   /** The offer with every terms version, newest first. */
   async get(principal: Principal | undefined, id: string): Promise<OfferInfo & { termsVersions: ReturnType<typeof presentTerms>[] }> {
     const { offer, model } = await this.findReadable(principal, id);
-    return { ...presentOffer(offer, model.fullName), termsVersions: (await this.offers.versions(offer.id)).map(presentTerms) };
+    return { ...presentOffer(offer, model), termsVersions: (await this.offers.versions(offer.id)).map(presentTerms) };
   }
 
   async update(principal: Principal, id: string, dto: UpdateOfferDto): Promise<OfferInfo> {
@@ -91,7 +92,7 @@ export class OffersService {
       fields: Object.keys(fields),
       newTermsVersion: updated.terms.version !== offer.terms.version,
     });
-    return presentOffer(updated, model.fullName);
+    return presentOffer(updated, model);
   }
 
   async withdraw(principal: Principal, id: string): Promise<OfferInfo> {
@@ -100,7 +101,7 @@ export class OffersService {
     if (!(await this.offers.withdraw(offer.id))) throw HubException.conflict(`Offer ${id} is already withdrawn`, 'offer_withdrawn');
     const withdrawn = (await this.offers.findById(offer.id))!;
     await this.record('offer.withdrawn', principal, model, withdrawn);
-    return presentOffer(withdrawn, model.fullName);
+    return presentOffer(withdrawn, model);
   }
 
   /** The offer and its model, when the caller can see the model; 404 otherwise (as for a missing offer). */

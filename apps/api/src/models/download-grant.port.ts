@@ -37,7 +37,7 @@ export interface CallAllowance {
 export type DownloadDecision = { via: 'public' } | { via: 'member' } | { via: 'grant'; grant: DownloadGrant };
 
 /** How a file's bytes leave the hub (recorded with the audit entry). */
-export type DownloadRoute = 'file' | 'lfs-batch' | 'lfs-object' | 'lfs-reuse';
+export type DownloadRoute = 'file' | 'lfs-batch' | 'lfs-object' | 'lfs-reuse' | 'preview';
 
 /** The file about to be served, as the download routes resolved it. */
 export interface ServedFile {
@@ -50,7 +50,8 @@ export interface ServedFile {
   /**
    * `file`: resolve, raw and the native files route; `lfs-batch` and `lfs-object`: git-lfs
    * download actions; `lfs-reuse`: an upload skipped because the caller may download these bytes
-   * from this model (the bytes become theirs as surely as by a download).
+   * from this model (the bytes become theirs as surely as by a download); `preview`: a dataset
+   * preview (rows derived from the bytes).
    */
   route: DownloadRoute;
   /**

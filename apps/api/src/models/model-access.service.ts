@@ -10,6 +10,7 @@ import type { OrgRole } from '@model-hub/contracts';
 import { AccessRight, CallAllowance, DownloadDecision, DownloadGrantPort, ServedFile } from './download-grant.port';
 import { DownloadPermit } from './download-permit';
 import { ModelRecord, ModelRepository } from './model.repository';
+import type { RepoKind } from './repo-kind';
 
 /**
  * The one place that decides who may read, write, administer and download a model. Every route
@@ -64,10 +65,10 @@ export class ModelAccessService {
     this.byName = invalidation.movingCache('models', 10_000);
   }
 
-  /** The model if `principal` may see it; 404 `RepoNotFound` when it does not exist or is hidden. */
-  async findReadable(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
-    const model = await this.models.findByName(namespace, name);
-    if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
+  /** The repository of this kind if `principal` may see it; 404 `RepoNotFound` when it does not exist or is hidden. */
+  async findReadable(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<ModelRecord> {
+    const model = await this.models.findByName(namespace, name, kind);
+    if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`, kind);
     return model;
   }
 
@@ -77,13 +78,13 @@ export class ModelAccessService {
    * change of visibility, gating or the model itself drops on every replica. Its counters
    * (downloads, likes, lastModified, mainCommitId) may be behind: those routes never show them.
    */
-  async findReadableForFiles(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
+  async findReadableForFiles(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<ModelRecord> {
     const model = await this.byName.get(
-      `${namespace}/${name}`.toLowerCase(),
-      () => this.models.findByName(namespace, name),
+      `${kind}:${namespace}/${name}`.toLowerCase(),
+      () => this.models.findByName(namespace, name, kind),
       (m) => (m ? [tag.model(m.id)] : null),
     );
-    if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`);
+    if (!model || !(await this.canRead(principal, model))) throw repoNotFound(`${namespace}/${name}`, kind);
     return model;
   }
 
@@ -136,7 +137,7 @@ export class ModelAccessService {
    *    committed stops it) and writes one audit entry per file, in one transaction.
    */
   async authorizeDownload<T>(principal: Principal | undefined, model: ModelRecord, locate: () => Promise<LocatedFiles<T>>): Promise<AuthorizedDownload<T>> {
-    if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
+    if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName, model.kind);
     const decision = await this.downloadDecision(principal, model);
     if (!decision) return this.authorizeOpenFilesOfGated(principal, model, locate);
     const { files, value } = await locate();
@@ -173,7 +174,7 @@ export class ModelAccessService {
    * offer gives. Under a grant, licensing confirms the call (still active, seats, quotas).
    */
   async authorizeCall(principal: Principal | undefined, model: ModelRecord): Promise<AuthorizedCall> {
-    if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName);
+    if (!(await this.canRead(principal, model))) throw repoNotFound(model.fullName, model.kind);
     const decision = await this.downloadDecision(principal, model, 'inference');
     if (!decision) throw gatedRepo(model, principal, await this.refusalHint(principal, model, 'inference'), 'call it');
     const allowance = decision.via === 'grant' ? await this.grants!.confirmCall(principal!, model, decision.grant) : null;
@@ -236,7 +237,7 @@ export class ModelAccessService {
   private async requireRole(principal: Principal | undefined, model: ModelRecord, minimum: OrgRole, action: string): Promise<void> {
     if (!principal) throw HubException.unauthorized();
     const role = await this.roleIn(principal, model);
-    if (role === null && model.private) throw repoNotFound(model.fullName);
+    if (role === null && model.private) throw repoNotFound(model.fullName, model.kind);
     this.assertWriteScope(principal);
     if (role === null) {
       // A restricted token gets the specific reason; otherwise the caller is simply not a member.
@@ -260,10 +261,10 @@ export class ModelAccessService {
   }
 }
 
-export const repoNotFound = (fullName: string) =>
+export const repoNotFound = (fullName: string, kind: RepoKind = 'model') =>
   HubException.notFound(
-    `Repository Not Found for model ${fullName}: it does not exist, or it is private and you are not a member of its namespace. ` +
-      'If the model is private, make sure you are authenticated with a token of a member.',
+    `Repository Not Found for ${kind} ${fullName}: it does not exist, or it is private and you are not a member of its namespace. ` +
+      `If the ${kind} is private, make sure you are authenticated with a token of a member.`,
     'repo_not_found',
     'RepoNotFound',
   );
@@ -275,7 +276,7 @@ export function gatedRepo(model: ModelRecord, principal: Principal | undefined, 
     return new HubException(
       HttpStatus.UNAUTHORIZED,
       'gated_repo',
-      `Access to model ${model.fullName} is restricted: it is gated and you must be authenticated to ${action}. ${hint}`,
+      `Access to ${model.kind} ${model.fullName} is restricted: it is gated and you must be authenticated to ${action}. ${hint}`,
       {
         hfErrorCode: 'GatedRepo',
       },
@@ -284,7 +285,7 @@ export function gatedRepo(model: ModelRecord, principal: Principal | undefined, 
   return new HubException(
     HttpStatus.FORBIDDEN,
     'gated_repo',
-    `Access to model ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${hint}`,
+    `Access to ${model.kind} ${model.fullName} is restricted: it is gated and you are not in the authorized list. ${hint}`,
     {
       hfErrorCode: 'GatedRepo',
     },

@@ -4,8 +4,11 @@ import type { EngineSort } from '../discovery/search/catalog-types';
 import { SearchEngine } from '../discovery/search/search-engine.service';
 import { ModelAccessService } from './model-access.service';
 import { ModelRecord, ModelRepository, ModelSort } from './model.repository';
+import type { RepoKind } from './repo-kind';
 
 export interface ModelSearchQuery {
+  /** Only repositories of this kind (models listings never show datasets, and the reverse). */
+  kind: RepoKind;
   /** Namespace (user or organization) name, any case. */
   author?: string;
   /** Case-insensitive substring of the name; `ns/part` also pins the namespace. */
@@ -65,6 +68,7 @@ export class ModelSearchService {
     }
     const visible = await this.access.visibleNamespaceIds(principal);
     const page = await this.engine.search({
+      kind: query.kind,
       visibleNamespaceIds: visible,
       org: namespace,
       nameContains,

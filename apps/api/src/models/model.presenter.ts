@@ -1,4 +1,5 @@
 import type { ModelVisibility } from '@model-hub/contracts';
+import type { RepoKind } from './repo-kind';
 import { cardColumnsOf, type ModelCardColumns, type ModelRecord } from './model.repository';
 import { HfGated, toHfGated, visibilityOf } from './model-visibility';
 
@@ -6,6 +7,8 @@ import { HfGated, toHfGated, visibilityOf } from './model-visibility';
 export interface ModelInfo extends ModelCardColumns {
   /** `namespace/name` */
   id: string;
+  /** `model` or `dataset` (`/api/v1/models` or `/api/v1/datasets`). */
+  kind: RepoKind;
   namespace: string;
   name: string;
   visibility: ModelVisibility;
@@ -34,6 +37,7 @@ export interface ModelList {
 
 export const presentModel = (m: ModelRecord): ModelInfo => ({
   id: m.fullName,
+  kind: m.kind,
   namespace: m.namespace,
   name: m.name,
   visibility: visibilityOf(m),

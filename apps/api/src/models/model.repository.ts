@@ -37,6 +37,8 @@ export const cardColumnsOf = (m: ModelCardColumns): ModelCardColumns => ({
 export interface ModelRecord extends ModelCardColumns {
   /** The model's uuid (foreign key for commits, branches, uploads...). */
   id: string;
+  /** `model` or `dataset`: both kinds live in this table and go through the same services. */
+  kind: RepoKind;
   namespaceId: string;
   /** The namespace's name as its owner spelled it. */
   namespace: string;
@@ -78,6 +80,7 @@ type ModelRow = Prisma.ModelGetPayload<{ include: typeof include }>;
 
 const toRecord = (m: ModelRow): ModelRecord => ({
   id: m.id,
+  kind: m.kind,
   namespaceId: m.namespaceId,
   namespace: m.namespace.name,
   namespaceKind: m.namespace.kind,
@@ -106,8 +109,8 @@ export class ModelRepository {
     private readonly invalidation: CacheInvalidation,
   ) {}
 
-  /** The model named so, or the one that had this name before it was moved (ModelRedirect). */
-  async findByName(namespace: string, name: string, kind: RepoKind = 'model'): Promise<ModelRecord | null> {
+  /** The repository of this kind named so, or the one that had this name before it was moved (ModelRedirect). */
+  async findByName(namespace: string, name: string, kind: RepoKind): Promise<ModelRecord | null> {
     const key = { kind, nameKey: modelNameKey(name), namespaceKey: namespaceKey(namespace) };
     const current = await this.prisma.model.findFirst({ where: { kind, nameKey: key.nameKey, namespace: { nameKey: key.namespaceKey } }, include });
     if (current) return toRecord(current);
@@ -154,6 +157,7 @@ export class ModelRepository {
    * taken in the namespace.
    */
   async createWithInitialCommit(data: {
+    kind: RepoKind;
     namespaceId: string;
     name: string;
     private: boolean;
@@ -169,6 +173,7 @@ export class ModelRepository {
         await tx.model.create({
           data: {
             id: data.id,
+            kind: data.kind,
             namespaceId: data.namespaceId,
             name: data.name,
             nameKey: modelNameKey(data.name),
@@ -192,9 +197,10 @@ export class ModelRepository {
           });
         }
         await tx.branch.create({ data: { modelId: data.id, name: 'main', commitId: data.commit.id } });
-        // A new model taking a moved model's old name ends that redirect.
+        // A new repository taking a moved one's old name (of the same kind) ends that redirect.
         await tx.$executeRaw`
-          DELETE FROM model_redirects r USING namespaces n WHERE n.id = ${data.namespaceId}::uuid AND r.namespace_key = n.name_key AND r.name_key = ${modelNameKey(data.name)}`;
+          DELETE FROM model_redirects r USING namespaces n
+          WHERE n.id = ${data.namespaceId}::uuid AND r.namespace_key = n.name_key AND r.name_key = ${modelNameKey(data.name)} AND r.kind = ${data.kind}::repo_kind`;
       });
     } catch (e) {
       if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;

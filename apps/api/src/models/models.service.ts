@@ -14,9 +14,12 @@ import { ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.p
 import { assertValidModelName } from './model-name-rules';
 import { ModelRecord, ModelRepository } from './model.repository';
 import { ModelPage, ModelSearchQuery, ModelSearchService } from './model-search.service';
+import { type RepoKind, repoWebPath } from './repo-kind';
 import { applyVisibilityChange, HfGated, VisibilityChange, visibilityOf } from './model-visibility';
 
 export interface CreateModelInput {
+  /** Default `model`. */
+  kind?: RepoKind;
   namespace: string;
   name: string;
   /** Default `public`. `gated` means gated `auto`. */
@@ -52,8 +55,10 @@ export class ModelsService {
     const settings = applyVisibilityChange({ private: false, gated: 'none' }, input);
     const id = randomUUID();
     const at = new Date();
+    const kind = input.kind ?? 'model';
     const created = await this.models.createWithInitialCommit({
       id,
+      kind,
       namespaceId: namespace.id,
       name: input.name,
       ...settings,
@@ -62,25 +67,25 @@ export class ModelsService {
       files: [DEFAULT_GITATTRIBUTES],
     });
     if (!created) {
-      const existing = await this.models.findByName(namespace.name, input.name);
+      const existing = await this.models.findByName(namespace.name, input.name, kind);
       const fullName = existing?.fullName ?? `${namespace.name}/${input.name}`;
       throw new HubException(
         HttpStatus.CONFLICT,
-        'model_exists',
-        `You already created this model repo: a model named '${fullName}' already exists (names are case-insensitive)`,
+        kind === 'model' ? 'model_exists' : 'dataset_exists',
+        `You already created this ${kind} repo: a ${kind} named '${fullName}' already exists (names are case-insensitive)`,
         {
-          body: { url: `${this.links.origin()}/${fullName}` },
+          body: { url: `${this.links.origin()}${repoWebPath(kind, fullName)}` },
         },
       );
     }
-    await this.events?.publish('model.created', { model: created.fullName, visibility: visibilityOf(created), createdBy: principal!.username }, [
+    await this.events?.publish('model.created', { model: created.fullName, kind, visibility: visibilityOf(created), createdBy: principal!.username }, [
       created.ownerOrgId,
     ]);
     return created;
   }
 
-  get(principal: Principal | undefined, namespace: string, name: string): Promise<ModelRecord> {
-    return this.access.findReadable(principal, namespace, name);
+  get(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<ModelRecord> {
+    return this.access.findReadable(principal, namespace, name, kind);
   }
 
   /** The authors of merged proposals, credited in model info (docs/proposals.md). */
@@ -89,8 +94,8 @@ export class ModelsService {
   }
 
   /** Changes `private` / `gated` (see `applyVisibilityChange`); needs admin rights on the model. */
-  async updateSettings(principal: Principal | undefined, namespace: string, name: string, change: VisibilityChange): Promise<ModelRecord> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async updateSettings(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, change: VisibilityChange): Promise<ModelRecord> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     return this.models.updateSettings(model.id, applyVisibilityChange(model, change));
   }
@@ -99,23 +104,23 @@ export class ModelsService {
    * Renames or transfers `from` (`namespace/name`) to `to`: admin rights on the model and the right
    * to create models in the target namespace. The old name keeps answering for the model.
    */
-  async move(principal: Principal | undefined, from: string, to: string): Promise<ModelRecord> {
+  async move(principal: Principal | undefined, kind: RepoKind, from: string, to: string): Promise<ModelRecord> {
     const [fromNs, fromName] = splitRepoId(from, 'fromRepo');
     const [toNs, toName] = splitRepoId(to, 'toRepo');
-    const model = await this.access.findReadable(principal, fromNs, fromName);
+    const model = await this.access.findReadable(principal, fromNs, fromName, kind);
     await this.access.assertCanAdmin(principal, model);
     assertValidModelName(toName);
     const namespace = await this.namespaces.findByName(toNs);
     if (!namespace) throw HubException.notFound(`Namespace '${toNs}' not found: no user or organization has this name`, 'namespace_not_found');
     await this.access.assertCanCreateIn(principal, namespace);
     const moved = await this.models.move(model.id, { namespaceId: namespace.id, name: toName });
-    if (!moved) throw HubException.conflict(`You already have a model named '${namespace.name}/${toName}': choose another name`, 'model_exists');
+    if (!moved) throw HubException.conflict(`You already have a ${kind} named '${namespace.name}/${toName}': choose another name`, `${kind}_exists`);
     return moved;
   }
 
   /** Deletes the model with its history; needs admin rights. Blobs are left to garbage collection. */
-  async delete(principal: Principal | undefined, namespace: string, name: string): Promise<void> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async delete(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<void> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
     await this.models.delete(model.id);
   }

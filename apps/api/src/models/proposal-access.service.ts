@@ -40,7 +40,7 @@ export class ProposalAccessService {
 
   /** Whether `principal` may open a proposal on (or comment on) a model they can read; throws 401/403/404. */
   async assertMayPropose(principal: Principal | undefined, model: ModelRecord): Promise<void> {
-    if (!(await this.access.canRead(principal, model))) throw repoNotFound(model.fullName);
+    if (!(await this.access.canRead(principal, model))) throw repoNotFound(model.fullName, model.kind);
     this.access.assertSignedInWithWrite(principal);
     if (await this.access.isMember(principal, model)) return;
     const { whoMayPropose } = await this.settingsFor(model);
@@ -60,7 +60,7 @@ export class ProposalAccessService {
     this.access.assertSignedInWithWrite(principal);
     const member = await this.access.isMember(principal, model);
     if (!member && pr.authorId !== principal.userId) {
-      if (!(await this.access.canRead(principal, model))) throw repoNotFound(model.fullName);
+      if (!(await this.access.canRead(principal, model))) throw repoNotFound(model.fullName, model.kind);
       throw HubException.forbidden(
         `Only the author of pull request #${pr.number} and members of '${model.namespace}' may push to refs/pr/${pr.number}`,
         'not_proposal_author',

@@ -11,6 +11,7 @@ import { ProposalDiffService } from './proposal-diff.service';
 import { ProposalMergeService } from './proposal-merge.service';
 import type { DiscussionEventRecord, DiscussionRecord } from './proposal.repository';
 import { prRef, ProposalsService } from './proposals.service';
+import type { RepoKind } from '../models/repo-kind';
 
 const presentEvent = (e: DiscussionEventRecord) => ({ id: e.id, type: e.type, author: e.authorName, createdAt: e.createdAt.toISOString(), data: e.data });
 
@@ -43,14 +44,14 @@ export class ProposalApiService {
     private readonly diffs: ProposalDiffService,
   ) {}
 
-  async list(principal: Principal | undefined, ns: string, name: string, q: ProposalListQuery) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async list(principal: Principal | undefined, ns: string, name: string, kind: RepoKind, q: ProposalListQuery) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     const page = await this.proposals.list(model, q);
     return { items: page.items.map((d) => presentProposal(model, d)), count: page.count, start: page.start };
   }
 
-  async get(principal: Principal | undefined, ns: string, name: string, num: number) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async get(principal: Principal | undefined, ns: string, name: string, kind: RepoKind, num: number) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     const { discussion, events } = await this.proposals.get(model, num);
     const pr = discussion.isPullRequest
       ? {
@@ -63,36 +64,36 @@ export class ProposalApiService {
     return { ...presentProposal(model, discussion), ...pr, events: events.map(presentEvent) };
   }
 
-  async diff(principal: Principal | undefined, ns: string, name: string, num: number) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async diff(principal: Principal | undefined, ns: string, name: string, kind: RepoKind, num: number) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     return this.diffs.diff(principal, model, await this.proposals.pullRequest(model, num));
   }
 
-  async comment(principal: Principal, ns: string, name: string, num: number, text: string) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async comment(principal: Principal, ns: string, name: string, kind: RepoKind, num: number, text: string) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     return presentEvent(await this.conversation.comment(principal, model, num, text));
   }
 
-  async review(principal: Principal, ns: string, name: string, num: number, dto: ProposalReviewDto) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async review(principal: Principal, ns: string, name: string, kind: RepoKind, num: number, dto: ProposalReviewDto) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     return presentEvent(await this.conversation.review(principal, model, num, dto));
   }
 
-  async merge(principal: Principal, ns: string, name: string, num: number, dto: ProposalMergeDto) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async merge(principal: Principal, ns: string, name: string, kind: RepoKind, num: number, dto: ProposalMergeDto) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     const merged = await this.merges.merge(principal, model, num, dto);
     return { ...presentProposal(model, merged.discussion), fastForward: merged.fastForward, version: merged.version };
   }
 
-  async setStatus(principal: Principal, ns: string, name: string, num: number, status: 'open' | 'closed', comment?: string) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async setStatus(principal: Principal, ns: string, name: string, kind: RepoKind, num: number, status: 'open' | 'closed', comment?: string) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     await this.conversation.changeStatus(principal, model, num, status, comment);
     return presentProposal(model, await this.proposals.find(model, num));
   }
 
   /** The authors of merged proposals to the model, most merges first. */
-  async contributors(principal: Principal | undefined, ns: string, name: string) {
-    const model = await this.access.findReadable(principal, ns, name);
+  async contributors(principal: Principal | undefined, ns: string, name: string, kind: RepoKind) {
+    const model = await this.access.findReadable(principal, ns, name, kind);
     return { contributors: await this.models.contributors(model) };
   }
 

@@ -7,6 +7,7 @@ import { DiscussionRecord, ProposalRepository } from './proposal.repository';
 /** The body of a `proposal.*` webhook and the data of its notification. */
 const describe = (model: ModelRecord, d: DiscussionRecord) => ({
   model: model.fullName,
+  kind: model.kind,
   number: d.number,
   title: d.title,
   isPullRequest: d.isPullRequest,

@@ -15,6 +15,7 @@ import { HistoryPage, HistoryService } from './history.service';
 import { RevisionService } from './revision.service';
 import { TreeEntry, TreeService } from './tree.service';
 import { VersionInfo, VersionsService } from './versions.service';
+import type { RepoKind } from '../models/repo-kind';
 
 /**
  * The native API (`/api/v1/models/{ns}/{name}/...`) over the repo-history services: finds the
@@ -33,55 +34,71 @@ export class RepoApiService {
     private readonly downloads: FileDownloadService,
   ) {}
 
-  async listVersions(p: Principal | undefined, ns: string, name: string): Promise<VersionInfo[]> {
-    return this.versions.list(await this.access.findReadable(p, ns, name));
+  async listVersions(p: Principal | undefined, ns: string, name: string, kind: RepoKind): Promise<VersionInfo[]> {
+    return this.versions.list(await this.access.findReadable(p, ns, name, kind));
   }
 
-  async createVersion(p: Principal, ns: string, name: string, dto: CreateVersionDto): Promise<VersionInfo> {
-    return this.versions.create(p, await this.access.findReadable(p, ns, name), dto);
+  async createVersion(p: Principal, ns: string, name: string, kind: RepoKind, dto: CreateVersionDto): Promise<VersionInfo> {
+    return this.versions.create(p, await this.access.findReadable(p, ns, name, kind), dto);
   }
 
-  async latestVersion(p: Principal | undefined, ns: string, name: string): Promise<VersionInfo> {
-    return this.versions.latest(await this.access.findReadable(p, ns, name));
+  async latestVersion(p: Principal | undefined, ns: string, name: string, kind: RepoKind): Promise<VersionInfo> {
+    return this.versions.latest(await this.access.findReadable(p, ns, name, kind));
   }
 
-  async getVersion(p: Principal | undefined, ns: string, name: string, version: string): Promise<VersionInfo> {
-    return this.versions.get(await this.access.findReadable(p, ns, name), version);
+  async getVersion(p: Principal | undefined, ns: string, name: string, kind: RepoKind, version: string): Promise<VersionInfo> {
+    return this.versions.get(await this.access.findReadable(p, ns, name, kind), version);
   }
 
-  async deprecateVersion(p: Principal, ns: string, name: string, version: string, message: string): Promise<VersionInfo> {
-    return this.versions.deprecate(p, await this.access.findReadable(p, ns, name), version, message);
+  async deprecateVersion(p: Principal, ns: string, name: string, kind: RepoKind, version: string, message: string): Promise<VersionInfo> {
+    return this.versions.deprecate(p, await this.access.findReadable(p, ns, name, kind), version, message);
   }
 
-  async deleteVersion(p: Principal, ns: string, name: string, version: string): Promise<never> {
-    return this.versions.delete(p, await this.access.findReadable(p, ns, name), version);
+  async deleteVersion(p: Principal, ns: string, name: string, kind: RepoKind, version: string): Promise<never> {
+    return this.versions.delete(p, await this.access.findReadable(p, ns, name, kind), version);
   }
 
   async files(
     p: Principal | undefined,
     ns: string,
     name: string,
+    kind: RepoKind,
     q: TreeQuery,
   ): Promise<{ commitId: string; entries: TreeEntry[]; nextCursor: string | null }> {
-    const model = await this.access.findReadable(p, ns, name);
+    const model = await this.access.findReadable(p, ns, name, kind);
     const { commitId } = await this.revisions.resolve(model, q.revision);
     const page = await this.tree.list(model, commitId, q);
     return { commitId, ...page };
   }
 
   /** GET and HEAD (Express routes HEAD to the GET handler; `req.method` tells them apart). */
-  async download(p: Principal | undefined, ns: string, name: string, path: string, q: RevisionQuery, req: Request, res: Response): Promise<void> {
-    const model = await this.access.findReadableForFiles(p, ns, name);
+  async download(
+    p: Principal | undefined,
+    ns: string,
+    name: string,
+    kind: RepoKind,
+    path: string,
+    q: RevisionQuery,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
+    const model = await this.access.findReadableForFiles(p, ns, name, kind);
     const resolution = await this.downloads.resolve(p, model, q.revision, path, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', address: req.ip ?? null });
     sendFileResolution(req, res, resolution);
   }
 
-  async commitsOf(p: Principal | undefined, ns: string, name: string, q: HistoryQuery): Promise<HistoryPage> {
-    return this.history.list(await this.access.findReadable(p, ns, name), q.revision, q);
+  async commitsOf(p: Principal | undefined, ns: string, name: string, kind: RepoKind, q: HistoryQuery): Promise<HistoryPage> {
+    return this.history.list(await this.access.findReadable(p, ns, name, kind), q.revision, q);
   }
 
-  async commit(p: Principal, ns: string, name: string, dto: CreateCommitDto): Promise<{ commitId: string; parentCommit: string; branch: string }> {
-    const model = await this.access.findReadable(p, ns, name);
+  async commit(
+    p: Principal,
+    ns: string,
+    name: string,
+    kind: RepoKind,
+    dto: CreateCommitDto,
+  ): Promise<{ commitId: string; parentCommit: string; branch: string }> {
+    const model = await this.access.findReadable(p, ns, name, kind);
     const operations = parseCommitOperations(dto.operations);
     const r = await this.commits.commit(p, model, {
       branch: dto.branch ?? 'main',
@@ -93,15 +110,15 @@ export class RepoApiService {
     return { commitId: r.commitId, parentCommit: r.parentId, branch: r.branch };
   }
 
-  async refs(p: Principal | undefined, ns: string, name: string): Promise<RefList> {
-    return this.branches.listRefs(await this.access.findReadable(p, ns, name));
+  async refs(p: Principal | undefined, ns: string, name: string, kind: RepoKind): Promise<RefList> {
+    return this.branches.listRefs(await this.access.findReadable(p, ns, name, kind));
   }
 
-  async createBranch(p: Principal, ns: string, name: string, dto: CreateBranchDto): Promise<RefInfo> {
-    return this.branches.create(p, await this.access.findReadable(p, ns, name), dto.name, dto.startingPoint);
+  async createBranch(p: Principal, ns: string, name: string, kind: RepoKind, dto: CreateBranchDto): Promise<RefInfo> {
+    return this.branches.create(p, await this.access.findReadable(p, ns, name, kind), dto.name, dto.startingPoint);
   }
 
-  async deleteBranch(p: Principal, ns: string, name: string, branch: string): Promise<void> {
-    return this.branches.delete(p, await this.access.findReadable(p, ns, name), branch);
+  async deleteBranch(p: Principal, ns: string, name: string, kind: RepoKind, branch: string): Promise<void> {
+    return this.branches.delete(p, await this.access.findReadable(p, ns, name, kind), branch);
   }
 }

@@ -8,18 +8,25 @@ import { CreateBranchDto } from './dto/branch.dto';
 import { CreateCommitDto } from './dto/commit-request.dto';
 import { HistoryQuery, RevisionQuery, TreeQuery } from './dto/repo-queries.dto';
 import { RepoApiService } from './repo-api.service';
+import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 
 @ApiTags('repository')
 @ApiBearerAuth()
-@Controller('api/v1/models/:namespace/:name')
+@Controller(['api/v1/models/:namespace/:name', 'api/v1/datasets/:namespace/:name'])
 export class RepoController {
   constructor(private readonly api: RepoApiService) {}
 
   @Public()
   @Get('files')
   @ApiOperation({ summary: 'The file tree at a revision (path, recursive, expand, cursor, limit)' })
-  files(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: TreeQuery) {
-    return this.api.files(p, ns, name, q);
+  files(
+    @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Query() q: TreeQuery,
+  ) {
+    return this.api.files(p, ns, name, kind, q);
   }
 
   @Public()
@@ -27,6 +34,7 @@ export class RepoController {
   @ApiOperation({ summary: 'Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files' })
   download(
     @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
     @Param('namespace') ns: string,
     @Param('name') name: string,
     @WildcardPath('path') path: string,
@@ -34,42 +42,66 @@ export class RepoController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    return this.api.download(p, ns, name, path, q, req, res);
+    return this.api.download(p, ns, name, kind, path, q, req, res);
   }
 
   @Public()
   @Get('commits')
   @ApiOperation({ summary: 'Commit history of a revision, newest first' })
-  history(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: HistoryQuery) {
-    return this.api.commitsOf(p, ns, name, q);
+  history(
+    @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Query() q: HistoryQuery,
+  ) {
+    return this.api.commitsOf(p, ns, name, kind, q);
   }
 
   @RequireScope('write')
   @Post('commits')
   @ApiOperation({ summary: 'Commit operations atomically to a branch (409 parent_mismatch when parentCommit is not the head)' })
-  commit(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateCommitDto) {
-    return this.api.commit(p, ns, name, dto);
+  commit(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Body() dto: CreateCommitDto,
+  ) {
+    return this.api.commit(p, ns, name, kind, dto);
   }
 
   @Public()
   @Get('refs')
   @ApiOperation({ summary: 'Branches and versions (tags) with their commits' })
-  refs(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.api.refs(p, ns, name);
+  refs(@CurrentPrincipal() p: Principal | undefined, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.api.refs(p, ns, name, kind);
   }
 
   @RequireScope('write')
   @Post('branches')
   @ApiOperation({ summary: 'Create a branch at a revision (409 branch_exists)' })
-  createBranch(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Body() dto: CreateBranchDto) {
-    return this.api.createBranch(p, ns, name, dto);
+  createBranch(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Body() dto: CreateBranchDto,
+  ) {
+    return this.api.createBranch(p, ns, name, kind, dto);
   }
 
   @RequireScope('write')
   @Delete('branches/:branch')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a branch (not main)' })
-  deleteBranch(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string, @Param('branch') branch: string) {
-    return this.api.deleteBranch(p, ns, name, branch);
+  deleteBranch(
+    @CurrentPrincipal() p: Principal,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Param('branch') branch: string,
+  ) {
+    return this.api.deleteBranch(p, ns, name, kind, branch);
   }
 }

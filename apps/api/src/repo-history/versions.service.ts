@@ -75,7 +75,7 @@ export class VersionsService {
     });
     if (!created) throw versionExists(model, input.name);
     const version = present((await this.versions.find(model.id, input.name))!);
-    await this.events?.publish('version.published', { model: model.fullName, version }, [model.ownerOrgId]);
+    await this.events?.publish('version.published', { model: model.fullName, kind: model.kind, version }, [model.ownerOrgId]);
     return version;
   }
 

@@ -9,8 +9,8 @@ export const WEB_DIST_DIR = resolve(__dirname, '../../../web/dist');
 
 /** First path segments that belong to the API, its documents or the storage gateway: never the app's. */
 const RESERVED = new Set(['api', 'v2', STORAGE_GATEWAY_PREFIX, 'docs', 'openapi.json', 'openapi.yaml', 'healthz', 'readyz', 'assets']);
-/** Hugging Face file and git routes under a repository: `/{ns}/{name}/resolve/...`, `raw`, `{name}.git/...`. */
-const REPO_FILE_ROUTE = /^\/[^/]+\/[^/]+\/(resolve|raw)(\/|$)|^\/[^/]+\/[^/]+\.git(\/|$)/;
+/** Hugging Face file and git routes under a repository (a dataset's under `/datasets`): `/{ns}/{name}/resolve/...`, `raw`, `{name}.git/...`. */
+const REPO_FILE_ROUTE = /^(\/datasets)?\/[^/]+\/[^/]+\/(resolve|raw)(\/|$)|^(\/datasets)?\/[^/]+\/[^/]+\.git(\/|$)/;
 /** The app's pages (Hugging Face's URLs); the app itself decides whether the model or organization exists. */
 const PAGES = [
   /^\/$/,

@@ -1,7 +1,7 @@
-import { type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type Connection, type GlobalOptions, resolveConnection } from '../config/context';
 import { CliError, EXIT, HubApiError } from '../core/errors';
-import { HubClient } from '../core/hub-client';
+import { HubClient, REPO_TYPES, type RepoType } from '../core/hub-client';
 import { Output } from '../core/output';
 
 export interface CommandContext {
@@ -69,3 +69,7 @@ export function intOption(name: string, min = 0) {
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `--type model|dataset` on the commands that act on a repository (models unless told). */
+export const typeOption = () => new Option('--type <type>', 'repository type').choices(REPO_TYPES).default('model');
+export type TypeOptions = { type: RepoType };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseRepoId } from '../core/hub-client';
 import { Downloader } from '../download/downloader';
 import { ProgressDisplay, progressMode } from '../progress/progress-display';
-import { examples, run } from './command-context';
+import { examples, run, typeOption, type TypeOptions } from './command-context';
 import { addTransferOptions, limiterOf, type TransferOptions } from './transfer-options';
 
 export function registerDownloadCommand(program: Command): void {
@@ -15,6 +15,7 @@ export function registerDownloadCommand(program: Command): void {
     );
   addTransferOptions(command)
     .option('--local-dir <dir>', 'where to put the files (default: ./<name>)')
+    .addOption(typeOption())
     .addHelpText(
       'after',
       examples(
@@ -22,11 +23,12 @@ export function registerDownloadCommand(program: Command): void {
         'modelhub download acme-ai/sentiment config.json model.safetensors --revision v1.0.0 --local-dir ./sentiment',
         'modelhub download acme-ai/sentiment --include "*.json" --exclude "onnx/**"',
         'modelhub download acme-ai/llm --max-workers 16 --json | jq .bytesFetched',
+        'modelhub download acme-ai/reviews --type dataset --include "data/*.parquet"',
       ),
     )
     .action(
-      run(async (ctx, id: string, files: string[], opts: TransferOptions & { localDir?: string }) => {
-        const repo = parseRepoId(id);
+      run(async (ctx, id: string, files: string[], opts: TransferOptions & TypeOptions & { localDir?: string }) => {
+        const repo = parseRepoId(id, opts.type);
         const localDir = path.resolve(opts.localDir ?? repo.name);
         const progress = new ProgressDisplay(progressMode(ctx.out.quiet, ctx.out.json), 'download');
         const result = await new Downloader(ctx.client, repo, progress, {

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { bytesCell, cellText, dateCell } from '../core/output';
-import { modelPath, parseRepoId } from '../core/hub-client';
-import { collect, examples, intOption, run } from './command-context';
+import { modelPath, parseRepoId, repoWebUrl } from '../core/hub-client';
+import { collect, examples, intOption, run, typeOption, type TypeOptions } from './command-context';
 
 interface FileEntry {
   type: 'file' | 'directory';
@@ -13,10 +13,11 @@ interface FileEntry {
 }
 
 export function registerRepoCommands(program: Command): void {
-  const repo = program.command('repo').description('Create or delete a model repository');
+  const repo = program.command('repo').description('Create or delete a model or dataset repository');
   repo
     .command('create <repo>')
-    .description('Create a model in your namespace or an organization you belong to')
+    .description('Create a model (or with --type dataset, a dataset) in your namespace or an organization you belong to')
+    .addOption(typeOption())
     .addOption(new Option('--visibility <visibility>', 'who sees and downloads it').choices(['public', 'private', 'gated']).default('public'))
     .option('--private', 'same as --visibility private')
     .option('--exist-ok', 'succeed when the model exists already')
@@ -26,34 +27,35 @@ export function registerRepoCommands(program: Command): void {
         'modelhub repo create acme-ai/sentiment',
         'modelhub repo create alice/draft --private',
         'modelhub repo create acme-ai/llm --visibility gated --json',
+        'modelhub repo create acme-ai/reviews --type dataset',
       ),
     )
     .action(
-      run(async (ctx, id: string, opts: { visibility: string; private?: boolean; existOk?: boolean }) => {
-        const { namespace, name } = parseRepoId(id);
+      run(async (ctx, id: string, opts: TypeOptions & { visibility: string; private?: boolean; existOk?: boolean }) => {
+        const r = parseRepoId(id, opts.type);
         const visibility = opts.private ? 'private' : opts.visibility;
         let model: Record<string, unknown>;
         let created = true;
         try {
-          model = await ctx.client.post('/api/v1/models', { namespace, name, visibility });
+          model = await ctx.client.post(opts.type === 'dataset' ? '/api/v1/datasets' : '/api/v1/models', { namespace: r.namespace, name: r.name, visibility });
         } catch (err) {
           if (!opts.existOk || (err as { status?: number }).status !== 409) throw err;
-          model = await ctx.client.get(modelPath({ namespace, name }));
+          model = await ctx.client.get(modelPath(r));
           created = false;
         }
-        ctx.out.data({ ...model, created, url: `${ctx.conn.endpoint}/${model.id as string}` }, () =>
-          ctx.out.line(`${created ? 'Created' : 'Exists'}: ${ctx.conn.endpoint}/${model.id as string} (${model.visibility as string})`),
-        );
+        const url = repoWebUrl(ctx.conn.endpoint, { id: model.id as string, type: r.type });
+        ctx.out.data({ ...model, created, url }, () => ctx.out.line(`${created ? 'Created' : 'Exists'}: ${url} (${model.visibility as string})`));
       }),
     );
   repo
     .command('delete <repo>')
-    .description('Delete a model and its history (its administrators)')
+    .description('Delete a model or dataset and its history (its administrators)')
     .requiredOption('--yes', 'confirm: deleting cannot be undone')
-    .addHelpText('after', examples('modelhub repo delete alice/draft --yes'))
+    .addOption(typeOption())
+    .addHelpText('after', examples('modelhub repo delete alice/draft --yes', 'modelhub repo delete alice/old-data --type dataset --yes'))
     .action(
-      run(async (ctx, id: string) => {
-        const r = parseRepoId(id);
+      run(async (ctx, id: string, opts: TypeOptions) => {
+        const r = parseRepoId(id, opts.type);
         await ctx.client.delete(modelPath(r));
         ctx.out.data({ deleted: id }, () => ctx.out.line(`Deleted ${id}`));
       }),
@@ -61,19 +63,23 @@ export function registerRepoCommands(program: Command): void {
 
   program
     .command('info <repo>')
-    .description('Show a model: visibility, card metadata, branches and versions')
-    .addHelpText('after', examples('modelhub info acme-ai/sentiment', 'modelhub info acme-ai/sentiment --json | jq .tags'))
+    .description('Show a model or dataset: visibility, card metadata, branches and versions')
+    .addOption(typeOption())
+    .addHelpText(
+      'after',
+      examples('modelhub info acme-ai/sentiment', 'modelhub info acme-ai/sentiment --json | jq .tags', 'modelhub info acme-ai/reviews --type dataset'),
+    )
     .action(
-      run(async (ctx, id: string) => {
-        const r = parseRepoId(id);
+      run(async (ctx, id: string, opts: TypeOptions) => {
+        const r = parseRepoId(id, opts.type);
         const [model, refs] = await Promise.all([
           ctx.client.get(modelPath(r)),
           ctx.client.get<{ branches: { name: string; targetCommit: string }[]; tags: { name: string; targetCommit: string }[] }>(`${modelPath(r)}/refs`),
         ]);
         ctx.out.data({ ...model, refs }, () =>
           ctx.out.fields([
-            ['model', model.id],
-            ['url', `${ctx.conn.endpoint}/${model.id as string}`],
+            [r.type, model.id],
+            ['url', repoWebUrl(ctx.conn.endpoint, { id: model.id as string, type: r.type })],
             ['visibility', model.visibility],
             ['gated', model.gated],
             ['head', model.sha],
@@ -98,17 +104,19 @@ export function registerRepoCommands(program: Command): void {
     .description('List the files at a revision: size, LFS, scan status')
     .option('-r, --revision <rev>', 'branch, version or commit', 'main')
     .option('--no-recursive', 'only the entries directly under path')
+    .addOption(typeOption())
     .addHelpText(
       'after',
       examples(
         'modelhub ls acme-ai/sentiment',
         'modelhub ls acme-ai/sentiment weights --revision v1.0.0',
         'modelhub ls acme-ai/sentiment --json | jq ".files[].path"',
+        'modelhub ls acme-ai/reviews data --type dataset',
       ),
     )
     .action(
-      run(async (ctx, id: string, path: string | undefined, opts: { revision: string; recursive: boolean }) => {
-        const r = parseRepoId(id);
+      run(async (ctx, id: string, path: string | undefined, opts: TypeOptions & { revision: string; recursive: boolean }) => {
+        const r = parseRepoId(id, opts.type);
         const entries: FileEntry[] = [];
         let commitId = '';
         let cursor: string | undefined;
@@ -146,7 +154,8 @@ export function registerRepoCommands(program: Command): void {
 
   program
     .command('search [query]')
-    .description('Search models (ranked full text, filters), as a table')
+    .description('Search models, or with --type dataset datasets (ranked full text, filters), as a table')
+    .addOption(typeOption())
     .option('--task <task>', 'pipeline tag, e.g. text-classification')
     .option('--library <library>')
     .option('--license <license>', "the card's licence id")
@@ -165,12 +174,14 @@ export function registerRepoCommands(program: Command): void {
         'modelhub search sentiment',
         'modelhub search --task text-classification --license apache-2.0 --sort downloads',
         'modelhub search 情感 --json | jq ".items[].id"',
+        'modelhub search reviews --type dataset',
       ),
     )
     .action(
       run(async (ctx, q: string | undefined, o: Record<string, string | string[] | number | boolean | undefined>) => {
         const result = await ctx.client.get<{ total: number; items: Record<string, unknown>[]; nextCursor: string | null }>('/api/v1/search', {
           q,
+          kind: o.type as string,
           task: o.task as string,
           library: o.library as string,
           license: o.license as string,
@@ -186,14 +197,14 @@ export function registerRepoCommands(program: Command): void {
         });
         ctx.out.data(result, () => {
           ctx.out.table(result.items, [
-            { key: 'id', title: 'MODEL' },
+            { key: 'id', title: o.type === 'dataset' ? 'DATASET' : 'MODEL' },
             { key: 'task', title: 'TASK' },
             { key: 'license', title: 'LICENSE' },
             { key: 'downloads', title: 'DOWNLOADS' },
             { key: 'likes', title: 'LIKES' },
             { key: 'updatedAt', title: 'UPDATED', format: (v) => dateCell(v).slice(0, 10) },
           ]);
-          ctx.out.info(`${result.items.length} of ${result.total} models`);
+          ctx.out.info(`${result.items.length} of ${result.total} ${o.type}s`);
         });
       }),
     );

@@ -3,10 +3,10 @@ import { CliError, EXIT } from '../core/errors';
 import { modelPath, parseRepoId } from '../core/hub-client';
 import { ProgressDisplay, progressMode } from '../progress/progress-display';
 import { Uploader } from '../upload/uploader';
-import { examples, run } from './command-context';
+import { examples, run, typeOption, type TypeOptions } from './command-context';
 import { addTransferOptions, limiterOf, type TransferOptions } from './transfer-options';
 
-interface UploadCommandOptions extends TransferOptions {
+interface UploadCommandOptions extends TransferOptions, TypeOptions {
   message?: string;
   description?: string;
   version?: string;
@@ -27,6 +27,7 @@ export function registerUploadCommand(program: Command): void {
     .option('--version <version>', 'publish this version (e.g. v1.2.0) at the new commit')
     .option('--version-notes <text>', 'release notes of --version')
     .option('--create-pr', 'open a pull request on --revision with the commit (prints its URL); see modelhub proposals')
+    .addOption(typeOption())
     .addHelpText(
       'after',
       examples(
@@ -35,13 +36,14 @@ export function registerUploadCommand(program: Command): void {
         'modelhub upload acme-ai/sentiment ./model.safetensors weights/model.safetensors --revision dev',
         'modelhub upload acme-ai/sentiment ./model --json | jq .commitOid',
         'modelhub upload acme-ai/sentiment ./model --create-pr --message "Fix the tokenizer config"',
+        'modelhub upload acme-ai/reviews ./data data --type dataset',
       ),
     )
     .action(
       run(async (ctx, id: string, source: string, pathInRepo: string | undefined, opts: UploadCommandOptions) => {
         if (opts.createPr && opts.version)
           throw new CliError('--version publishes a commit of a branch: merge the pull request with --version instead', EXIT.usage, 'usage');
-        const repo = parseRepoId(id);
+        const repo = parseRepoId(id, opts.type);
         const progress = new ProgressDisplay(progressMode(ctx.out.quiet, ctx.out.json), 'upload');
         const result = await new Uploader(ctx.client, repo, progress).upload({
           source,

@@ -115,13 +115,34 @@ export async function toHubError(res: Response): Promise<HubApiError> {
   return new HubApiError(res.status, message, typeof body.code === 'string' ? body.code : undefined, body, res.headers);
 }
 
-/** `ns/name` → its two parts (a usage error otherwise). */
-export function parseRepoId(id: string): { namespace: string; name: string; id: string } {
-  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(id);
-  if (!m) throw new CliError(`'${id}' is not a repository id: expected namespace/name (e.g. acme/sentiment)`, 2, 'usage');
-  return { namespace: m[1], name: m[2], id };
+/** What a repository holds: the hub keeps models and datasets apart, under the same names if need be. */
+export type RepoType = 'model' | 'dataset';
+export const REPO_TYPES: readonly RepoType[] = ['model', 'dataset'];
+
+export interface RepoRef {
+  namespace: string;
+  name: string;
+  id: string;
+  type: RepoType;
 }
 
-export const modelPath = (repo: { namespace: string; name: string }) => `/api/v1/models/${encodeURIComponent(repo.namespace)}/${encodeURIComponent(repo.name)}`;
-export const hfModelPath = (repo: { namespace: string; name: string }) => `/api/models/${encodeURIComponent(repo.namespace)}/${encodeURIComponent(repo.name)}`;
+/** `ns/name` → its two parts (a usage error otherwise), for a repository of `type`. */
+export function parseRepoId(id: string, type: RepoType = 'model'): RepoRef {
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(id);
+  if (!m) throw new CliError(`'${id}' is not a repository id: expected namespace/name (e.g. acme/sentiment)`, 2, 'usage');
+  return { namespace: m[1], name: m[2], id, type };
+}
+
+type RepoLike = { namespace: string; name: string; type?: RepoType };
+const names = (repo: RepoLike) => `${encodeURIComponent(repo.namespace)}/${encodeURIComponent(repo.name)}`;
+const segment = (repo: RepoLike) => (repo.type === 'dataset' ? 'datasets' : 'models');
+
+/** The native API of a model or dataset: `/api/v1/models/ns/name` or `/api/v1/datasets/ns/name`. */
+export const modelPath = (repo: RepoLike) => `/api/v1/${segment(repo)}/${names(repo)}`;
+/** The Hugging Face API of a repository (`/api/models/...`, `/api/datasets/...`). */
+export const hfModelPath = (repo: RepoLike) => `/api/${segment(repo)}/${names(repo)}`;
+/** Git-style routes (LFS batch, resolve): `/ns/name` for models, `/datasets/ns/name` for datasets, as on Hugging Face. */
+export const repoRoute = (repo: RepoLike) => `${repo.type === 'dataset' ? '/datasets' : ''}/${names(repo)}`;
+/** The repository's page on the hub. */
+export const repoWebUrl = (endpoint: string, repo: { id: string; type?: RepoType }) => `${endpoint}${repo.type === 'dataset' ? '/datasets' : ''}/${repo.id}`;
 export const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT, HubApiError } from '../core/errors';
 import { formatBytes } from '../core/format';
-import { encodePath, type HubClient, modelPath, toHubError } from '../core/hub-client';
+import { encodePath, type HubClient, modelPath, type RepoRef, repoRoute, toHubError } from '../core/hub-client';
 import { hashRange, pathFilter, sha256File } from '../core/local-files';
 import { type ProgressDisplay } from '../progress/progress-display';
 import { Concurrency, mapLimit } from '../transfer/concurrency';
@@ -54,7 +54,7 @@ export class Downloader {
 
   constructor(
     private readonly client: HubClient,
-    private readonly repo: { namespace: string; name: string; id: string },
+    private readonly repo: RepoRef,
     private readonly progress: ProgressDisplay,
     private readonly options: DownloadOptions,
   ) {
@@ -213,7 +213,7 @@ export class Downloader {
   }
 
   private resolvePath(commitId: string, e: TreeEntry): string {
-    return `/${encodeURIComponent(this.repo.namespace)}/${encodeURIComponent(this.repo.name)}/resolve/${commitId}/${encodePath(e.path)}`;
+    return `${repoRoute(this.repo)}/resolve/${commitId}/${encodePath(e.path)}`;
   }
 
   private async chunked(

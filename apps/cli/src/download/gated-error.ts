@@ -1,12 +1,12 @@
 import { CliError, EXIT, type HubApiError } from '../core/errors';
-import { type HubClient, modelPath } from '../core/hub-client';
+import { type HubClient, modelPath, type RepoRef } from '../core/hub-client';
 import { priceText, type Offer } from '../commands/offer-format';
 
 /**
  * The refusal of a gated model's files, as a message that says what to do: the open offers and
  * the command to request one (exit code 4).
  */
-export async function gatedError(client: HubClient, repo: { namespace: string; name: string; id: string }, cause?: HubApiError): Promise<CliError> {
+export async function gatedError(client: HubClient, repo: RepoRef, cause?: HubApiError): Promise<CliError> {
   const offers = await client.get<Offer[]>(`${modelPath(repo)}/offers`).catch(() => [] as Offer[]);
   const open = offers.filter((o) => o.status !== 'withdrawn');
   const lines = [

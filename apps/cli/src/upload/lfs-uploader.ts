@@ -1,5 +1,5 @@
 import { CliError } from '../core/errors';
-import { type HubClient, toHubError } from '../core/hub-client';
+import { type HubClient, repoRoute, type RepoRef, toHubError } from '../core/hub-client';
 import { type ProgressDisplay } from '../progress/progress-display';
 import { Concurrency, mapLimit } from '../transfer/concurrency';
 import { type Meter, putFileRange } from '../transfer/http-transfer';
@@ -47,7 +47,7 @@ export class LfsUploader {
 
   constructor(
     private readonly client: HubClient,
-    private readonly repo: { namespace: string; name: string; id: string },
+    private readonly repo: RepoRef,
     private readonly revision: string,
     private readonly state: UploadState,
     private readonly progress: ProgressDisplay,
@@ -72,7 +72,7 @@ export class LfsUploader {
   }
 
   private async batch(objects: LfsObject[]): Promise<BatchObject[]> {
-    const res = await this.client.raw('POST', `/${encodeURIComponent(this.repo.namespace)}/${encodeURIComponent(this.repo.name)}.git/info/lfs/objects/batch`, {
+    const res = await this.client.raw('POST', `${repoRoute(this.repo)}.git/info/lfs/objects/batch`, {
       body: {
         operation: 'upload',
         transfers: ['basic', 'multipart'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT } from '../core/errors';
 import { formatBytes } from '../core/format';
-import { hfModelPath, type HubClient } from '../core/hub-client';
+import { hfModelPath, type HubClient, type RepoRef } from '../core/hub-client';
 import { headBytes, type LocalFile, pathFilter, sha256File, walk } from '../core/local-files';
 import { type ProgressDisplay } from '../progress/progress-display';
 import { mapLimit } from '../transfer/concurrency';
@@ -55,7 +55,7 @@ const PREUPLOAD_BATCH = 250;
 export class Uploader {
   constructor(
     private readonly client: HubClient,
-    private readonly repo: { namespace: string; name: string; id: string },
+    private readonly repo: RepoRef,
     private readonly progress: ProgressDisplay,
   ) {}
 
@@ -79,7 +79,8 @@ export class Uploader {
       this.client,
       this.repo,
       o.revision,
-      new UploadState(this.client.endpoint, this.repo.id),
+      // A dataset and a model of the same name are two repositories: their resume states stay apart.
+      new UploadState(this.client.endpoint, this.repo.type === 'dataset' ? `datasets/${this.repo.id}` : this.repo.id),
       this.progress,
       o.workers,
       o.limiter,

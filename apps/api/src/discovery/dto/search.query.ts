@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ENGINE_SORTS, type EngineSort } from '../search/catalog-types';
+import { REPO_KINDS, type RepoKind } from '../../models/repo-kind';
 
 const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
@@ -20,6 +21,11 @@ export class SearchQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({ enum: REPO_KINDS, default: 'model', description: 'Models (default) or datasets' })
+  @IsOptional()
+  @IsIn(REPO_KINDS, { message: `kind must be one of ${REPO_KINDS.join(', ')}` })
+  kind?: RepoKind;
 
   @ApiPropertyOptional({ example: 'text-classification' }) @IsOptional() @IsString() @MaxLength(100) task?: string;
   @ApiPropertyOptional({ example: 'transformers' }) @IsOptional() @IsString() @MaxLength(100) library?: string;

@@ -4,6 +4,7 @@ import { CatalogRow, EngineCriteria } from './catalog-types';
 let n = 0;
 const row = (over: Partial<CatalogRow>): CatalogRow => ({
   id: `00000000-0000-0000-0000-${String(++n).padStart(12, '0')}`,
+  kind: 'model',
   docNo: 100 + n,
   namespaceId: 'ns-a',
   namespace: 'Acme',

@@ -50,6 +50,8 @@ export class CatalogIndex {
   private readonly languages = new Interner();
   private readonly extraTags = new Map<string, number[]>();
   private priv = new Uint8Array(0);
+  /** 1 for a dataset, 0 for a model. */
+  private dataset = new Uint8Array(0);
   private verified = new Uint8Array(0);
   private commercial = new Uint8Array(0);
   private ns = new Int32Array(0);
@@ -114,6 +116,7 @@ export class CatalogIndex {
     this.nsDisplay[nsKey] = row.namespace;
     this.namespaceByName.set(lower(row.namespace), nsKey);
     this.priv[slot] = row.private ? 1 : 0;
+    this.dataset[slot] = row.kind === 'dataset' ? 1 : 0;
     this.verified[slot] = row.verified ? 1 : 0;
     this.commercial[slot] = row.offerCommercial || licenseAllowsCommercialUse(row.license) ? 1 : 0;
     this.ns[slot] = nsKey;
@@ -178,6 +181,7 @@ export class CatalogIndex {
     return [
       this.docBySlot,
       this.priv,
+      this.dataset,
       this.verified,
       this.commercial,
       this.ns,
@@ -202,6 +206,7 @@ export class CatalogIndex {
     };
     this.docBySlot = resize(this.docBySlot);
     this.priv = resize(this.priv);
+    this.dataset = resize(this.dataset);
     this.verified = resize(this.verified);
     this.commercial = resize(this.commercial);
     this.ns = resize(this.ns);
@@ -258,13 +263,14 @@ export class CatalogIndex {
     const after = c.after;
     // The sort key column itself when there is one (not for relevance with a text query).
     const keys = c.sort === 'relevance' ? (scores ?? this.sortKeys.trending) : this.sortKeys[c.sort];
-    const { priv, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, commercial, verified, langCount, langKeys } = this;
+    const { priv, dataset, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, commercial, verified, langCount, langKeys } = this;
     const empty = new Uint32Array(0);
     const [countTask, countLicense, countLibrary, countOrg, countTags] = counts
       ? [counts.task, counts.license, counts.library, counts.org, counts.tags]
       : [empty, empty, empty, empty, empty];
     let total = 0;
     // Criteria as plain locals: the loop below runs once per model.
+    const wantDataset = c.kind === undefined ? -1 : c.kind === 'dataset' ? 1 : 0;
     const wantCommercial = c.commercial === undefined ? -1 : c.commercial ? 1 : 0;
     const wantVerified = c.verified === undefined ? -1 : c.verified ? 1 : 0;
     const minParams = c.minParams ?? -Infinity;
@@ -277,6 +283,7 @@ export class CatalogIndex {
     for (let i = 0; i < count; i++) {
       const slot = matched ? matched[i] : i;
       if (priv[slot] && !visibleNs[ns[slot]]) continue;
+      if (wantDataset >= 0 && dataset[slot] !== wantDataset) continue;
       if (wantCommercial >= 0 && commercial[slot] !== wantCommercial) continue;
       if (wantVerified >= 0 && verified[slot] !== wantVerified) continue;
       if (!(params[slot] >= minParams) && minParams > -Infinity) continue;

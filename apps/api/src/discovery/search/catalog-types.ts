@@ -1,9 +1,11 @@
 /** The search engine's vocabulary: what the catalog index holds, and what a search asks and gets. */
+import type { RepoKind } from '@model-hub/contracts';
 import type { NameQuery } from './search-text';
 
 /** One model as the search index loads it from PostgreSQL. */
 export interface CatalogRow {
   id: string;
+  kind: RepoKind;
   /** The model's search document number (model_search_docs.doc_no; -1: none), as text matches name it. */
   docNo: number;
   namespaceId: string;
@@ -55,6 +57,8 @@ export interface TextMatches {
 
 /** A query against the index. String filters are compared case-insensitively. */
 export interface EngineCriteria {
+  /** Only repositories of this kind; absent: every kind. */
+  kind?: RepoKind;
   /** null: public models only; otherwise private models of these namespaces too. */
   visibleNamespaceIds: ReadonlySet<string> | null;
   /** Full-text matches; absent: no text query. */

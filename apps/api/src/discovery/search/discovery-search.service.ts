@@ -24,6 +24,7 @@ export class DiscoverySearchService {
     }
     const visible = await this.access.visibleNamespaceIds(principal);
     const result = await this.engine.search({
+      kind: q.kind ?? 'model',
       visibleNamespaceIds: visible,
       text: q.q,
       task: q.task,

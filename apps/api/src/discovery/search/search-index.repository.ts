@@ -20,6 +20,7 @@ interface RawCatalogRow {
   snap_xmin: string;
   deleted: string[];
   id: string | null;
+  kind: string;
   doc_no: number;
   namespace_id: string;
   namespace: string;
@@ -211,7 +212,7 @@ const CHANGES_SQL = `
            CASE WHEN $3::bool THEN ARRAY(SELECT model_id::text FROM search_tombstones WHERE xid >= $1::bigint) ELSE '{}' END AS deleted
   )
   SELECT snap.snap_xmin, snap.deleted, c.* FROM snap LEFT JOIN LATERAL (
-    SELECT m.id::text, coalesce(d.doc_no, -1) AS doc_no, m.namespace_id::text, n.name AS namespace, m.name, m.private, m.license, m.pipeline_tag,
+    SELECT m.id::text, m.kind::text AS kind, coalesce(d.doc_no, -1) AS doc_no, m.namespace_id::text, n.name AS namespace, m.name, m.private, m.license, m.pipeline_tag,
            m.library_name, m.tags, m.languages, m.datasets, m.base_models, m.downloads, m.likes, m.trending_score,
            m.parameters::float8 AS parameters,
            -- timestamp(3) holds UTC (Prisma's convention); node-pg would read it as local time.
@@ -233,6 +234,7 @@ const CHANGES_SQL = `
 
 const toCatalogRow = (r: RawCatalogRow): CatalogRow => ({
   id: r.id!,
+  kind: r.kind === 'dataset' ? 'dataset' : 'model',
   docNo: r.doc_no,
   namespaceId: r.namespace_id,
   namespace: r.namespace,

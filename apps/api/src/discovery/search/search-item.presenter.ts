@@ -1,9 +1,11 @@
 import type { CatalogEntry, FacetCounts } from './catalog-types';
+import type { RepoKind } from '../../models/repo-kind';
 
 /** One result of `GET /api/v1/search` (and of a user's likes). */
 export interface SearchItem {
   /** `namespace/name` */
   id: string;
+  kind: RepoKind;
   namespace: string;
   name: string;
   task: string | null;
@@ -30,6 +32,7 @@ export interface SearchPage {
 
 export const presentSearchItem = (e: CatalogEntry): SearchItem => ({
   id: `${e.namespace}/${e.name}`,
+  kind: e.kind,
   namespace: e.namespace,
   name: e.name,
   task: e.task,

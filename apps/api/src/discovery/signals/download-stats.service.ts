@@ -4,6 +4,7 @@ import { ModelAccessService } from '../../models/model-access.service';
 import { roundScore } from '../search/search-item.presenter';
 import { utcDay } from './download-counting-rules';
 import { DownloadStatsRepository } from './download-stats.repository';
+import type { RepoKind } from '../../models/repo-kind';
 
 export interface DownloadStats {
   /** Counted downloads of all time. */
@@ -20,8 +21,8 @@ export class DownloadStatsService {
     private readonly stats: DownloadStatsRepository,
   ) {}
 
-  async forModel(principal: Principal | undefined, namespace: string, name: string, days: number): Promise<DownloadStats> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async forModel(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, days: number): Promise<DownloadStats> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const today = Date.parse(utcDay(new Date()));
     const since = utcDay(new Date(today - (days - 1) * 86_400_000));
     const counts = await this.stats.perDay(model.id, since);

@@ -8,6 +8,7 @@ import { HubLinks } from '../../links/hub-links.service';
 import { nextLink } from '../../hf-compat/link-header';
 import { LikesQuery } from '../dto/signals.query';
 import { LikesService } from './likes.service';
+import { RepoKindParam, type RepoKind } from '../../models/repo-kind';
 
 /** The hub's likes in Hugging Face's shapes (like, unlike, list_liked_repos). */
 @ApiTags('hugging-face')
@@ -20,18 +21,18 @@ export class HfLikesController {
     private readonly links: HubLinks,
   ) {}
 
-  @Post('models/:ns/:name/like')
+  @Post(['models/:ns/:name/like', 'datasets/:ns/:name/like'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Like a model' })
-  like(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string) {
-    return this.likes.like(p, ns, name);
+  like(@CurrentPrincipal() p: Principal, @RepoKindParam() kind: RepoKind, @Param('ns') ns: string, @Param('name') name: string) {
+    return this.likes.like(p, ns, name, kind);
   }
 
-  @Delete('models/:ns/:name/like')
+  @Delete(['models/:ns/:name/like', 'datasets/:ns/:name/like'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Take a like back' })
-  async unlike(@CurrentPrincipal() p: Principal, @Param('ns') ns: string, @Param('name') name: string) {
-    await this.likes.unlike(p, ns, name);
+  async unlike(@CurrentPrincipal() p: Principal, @RepoKindParam() kind: RepoKind, @Param('ns') ns: string, @Param('name') name: string) {
+    await this.likes.unlike(p, ns, name, kind);
     return { liked: false };
   }
 
@@ -47,6 +48,6 @@ export class HfLikesController {
     const page = await this.likes.likedBy(p, username, q);
     const link = nextLink(this.links.origin(), `/api/users/${encodeURIComponent(username)}/likes`, { ...q }, page.nextCursor);
     for (const [header, value] of Object.entries(link)) res.setHeader(header, value);
-    return page.items.map((i) => ({ createdAt: i.likedAt, repo: { name: i.model.id, type: 'model' } }));
+    return page.items.map((i) => ({ createdAt: i.likedAt, repo: { name: i.model.id, type: i.model.kind } }));
   }
 }

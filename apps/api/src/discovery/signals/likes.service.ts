@@ -7,6 +7,7 @@ import { SearchEngine } from '../search/search-engine.service';
 import { presentSearchItem, SearchItem } from '../search/search-item.presenter';
 import { LikeRepository } from './like.repository';
 import { TrendingRepository } from './trending.repository';
+import type { RepoKind } from '../../models/repo-kind';
 
 export interface LikedModel {
   likedAt: string;
@@ -27,15 +28,15 @@ export class LikesService {
   ) {}
 
   /** Likes a model the caller can see (404 otherwise); liking twice changes nothing. */
-  async like(principal: Principal, namespace: string, name: string): Promise<{ liked: true; likes: number }> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async like(principal: Principal, namespace: string, name: string, kind: RepoKind): Promise<{ liked: true; likes: number }> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     const likes = await this.likes.like(principal.userId, model.id);
     await this.trending.recompute([model.id]);
     return { liked: true, likes };
   }
 
-  async unlike(principal: Principal, namespace: string, name: string): Promise<void> {
-    const model = await this.access.findReadable(principal, namespace, name);
+  async unlike(principal: Principal, namespace: string, name: string, kind: RepoKind): Promise<void> {
+    const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.likes.unlike(principal.userId, model.id);
     await this.trending.recompute([model.id]);
   }

@@ -5,6 +5,7 @@ import type { Principal } from '../../common/auth/principal';
 import { DownloadStatsQuery, LikesQuery } from '../dto/signals.query';
 import { DownloadStatsService } from './download-stats.service';
 import { LikesService } from './likes.service';
+import { RepoKindParam, type RepoKind } from '../../models/repo-kind';
 
 @ApiTags('discovery')
 @ApiBearerAuth()
@@ -15,18 +16,18 @@ export class SignalsController {
     private readonly downloads: DownloadStatsService,
   ) {}
 
-  @Post('models/:namespace/:name/like')
+  @Post(['models/:namespace/:name/like', 'datasets/:namespace/:name/like'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Like a model (once; liking again changes nothing)' })
-  like(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.likes.like(p, ns, name);
+  like(@CurrentPrincipal() p: Principal, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.likes.like(p, ns, name, kind);
   }
 
-  @Delete('models/:namespace/:name/like')
+  @Delete(['models/:namespace/:name/like', 'datasets/:namespace/:name/like'])
   @HttpCode(204)
   @ApiOperation({ summary: 'Take a like back' })
-  unlike(@CurrentPrincipal() p: Principal, @Param('namespace') ns: string, @Param('name') name: string) {
-    return this.likes.unlike(p, ns, name);
+  unlike(@CurrentPrincipal() p: Principal, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
+    return this.likes.unlike(p, ns, name, kind);
   }
 
   @Public()
@@ -37,9 +38,15 @@ export class SignalsController {
   }
 
   @Public()
-  @Get('models/:namespace/:name/downloads')
+  @Get(['models/:namespace/:name/downloads', 'datasets/:namespace/:name/downloads'])
   @ApiOperation({ summary: 'Counted downloads: total, trending score and one count per UTC day' })
-  downloadStats(@CurrentPrincipal() p: Principal | undefined, @Param('namespace') ns: string, @Param('name') name: string, @Query() q: DownloadStatsQuery) {
-    return this.downloads.forModel(p, ns, name, q.days ?? 30);
+  downloadStats(
+    @CurrentPrincipal() p: Principal | undefined,
+    @RepoKindParam() kind: RepoKind,
+    @Param('namespace') ns: string,
+    @Param('name') name: string,
+    @Query() q: DownloadStatsQuery,
+  ) {
+    return this.downloads.forModel(p, ns, name, kind, q.days ?? 30);
   }
 }

@@ -40,7 +40,10 @@ export const HF_MODEL_EXPAND = [
   'usedStorage',
   'widgetData',
 ];
-const expandMessage = `expand must be one of: ${HF_MODEL_EXPAND.join(', ')}`;
+/** The extra `expand` values for datasets (huggingface_hub's ExpandDatasetProperty_T); one DTO serves both prefixes. */
+export const HF_DATASET_EXPAND = ['citation', 'description', 'paperswithcode_id', 'xetEnabled'];
+const HF_EXPAND = [...HF_MODEL_EXPAND, ...HF_DATASET_EXPAND];
+const expandMessage = `expand must be one of: ${HF_EXPAND.join(', ')}`;
 
 /** `GET /api/models` query, as both Hugging Face clients send it. */
 @AcceptsUnknownFields()
@@ -65,7 +68,7 @@ export class HfListModelsQuery {
   @IsOptional()
   @Transform(toList)
   @IsArray()
-  @IsIn(HF_MODEL_EXPAND, { each: true, message: expandMessage })
+  @IsIn(HF_EXPAND, { each: true, message: expandMessage })
   expand?: string[];
   @ApiPropertyOptional({ description: 'Opaque cursor from the Link header' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
@@ -78,7 +81,7 @@ export class HfModelInfoQuery {
   @IsOptional()
   @Transform(toList)
   @IsArray()
-  @IsIn(HF_MODEL_EXPAND, { each: true, message: expandMessage })
+  @IsIn(HF_EXPAND, { each: true, message: expandMessage })
   expand?: string[];
 }
 
