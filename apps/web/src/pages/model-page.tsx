@@ -4,6 +4,7 @@ import { formatParams } from '../components/model-row';
 import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import { AccessPanel, adminOrgs } from '../licensing/access-panel';
+import { DeploymentsPanel } from '../model/deployments-panel';
 import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
 import { useSession } from '../session';
 import type { AccessStatus, Commit, ModelInfo, Offer, TreePage, User, Version } from '../types';
@@ -237,6 +238,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
               <p class="muted">{t(dataset ? 'dataset.noCard' : 'model.noCard')}</p>
             )}
           </section>
+          <DeploymentsPanel ns={loc.ns} name={loc.name} />
         </div>
         <aside>
           {(info.gated !== false || offers.length > 0) && <AccessPanel repoKind={loc.kind} ns={loc.ns} name={loc.name} offers={offers} initial={access} />}
