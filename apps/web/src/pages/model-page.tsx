@@ -238,7 +238,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
               <p class="muted">{t(dataset ? 'dataset.noCard' : 'model.noCard')}</p>
             )}
           </section>
-          <DeploymentsPanel ns={loc.ns} name={loc.name} />
+          {!dataset && <DeploymentsPanel ns={loc.ns} name={loc.name} />}
         </div>
         <aside>
           {(info.gated !== false || offers.length > 0) && <AccessPanel repoKind={loc.kind} ns={loc.ns} name={loc.name} offers={offers} initial={access} />}
