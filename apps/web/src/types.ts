@@ -1,4 +1,6 @@
 // Shapes of the hub's answers that the app reads (docs/discovery.md, docs/registry-internals.md).
+import type { RepoKind } from './repo-kind';
+
 export interface User {
   id: string;
   username: string;
@@ -10,6 +12,8 @@ export interface User {
 
 export interface SearchItem {
   id: string;
+  /** Absent from hubs before datasets: a model. */
+  kind?: 'model' | 'dataset';
   namespace: string;
   name: string;
   task: string | null;
@@ -20,6 +24,8 @@ export interface SearchItem {
   parameters: number | null;
   verified: boolean;
   updatedAt: string;
+  /** Commercial use allowed here while something upstream forbids it. */
+  licenseConflict?: boolean;
 }
 
 export interface Facet {
@@ -48,6 +54,11 @@ export interface ModelInfo {
   license: string | null;
   tags: string[];
   languages: string[];
+  /** A dataset card's `task_categories` and `size_categories`. */
+  taskCategories?: string[];
+  sizeCategories?: string[];
+  /** Upstream nodes whose licence forbids what this one allows (docs/lineage.md). */
+  licenseConflicts?: LicenseConflict[];
   downloads: number;
   likes: number;
   parameters: number | null;
@@ -191,4 +202,33 @@ export interface AuditEntry {
   licensee: Grantee | null;
   path: string | null;
   termsVersion: number | null;
+}
+
+// Lineage (docs/lineage.md).
+/** `GET /api/v1/lineage/{models|datasets}/{ns}/{name}?direction=&depth=` (docs/lineage.md). */
+export interface LineageGraph {
+  root: { kind: RepoKind; id: string };
+  direction: 'up' | 'down';
+  depth: number;
+  nodes: {
+    kind: RepoKind;
+    id: string;
+    relation: string;
+    via: string;
+    depth: number;
+    resolved: boolean;
+    license: string | null;
+    visibility: 'public' | 'private' | 'gated' | null;
+  }[];
+  /** Nodes the caller may not see: counted, never named. */
+  hidden: { total: number; byDepth: Record<string, number> };
+}
+
+/** A node upstream whose licence forbids what this repository allows (model info's `licenseConflicts`). */
+export interface LicenseConflict {
+  /** null: a node the caller may not see. */
+  repo: string | null;
+  kind: RepoKind;
+  license: string | null;
+  reason: string;
 }
