@@ -7,7 +7,8 @@
  *   npx tsc -b && node bench/upload-verification.js [--size-mib 1024]
  *
  * - single PUT (git-lfs `basic`): hashed in the stream by the gateway; the verify call commits it;
- * - multipart (Hugging Face's transfer, 64 MiB parts, 4 in flight): the hub still reads it back.
+ * - multipart (Hugging Face's transfer, 64 MiB parts, 4 in flight): the store hashes the parts
+ *   in order as they land; the completion renames the assembled file.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');

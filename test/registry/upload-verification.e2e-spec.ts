@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { UploadVerifier } from '../../apps/api/src/blobs/upload-verifier.service';
 import { type EmbeddedStoreHub, startEmbeddedStoreHub } from '../support/embedded-store-hub';
 import { registerUser, type TestUser } from '../support/factories';
-import { LFS_MEDIA_TYPE, lfsBatch, lfsRepo, sha256Hex, uploadLfsObject } from '../support/lfs-client';
+import { completeMultipart, LFS_MEDIA_TYPE, lfsBatch, lfsRepo, sha256Hex, uploadLfsObject } from '../support/lfs-client';
 import { createModel } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 
@@ -97,18 +98,147 @@ describe('upload verification in the stream (embedded store)', () => {
     expect(readBacks()).toBe(0);
   });
 
-  it('still reads multipart uploads back, and refuses wrong parts', async () => {
-    const claimed = randomBytes(6 * 1024 * 1024);
-    const sent = randomBytes(claimed.length);
-    const before = readBacks();
-    const up = await uploadLfsObject(repo(), sent, { oid: sha256Hex(claimed), size: claimed.length });
-    expect(up.transfer).toBe('multipart');
-    expect(up.confirm?.status).toBe(400);
-    expect(up.confirm?.body.code).toBe('blob_mismatch');
-    expect(readBacks()).toBe(before + 1);
-    const good = await uploadLfsObject(repo(), claimed);
-    expect(good.confirm?.status).toBe(200);
-    expect(readBacks()).toBe(before + 2);
+  describe('multipart uploads, hashed in part order as the parts land', () => {
+    const PART = 5 * 1024 * 1024;
+    const partsOf = (bytes: Buffer) => Array.from({ length: Math.ceil(bytes.length / PART) }, (_, i) => bytes.subarray(i * PART, (i + 1) * PART));
+
+    /** A multipart batch for `bytes` (or a claimed oid), and a PUT of any part with any bytes. */
+    async function startMultipart(bytes: Buffer, oid = sha256Hex(bytes)) {
+      const batch = await lfsBatch(repo(), 'upload', [{ oid, size: bytes.length }]);
+      const upload = batch.body.objects![0].actions!.upload!;
+      expect(upload.header?.chunk_size).toBe(String(PART));
+      const partUrl = (partNumber: number) => upload.header![String(partNumber).padStart(5, '0')];
+      const put = async (partNumber: number, body: Buffer) => {
+        const res = await fetch(partUrl(partNumber), { method: 'PUT', body: body as unknown as Uint8Array<ArrayBuffer> });
+        expect(res.status).toBe(200);
+        return { partNumber, etag: res.headers.get('etag')! };
+      };
+      const complete = (parts: { partNumber: number; etag: string }[]) => completeMultipart(upload.href, { oid, parts });
+      return { put, partUrl, complete, completionUrl: upload.href };
+    }
+
+    const download = async (path: string, range?: string) => {
+      const res = await fetch(`${hub.url}/${model.namespace}/${model.name}/resolve/main/${path}`, {
+        headers: { ...alice.auth, ...(range ? { Range: range } : {}) },
+      });
+      return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+
+    it('completes parts sent in order without reading the object back; the blob downloads whole and by range', async () => {
+      const bytes = randomBytes(2 * PART + 12345);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      const parts = [];
+      for (const [i, part] of partsOf(bytes).entries()) parts.push(await mp.put(i + 1, part));
+      expect(await mp.complete(parts)).toEqual({ status: 200, body: { oid: sha256Hex(bytes), size: bytes.length } });
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'in-order.bin').expect(200);
+      expect(sha256Hex((await download('in-order.bin')).bytes)).toBe(sha256Hex(bytes));
+      const range = await download('in-order.bin', `bytes=${PART - 10}-${PART + 9}`);
+      expect(range.status).toBe(206);
+      expect(range.bytes.equals(bytes.subarray(PART - 10, PART + 10))).toBe(true);
+    });
+
+    it('hashes parts that land out of order once their predecessors have, still with no read-back', async () => {
+      const bytes = randomBytes(3 * PART + 1);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      const chunks = partsOf(bytes);
+      const parts = [await mp.put(4, chunks[3]), await mp.put(2, chunks[1]), await mp.put(3, chunks[2]), await mp.put(1, chunks[0])];
+      expect((await mp.complete(parts)).status).toBe(200);
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'out-of-order.bin').expect(200);
+      expect(sha256Hex((await download('out-of-order.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('a part retried with other bytes replaces what was hashed from it: the last bytes sent are the ones judged', async () => {
+      const bytes = randomBytes(2 * PART + 7);
+      const chunks = partsOf(bytes);
+      const before = readBacks();
+      // Part 1 first with wrong bytes (hashed, then rewound by the retry), then right.
+      const good = await startMultipart(bytes);
+      await good.put(1, randomBytes(PART));
+      const goodParts = [await good.put(2, chunks[1]), await good.put(3, chunks[2]), await good.put(1, chunks[0])];
+      expect((await good.complete(goodParts)).status).toBe(200);
+      expect(readBacks()).toBe(before);
+
+      // Part 2 right first, then wrong bytes of the same length: refused on the streamed hash.
+      const other = randomBytes(2 * PART + 7);
+      const bad = await startMultipart(other);
+      const otherChunks = partsOf(other);
+      await bad.put(2, otherChunks[1]);
+      const badParts = [await bad.put(1, otherChunks[0]), await bad.put(3, otherChunks[2]), await bad.put(2, randomBytes(PART))];
+      const refused = await bad.complete(badParts);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('blob_mismatch');
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'retried.bin').expect(200);
+      expect(sha256Hex((await download('retried.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('a part cut halfway leaves the hash intact: sent again whole, the upload completes with no read-back', async () => {
+      const bytes = randomBytes(PART + 1000);
+      const chunks = partsOf(bytes);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      // Part 1 (the next to hash, so followed as it arrives) announced whole, cut after half of it.
+      const url = new URL(mp.partUrl(1));
+      await new Promise<void>((resolve) => {
+        const req = request(url, { method: 'PUT', headers: { 'Content-Length': String(PART) } });
+        req.on('error', () => resolve());
+        req.on('response', () => resolve());
+        req.write(chunks[0].subarray(0, PART / 2), () => setTimeout(() => req.destroy(), 200));
+      });
+      const parts = [await mp.put(1, chunks[0]), await mp.put(2, chunks[1])];
+      expect((await mp.complete(parts)).status).toBe(200);
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'after-cut.bin').expect(200);
+      expect(sha256Hex((await download('after-cut.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('reads the object back when the completion names other parts than those hashed, and judges the stored bytes', async () => {
+      const bytes = randomBytes(PART + 99);
+      const chunks = partsOf(bytes);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      const first = await mp.put(1, chunks[0]);
+      const second = await mp.put(2, chunks[1]);
+      // Part 1 again with other bytes, and the completion names the ETag of the first ones.
+      await mp.put(1, randomBytes(PART));
+      const refused = await mp.complete([first, second]);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('blob_mismatch');
+      expect(readBacks()).toBe(before + 1);
+    });
+
+    it('falls back to reading the object back after a restart lost the hashing state, and the blob is right', async () => {
+      const bytes = randomBytes(PART + 4321);
+      const mp = await startMultipart(bytes);
+      const parts = [await mp.put(1, partsOf(bytes)[0]), await mp.put(2, partsOf(bytes)[1])];
+      await hub.stop();
+      hub = await startEmbeddedStoreHub(
+        { MULTIPART_THRESHOLD: String(PART), MULTIPART_CHUNK_SIZE: String(PART) },
+        { dataDir: hub.dataDir, databaseUrl: hub.databaseUrl },
+      );
+      // The new hub may listen on another port.
+      const completion = new URL(mp.completionUrl);
+      expect((await completeMultipart(`${hub.url}${completion.pathname}${completion.search}`, { oid: sha256Hex(bytes), parts })).status).toBe(200);
+      expect(readBacks()).toBe(1);
+      await commit(sha256Hex(bytes), bytes.length, 'after-restart-multipart.bin').expect(200);
+      expect(sha256Hex((await download('after-restart-multipart.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('refuses wrong bytes sent by a plain client on the hash taken as the parts landed', async () => {
+      const claimed = randomBytes(6 * 1024 * 1024);
+      const before = readBacks();
+      const up = await uploadLfsObject(repo(), randomBytes(claimed.length), { oid: sha256Hex(claimed), size: claimed.length });
+      expect(up.transfer).toBe('multipart');
+      expect(up.confirm?.status).toBe(400);
+      expect(up.confirm?.body.code).toBe('blob_mismatch');
+      const good = await uploadLfsObject(repo(), claimed);
+      expect(good.confirm?.status).toBe(200);
+      expect(readBacks()).toBe(before);
+    });
   });
 });
 

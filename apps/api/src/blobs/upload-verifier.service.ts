@@ -79,12 +79,14 @@ export class UploadVerifier {
   }
 
   /**
-   * The hash the storage gateway took as the bytes passed (embedded store, single PUT), when it
-   * proves what is staged: recorded by a PUT that ran alone and was the last to start, and none
-   * running now (the claim keeps new ones out). Null: read the object back.
+   * The hash taken as the bytes passed (embedded store), when it proves what is staged. A single
+   * PUT's, recorded by the storage gateway: by a PUT that ran alone and was the last to start,
+   * and none running now (the claim keeps new ones out). A multipart upload's, by the store as it
+   * assembled the parts the completion named. Null: read the object back.
    */
   private async streamedHash(upload: UploadRecord): Promise<StagedBytes | null> {
-    if (!upload.streamedSha256 || upload.putsInFlight !== 0 || upload.multipartUploadId) return null;
+    if (upload.multipartUploadId) return this.storage.hashedOnArrival(upload.stagingKey);
+    if (!upload.streamedSha256 || upload.putsInFlight !== 0) return null;
     const head = await this.storage.head(upload.stagingKey);
     if (!head || BigInt(head.size) !== upload.size) return null;
     return { sha256: upload.streamedSha256, size: head.size, etag: head.etag };

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ArrivalHash } from '../storage/object-storage';
 import { EMPTY_ALLOW_LIST, parseTargetAllowList, TargetAllowList } from '../webhooks/webhook-allow-list';
 
 /**
@@ -356,7 +357,13 @@ export interface ResolvedHubConfig extends HubConfig {
      * socket, clients only through the hub's storage gateway, with URLs signed by `urlSecret`,
      * which hands their checked requests to the store's `handler` in-process.
      */
-    embedded?: { socketPath: string; urlSecret: string; handler: RequestListener; rename: (bucket: string, fromKey: string, toKey: string) => Promise<void> };
+    embedded?: {
+      socketPath: string;
+      urlSecret: string;
+      handler: RequestListener;
+      rename: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
+      hashOf: (bucket: string, key: string) => ArrivalHash | null;
+    };
   };
   jwt: { secret: string; expiresInSeconds: number };
 }

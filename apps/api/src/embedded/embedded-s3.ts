@@ -5,6 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
+import type { ArrivalHash } from '../storage/object-storage';
+import { type FilesystemStore, hookMultipartAssembly } from './multipart-store-hooks';
 
 export interface RunningS3 {
   /** What an S3 client names as its endpoint (with `socketPath`, only its path style matters). */
@@ -15,6 +17,8 @@ export interface RunningS3 {
   handler: RequestListener;
   /** Moves an object to another key by renaming its files (no copy of the bytes). */
   rename: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
+  /** The sha256 of an object completed from parts assembled and hashed as they landed, if it is one. */
+  hashOf: (bucket: string, key: string) => ArrivalHash | null;
   accessKeyId: string;
   secretAccessKey: string;
   stop(): Promise<void>;
@@ -39,17 +43,35 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
   const server = new S3rver({ directory: dir, silent: true });
   // `silent` mutes its console transport only; this also skips formatting a line per request.
   server.logger.silent = true;
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', rename: renamer(server.store as FilesystemStore) };
+  const store = server.store as FilesystemStore;
+  const assembly = hookMultipartAssembly(store);
+  const rename = renamer(store);
+  const credentials = {
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    hashOf: assembly.hashOf,
+    rename: async (bucket: string, fromKey: string, toKey: string) => {
+      assembly.forget(bucket, fromKey);
+      assembly.forget(bucket, toKey);
+      await rename(bucket, fromKey, toKey);
+    },
+  };
   if ('private' in options) {
     await fs.chmod(dir, 0o700);
     const socketPath = await claimSocketPath(dir);
     const httpServer: Server = await server.listen(socketPath);
     await fs.chmod(socketPath, 0o600);
-    return { endpoint: 'http://localhost', socketPath, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer, socketPath) };
+    return {
+      endpoint: 'http://localhost',
+      socketPath,
+      handler: server.callback(),
+      ...credentials,
+      stop: () => closeServer(httpServer, socketPath).finally(assembly.stop),
+    };
   }
   const port = ('port' in options && options.port) || (await freePort());
   const httpServer: Server = await server.listen(port, '127.0.0.1');
-  return { endpoint: `http://127.0.0.1:${port}`, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer) };
+  return { endpoint: `http://127.0.0.1:${port}`, handler: server.callback(), ...credentials, stop: () => closeServer(httpServer).finally(assembly.stop) };
 }
 
 /**
@@ -85,11 +107,6 @@ async function closeServer(httpServer: Server, socketPath?: string): Promise<voi
   httpServer.closeAllConnections();
   await closed;
   if (socketPath) await fs.rm(socketPath, { force: true });
-}
-
-/** The part of s3rver's filesystem store the renamer uses: where an object's files are. */
-interface FilesystemStore {
-  getResourcePath(bucket: string, key: string, resource: string): string;
 }
 
 /** An object is three files (bytes, md5, metadata); the bytes go last, as their presence is the object's. */

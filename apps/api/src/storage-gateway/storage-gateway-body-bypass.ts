@@ -16,14 +16,15 @@ export type GatewayRequest = Request & { [STASHED_CONTENT_TYPE]?: string; [BODY_
  * sent as application/json or x-ndjson. This hides the Content-Type of gateway requests from them
  * (they parse by type) and the gateway forwards it. It is mounted when the providers are built,
  * which NestFactory.create does before createApp registers the parsers, so it runs first. It
- * also starts hashing the body of every PUT (see StorageGatewayProxy).
+ * also starts hashing the body of every single PUT (see StorageGatewayProxy).
  */
 export function mountBodyBypass(adapterHost: HttpAdapterHost): void {
   adapterHost.httpAdapter.use(`/${STORAGE_GATEWAY_PREFIX}`, (req: Request, _res: Response, next: NextFunction) => {
     const stash = req as GatewayRequest;
     stash[STASHED_CONTENT_TYPE] = req.headers['content-type'];
     // Here, in the first middleware, while the server is still handling the request's head.
-    if (req.method === 'PUT') stash[BODY_HASH] = tapRequestHash(req);
+    // Not a multipart upload's part: the store hashes parts in order as they land (MultipartAssembler).
+    if (req.method === 'PUT' && !new URL(req.originalUrl, 'http://x').searchParams.has('uploadId')) stash[BODY_HASH] = tapRequestHash(req);
     delete req.headers['content-type'];
     next();
   });

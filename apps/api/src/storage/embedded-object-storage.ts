@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { HubLinks } from '../links/hub-links.service';
-import { ObjectChangedError } from './object-storage';
+import { type ArrivalHash, ObjectChangedError } from './object-storage';
 import { contentDisposition, S3ObjectStorage } from './s3-object-storage';
 import { StorageUrlSigner } from './storage-url-signer';
 
@@ -29,6 +29,14 @@ export class EmbeddedObjectStorage extends S3ObjectStorage {
     if (!head) throw Object.assign(new Error(`No object at ${fromKey}`), { name: 'NoSuchKey' });
     if (opts.ifMatch && head.etag && head.etag !== opts.ifMatch) throw new ObjectChangedError(fromKey);
     await this.config.s3.embedded!.rename(this.bucket, fromKey, toKey);
+  }
+
+  /** Only while the object is still the version that was hashed. */
+  override async hashedOnArrival(key: string): Promise<ArrivalHash | null> {
+    const known = this.config.s3.embedded!.hashOf(this.bucket, key);
+    if (!known) return null;
+    const head = await this.head(key);
+    return head && head.etag === known.etag && head.size === known.size ? known : null;
   }
 
   override async presignPut(key: string, opts: { expiresIn: number; contentLength?: number; sha256?: string }): Promise<string> {

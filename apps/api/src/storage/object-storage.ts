@@ -7,6 +7,13 @@ export interface ObjectHead {
   etag: string;
 }
 
+/** The sha256 of an object's bytes, known without reading them, and the size and ETag (quoted) of the version hashed. */
+export interface ArrivalHash {
+  sha256: string;
+  size: number;
+  etag: string;
+}
+
 /** A listed object (for sweeps of staging areas). */
 export interface ObjectSummary {
   key: string;
@@ -109,6 +116,14 @@ export abstract class ObjectStorage {
    */
   promote(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<void> {
     return this.copy(fromKey, toKey, opts);
+  }
+  /**
+   * The sha256 the store took of the object's bytes as they arrived (the embedded store's
+   * multipart completion), with the size and ETag of the version it is of; null when unknown.
+   */
+  async hashedOnArrival(key: string): Promise<ArrivalHash | null> {
+    void key;
+    return null;
   }
   /** Deletes the object; a missing object is not an error. */
   abstract delete(key: string): Promise<void>;
