@@ -6,6 +6,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { InferenceService } from './inference.service';
 import { readLimitedBody } from './request-body';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 /**
  * The Open Inference Protocol's REST API (KServe v2), as its specification says: health, server
@@ -61,6 +62,7 @@ export class OipController {
   }
 
   @Public()
+  @ApiBytes(200, 'application/json', 'application/octet-stream')
   @Post(['models/:model/infer', 'models/:model/versions/:version/infer'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Infer: {id?, parameters?, inputs: [{name, shape, datatype, data}], outputs?} → {model_name, model_version, id, outputs}' })
