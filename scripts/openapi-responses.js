@@ -108,7 +108,8 @@ function structure(type, seen) {
     const booleans = rest.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
     const others = booleans.length === 2 ? rest.filter((t) => !booleans.includes(t)) : rest;
     const parts = [];
-    if (literals.length) parts.push({ enum: literals.map((t) => t.value) });
+    const values = literals.map((t) => t.value);
+    if (literals.length) parts.push({ type: values.every((v) => typeof v === 'string') ? 'string' : 'number', enum: values });
     if (booleans.length === 2) parts.push({ type: 'boolean' });
     for (const t of others) parts.push(schemaOf(t, seen + 1));
     return parts.length === 1 ? parts[0] : { anyOf: parts };
