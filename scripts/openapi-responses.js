@@ -22,6 +22,21 @@ function controllerFiles(dir) {
   });
 }
 
+/** The newest modification time of the TypeScript files the contract is read from. */
+function newestSource(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'generated' ? newest : Math.max(newest, newestSource(p));
+    return e.name.endsWith('.ts') ? Math.max(newest, fs.statSync(p).mtimeMs) : newest;
+  }, 0);
+}
+
+// `--if-stale` (the e2e tests' global setup): nothing to do when no source is newer than the file.
+if (process.argv.includes('--if-stale') && fs.existsSync(out)) {
+  const written = fs.statSync(out).mtimeMs;
+  if (written >= Math.max(newestSource(src), newestSource(path.join(root, 'libs/contracts/src')), fs.statSync(__filename).mtimeMs)) process.exit(0);
+}
+
 const configFile = ts.readConfigFile(path.join(root, 'apps/api/tsconfig.json'), ts.sys.readFile);
 const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, path.join(root, 'apps/api'));
 const files = controllerFiles(src).sort();
@@ -112,7 +127,10 @@ function structure(type, seen) {
     if (literals.length) parts.push({ type: values.every((v) => typeof v === 'string') ? 'string' : 'number', enum: values });
     if (booleans.length === 2) parts.push({ type: 'boolean' });
     for (const t of others) parts.push(schemaOf(t, seen + 1));
-    return parts.length === 1 ? parts[0] : { anyOf: parts };
+    if (parts.length === 1) return parts[0];
+    // `string | null` as `type: [string, null]`, as JSON Schema writes it.
+    const plain = parts.every((p) => Object.keys(p).length === 1 && typeof p.type === 'string');
+    return plain ? { type: parts.map((p) => p.type) } : { anyOf: parts };
   }
   if (type.isIntersection() || type.flags & ts.TypeFlags.Object) return objectSchema(type, seen);
   return {};
@@ -187,4 +205,6 @@ const apiError = checker.getExportsOfModule(checker.getSymbolAtLocation(contract
 schemaOf(checker.getDeclaredTypeOfSymbol(apiError));
 
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, `${JSON.stringify({ schemas, routes }, null, 1)}\n`);
+// Written whole then renamed: a test run reading it meanwhile sees the old file or the new one.
+fs.writeFileSync(`${out}.tmp`, `${JSON.stringify({ schemas, routes }, null, 1)}\n`);
+fs.renameSync(`${out}.tmp`, out);

@@ -37,8 +37,9 @@ export function declareResponses(app: INestApplication): void {
         const descriptor = Object.getOwnPropertyDescriptor(controller.prototype, name);
         const handler = descriptor?.value as object | undefined;
         if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const answer = contract.routes[`${controller.name}.${name}`];
-        if (!answer) throw new Error(`No response contract for ${controller.name}.${name}: run npm run openapi:generate`);
+        // A route newer than the generated file (run `npm run openapi:generate`) gets only the error
+        // answer; test/platform/openapi-responses.e2e-spec.ts fails on it.
+        const answer = contract.routes[`${controller.name}.${name}`] ?? { never: true };
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
         const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200);
         const declared = (Reflect.getMetadata(API_RESPONSE, handler) ?? {}) as Record<string, { content?: object }>;
