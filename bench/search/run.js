@@ -21,6 +21,7 @@ const root = path.resolve(__dirname, '..', '..');
 const dist = (p) => path.join(root, 'apps/api/dist', p);
 const { startEmbeddedPostgres } = require(dist('embedded/embedded-postgres.js'));
 const { startServices, currentRss, peakRss } = require('../services.js');
+const { timedGet } = require('../timed-get.js');
 const { applyMigrations } = require(dist('database/schema-engine.js'));
 const { seed } = require(dist('cli/seed.js'));
 
@@ -50,21 +51,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function get(base, query) {
   const url = new URL('/api/v1/search', base);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    http
-      .get(url, { agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          if (res.statusCode !== 200) return reject(new Error(`${url}: ${res.statusCode} ${body.slice(0, 300)}`));
-          resolve({ ms, body: JSON.parse(body) });
-        });
-      })
-      .on('error', reject);
-  });
+  return timedGet(agent, url);
 }
 
 const percentile = (xs, p) => {

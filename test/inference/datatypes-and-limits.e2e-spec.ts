@@ -114,6 +114,33 @@ describe('OIP datatypes and deployment limits', () => {
     });
   });
 
+  it('a large JSON body (parsed off the event loop): exact values, nested rows, and the same 400s naming the tensor', async () => {
+    const url = await served(tinyGraph('Identity', T.DOUBLE, { width: 1024 }));
+    const rows = Array.from({ length: 16 }, (_, r) => Array.from({ length: 1024 }, (_, i) => Math.sin(r * 1024 + i) * 1e3));
+    const ok = await hub
+      .http()
+      .post(url)
+      .send({ inputs: [{ name: 'x', shape: [16, 1024], datatype: 'FP64', data: rows }] });
+    expect([ok.status, ok.body.error]).toEqual([200, undefined]);
+    expect(ok.body.outputs[0].data).toEqual(rows.flat());
+    const mixed = rows.flat() as unknown[];
+    mixed[5000] = 'five';
+    const bad = await hub
+      .http()
+      .post(url)
+      .send({ inputs: [{ name: 'x', shape: [16, 1024], datatype: 'FP64', data: mixed }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe(`Input tensor 'x': FP64 data must be numbers (element 5000 is "five")`);
+    const count = await hub
+      .http()
+      .post(url)
+      .send({ inputs: [{ name: 'x', shape: [16, 1024], datatype: 'FP64', data: rows.flat().slice(1) }] });
+    expect(count.body.error).toBe("Input tensor 'x': shape [16,1024] needs 16384 elements, data has 16383");
+    const text = JSON.stringify({ inputs: [{ name: 'x', shape: [16, 1024], datatype: 'FP64', data: rows.flat() }] });
+    const broken = await hub.http().post(url).set('Content-Type', 'application/json').send(text.slice(0, -2));
+    expect([broken.status, broken.body.code]).toEqual([400, 'malformed_json']);
+  });
+
   it('an oversized body: 413 before the model runs', async () => {
     const url = await served(tinyGraph('Identity', T.FLOAT, { width: 4096 }), { maxRequestBytes: 4096 });
     const data = Array.from({ length: 4096 }, (_, i) => i / 7);

@@ -113,10 +113,10 @@ describe('licensing of hosted calls', () => {
   it('the usage report and its CSV show the calls per licensee and day, errors and the amount owed; the audit log one row per grant and hour', async () => {
     const report = await hub.http().get(`/api/v1/models/${repo}/usage`).set(parties.owner.auth).expect(200);
     const calls = report.body.calls;
-    // 4 answered and 1 bad tensor; refusals (seat, quota, no grant) are decided before a call exists and are not calls.
-    expect(calls).toMatchObject({ total: 5, errors: 1 });
+    // Under the grant: 4 answered, 1 bad tensor, and the refusals it was refused under (seat 403, quota 429): every call is metered.
+    expect(calls).toMatchObject({ total: 7, errors: 3 });
     expect(calls.perDay).toHaveLength(1);
-    expect(calls.perDay[0]).toMatchObject({ licensee: { type: 'org', name: parties.licensee }, calls: 5, errors: 1 });
+    expect(calls.perDay[0]).toMatchObject({ licensee: { type: 'org', name: parties.licensee }, calls: 7, errors: 3 });
     expect(calls.perDay[0].p95Ms).toBeGreaterThanOrEqual(calls.perDay[0].p50Ms);
     expect(calls.owed).toEqual([
       { month: new Date().toISOString().slice(0, 7), licensee: { type: 'org', name: parties.licensee }, calls: 4, amount: '0.0500', currency: 'EUR' },
@@ -124,12 +124,17 @@ describe('licensing of hosted calls', () => {
     const csv = await hub.http().get(`/api/v1/models/${repo}/usage?format=csv&part=calls`).set(parties.owner.auth).expect(200);
     const [header, row] = csv.text.trim().split('\r\n');
     expect(header).toBe('day,licensee_type,licensee,calls,errors,p50_ms,p95_ms,amount,currency');
-    expect(row.split(',').slice(0, 5)).toEqual([new Date().toISOString().slice(0, 10), 'org', parties.licensee, '5', '1']);
+    expect(row.split(',').slice(0, 5)).toEqual([new Date().toISOString().slice(0, 10), 'org', parties.licensee, '7', '3']);
     expect(row.split(',').slice(7)).toEqual(['0.0500', 'EUR']);
     const audit = await hub.http().get(`/api/v1/orgs/${parties.publisher}/audit?action=model.called`).set(parties.owner.auth).expect(200);
     expect(audit.body.items).toHaveLength(1);
     expect(audit.body.items[0]).toMatchObject({ action: 'model.called' });
-    expect(JSON.stringify(audit.body.items[0])).toContain('"calls":5');
+    expect(JSON.stringify(audit.body.items[0])).toContain('"calls":7');
+    expect(JSON.stringify(audit.body.items[0])).toContain('"errors":3');
+    // The deployment's recent calls count every refusal too (outsider 403, anonymous 401, download-only grant 403): 10 calls, 6 errors.
+    const [deployment] = (await hub.http().get(`/api/v1/models/${repo}/deployments`).set(parties.owner.auth).expect(200)).body;
+    expect(deployment.recent).toMatchObject({ calls: 10, errors: 6 });
+    expect(deployment.recent.p95Ms).toBeGreaterThanOrEqual(deployment.recent.p50Ms);
   });
 
   it('a revoke stops calls at once', async () => {

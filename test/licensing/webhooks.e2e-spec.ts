@@ -1,57 +1,9 @@
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { commit, put } from '../registry/commits-support';
 import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { createModel } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { eventually, grantTo, publishOffer, restartHub, sleep, uniqueName } from './licensing-support';
-
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  answered: number;
-}
-
-/** A webhook receiver on loopback: `/ok` answers 200, `/flaky` 500 twice per delivery then 200, `/down` always 500. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const flakyFailures = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const delivery = String(req.headers['x-hub-delivery']);
-      let status = 200;
-      if (req.url === '/down') status = 500;
-      if (req.url === '/flaky') {
-        const failures = flakyFailures.get(delivery) ?? 0;
-        if (failures < 2) {
-          flakyFailures.set(delivery, failures + 1);
-          status = 500;
-        }
-      }
-      received.push({ path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { received, base, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-const SECRET = 'whsec_test_0123456789abcdef';
-
-/** The receiver's check, written from docs/webhooks.md rather than with the hub's own helper. */
-function verify(r: Received, secret = SECRET): boolean {
-  const timestamp = String(r.headers['x-hub-timestamp']);
-  const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${r.body}`).digest('hex')}`;
-  return r.headers['x-hub-signature-256'] === expected && Math.abs(Date.now() / 1000 - Number(timestamp)) <= 300;
-}
-
-// The receiver is on loopback, which webhooks may reach only when an administrator allows it.
-const ENV = { WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_SECONDS: '3', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32' };
+import { ENV, SECRET, startReceiver, verify } from './webhook-receiver';
 
 describe('organization webhooks', () => {
   let hub: TestHub;

@@ -1,30 +1,22 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createOrg, createToken, registerUser } from '../support/factories';
 import { createModel } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { file, hfCommit, header, ndjson, prNumberOf } from '../proposals/proposals-support';
-import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+import { openBrowserOn, screenshot, seriousViolations } from './support/browser';
 
 jest.setTimeout(60_000);
 
 /** The proposals pages in Debian's Chromium: list, conversation, diff, review and merge with a version. */
 describe('web proposals pages', () => {
   let hub: TestHub;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    [hub, browser] = await Promise.all([startTestHub({ listen: true }), launchBrowser()]);
-    context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
-    page = await context.newPage();
+    ({ hub, page, close } = await openBrowserOn(startTestHub({ listen: true })));
   });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await hub?.close();
-  });
+  afterAll(() => close?.());
 
   it('a member reviews and merges an outsider’s pull request as a version from the conversation page', async () => {
     const owner = await registerUser(hub, 'webpropowner');

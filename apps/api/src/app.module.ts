@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { HfCompatModule } from './hf-compat/hf-compat.module';
 import { InferenceModule } from './inference/inference.module';
 import { LicensingModule } from './licensing/licensing.module';
+import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { RepoHistoryModule } from './repo-history/repo-history.module';
@@ -43,6 +44,7 @@ export class AppModule {
         DatasetPreviewModule,
         DiscoveryModule,
         LicensingModule,
+        LineageModule,
         InferenceModule,
         StorageGatewayModule.forConfig(config),
         // Last: its `/:ns/:name/resolve/...` routes must not shadow any fixed route.

@@ -10,6 +10,7 @@ import { ModelPage, type RepoLocation } from './pages/model-page';
 import { ModelsPage } from './pages/models-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OrgPage } from './pages/org-page';
+import type { RepoKind } from './repo-kind';
 import { Notifications, Session } from './session';
 import type { SettingsSection } from './settings/settings-page';
 import type { User } from './types';
@@ -19,11 +20,11 @@ const NAME = '[^/]+';
 const REPO = new RegExp(`^/(${NAME})/(${NAME})(?:/(tree|blob)/(${NAME})(?:/(.*))?)?/?$`);
 
 /** Hugging Face's repository URLs: `/{ns}/{name}`, `/{ns}/{name}/tree/{rev}/{path}`, `/blob/...`. */
-function parseRepo(path: string): RepoLocation | null {
+function parseRepo(path: string, kind: RepoKind): RepoLocation | null {
   const m = REPO.exec(path);
   if (!m) return null;
   const d = decodeURIComponent;
-  return { ns: d(m[1]), name: d(m[2]), view: (m[3] as 'tree' | 'blob' | undefined) ?? 'card', rev: m[4] ? d(m[4]) : 'main', path: m[5] ? d(m[5]) : '' };
+  return { kind, ns: d(m[1]), name: d(m[2]), view: (m[3] as 'tree' | 'blob' | undefined) ?? 'card', rev: m[4] ? d(m[4]) : 'main', path: m[5] ? d(m[5]) : '' };
 }
 
 // Pages for signed-in work load on demand, so the landing page's download stays small.
@@ -41,35 +42,42 @@ const ProposalPage = lazy(() => import('./proposals/proposals-page').then((m) =>
 /** `/{ns}/{name}/discussions` and `/{ns}/{name}/discussions/{N}` (docs/proposals.md). */
 const DISCUSSIONS = new RegExp(`^/(${NAME})/(${NAME})/discussions(?:/([1-9][0-9]*))?/?$`);
 
-function discussionsPage(path: string): preact.JSX.Element | null {
+function discussionsPage(path: string, kind: RepoKind): preact.JSX.Element | null {
   const m = DISCUSSIONS.exec(path);
   if (!m) return null;
   const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
-  return m[3] ? <ProposalPage ns={ns} name={name} number={Number(m[3])} /> : <ProposalsPage ns={ns} name={name} />;
+  return m[3] ? <ProposalPage kind={kind} ns={ns} name={name} number={Number(m[3])} /> : <ProposalsPage kind={kind} ns={ns} name={name} />;
 }
 
-/** A model's other pages: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`, `/commits/{rev}`, `/commit/{oid}`. */
+/** A repository's other pages: `/{ns}/{name}/licensing|settings`, `/upload/{rev}`, `/edit/{rev}/README.md`, `/commits/{rev}`, `/commit/{oid}`. */
 const MODEL_ADMIN = new RegExp(`^/(${NAME})/(${NAME})/(?:(licensing|settings)|(upload)/(${NAME})|(edit)/(${NAME})/README\\.md|(commits?)/(${NAME}))/?$`);
 
-function modelAdminPage(path: string): preact.JSX.Element | null {
+function modelAdminPage(path: string, kind: RepoKind): preact.JSX.Element | null {
   const m = MODEL_ADMIN.exec(path);
   if (!m) return null;
   const d = decodeURIComponent;
   const [ns, name] = [d(m[1]), d(m[2])];
-  if (m[3] === 'licensing') return <LicensingAdminPage ns={ns} name={name} />;
-  if (m[3] === 'settings') return <ModelSettingsPage ns={ns} name={name} />;
-  if (m[8] === 'commits') return <CommitsPage ns={ns} name={name} rev={d(m[9])} />;
-  if (m[8] === 'commit') return <CommitPage ns={ns} name={name} oid={d(m[9])} />;
-  if (m[4]) return <UploadPage ns={ns} name={name} rev={d(m[5])} />;
-  return <CardEditorPage ns={ns} name={name} rev={d(m[7])} />;
+  if (m[3] === 'licensing') return <LicensingAdminPage kind={kind} ns={ns} name={name} />;
+  if (m[3] === 'settings') return <ModelSettingsPage kind={kind} ns={ns} name={name} />;
+  if (m[8] === 'commits') return <CommitsPage kind={kind} ns={ns} name={name} rev={d(m[9])} />;
+  if (m[8] === 'commit') return <CommitPage kind={kind} ns={ns} name={name} oid={d(m[9])} />;
+  if (m[4]) return <UploadPage kind={kind} ns={ns} name={name} rev={d(m[5])} />;
+  return <CardEditorPage kind={kind} ns={ns} name={name} rev={d(m[7])} />;
 }
 
 /** The server sent this page with status 404 when it knows no page there; the app agrees. */
 function Fallback() {
   const { path } = useLocation();
-  const admin = modelAdminPage(path) ?? discussionsPage(path);
+  // A dataset's pages are a model's under `/datasets` (Hugging Face's URLs).
+  const dataset = /^\/datasets(\/[^/]+\/[^/]+(?:\/.*)?)$/.exec(path);
+  if (dataset) {
+    const page = modelAdminPage(dataset[1], 'dataset') ?? discussionsPage(dataset[1], 'dataset');
+    const loc = parseRepo(dataset[1], 'dataset');
+    return page ?? (loc ? <ModelPage loc={loc} notFound={() => <NotFoundPage />} /> : <NotFoundPage />);
+  }
+  const admin = modelAdminPage(path, 'model') ?? discussionsPage(path, 'model');
   if (admin) return admin;
-  const loc = parseRepo(path);
+  const loc = parseRepo(path, 'model');
   if (loc) return <ModelPage loc={loc} notFound={() => <NotFoundPage />} />;
   const ns = /^\/([^/]+)\/?$/.exec(path);
   return ns ? <OrgPage ns={decodeURIComponent(ns[1])} /> : <NotFoundPage />;
@@ -116,6 +124,7 @@ function App() {
             <Router>
               <Route path="/" component={HomePage} />
               <Route path="/models" component={ModelsPage} />
+              <Route path="/datasets" component={() => <ModelsPage kind="dataset" />} />
               <Route path="/login" component={() => <AuthPage mode="signIn" />} />
               <Route path="/join" component={() => <AuthPage mode="signUp" />} />
               <Route path="/new" component={NewModelPage} />

@@ -25,3 +25,7 @@ export type Grant = NonNullable<AccessStatus['grant']>;
 export type LicenseRequest = Schemas['LicenseRequestsGetAnswer'];
 export type UsageReport = Schemas['UsageReport'];
 export type AuditEntry = Schemas['LicenseReportsAuditAnswer']['items'][number];
+
+// Lineage (docs/lineage.md).
+export type LineageGraph = Schemas['LineageGraph'];
+export type LicenseConflict = Schemas['LicenseConflict'];

@@ -48,6 +48,20 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A hub (started by `start`) and a browser with one English page on it, for a describe block; `close` ends both. */
+export async function openBrowserOn<H extends { url?: string; close(): Promise<unknown> }>(start: Promise<H>) {
+  ensureWebBuild();
+  const [hub, browser] = await Promise.all([start, launchBrowser()]);
+  const context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
+  const page = await context.newPage();
+  const close = async () => {
+    await context.close();
+    await browser.close();
+    await hub.close();
+  };
+  return { hub, browser, context, page, close };
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });

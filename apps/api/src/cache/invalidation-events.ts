@@ -16,6 +16,8 @@ export interface InvalidationEvents {
   membership: { userId: string };
   /** A licence grant on the model was created or revoked. */
   grant: { modelId: string };
+  /** A deployment of the model was created, changed state (loaded, failed, stopped) or deleted. */
+  deployment: { modelId: string };
 }
 
 export type InvalidationEvent = keyof InvalidationEvents;
@@ -32,6 +34,7 @@ export function tagsOf<E extends InvalidationEvent>(event: E, payload: Invalidat
     case 'model':
     case 'refs':
     case 'grant':
+    case 'deployment':
       return [`${event}:${p.modelId}`];
     case 'token':
       return [`token:${p.tokenId}`];
@@ -48,6 +51,7 @@ export const tag = {
   model: (modelId: string) => `model:${modelId}`,
   refs: (modelId: string) => `refs:${modelId}`,
   grant: (modelId: string) => `grant:${modelId}`,
+  deployment: (modelId: string) => `deployment:${modelId}`,
   token: (tokenId: string) => `token:${tokenId}`,
   user: (userId: string) => `user:${userId}`,
   membership: (userId: string) => `membership:${userId}`,
@@ -58,7 +62,7 @@ export function encodeNotice<E extends InvalidationEvent>(event: E, payload: Inv
   return `${event} ${JSON.stringify(payload)}`;
 }
 
-const EVENTS: readonly InvalidationEvent[] = ['model', 'refs', 'token', 'user', 'membership', 'grant'];
+const EVENTS: readonly InvalidationEvent[] = ['model', 'refs', 'token', 'user', 'membership', 'grant', 'deployment'];
 
 export function decodeNotice(text: string): { event: InvalidationEvent; payload: InvalidationEvents[InvalidationEvent] } | null {
   const space = text.indexOf(' ');

@@ -134,6 +134,7 @@ describe('invalidation notices', () => {
   it('round-trip every event, and refuse anything else on the channel', () => {
     expect(decodeNotice(encodeNotice('refs', { modelId: 'm1' }))).toEqual({ event: 'refs', payload: { modelId: 'm1' } });
     expect(decodeNotice(encodeNotice('token', { tokenId: 't1' }))).toEqual({ event: 'token', payload: { tokenId: 't1' } });
+    expect(decodeNotice(encodeNotice('deployment', { modelId: 'm1' }))).toEqual({ event: 'deployment', payload: { modelId: 'm1' } });
     expect(decodeNotice('refs not-json')).toBeNull();
     expect(decodeNotice('nonsense {"modelId":"m"}')).toBeNull();
     expect(decodeNotice('model {"modelId":1}')).toBeNull();
@@ -143,6 +144,7 @@ describe('invalidation notices', () => {
     expect(tagsOf('model', { modelId: 'm' })).toEqual([tag.model('m')]);
     expect(tagsOf('refs', { modelId: 'm' })).toEqual([tag.refs('m')]);
     expect(tagsOf('grant', { modelId: 'm' })).toEqual([tag.grant('m')]);
+    expect(tagsOf('deployment', { modelId: 'm' })).toEqual([tag.deployment('m')]);
     expect(tagsOf('token', { tokenId: 't' })).toEqual([tag.token('t')]);
     expect(tagsOf('user', { userId: 'u' })).toEqual([tag.user('u')]);
     expect(tagsOf('membership', { userId: 'u' })).toEqual([tag.membership('u')]);

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { HubException } from '../common/hub-exception';
 import { JobQueueService } from '../jobs/job-queue.service';
+import { LineageWriter } from '../lineage/lineage-writer.service';
 import type { ModelRecord } from '../models/model.repository';
 import { CommitHooksPort } from '../repo-history/commit-hooks.port';
 import type { CommitOperation } from '../repo-history/commit-operation';
@@ -15,7 +16,8 @@ import { cardText, searchDocument } from './search/search-text';
 
 /**
  * What the commit service asks of discovery, and nothing more: the organization's pickle policy
- * before the branch moves, the scan job after the commit, and the card text for search.
+ * before the branch moves, the scan job after the commit, the card text for search, and the
+ * lineage graph (edges, data formats, licence conflict flags) before the commit answers.
  */
 @Injectable()
 export class DiscoveryCommitHooks extends CommitHooksPort {
@@ -27,6 +29,7 @@ export class DiscoveryCommitHooks extends CommitHooksPort {
     private readonly scans: FileScanService,
     private readonly blobs: BlobScanRepository,
     private readonly search: SearchIndexRepository,
+    private readonly lineage: LineageWriter,
   ) {
     super();
   }
@@ -93,5 +96,14 @@ export class DiscoveryCommitHooks extends CommitHooksPort {
   /** The card's text (null: no README) into the model's search document. */
   async indexCard(modelId: string, readme: string | null): Promise<void> {
     await this.search.setSearchBody(modelId, readme === null ? '' : searchDocument(cardText(readme)));
+  }
+
+  /** The lineage from the card and files at `main`; a failure is logged, never the commit's. */
+  async mainChanged(model: ModelRecord, readFile: (path: string, maxBytes: number) => Promise<Buffer | null>): Promise<void> {
+    try {
+      await this.lineage.refresh(model.id, readFile);
+    } catch (err) {
+      this.logger.error({ err, model: model.fullName }, 'Could not rewrite the lineage of a commit');
+    }
   }
 }

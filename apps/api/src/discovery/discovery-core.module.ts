@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
+import { LineageCoreModule } from '../lineage/lineage-core.module';
 import { CommitHooksPort } from '../repo-history/commit-hooks.port';
 import { DiscoveryCommitHooks } from './discovery-commit-hooks';
 import { OrgSecurityPolicyRepository } from './policy/org-security-policy.repository';
@@ -17,7 +18,7 @@ import { SearchWarmup } from './search/search-warmup.service';
  */
 @Global()
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, LineageCoreModule],
   providers: [
     SearchIndexRepository,
     SearchEngine,

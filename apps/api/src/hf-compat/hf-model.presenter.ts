@@ -9,9 +9,22 @@ export interface HfSibling {
 
 /**
  * Tags as the Hugging Face Hub derives them: the card's own tags plus the library, task,
- * languages, and `license:` / `dataset:` / `base_model:` entries.
+ * languages, and `license:` / `dataset:` / `base_model:` (`base_model:{relation}:`) entries; for
+ * a dataset, `task_categories:` / `size_categories:` / `format:` / `language:` / `license:`.
  */
 export function hfTags(m: ModelRecord): string[] {
+  if (m.kind === 'dataset') {
+    return [
+      ...new Set([
+        ...m.tags,
+        ...m.taskCategories.map((t) => `task_categories:${t}`),
+        ...m.sizeCategories.map((s) => `size_categories:${s}`),
+        ...m.dataFormats.map((f) => `format:${f}`),
+        ...m.languages.map((l) => `language:${l}`),
+        ...(m.license ? [`license:${m.license}`] : []),
+      ]),
+    ];
+  }
   const tags = [
     ...m.tags,
     ...(m.libraryName ? [m.libraryName] : []),
@@ -20,6 +33,7 @@ export function hfTags(m: ModelRecord): string[] {
     ...(m.license ? [`license:${m.license}`] : []),
     ...m.datasets.map((d) => `dataset:${d}`),
     ...m.baseModels.map((b) => `base_model:${b}`),
+    ...(m.baseModelRelation ? m.baseModels.map((b) => `base_model:${m.baseModelRelation}:${b}`) : []),
   ];
   return [...new Set(tags)];
 }

@@ -13,6 +13,7 @@ import { TreeEntry, TreeService } from '../repo-history/tree.service';
 import { VersionsService } from '../repo-history/versions.service';
 import { HfCommitsQuery, HfListModelsQuery, HfTreeQuery } from './dto/hf-query.dto';
 import { presentHfRepo } from './hf-model.presenter';
+import { ModelsService } from '../models/models.service';
 import { securityFileStatus } from './hf-security-status';
 import { nextLink } from './link-header';
 import { KIND_SEGMENT, type RepoKind } from '../models/repo-kind';
@@ -47,6 +48,7 @@ export class HfModelsService {
     private readonly scans: FileScanService,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
     private readonly links: HubLinks,
+    private readonly models: ModelsService,
   ) {}
 
   async list(principal: Principal | undefined, kind: RepoKind, query: HfListModelsQuery) {
@@ -73,7 +75,8 @@ export class HfModelsService {
     const { commitId } = await this.revisions.resolve(model, revision);
     // Parameters and pickle scans describe the revision asked for; the model keeps those of main.
     const atRevision = commitId && commitId !== model.mainCommitId ? { ...model, ...(await this.scans.summaryAt(commitId)) } : model;
-    return presentHfRepo(atRevision, { sha: commitId, siblings: blobs ? await this.siblingsWithBlobs(commitId) : await this.siblings(commitId) });
+    const siblings = blobs ? await this.siblingsWithBlobs(commitId) : await this.siblings(commitId);
+    return { ...presentHfRepo(atRevision, { sha: commitId, siblings }), ...(await this.models.lineageInfo(principal, model)) };
   }
 
   async tree(

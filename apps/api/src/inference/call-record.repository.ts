@@ -11,7 +11,8 @@ export interface CallRecord {
   versionName: string;
   callerUserId: string | null;
   callerName: string | null;
-  via: 'public' | 'member' | 'grant';
+  /** `refused`: the decision refused the call (its status says how). */
+  via: 'public' | 'member' | 'grant' | 'refused';
   grantId: string | null;
   offerId: string | null;
   termsVersion: number | null;
@@ -33,8 +34,12 @@ export class CallRecordRepository {
 
   /**
    * Writes calls and, for calls under a grant, adds them to the licence audit log's entry of that
-   * grant and hour (`model.called`, {calls, errors}), in one transaction: the audit log shows calls
-   * like downloads without a row per call.
+   * grant and hour (`model.called`, {calls, errors}): the audit log shows calls like downloads
+   * without a row per call. One statement (its own transaction, one round trip), committed without
+   * waiting for the WAL flush (synchronous_commit off for it alone): the caller answers once it has
+   * committed, so the rows are in PostgreSQL and visible, and a hub killed the next instant loses
+   * none; only a crash of PostgreSQL itself within its WAL writer's delay (~200 ms) could. The
+   * flush cost every call ~8 ms here (bench/README.md).
    */
   async insertMany(calls: readonly CallRecord[]): Promise<void> {
     const hours = new Map<string, { call: CallRecord; at: Date; calls: number; errors: number }>();
@@ -47,44 +52,38 @@ export class CallRecordRepository {
       if (c.status >= 400) h.errors++;
       hours.set(key, h);
     }
-    const rows = calls.map((c) => ({
-      at: c.at,
-      deploymentId: c.deploymentId,
-      modelId: c.modelId,
-      versionName: c.versionName,
-      callerUserId: c.callerUserId,
-      callerName: c.callerName,
-      via: c.via,
-      grantId: c.grantId,
-      licenseeOrgId: c.licenseeOrgId,
-      licenseeUserId: c.licenseeUserId,
-      licenseeName: c.licenseeName,
-      status: c.status,
-      latencyMs: c.latencyMs,
-      requestBytes: c.requestBytes,
-      responseBytes: c.responseBytes,
-      priceAmount: c.price && c.status < 400 ? c.price.amount : null,
-      priceCurrency: c.price && c.status < 400 ? c.price.currency : null,
-    }));
-    // Without grant calls there is no audit entry to update: one statement, no transaction round trips.
-    if (!hours.size) {
-      await this.prisma.inferenceCall.createMany({ data: rows });
-      return;
-    }
-    await this.prisma.$transaction(async (tx) => {
-      await tx.inferenceCall.createMany({ data: rows });
-      for (const { call: c, at, calls: n, errors } of hours.values()) {
-        await tx.$executeRaw`
-          INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
-            licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, details)
-          VALUES (${at}, 'model.called', ${c.callerUserId}::uuid, ${c.callerName}, ${c.modelId}::uuid, ${c.modelName}, ${c.publisherOrgId}::uuid,
-            ${c.licenseeOrgId}::uuid, ${c.licenseeUserId}::uuid, ${c.licenseeName}, ${c.offerId}::uuid, ${c.termsVersion}::int, ${c.grantId}::uuid, 'grant',
-            jsonb_build_object('calls', ${n}::int, 'errors', ${errors}::int))
-          ON CONFLICT (grant_id, at) WHERE action = 'model.called'
-          DO UPDATE SET details = jsonb_build_object(
-            'calls', COALESCE((license_audit_events.details->>'calls')::int, 0) + ${n}::int,
-            'errors', COALESCE((license_audit_events.details->>'errors')::int, 0) + ${errors}::int)`;
-      }
-    });
+    const col = <T>(f: (c: CallRecord) => T) => calls.map(f);
+    const priced = (c: CallRecord) => c.price !== null && c.status < 400;
+    const hour = [...hours.values()];
+    const hcol = <T>(f: (h: (typeof hour)[number]) => T) => hour.map(f);
+    await this.prisma.$queryRaw`
+      WITH calls AS (
+        INSERT INTO inference_calls (at, deployment_id, model_id, version_name, caller_user_id, caller_name, via, grant_id, licensee_org_id,
+          licensee_user_id, licensee_name, status, latency_ms, request_bytes, response_bytes, price_amount, price_currency)
+        SELECT * FROM unnest(${col((c) => c.at)}::timestamptz[], ${col((c) => c.deploymentId)}::uuid[], ${col((c) => c.modelId)}::uuid[],
+          ${col((c) => c.versionName)}::text[], ${col((c) => c.callerUserId)}::uuid[], ${col((c) => c.callerName)}::text[], ${col((c) => c.via)}::text[],
+          ${col((c) => c.grantId)}::uuid[], ${col((c) => c.licenseeOrgId)}::uuid[], ${col((c) => c.licenseeUserId)}::uuid[],
+          ${col((c) => c.licenseeName)}::text[], ${col((c) => c.status)}::int[], ${col((c) => c.latencyMs)}::float8[], ${col((c) => c.requestBytes)}::int[],
+          ${col((c) => c.responseBytes)}::int[], ${col((c) => (priced(c) ? c.price!.amount : null))}::numeric[],
+          ${col((c) => (priced(c) ? c.price!.currency : null))}::text[])
+        RETURNING 1
+      ), audit AS (
+        INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
+          licensee_user_id, licensee_name, offer_id, terms_version, grant_id, via, details)
+        SELECT h.at, 'model.called', h.actor, h.actor_name, h.model, h.model_name, h.publisher, h.licensee_org, h.licensee_user, h.licensee_name,
+          h.offer, h.terms, h.grant_id, 'grant', jsonb_build_object('calls', h.calls, 'errors', h.errors)
+        FROM unnest(${hcol((h) => h.at)}::timestamptz[], ${hcol((h) => h.call.callerUserId)}::uuid[], ${hcol((h) => h.call.callerName)}::text[],
+          ${hcol((h) => h.call.modelId)}::uuid[], ${hcol((h) => h.call.modelName)}::text[], ${hcol((h) => h.call.publisherOrgId)}::uuid[],
+          ${hcol((h) => h.call.licenseeOrgId)}::uuid[], ${hcol((h) => h.call.licenseeUserId)}::uuid[], ${hcol((h) => h.call.licenseeName)}::text[],
+          ${hcol((h) => h.call.offerId)}::uuid[], ${hcol((h) => h.call.termsVersion)}::int[], ${hcol((h) => h.call.grantId)}::uuid[],
+          ${hcol((h) => h.calls)}::int[], ${hcol((h) => h.errors)}::int[])
+          AS h(at, actor, actor_name, model, model_name, publisher, licensee_org, licensee_user, licensee_name, offer, terms, grant_id, calls, errors)
+        ON CONFLICT (grant_id, at) WHERE action = 'model.called'
+        DO UPDATE SET details = jsonb_build_object(
+          'calls', COALESCE((license_audit_events.details->>'calls')::int, 0) + (EXCLUDED.details->>'calls')::int,
+          'errors', COALESCE((license_audit_events.details->>'errors')::int, 0) + (EXCLUDED.details->>'errors')::int)
+        RETURNING 1
+      )
+      SELECT set_config('synchronous_commit', 'off', true) AS commit_mode, (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM audit) AS audited`;
   }
 }

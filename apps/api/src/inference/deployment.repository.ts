@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CacheInvalidation } from '../cache/cache-invalidation.service';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../database/prisma.service';
 import type { DeploymentBackend } from './dto/deployment.dto';
@@ -61,7 +62,10 @@ export interface NewDeployment {
 
 @Injectable()
 export class DeploymentRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
 
   /** Null when the model already has a deployment of this version on this backend. */
   async create(d: NewDeployment): Promise<DeploymentRecord | null> {
@@ -81,6 +85,7 @@ export class DeploymentRepository {
           createdById: d.createdById,
         },
       });
+      await this.changed(d.modelId);
       return toRecord(row);
     } catch (e) {
       if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002') return null;
@@ -99,30 +104,64 @@ export class DeploymentRepository {
   }
 
   /** Records the outcome of a load: ready with the signature, or failed with the reason (a stopped deployment stays stopped). */
-  async setLoaded(id: string, outcome: { signature: Signature } | { failure: string }): Promise<void> {
+  async setLoaded(d: Pick<DeploymentRecord, 'id' | 'modelId'>, outcome: { signature: Signature } | { failure: string }): Promise<void> {
     await this.prisma.deployment.updateMany({
-      where: { id, state: { in: ['loading', 'ready'] } },
+      where: { id: d.id, state: { in: ['loading', 'ready'] } },
       data:
         'signature' in outcome
           ? { state: 'ready', signature: outcome.signature as unknown as Prisma.InputJsonObject, failureReason: null }
           : { state: 'failed', failureReason: outcome.failure },
     });
+    await this.changed(d.modelId);
   }
 
-  async setState(id: string, state: DeploymentState): Promise<void> {
-    await this.prisma.deployment.update({ where: { id }, data: { state } });
+  async setState(d: Pick<DeploymentRecord, 'id' | 'modelId'>, state: DeploymentState): Promise<void> {
+    await this.prisma.deployment.update({ where: { id: d.id }, data: { state } });
+    await this.changed(d.modelId);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.prisma.deployment.deleteMany({ where: { id } });
+  async delete(d: Pick<DeploymentRecord, 'id' | 'modelId'>): Promise<void> {
+    await this.prisma.deployment.deleteMany({ where: { id: d.id } });
+    await this.changed(d.modelId);
   }
 
-  /** Recent latency per deployment (p50 over the last `since`), for the listing. */
-  async recentLatency(ids: string[], since: Date): Promise<Map<string, { calls: number; errors: number; p50Ms: number | null }>> {
+  /** Every replica drops its cached deployments of the model (LiveDeployments). */
+  private changed(modelId: string): Promise<void> {
+    return this.invalidation.publish(this.prisma, 'deployment', { modelId });
+  }
+
+  /**
+   * Per deployment: calls and errors of the last `since`, and p50/p95 latency of its last
+   * `lastCalls` calls (the figures the model page shows).
+   */
+  async recentLatency(ids: string[], since: Date, lastCalls = 100): Promise<Map<string, RecentCalls>> {
     if (!ids.length) return new Map();
-    const rows = await this.prisma.$queryRaw<{ deployment_id: string; calls: bigint; errors: bigint; p50: number | null }[]>`
-      SELECT deployment_id, count(*) AS calls, count(*) FILTER (WHERE status >= 400) AS errors, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50
-      FROM inference_calls WHERE deployment_id = ANY(${ids}::uuid[]) AND at >= ${since} GROUP BY deployment_id`;
-    return new Map(rows.map((r) => [r.deployment_id, { calls: Number(r.calls), errors: Number(r.errors), p50Ms: r.p50 }]));
+    const rows = await this.prisma.$queryRaw<
+      { deployment_id: string; calls: bigint; errors: bigint; p50: number | null; p95: number | null; last: Date | null }[]
+    >`
+      SELECT d.id AS deployment_id, w.calls, w.errors, l.p50, l.p95, l.last
+      FROM unnest(${ids}::uuid[]) AS d(id)
+      CROSS JOIN LATERAL (SELECT count(*) AS calls, count(*) FILTER (WHERE status >= 400) AS errors
+                          FROM inference_calls WHERE deployment_id = d.id AND at >= ${since}) w
+      CROSS JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
+                                 percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95, max(at) AS last
+                          FROM (SELECT latency_ms, at FROM inference_calls WHERE deployment_id = d.id AND status < 400
+                                ORDER BY at DESC LIMIT ${lastCalls}) recent) l`;
+    return new Map(
+      rows.map((r) => [
+        r.deployment_id,
+        { calls: Number(r.calls), errors: Number(r.errors), p50Ms: r.p50, p95Ms: r.p95, lastCallAt: r.last?.toISOString() ?? null },
+      ]),
+    );
   }
+}
+
+export interface RecentCalls {
+  /** Calls of the last hour, and how many failed. */
+  calls: number;
+  errors: number;
+  /** Latency of the last (up to 100) answered calls. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  lastCallAt: string | null;
 }

@@ -6,7 +6,7 @@ import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
 import { TreeService } from '../repo-history/tree.service';
 import { VersionsService } from '../repo-history/versions.service';
-import { DeploymentLimits, DeploymentRecord, DeploymentRepository } from './deployment.repository';
+import { DeploymentLimits, DeploymentRecord, DeploymentRepository, RecentCalls } from './deployment.repository';
 import type { CreateDeploymentDto, DeploymentConfigDto } from './dto/deployment.dto';
 import { EmbeddedBackend } from './embedded-backend.service';
 import { InferenceSecretBox } from './inference-secret-box';
@@ -26,9 +26,11 @@ export interface DeploymentInfo {
   limits: DeploymentLimits;
   signature: DeploymentRecord['signature'];
   remote: { url: string; model: string; credential: boolean } | null;
-  /** Calls of the last hour, how many failed, and their median latency. */
-  recent: { calls: number; errors: number; p50Ms: number | null };
+  /** Calls of the last hour and how many failed; p50/p95 latency of the last 100 answered calls. */
+  recent: RecentCalls;
   endpoint: string;
+  /** Whether the caller may call the model's deployments (ModelAccessService.mayCall; whether this one serves says `state`). */
+  mayCall: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,38 +77,41 @@ export class DeploymentsService {
     });
     if (!created) throw HubException.conflict(`${model.fullName} already has a ${dto.backend} deployment of version ${version.name}`, 'deployment_exists');
     if (embedded) void this.loadInBackground(model, created);
-    return this.present(model, created);
+    return this.present(model, created, true);
   }
 
   async list(principal: Principal | undefined, namespace: string, name: string): Promise<DeploymentInfo[]> {
     const model = await this.access.findReadable(principal, namespace, name, 'model');
-    const rows = await this.deployments.list(model.id);
+    const [rows, mayCall] = await Promise.all([this.deployments.list(model.id), this.access.mayCall(principal, model)]);
     const latency = await this.deployments.recentLatency(
       rows.map((r) => r.id),
       new Date(Date.now() - 3_600_000),
     );
-    return rows.map((r) => this.present(model, r, latency.get(r.id)));
+    return rows.map((r) => this.present(model, r, mayCall, latency.get(r.id)));
   }
 
   async get(principal: Principal | undefined, namespace: string, name: string, id: string): Promise<DeploymentInfo> {
     const model = await this.access.findReadable(principal, namespace, name, 'model');
     const d = await this.require(model, id);
-    const latency = await this.deployments.recentLatency([d.id], new Date(Date.now() - 3_600_000));
-    return this.present(model, d, latency.get(d.id));
+    const [latency, mayCall] = await Promise.all([
+      this.deployments.recentLatency([d.id], new Date(Date.now() - 3_600_000)),
+      this.access.mayCall(principal, model),
+    ]);
+    return this.present(model, d, mayCall, latency.get(d.id));
   }
 
   async stop(principal: Principal, namespace: string, name: string, id: string): Promise<DeploymentInfo> {
     const model = await this.adminModel(principal, namespace, name);
     const d = await this.require(model, id);
-    await this.deployments.setState(d.id, 'stopped');
+    await this.deployments.setState(d, 'stopped');
     this.embedded.unload(d.id);
-    return this.present(model, { ...d, state: 'stopped' });
+    return this.present(model, { ...d, state: 'stopped' }, true);
   }
 
   async delete(principal: Principal, namespace: string, name: string, id: string): Promise<void> {
     const model = await this.adminModel(principal, namespace, name);
     const d = await this.require(model, id);
-    await this.deployments.delete(d.id);
+    await this.deployments.delete(d);
     this.embedded.unload(d.id);
   }
 
@@ -152,14 +157,14 @@ export class DeploymentsService {
 
   private async loadInBackground(model: ModelRecord, d: DeploymentRecord): Promise<void> {
     try {
-      await this.deployments.setLoaded(d.id, { signature: await this.embedded.load(model, d) });
+      await this.deployments.setLoaded(d, { signature: await this.embedded.load(model, d) });
     } catch (e) {
       this.logger.warn(`Deployment ${d.id} of ${model.fullName} failed to load: ${(e as Error).message}`);
-      await this.deployments.setLoaded(d.id, { failure: (e as Error).message }).catch(() => undefined);
+      await this.deployments.setLoaded(d, { failure: (e as Error).message }).catch(() => undefined);
     }
   }
 
-  private present(model: ModelRecord, d: DeploymentRecord, recent = { calls: 0, errors: 0, p50Ms: null as number | null }): DeploymentInfo {
+  private present(model: ModelRecord, d: DeploymentRecord, mayCall: boolean, recent: RecentCalls = NO_CALLS): DeploymentInfo {
     return {
       id: d.id,
       model: model.fullName,
@@ -174,11 +179,14 @@ export class DeploymentsService {
       remote: d.remote && { url: d.remote.url, model: d.remote.model, credential: d.remote.sealedCredential !== null },
       recent,
       endpoint: `/v2/models/${oipModelName(model)}/versions/${encodeURIComponent(d.versionName)}/infer`,
+      mayCall,
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),
     };
   }
 }
+
+const NO_CALLS: RecentCalls = { calls: 0, errors: 0, p50Ms: null, p95Ms: null, lastCallAt: null };
 
 function limitsOf(c: DeploymentConfigDto): DeploymentLimits {
   return {

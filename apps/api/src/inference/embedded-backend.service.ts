@@ -9,13 +9,14 @@ import { OnnxSessionCache, Signature } from './onnx-session-cache';
 import { OnnxWorkerPool, RawTensor, WorkerSession } from './onnx-worker-pool';
 import type { InferRequest } from './oip-request';
 import { decodeInput, encodeOutput, OipTensor } from './tensor-codec';
+import { wantsBinary } from './binary-tensors';
 import { HubException } from '../common/hub-exception';
 
 /**
- * The embedded backend: onnxruntime-node on CPU in the hub's process. `session.run` executes on
- * onnxruntime's own threads and resolves a promise, so the event loop stays free for other
- * requests while a model computes (bench/inference measures /healthz while saturated); what runs on
- * the loop is decoding the JSON tensors into typed arrays and back, one pass each.
+ * The embedded backend: onnxruntime-node on CPU, its sessions in worker threads (onnx-worker-pool.ts),
+ * so the event loop stays free for other requests while a model computes (bench/inference measures
+ * /healthz while saturated); what runs on the loop is turning the request's tensors into typed
+ * arrays and the outputs back (one copy each with the binary tensor extension).
  */
 @Injectable()
 export class EmbeddedBackend implements OnModuleDestroy {
@@ -105,5 +106,5 @@ async function run(session: WorkerSession, signature: Signature, request: InferR
     // onnxruntime refuses inputs the signature cannot express (e.g. dimensions that do not fit a node): the caller's to fix.
     throw HubException.badRequest('inference_failed', `The model could not run on these inputs: ${(e as Error).message}`);
   }
-  return wanted.map((name) => encodeOutput(name, results[name]));
+  return wanted.map((name) => encodeOutput(name, results[name], wantsBinary(request, name)));
 }

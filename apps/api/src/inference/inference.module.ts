@@ -11,6 +11,8 @@ import { DeploymentsService } from './deployments.service';
 import { EmbeddedBackend } from './embedded-backend.service';
 import { InferenceSecretBox } from './inference-secret-box';
 import { InferenceService } from './inference.service';
+import { JsonParsePool } from './json-parse-pool';
+import { LiveDeployments } from './live-deployments';
 import { OipController } from './oip.controller';
 import { RemoteBackend } from './remote-backend.service';
 
@@ -25,6 +27,8 @@ import { RemoteBackend } from './remote-backend.service';
   controllers: [DeploymentsController, OipController],
   providers: [
     DeploymentRepository,
+    LiveDeployments,
+    JsonParsePool,
     CallRecordRepository,
     CallMeter,
     CallLimiters,

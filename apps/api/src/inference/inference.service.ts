@@ -6,9 +6,12 @@ import type { CallAllowance, DownloadDecision } from '../models/download-grant.p
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
 import { CallMeter } from './call-meter.service';
-import { DeploymentRecord, DeploymentRepository } from './deployment.repository';
+import type { DeploymentRecord } from './deployment.repository';
 import { EmbeddedBackend } from './embedded-backend.service';
-import { parseInferRequest } from './oip-request';
+import { binaryAnswer } from './binary-tensors';
+import { LiveDeployments } from './live-deployments';
+import { JsonParsePool, OFF_LOOP_JSON_BYTES } from './json-parse-pool';
+import { parseInferRequest, parseLargeInferRequest } from './oip-request';
 import { RemoteBackend } from './remote-backend.service';
 import type { TensorSpec } from './tensor-codec';
 
@@ -17,7 +20,8 @@ export interface PreparedCall {
   model: ModelRecord;
   deployment: DeploymentRecord;
   principal: Principal | undefined;
-  decision: DownloadDecision;
+  /** Null for a call the decision refused (it is recorded all the same). */
+  decision: DownloadDecision | null;
   allowance: CallAllowance | null;
   startedAt: number;
   /** X-RateLimit-* of the grant's quota, for the answer (empty without a quota). */
@@ -28,6 +32,8 @@ export interface CallAnswer {
   status: number;
   contentType: string;
   body: Buffer;
+  /** Set when the answer carries binary tensors: the length of its JSON header. */
+  headerLength?: number;
 }
 
 export interface ModelMetadata {
@@ -55,10 +61,11 @@ const deploymentNotFound = (model: string, version?: string) =>
 export class InferenceService {
   constructor(
     private readonly access: ModelAccessService,
-    private readonly deployments: DeploymentRepository,
+    private readonly deployments: LiveDeployments,
     private readonly embedded: EmbeddedBackend,
     private readonly remote: RemoteBackend,
     private readonly meter: CallMeter,
+    private readonly json: JsonParsePool,
   ) {}
 
   async metadata(principal: Principal | undefined, modelParam: string, version?: string): Promise<ModelMetadata> {
@@ -78,26 +85,34 @@ export class InferenceService {
     return deployment.state === 'ready';
   }
 
-  /** Finds the deployment and authorizes the call (the body is not read yet: a refused caller sends nothing through). */
-  async prepare(principal: Principal | undefined, modelParam: string, version?: string): Promise<PreparedCall> {
+  /**
+   * Finds the deployment and authorizes the call (the body is not read yet: a refused caller sends
+   * nothing through). A refusal (401, 403, 429) is recorded as a call with its status, under the
+   * grant it was refused under if any; a model the caller may not see is not (404, nothing to tell).
+   */
+  async prepare(principal: Principal | undefined, modelParam: string, version: string | undefined, requestBytes: number): Promise<PreparedCall> {
     const { model, deployment } = await this.resolve(principal, modelParam, version);
-    const { decision, allowance } = await this.access.authorizeCall(principal, model);
-    return {
-      model,
-      deployment,
-      principal,
-      decision,
-      allowance,
-      startedAt: performance.now(),
-      headers: allowance?.quota ? rateLimitHeaders(allowance.quota) : {},
-    };
+    const startedAt = performance.now();
+    try {
+      const { decision, allowance } = await this.access.authorizeCall(principal, model);
+      return { model, deployment, principal, decision, allowance, startedAt, headers: allowance?.quota ? rateLimitHeaders(allowance.quota) : {} };
+    } catch (e) {
+      if (!(e instanceof HubException)) throw e;
+      // Who was refused: the grant that a quota or seat limit refused still names the licensee.
+      const decision = principal ? await this.access.downloadDecision(principal, model, 'inference').catch(() => null) : null;
+      // Nothing is served on a refusal: should the record fail, the caller still gets the refusal, not a 500.
+      await this.record({ model, deployment, principal, decision, allowance: null, startedAt, headers: {} }, e.getStatus(), requestBytes, 0).catch(
+        () => undefined,
+      );
+      throw e;
+    }
   }
 
   /** Runs the call and records it (the answer, or the error it throws) before returning. */
-  async run(call: PreparedCall, body: Buffer): Promise<CallAnswer> {
+  async run(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
     let answer: CallAnswer;
     try {
-      answer = await this.execute(call, body);
+      answer = await this.execute(call, body, headerLength);
     } catch (e) {
       const status = e instanceof HubException ? e.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
       await this.record(call, status, body.length, 0);
@@ -112,24 +127,29 @@ export class InferenceService {
     await this.record(call, status, requestBytes, 0);
   }
 
-  private async execute(call: PreparedCall, body: Buffer): Promise<CallAnswer> {
+  private async execute(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
     const { model, deployment } = call;
     if (deployment.backend === 'remote') {
-      return this.remote.infer(deployment, body);
+      return this.remote.infer(deployment, body, headerLength);
     }
-    const request = parseInferRequest(body);
+    const request =
+      headerLength === undefined && body.length >= OFF_LOOP_JSON_BYTES ? await parseLargeInferRequest(body, this.json) : parseInferRequest(body, headerLength);
     const outputs = await this.embedded.infer(model, deployment, request);
-    const json = JSON.stringify({
+    const header = {
       model_name: oipName(model),
       model_version: deployment.versionName,
       ...(request.id !== undefined ? { id: request.id } : {}),
       outputs,
-    });
-    return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(json) };
+    };
+    const binary = new Map(outputs.filter((o) => o.binary).map((o) => [o.name, o.binary!]));
+    if (!binary.size) return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(header)) };
+    for (const o of outputs) delete o.binary;
+    const answer = binaryAnswer(header, binary);
+    return { status: 200, contentType: 'application/octet-stream', body: answer.body, headerLength: answer.headerLength };
   }
 
   private record(call: PreparedCall, status: number, requestBytes: number, responseBytes: number): Promise<void> {
-    const grant = call.decision.via === 'grant' ? call.decision.grant : null;
+    const grant = call.decision?.via === 'grant' ? call.decision.grant : null;
     return this.meter.record({
       at: new Date(),
       deploymentId: call.deployment.id,
@@ -139,7 +159,7 @@ export class InferenceService {
       versionName: call.deployment.versionName,
       callerUserId: call.principal?.userId ?? null,
       callerName: call.principal?.username ?? null,
-      via: call.decision.via,
+      via: call.decision?.via ?? 'refused',
       grantId: grant?.id ?? null,
       offerId: grant?.offerId ?? null,
       termsVersion: grant?.termsVersion ?? null,
@@ -157,8 +177,9 @@ export class InferenceService {
   /** The model (404 as for files when hidden) and the deployment that serves the call: the version's, or the newest running one. */
   private async resolve(principal: Principal | undefined, modelParam: string, version?: string) {
     const [namespace, name] = splitModelParam(modelParam);
-    const model = await this.access.findReadable(principal, namespace, name, 'model');
-    const all = (await this.deployments.list(model.id)).filter((d) => d.state === 'ready' || d.state === 'loading');
+    // Both cached (every change drops them on every replica): a call makes no query to find its deployment.
+    const model = await this.access.findReadableForFiles(principal, namespace, name, 'model');
+    const all = await this.deployments.of(model.id);
     const deployment = all.find((d) => version === undefined || d.versionName === version);
     if (!deployment) throw deploymentNotFound(model.fullName, version);
     return { model, deployment, all };

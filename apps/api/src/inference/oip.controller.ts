@@ -5,6 +5,7 @@ import { CurrentPrincipal, Public } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { InferenceService } from './inference.service';
+import { headerLength, INFER_HEADER_LENGTH } from './binary-tensors';
 import { readLimitedBody } from './request-body';
 import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
@@ -23,7 +24,7 @@ export class OipController {
   @Get()
   @ApiOperation({ summary: 'Server metadata (OIP)' })
   server() {
-    return { name: 'model-hub', version: '0.1.0', extensions: [] as string[] };
+    return { name: 'model-hub', version: '0.1.0', extensions: ['binary_tensor_data'] };
   }
 
   @Public()
@@ -73,7 +74,7 @@ export class OipController {
     @Res() res: Response,
     @Param('version') version?: string,
   ): Promise<void> {
-    const call = await this.inference.prepare(p, model, version);
+    const call = await this.inference.prepare(p, model, version, Number(req.headers['content-length'] ?? 0));
     for (const [name, value] of Object.entries(call.headers)) res.setHeader(name, value);
     let body: Buffer;
     try {
@@ -82,7 +83,8 @@ export class OipController {
       if (e instanceof HubException) await this.inference.recordRefused(call, e.getStatus(), Number(req.headers['content-length'] ?? 0));
       throw e;
     }
-    const answer = await this.inference.run(call, body);
+    const answer = await this.inference.run(call, body, headerLength(req.headers[INFER_HEADER_LENGTH], body.length));
+    if (answer.headerLength !== undefined) res.setHeader('Inference-Header-Content-Length', String(answer.headerLength));
     res.status(answer.status).type(answer.contentType).send(answer.body);
   }
 }

@@ -131,7 +131,9 @@ export class OnnxWorkerPool {
       inputs: reply.inputs!,
       outputs: reply.outputs as RawValueMetadata[],
       run: async (feeds, fetches) => {
-        const r = await worker.call({ op: 'run', key, feeds, fetches });
+        // The feeds are the call's own arrays: moved to the worker, not copied.
+        const transfer = Object.values(feeds).flatMap((t) => (t.data.buffer instanceof ArrayBuffer ? [t.data.buffer] : []));
+        const r = await worker.call({ op: 'run', key, feeds, fetches }, [...new Set(transfer)]);
         return r.outputs as Record<string, RawTensor>;
       },
       release: async () => {

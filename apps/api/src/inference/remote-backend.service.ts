@@ -13,6 +13,8 @@ export interface UpstreamAnswer {
   status: number;
   contentType: string;
   body: Buffer;
+  /** The upstream's Inference-Header-Content-Length (binary tensors), passed on. */
+  headerLength?: number;
 }
 
 /** Answers larger than this are refused with 502 rather than held in memory. */
@@ -35,25 +37,26 @@ export class RemoteBackend {
     private readonly limiters: CallLimiters,
   ) {}
 
-  async infer(d: DeploymentRecord, body: Buffer): Promise<UpstreamAnswer> {
+  async infer(d: DeploymentRecord, body: Buffer, headerLength?: number): Promise<UpstreamAnswer> {
     const remote = d.remote!;
     // Checked again at each call: the allow list may have shrunk since the deployment was made.
     const problem = remoteTargetProblem(remote.url, this.config.inference.allowedTargets);
     if (problem) throw upstreamFailure(`Deployment ${d.id} cannot forward: ${problem}`);
     const credential = remote.sealedCredential ? await this.secrets.open(remote.sealedCredential) : null;
     const target = new URL(`${remote.url}/v2/models/${encodeURIComponent(remote.model)}/infer`);
-    return this.limiters.of(d).run(() => send(target, body, credential, d.limits.timeoutMs), 1000);
+    return this.limiters.of(d).run(() => send(target, body, headerLength, credential, d.limits.timeoutMs), 1000);
   }
 }
 
-function send(target: URL, body: Buffer, credential: string | null, timeoutMs: number): Promise<UpstreamAnswer> {
+function send(target: URL, body: Buffer, headerLength: number | undefined, credential: string | null, timeoutMs: number): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
     const client = target.protocol === 'https:' ? https : http;
     const req = client.request(target, {
       method: 'POST',
       headers: {
-        'Content-Type': 'application/json',
+        'Content-Type': headerLength === undefined ? 'application/json' : 'application/octet-stream',
         'Content-Length': String(body.length),
+        ...(headerLength === undefined ? {} : { 'Inference-Header-Content-Length': String(headerLength) }),
         ...(credential ? { Authorization: `Bearer ${credential}` } : {}),
       },
     });
@@ -88,7 +91,13 @@ function send(target: URL, body: Buffer, credential: string | null, timeoutMs: n
         if (!(status >= 200 && status < 300) && ![400, 413, 429].includes(status)) {
           return reject(upstreamFailure(`The inference server at ${target.host} failed with ${status}: ${upstreamMessage(answer)}`));
         }
-        resolve({ status, contentType: res.headers['content-type'] ?? 'application/json', body: answer });
+        const upstreamHeader = res.headers['inference-header-content-length'];
+        resolve({
+          status,
+          contentType: res.headers['content-type'] ?? 'application/json',
+          body: answer,
+          ...(typeof upstreamHeader === 'string' && /^\d+$/.test(upstreamHeader) ? { headerLength: Number(upstreamHeader) } : {}),
+        });
       });
     });
     req.end(body);

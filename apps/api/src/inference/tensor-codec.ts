@@ -1,5 +1,6 @@
 import type { RawTensor } from './onnx-worker-pool';
 import { HubException } from '../common/hub-exception';
+import { outputBytes, typedFromBytes } from './binary-tensors';
 
 /**
  * Open Inference Protocol datatypes and the onnxruntime element types they map to: every datatype
@@ -41,7 +42,9 @@ export interface OipTensor {
   datatype: string;
   shape: number[];
   parameters?: Record<string, unknown>;
-  data: unknown;
+  data?: unknown;
+  /** The tensor's bytes, when it came in the binary tensor extension (binary-tensors.ts). */
+  binary?: Buffer;
 }
 
 const INTEGER_RANGES: Partial<Record<OipDatatype, [number, number]>> = {
@@ -56,7 +59,9 @@ const INTEGER_RANGES: Partial<Record<OipDatatype, [number, number]>> = {
 const badTensor = (name: string, message: string) => HubException.badRequest('invalid_tensor', `Input tensor '${name}': ${message}`);
 
 /** Flattens nested arrays (the spec allows row-major nesting); flat input, the usual case, is returned as it is. */
-function flatten(data: unknown, name: string): unknown[] {
+function flatten(data: unknown, name: string): ArrayLike<unknown> {
+  // JsonParsePool hands all-number data over as a Float64Array, already flat.
+  if (ArrayBuffer.isView(data)) return data as unknown as ArrayLike<unknown>;
   if (!Array.isArray(data)) throw badTensor(name, 'data must be an array');
   if (!data.some(Array.isArray)) return data;
   return (data as unknown[]).flat(Infinity);
@@ -96,7 +101,7 @@ export function fromHalfBits(h: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-function typedData(datatype: OipDatatype, values: unknown[], name: string): RawTensor['data'] {
+function typedData(datatype: OipDatatype, values: ArrayLike<unknown>, name: string): RawTensor['data'] {
   const n = values.length;
   switch (datatype) {
     case 'BOOL': {
@@ -173,22 +178,31 @@ export function decodeInput(input: OipTensor, spec: TensorSpec): RawTensor {
     if (d !== -1 && input.shape[i] !== d)
       throw badTensor(name, `shape ${JSON.stringify(input.shape)} does not match ${JSON.stringify(spec.shape)} (dimension ${i})`);
   });
-  const values = flatten(input.data, name);
   const expected = input.shape.reduce((a, b) => a * b, 1);
+  if (input.binary) return { type: OIP_TO_ORT[spec.datatype], data: typedFromBytes(name, spec.datatype, input.binary, expected), dims: input.shape };
+  const values = flatten(input.data, name);
   if (values.length !== expected) throw badTensor(name, `shape ${JSON.stringify(input.shape)} needs ${expected} elements, data has ${values.length}`);
   return { type: OIP_TO_ORT[spec.datatype], data: typedData(spec.datatype, values, name), dims: input.shape };
 }
 
-/** An onnxruntime output as OIP JSON: flat row-major data (64-bit integers as numbers, FP16 as numbers). */
-export function encodeOutput(name: string, tensor: RawTensor): OipTensor {
+/**
+ * An onnxruntime output as OIP JSON: flat row-major data (64-bit integers as numbers, FP16 as
+ * numbers); or, `binary`, its bytes for the binary tensor extension.
+ */
+export function encodeOutput(name: string, tensor: RawTensor, binary = false): OipTensor {
   const datatype = oipDatatypeOf(tensor.type);
   if (!datatype) throw new Error(`Output '${name}' has element type ${tensor.type}, which the Open Inference Protocol cannot carry`);
   const raw = tensor.data;
+  const shape = tensor.dims.map(Number);
+  if (binary) {
+    const bytes = outputBytes(datatype, raw);
+    return { name, datatype, shape, parameters: { binary_data_size: bytes.length }, binary: bytes };
+  }
   let data: unknown[];
   if (datatype === 'BOOL') data = Array.from(raw as Uint8Array, (v) => v !== 0);
   else if (datatype === 'FP16') data = Array.from(raw as Uint16Array, fromHalfBits);
   else if (datatype === 'INT64' || datatype === 'UINT64') data = Array.from(raw as BigInt64Array, Number);
   else if (datatype === 'BYTES') data = raw as string[];
   else data = Array.from(raw as Float32Array);
-  return { name, datatype, shape: tensor.dims.map(Number), data };
+  return { name, datatype, shape, data };
 }

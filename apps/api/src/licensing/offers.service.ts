@@ -1,3 +1,4 @@
+import { LineageWriter } from '../lineage/lineage-writer.service';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
@@ -33,6 +34,7 @@ export class OffersService {
     private readonly models: ModelRepository,
     private readonly access: ModelAccessService,
     private readonly audit: LicenseAuditRepository,
+    private readonly lineage: LineageWriter,
   ) {}
 
   async create(principal: Principal, namespace: string, name: string, kind: RepoKind, dto: CreateOfferDto): Promise<OfferInfo> {
@@ -55,6 +57,8 @@ export class OffersService {
       terms: termsFrom(dto, dto.kind === 'open'),
     });
     await this.gateIfManual(model, offer);
+    // Offers are licences: the upstream licence conflicts of the repository and what derives from it.
+    await this.lineage.recomputeConflicts(model.id);
     await this.record('offer.created', principal, model, offer);
     return presentOffer(offer, model);
   }
@@ -88,6 +92,7 @@ export class OffersService {
     const terms = mergeTerms(offer.terms, dto);
     const updated = await this.offers.update(offer.id, fields, sameTerms(offer.terms, terms) ? null : terms, principal.userId);
     await this.gateIfManual(model, updated);
+    await this.lineage.recomputeConflicts(model.id);
     await this.record('offer.updated', principal, model, updated, {
       fields: Object.keys(fields),
       newTermsVersion: updated.terms.version !== offer.terms.version,
@@ -100,6 +105,7 @@ export class OffersService {
     await this.access.assertCanAdmin(principal, model);
     if (!(await this.offers.withdraw(offer.id))) throw HubException.conflict(`Offer ${id} is already withdrawn`, 'offer_withdrawn');
     const withdrawn = (await this.offers.findById(offer.id))!;
+    await this.lineage.recomputeConflicts(model.id);
     await this.record('offer.withdrawn', principal, model, withdrawn);
     return presentOffer(withdrawn, model);
   }

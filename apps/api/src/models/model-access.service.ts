@@ -73,8 +73,8 @@ export class ModelAccessService {
   }
 
   /**
-   * `findReadable` for the routes that serve files (resolve, raw, the native files route), which a
-   * cluster of clients repeats for every file: the model's settings come from a cache that every
+   * `findReadable` for the routes that serve files (resolve, raw, the native files route) and
+   * hosted calls, which clients repeat for every file or call: the model's settings come from a cache that every
    * change of visibility, gating or the model itself drops on every replica. Its counters
    * (downloads, likes, lastModified, mainCommitId) may be behind: those routes never show them.
    */
@@ -179,6 +179,14 @@ export class ModelAccessService {
     if (!decision) throw gatedRepo(model, principal, await this.refusalHint(principal, model, 'inference'), 'call it');
     const allowance = decision.via === 'grant' ? await this.grants!.confirmCall(principal!, model, decision.grant) : null;
     return { decision, allowance };
+  }
+
+  /**
+   * Whether `principal` may call the model's deployments: `authorizeCall`'s decision without its
+   * confirmation (no seat taken, no call counted), for pages that offer a Run button.
+   */
+  async mayCall(principal: Principal | undefined, model: ModelRecord): Promise<boolean> {
+    return (await this.canRead(principal, model)) && (await this.downloadDecision(principal, model, 'inference')) !== null;
   }
 
   /** The decision without the refusal or the confirmation: null when the caller may not download (the access-status route), or call. */

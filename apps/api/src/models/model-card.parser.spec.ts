@@ -32,6 +32,8 @@ describe('ModelCardParser', () => {
       tags: ['sentiment', 'chinese'],
       datasets: ['acme/reviews'],
       baseModels: ['bert-base-chinese'],
+      taskCategories: [],
+      sizeCategories: [],
       cardData: expect.objectContaining({ license: 'apache-2.0', 'model-index': [{ name: 'x', results: [] }] }),
       warnings: [],
     });
@@ -130,5 +132,48 @@ describe('ModelCardParser', () => {
       expect(typed).toEqual({ errors: [], warnings: [{ message: expect.stringContaining('"license" must be a string') }] });
       expect(parser.validateYaml(card('license: mit'))).toEqual({ errors: [], warnings: [] });
     });
+  });
+
+  it('reads a dataset card: its own fields, the common ones, and none of a model card', () => {
+    const parsed = parser.parse(
+      card(
+        [
+          'license: cc-by-nc-4.0',
+          'pretty_name: Reviews',
+          'task_categories: [text-classification]',
+          'task_ids: [sentiment-classification]',
+          'language: [zh, en]',
+          'size_categories: 10K<n<100K',
+          'tags: [reviews]',
+          'base_model: not/read',
+          'configs:',
+          '  - config_name: default',
+          '    data_files:',
+          '      - split: train',
+          '        path: data/train-*.parquet',
+        ].join('\n'),
+      ),
+      'dataset',
+    );
+    expect(parsed).toMatchObject({
+      license: 'cc-by-nc-4.0',
+      taskCategories: ['text-classification'],
+      sizeCategories: ['10K<n<100K'],
+      languages: ['zh', 'en'],
+      tags: ['reviews'],
+      baseModels: [],
+      pipelineTag: null,
+      warnings: [],
+    });
+    expect(parsed.cardData?.configs).toEqual([{ config_name: 'default', data_files: [{ split: 'train', path: 'data/train-*.parquet' }] }]);
+    expect(parser.parse(card('task_categories: {a: 1}'), 'dataset').warnings).toEqual([
+      '"task_categories" must be a string or a list of strings, not a mapping; it was ignored',
+    ]);
+  });
+
+  it('warns about a base_model_relation it does not know (the relation is then inferred)', () => {
+    expect(parser.parse(card('base_model: a/b\nbase_model_relation: lora')).warnings).toEqual([
+      '"base_model_relation" must be one of finetune, adapter, quantized, merge, not a string ("lora"); the relation is inferred instead',
+    ]);
   });
 });

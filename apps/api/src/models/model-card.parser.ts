@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { parseDocument } from 'yaml';
 import { cardSchemaProblems } from './hf-card-schema';
+import { BASE_MODEL_RELATIONS, isBaseModelRelation } from '../lineage/lineage-relation';
 import type { ModelCardColumns } from './model.repository';
+
+/** Which card: a model's or a dataset's (Hugging Face defines different fields for each). */
+export type CardKind = 'model' | 'dataset';
 
 /** What a model card yields: the metadata columns and the problems found (never an exception). */
 export type ParsedModelCard = Omit<ModelCardColumns, 'cardWarnings'> & { warnings: string[] };
@@ -27,25 +31,29 @@ const EMPTY: Omit<ParsedModelCard, 'warnings'> = {
   languages: [],
   datasets: [],
   baseModels: [],
+  taskCategories: [],
+  sizeCategories: [],
 };
 
 /**
- * Reads a model card: `README.md` whose YAML front-matter (between a first line `---` and the
- * next `---` line) holds the metadata Hugging Face defines (`license`, `tags`, `pipeline_tag`,
- * `library_name`, `language`, `datasets`, `base_model`). A broken card must never break a
- * commit, so malformed YAML and values of the wrong type become warnings and the field is left
- * empty; everything else in the front-matter is kept as `cardData`.
+ * Reads a repository card: `README.md` whose YAML front-matter (between a first line `---` and the
+ * next `---` line) holds the metadata Hugging Face defines: for both kinds `license`, `tags`,
+ * `language`; for models `pipeline_tag`, `library_name`, `datasets`, `base_model` (with
+ * `base_model_relation`); for datasets `task_categories`, `size_categories` (`task_ids`,
+ * `pretty_name` and `configs` stay in `cardData`). A broken card must never break a commit, so
+ * malformed YAML and values of the wrong type become warnings and the field is left empty;
+ * everything else in the front-matter is kept as `cardData`.
  */
 @Injectable()
 export class ModelCardParser {
-  parse(readme: string | null): ParsedModelCard {
+  parse(readme: string | null, kind: CardKind = 'model'): ParsedModelCard {
     if (readme === null) return { ...EMPTY, warnings: [] };
     const fm = extractFrontMatter(readme);
     if (fm.kind === 'none') return { ...EMPTY, warnings: ['README.md has no YAML metadata block (a first line "---", the metadata, then a line "---")'] };
     if (fm.kind === 'unclosed') return { ...EMPTY, warnings: ['The YAML metadata block of README.md is not closed by a line "---"; no metadata was read'] };
     const parsed = parseYaml(fm.text, fm.firstLine);
     if (parsed.errors.length) return { ...EMPTY, warnings: parsed.errors.map((e) => `Invalid YAML metadata in README.md: ${e}`) };
-    return fromMetadata(parsed.value, parsed.warnings);
+    return fromMetadata(parsed.value, parsed.warnings, kind);
   }
 
   /**
@@ -95,24 +103,39 @@ const firstSentence = (message: string) =>
     .replace(/ at line \d+, column \d+:?$/, '')
     .trim();
 
-function fromMetadata(value: unknown, warnings: string[]): ParsedModelCard {
+function fromMetadata(value: unknown, warnings: string[], kind: CardKind): ParsedModelCard {
   if (value === null || value === undefined) return { ...EMPTY, cardData: {}, warnings: [...warnings, 'The YAML metadata block of README.md is empty'] };
   if (typeof value !== 'object' || Array.isArray(value)) {
     return { ...EMPTY, warnings: [...warnings, `The YAML metadata of README.md must be a mapping of keys to values, not ${describe(value)}`] };
   }
   const meta = jsonSafe(value) as Record<string, unknown>;
   const w = [...warnings];
-  return {
+  const license = oneString(meta, 'license', w);
+  if (kind === 'dataset') {
+    const tags = stringList(meta, 'tags', w);
+    const languages = stringList(meta, 'language', w);
+    const taskCategories = stringList(meta, 'task_categories', w);
+    stringList(meta, 'task_ids', w);
+    const sizeCategories = stringList(meta, 'size_categories', w);
+    oneString(meta, 'pretty_name', w);
+    return { ...EMPTY, cardData: meta, license, tags, languages, taskCategories, sizeCategories, warnings: w };
+  }
+  const parsed = {
+    ...EMPTY,
     cardData: meta,
-    license: oneString(meta, 'license', w),
+    license,
     pipelineTag: oneString(meta, 'pipeline_tag', w),
     libraryName: oneString(meta, 'library_name', w),
     tags: stringList(meta, 'tags', w),
     languages: stringList(meta, 'language', w),
     datasets: stringList(meta, 'datasets', w),
     baseModels: stringList(meta, 'base_model', w),
-    warnings: w,
   };
+  const relation = meta.base_model_relation;
+  if (relation !== undefined && relation !== null && !isBaseModelRelation(relation)) {
+    w.push(`"base_model_relation" must be one of ${BASE_MODEL_RELATIONS.join(', ')}, not ${describe(relation)}; the relation is inferred instead`);
+  }
+  return { ...parsed, warnings: w };
 }
 
 function oneString(meta: Record<string, unknown>, key: string, warnings: string[]): string | null {

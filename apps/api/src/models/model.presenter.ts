@@ -28,6 +28,8 @@ export interface ModelInfo extends ModelCardColumns {
   lastModified: string;
   /** Head commit of `main`. */
   sha: string | null;
+  /** Datasets: the data formats of the files at `main` (parquet, csv, json...). */
+  dataFormats: string[];
 }
 
 export interface ModelList {
@@ -53,6 +55,7 @@ export const presentModel = (m: ModelRecord): ModelInfo => ({
   createdAt: m.createdAt.toISOString(),
   lastModified: m.lastModified.toISOString(),
   sha: m.mainCommitId,
+  dataFormats: m.dataFormats,
 });
 
 export const presentModelList = (page: { items: ModelRecord[]; nextCursor: string | null }): ModelList => ({

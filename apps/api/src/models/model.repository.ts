@@ -16,6 +16,9 @@ export interface ModelCardColumns {
   languages: string[];
   datasets: string[];
   baseModels: string[];
+  /** Dataset cards: `task_categories` and `size_categories`. */
+  taskCategories: string[];
+  sizeCategories: string[];
   cardData: Record<string, unknown> | null;
   cardWarnings: string[];
 }
@@ -29,6 +32,8 @@ export const cardColumnsOf = (m: ModelCardColumns): ModelCardColumns => ({
   languages: m.languages,
   datasets: m.datasets,
   baseModels: m.baseModels,
+  taskCategories: m.taskCategories,
+  sizeCategories: m.sizeCategories,
   cardData: m.cardData,
   cardWarnings: m.cardWarnings,
 });
@@ -66,6 +71,12 @@ export interface ModelRecord extends ModelCardColumns {
   lastModified: Date;
   /** Head of `main` when the record was read (every model has one from its creation on). */
   mainCommitId: string | null;
+  /** Datasets: the data formats of the files at `main` (lineage/dataset-formats.ts). */
+  dataFormats: string[];
+  /** Commercial use allowed here, forbidden upstream (docs/lineage.md). */
+  licenseConflict: boolean;
+  /** How the model derives from its base models (null: none named). */
+  baseModelRelation: string | null;
 }
 
 export const MODEL_SORTS = ['downloads', 'likes', 'lastModified', 'createdAt', 'trendingScore'] as const;
@@ -100,6 +111,9 @@ const toRecord = (m: ModelRow): ModelRecord => ({
   createdAt: m.createdAt,
   lastModified: m.lastModified,
   mainCommitId: m.branches[0]?.commitId ?? null,
+  dataFormats: m.dataFormats,
+  licenseConflict: m.licenseConflict,
+  baseModelRelation: m.baseModelRelation,
 });
 
 @Injectable()

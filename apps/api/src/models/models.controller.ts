@@ -34,7 +34,7 @@ export class ModelsController {
   @ApiOperation({ summary: 'Read a model (404 when private and you are not a member); contributors: authors of merged proposals' })
   async get(@CurrentPrincipal() p: Principal | undefined, @RepoKindParam() kind: RepoKind, @Param('namespace') ns: string, @Param('name') name: string) {
     const model = await this.models.get(p, ns, name, kind);
-    return { ...presentModel(model), contributors: await this.models.contributors(model) };
+    return { ...presentModel(model), contributors: await this.models.contributors(model), ...(await this.models.lineageInfo(p, model)) };
   }
 
   @RequireScope('write')

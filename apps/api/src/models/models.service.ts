@@ -10,7 +10,10 @@ import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { generateCommitId } from './commit-id';
 import { DEFAULT_GITATTRIBUTES } from './default-gitattributes';
 import { ModelAccessService } from './model-access.service';
-import { ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.parser';
+import type { LicenseConflict } from '../lineage/license-conflict-rules';
+import { LineageInfoService, type LineageSummary } from '../lineage/lineage-info.service';
+import { LineageWriter } from '../lineage/lineage-writer.service';
+import { CardKind, ModelCardParser, ParsedModelCard, YamlValidation } from './model-card.parser';
 import { assertValidModelName } from './model-name-rules';
 import { ModelRecord, ModelRepository } from './model.repository';
 import { ModelPage, ModelSearchQuery, ModelSearchService } from './model-search.service';
@@ -39,6 +42,8 @@ export class ModelsService {
     private readonly access: ModelAccessService,
     private readonly namespaces: NamespaceRepository,
     private readonly search: ModelSearchService,
+    private readonly lineage: LineageInfoService,
+    private readonly lineageWriter: LineageWriter,
     private readonly cards: ModelCardParser,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
     private readonly links: HubLinks,
@@ -88,6 +93,16 @@ export class ModelsService {
     return this.access.findReadable(principal, namespace, name, kind);
   }
 
+  /**
+   * Model info's lineage (datasets and base models, for a dataset the models trained on it) and
+   * upstream licence conflicts, as the caller may see them (docs/lineage.md).
+   */
+  async lineageInfo(principal: Principal | undefined, model: ModelRecord): Promise<{ lineage: LineageSummary; licenseConflicts: LicenseConflict[] }> {
+    const visible = await this.access.visibleNamespaceIds(principal);
+    const [lineage, licenseConflicts] = await Promise.all([this.lineage.summary(model, visible), this.lineage.licenseConflicts(model, visible)]);
+    return { lineage, licenseConflicts };
+  }
+
   /** The authors of merged proposals, credited in model info (docs/proposals.md). */
   contributors(model: ModelRecord): Promise<{ username: string; merged: number }[]> {
     return this.models.contributors(model.id);
@@ -122,7 +137,10 @@ export class ModelsService {
   async delete(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind): Promise<void> {
     const model = await this.access.findReadable(principal, namespace, name, kind);
     await this.access.assertCanAdmin(principal, model);
+    // What derived from it loses an upstream node: its licence conflict flags change too.
+    const downstream = await this.lineageWriter.descendantsOf(model.id);
     await this.models.delete(model.id);
+    await this.lineageWriter.recomputeFlags(downstream);
   }
 
   list(principal: Principal | undefined, query: ModelSearchQuery): Promise<ModelPage> {
@@ -134,8 +152,8 @@ export class ModelsService {
    * commit changes `README.md` (null when it was deleted). Never throws for a bad card: the
    * problems are stored as `cardWarnings` and returned.
    */
-  async applyCard(modelId: string, readme: string | null): Promise<ParsedModelCard> {
-    const card = this.cards.parse(readme);
+  async applyCard(modelId: string, readme: string | null, kind: CardKind = 'model'): Promise<ParsedModelCard> {
+    const card = this.cards.parse(readme, kind);
     const { warnings, ...columns } = card;
     await this.models.updateCard(modelId, { ...columns, cardWarnings: warnings });
     return card;

@@ -18,4 +18,17 @@ export abstract class CommitHooksPort {
 
   /** The README's text (null: none) as the model card's search text. */
   abstract indexCard(modelId: string, readme: string | null): Promise<void>;
+
+  /**
+   * After a commit to `main` that changed the card or files the lineage reads (LINEAGE_PATHS; any
+   * file of a dataset), before the commit answers: `readFile` reads a file at the new head
+   * (null: absent). Must not throw.
+   */
+  abstract mainChanged(model: ModelRecord, readFile: (path: string, maxBytes: number) => Promise<Buffer | null>): Promise<void>;
+}
+
+/** Files at `main` whose change rewrites a model's lineage (the card, and what infers the relation). */
+export function touchesLineage(kind: 'model' | 'dataset', touched: readonly string[]): boolean {
+  if (kind === 'dataset') return touched.length > 0;
+  return touched.some((p) => p === 'README.md' || p === 'config.json' || p === 'adapter_config.json' || p.toLowerCase().endsWith('.gguf'));
 }

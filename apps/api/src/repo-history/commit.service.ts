@@ -9,7 +9,7 @@ import { generateCommitId } from '../models/commit-id';
 import { ModelAccessService } from '../models/model-access.service';
 import type { ModelRecord } from '../models/model.repository';
 import { ModelsService } from '../models/models.service';
-import { CommitHooksPort } from './commit-hooks.port';
+import { CommitHooksPort, touchesLineage } from './commit-hooks.port';
 import type { CommitOperation } from './commit-operation';
 import { CommitRepository, FileWrite, ManifestFile } from './commit.repository';
 import { assertCommitInput } from './commit-input-rules';
@@ -144,10 +144,13 @@ export class CommitService {
       }
       await w.moveBranch(model.id, branch, commitId, at);
       await w.touchModel(model.id, at);
-      return { commitId, parentId: head, branch, readme: plan.readme };
+      return { commitId, parentId: head, branch, readme: plan.readme, touched: plan.touched };
     });
 
-    if (branch === DEFAULT_BRANCH && result.readme !== undefined) await this.applyCard(model, result.readme);
+    if (branch === DEFAULT_BRANCH) {
+      if (result.readme !== undefined) await this.applyCard(model, result.readme);
+      if (touchesLineage(model.kind, result.touched)) await this.hooks.mainChanged(model, (path, max) => this.readAt(result.commitId, path, max));
+    }
     await this.hooks.afterCommit(model, result.commitId);
     return { commitId: result.commitId, parentId: result.parentId, branch: result.branch };
   }
@@ -327,6 +330,12 @@ export class CommitService {
     return { writes, touched, copied: writes.filter((w) => copiedPaths.has(w.path)), readme };
   }
 
+  /** The first `maxBytes` of a file at a commit (null: no such file). */
+  private async readAt(commitId: string, path: string, maxBytes: number): Promise<Buffer | null> {
+    const file = await this.commits.findFile(commitId, path);
+    return file ? this.blobs.readPrefix(file.blobSha256, maxBytes) : null;
+  }
+
   private async applyCard(model: ModelRecord, readme: Buffer | null | { sha256: string }): Promise<void> {
     try {
       let text: string | null;
@@ -341,7 +350,7 @@ export class CommitService {
         }
         text = bytes.toString('utf8');
       }
-      await this.models.applyCard(model.id, text);
+      await this.models.applyCard(model.id, text, model.kind);
       await this.hooks.indexCard(model.id, text);
     } catch (err) {
       // The commit is done; a card that cannot be applied must not turn it into an error.

@@ -13,6 +13,8 @@ describe('classifyWebPath', () => {
     '/org/model/resolve/main/config.json',
     '/org/model/raw/main/a/b.txt',
     '/org/model.git/info/lfs/objects/batch',
+    '/datasets/org/data/resolve/main/train.csv',
+    '/datasets/org/data.git/info/lfs/objects/batch',
   ])('leaves %s to the API', (path) => expect(classifyWebPath(path)).toBe('api'));
 
   it.each([
@@ -35,7 +37,14 @@ describe('classifyWebPath', () => {
     '/org/model/edit/main/README.md',
     '/organizations/new',
     '/org/model/commit/abc',
+    '/datasets',
+    '/datasets/org/data',
+    '/datasets/org/data/tree/main/a',
+    '/datasets/org/data/blob/v1/train.csv',
+    '/datasets/org/data/upload/main',
   ])('serves the app at %s', (path) => expect(classifyWebPath(path)).toBe('page'));
 
-  it.each(['/org/model/nothing', '/a/b/c/d', '/org/model/tree'])('answers the 404 page at %s', (path) => expect(classifyWebPath(path)).toBe('not-found'));
+  it.each(['/org/model/nothing', '/a/b/c/d', '/org/model/tree', '/datasets/org/data/nothing'])('answers the 404 page at %s', (path) =>
+    expect(classifyWebPath(path)).toBe('not-found'),
+  );
 });

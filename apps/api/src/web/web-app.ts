@@ -12,11 +12,7 @@ const RESERVED = new Set(['api', 'v2', STORAGE_GATEWAY_PREFIX, 'docs', 'openapi.
 /** Hugging Face file and git routes under a repository (a dataset's under `/datasets`): `/{ns}/{name}/resolve/...`, `raw`, `{name}.git/...`. */
 const REPO_FILE_ROUTE = /^(\/datasets)?\/[^/]+\/[^/]+\/(resolve|raw)(\/|$)|^(\/datasets)?\/[^/]+\/[^/]+\.git(\/|$)/;
 /** The app's pages (Hugging Face's URLs); the app itself decides whether the model or organization exists. */
-const PAGES = [
-  /^\/$/,
-  /^\/(models|login|join)\/?$/,
-  /^\/settings(\/[^/]+)*\/?$/,
-  /^\/[^/]+\/?$/,
+const REPO_PAGES = [
   /^\/[^/]+\/[^/]+\/?$/,
   /^\/[^/]+\/[^/]+\/(tree|blob)\/[^/]+(\/.*)?$/,
   /^\/[^/]+\/[^/]+\/(commit|commits|discussions)\/[^/]+\/?$/,
@@ -24,6 +20,9 @@ const PAGES = [
   /^\/[^/]+\/[^/]+\/(licensing|settings)\/?$/,
   /^\/[^/]+\/[^/]+\/(upload|edit)\/[^/]+(\/.*)?$/,
 ];
+const PAGES = [/^\/$/, /^\/(models|datasets|login|join)\/?$/, /^\/settings(\/[^/]+)*\/?$/, /^\/[^/]+\/?$/, ...REPO_PAGES];
+/** `/datasets/{ns}/{name}...`: the rest is classified as a repository's path. */
+const DATASET = /^\/datasets(\/[^/]+\/[^/]+(?:\/.*)?)$/;
 
 export type WebRoute = 'api' | 'page' | 'not-found';
 
@@ -31,6 +30,9 @@ export type WebRoute = 'api' | 'page' | 'not-found';
 export function classifyWebPath(path: string): WebRoute {
   const first = path.split('/')[1] ?? '';
   if (RESERVED.has(first) || REPO_FILE_ROUTE.test(path)) return 'api';
+  // A dataset's pages and file routes are a model's under `/datasets` (Hugging Face's URLs).
+  const dataset = DATASET.exec(path);
+  if (dataset) return REPO_FILE_ROUTE.test(dataset[1]) ? 'api' : REPO_PAGES.some((p) => p.test(dataset[1])) ? 'page' : 'not-found';
   return PAGES.some((p) => p.test(path)) ? 'page' : 'not-found';
 }
 

@@ -33,6 +33,8 @@ export interface DeliveryRecord {
   deliveredAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The delivery this one repeats, on a redelivery. */
+  redeliveryOfId: string | null;
 }
 
 /** What the worker needs to send one delivery. */
@@ -95,6 +97,19 @@ export class WebhookRepository {
       select: { id: true },
     });
     return rows.map((r) => r.id);
+  }
+
+  /** A new pending delivery of `original`'s event and body (a redelivery); returns its id. */
+  async createRedelivery(original: DeliveryRecord): Promise<DeliveryRecord> {
+    const row = await this.prisma.webhookDelivery.create({
+      data: { webhookId: original.webhookId, event: original.event, body: original.body, redeliveryOfId: original.id },
+    });
+    return toDelivery(row);
+  }
+
+  async findDelivery(webhookId: string, id: string): Promise<DeliveryRecord | null> {
+    const row = await this.prisma.webhookDelivery.findFirst({ where: { id, webhookId } });
+    return row && toDelivery(row);
   }
 
   /** Newest first. */

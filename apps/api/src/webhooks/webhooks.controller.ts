@@ -38,4 +38,16 @@ export class WebhooksController {
   deliveries(@CurrentPrincipal() p: Principal, @Param('org') org: string, @Param('id', uuidParam()) id: string, @Query() q: ListDeliveriesQuery) {
     return this.webhooks.deliveries(p, org, id, q);
   }
+
+  @RequireScope('write')
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @ApiOperation({ summary: "Send a settled delivery's body again, as a new delivery with redelivery: true" })
+  redeliver(
+    @CurrentPrincipal() p: Principal,
+    @Param('org') org: string,
+    @Param('id', uuidParam()) id: string,
+    @Param('deliveryId', uuidParam('deliveryId')) deliveryId: string,
+  ) {
+    return this.webhooks.redeliver(p, org, id, deliveryId);
+  }
 }

@@ -6,6 +6,7 @@ import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { OrgAccessService } from '../orgs/org-access.service';
 import type { OrgRecord } from '../orgs/org.repository';
 import type { CreateWebhookDto, ListDeliveriesQuery } from './dto/webhook.dto';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookSecretBox } from './webhook-secret-box';
 import { checkWebhookTarget } from './webhook-target';
 import { DeliveryRecord, WebhookRecord, WebhookRepository } from './webhook.repository';
@@ -32,6 +33,9 @@ export interface DeliveryInfo {
   deliveredAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** A redelivery is a new delivery (its own id) of an earlier one's body, as on GitHub. */
+  redelivery: boolean;
+  redeliveryOf: string | null;
 }
 
 /** Webhooks an organization may keep. */
@@ -59,6 +63,8 @@ const presentDelivery = (d: DeliveryRecord): DeliveryInfo => ({
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
   createdAt: d.createdAt.toISOString(),
   updatedAt: d.updatedAt.toISOString(),
+  redelivery: d.redeliveryOfId !== null,
+  redeliveryOf: d.redeliveryOfId,
 });
 
 /** Clear-text secrets sealed per statement batch at start-up. */
@@ -71,6 +77,7 @@ export class WebhooksService implements OnApplicationBootstrap {
     private readonly webhooks: WebhookRepository,
     private readonly orgAccess: OrgAccessService,
     private readonly box: WebhookSecretBox,
+    private readonly worker: WebhookDeliveryWorker,
     @Inject(HUB_CONFIG) private readonly config: ResolvedHubConfig,
   ) {}
 
@@ -115,6 +122,26 @@ export class WebhooksService implements OnApplicationBootstrap {
     const org = await this.adminOf(principal, orgName);
     if (!(await this.webhooks.find(org.id, id))) throw webhookNotFound(org, id);
     return (await this.webhooks.deliveries(id, q.limit, q.status)).map(presentDelivery);
+  }
+
+  /**
+   * Sends a delivery's body again as a new delivery (GitHub's model: a new id, `redelivery: true`),
+   * so the original's log stays as it was. A delivery still pending is being retried already.
+   */
+  async redeliver(principal: Principal, orgName: string, id: string, deliveryId: string): Promise<DeliveryInfo> {
+    const org = await this.adminOf(principal, orgName);
+    if (!(await this.webhooks.find(org.id, id))) throw webhookNotFound(org, id);
+    const original = await this.webhooks.findDelivery(id, deliveryId);
+    if (!original) throw HubException.notFound(`Delivery ${deliveryId} not found for webhook ${id}`, 'delivery_not_found');
+    if (original.status === 'pending') {
+      throw HubException.conflict(
+        `Delivery ${deliveryId} is still pending (it is retried until it succeeds or fails): redeliver it once it has settled`,
+        'delivery_pending',
+      );
+    }
+    const created = await this.webhooks.createRedelivery(original);
+    await this.worker.enqueue([created.id]);
+    return presentDelivery(created);
   }
 
   private async adminOf(principal: Principal, orgName: string): Promise<OrgRecord> {

@@ -20,6 +20,7 @@ export function Header() {
       </a>
       <nav aria-label="main">
         <a href="/models">{t('nav.models')}</a>
+        <a href="/datasets">{t('nav.datasets')}</a>
       </nav>
       <div class="spacer" />
       <label class="lang">

@@ -1,4 +1,5 @@
 import { formatDate, formatNumber, useI18n } from '../i18n';
+import { repoPath } from '../repo-kind';
 import type { SearchItem } from '../types';
 
 export function formatParams(n: number): string {
@@ -17,7 +18,7 @@ export function ModelRow({ m }: { m: SearchItem }) {
   const { t, lang } = useI18n();
   return (
     <li class="model-row">
-      <a class="model-name" href={`/${m.namespace}/${m.name}`}>
+      <a class="model-name" href={repoPath({ kind: m.kind ?? 'model', ns: m.namespace, name: m.name })}>
         <span class="muted">{m.namespace}/</span>
         {m.name}
       </a>
@@ -26,6 +27,7 @@ export function ModelRow({ m }: { m: SearchItem }) {
           ✓ {t('model.verified')}
         </span>
       )}
+      {m.licenseConflict && <span class="badge warn">{t('filter.licenseConflict')}</span>}
       <div class="meta">
         {m.task && <span class="chip">{m.task}</span>}
         {m.parameters != null && <span>{t('model.params', { n: formatParams(m.parameters) })}</span>}

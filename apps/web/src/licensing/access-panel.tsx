@@ -3,6 +3,7 @@ import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { OrgOptions } from '../components/org-options';
 import { formatDate, useI18n } from '../i18n';
+import { type RepoKind, repoApi } from '../repo-kind';
 import { useSession } from '../session';
 import type { AccessStatus, LicenseRequest, Offer, User } from '../types';
 import { useSubmit } from '../use-submit';
@@ -99,13 +100,25 @@ function RequestForm({ offer, onDone }: { offer: Offer; onDone: (r: LicenseReque
  * A gated model's licensing for visitors: the access status, the offers with their terms, and a
  * request form per offer. Changes reload the status from the hub rather than guessing it.
  */
-export function AccessPanel({ ns, name, offers, initial }: { ns: string; name: string; offers: Offer[]; initial: AccessStatus }) {
+export function AccessPanel({
+  ns,
+  name,
+  offers,
+  initial,
+  repoKind = 'model',
+}: {
+  ns: string;
+  name: string;
+  offers: Offer[];
+  initial: AccessStatus;
+  repoKind?: RepoKind;
+}) {
   const { t } = useI18n();
   const { user } = useSession();
   const [access, setAccess] = useState(initial);
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const reload = () => api<AccessStatus>(`/api/v1/models/${enc(ns)}/${enc(name)}/access`).then(setAccess, setError);
+  const reload = () => api<AccessStatus>(`${repoApi({ kind: repoKind, ns, name })}/access`).then(setAccess, setError);
   const cancel = (id: string) => api(`/api/v1/license-requests/${enc(id)}/cancel`, { method: 'POST', body: {} }).then(reload, (err: unknown) => setError(err));
   const active = offers.filter((o) => o.status === 'active');
   const pending = access.request?.status === 'pending';

@@ -4,6 +4,7 @@ import { BarChart } from '../components/bar-chart';
 import { ErrorBox } from '../components/error-box';
 import { formatDate, useI18n } from '../i18n';
 import type { AuditEntry, Grant, LicenseRequest, Offer, UsageReport } from '../types';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import { useLoad } from '../use-api';
 import { OfferCard } from './offer-card';
 import { OfferForm } from './offer-form';
@@ -21,8 +22,8 @@ const orNullOn404 = <T,>(p: Promise<T>): Promise<T | null> =>
   p.catch((err: unknown) => (err instanceof ApiError && err.status === 404 ? null : Promise.reject(err)));
 
 /** The publisher's data in one round trip; requests and audit are read from the organization and kept to this model. */
-function loadAdmin(ns: string, name: string, signal: AbortSignal): Promise<AdminData> {
-  const model = `/api/v1/models/${enc(ns)}/${enc(name)}`;
+function loadAdmin(kind: RepoKind, ns: string, name: string, signal: AbortSignal): Promise<AdminData> {
+  const model = repoApi({ kind, ns, name });
   const full = `${ns}/${name}`;
   return Promise.all([
     api<Offer[]>(`${model}/offers`, { signal }),
@@ -134,7 +135,7 @@ function GrantRow({ grant, onChange }: { grant: Grant; onChange: () => void }) {
 }
 
 /** `/{ns}/{name}/licensing`: the publisher's side (offers, requests, grants, usage, audit log). */
-export function LicensingAdminPage({ ns, name }: { ns: string; name: string }) {
+export function LicensingAdminPage({ ns, name, kind = 'model' }: { ns: string; name: string; kind?: RepoKind }) {
   const { t, lang } = useI18n();
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState<string | null>(null);
@@ -142,8 +143,8 @@ export function LicensingAdminPage({ ns, name }: { ns: string; name: string }) {
     setEditing(null);
     setVersion((v) => v + 1);
   };
-  const state = useLoad(`${ns}/${name}#${version}`, (signal) => loadAdmin(ns, name, signal));
-  const repo = `/${ns}/${name}`;
+  const state = useLoad(`${kind}:${ns}/${name}#${version}`, (signal) => loadAdmin(kind, ns, name, signal));
+  const repo = repoPath({ kind, ns, name });
   const head = (
     <h1>
       <a href={repo}>
@@ -162,7 +163,7 @@ export function LicensingAdminPage({ ns, name }: { ns: string; name: string }) {
     );
   const { offers, requests, grants, usage, audit } = state.data!;
   const withdraw = (o: Offer) => api(`/api/v1/offers/${enc(o.id)}/withdraw`, { method: 'POST', body: {} }).then(reload);
-  const csv = `/api/v1/models/${enc(ns)}/${enc(name)}/usage?format=csv`;
+  const csv = `${repoApi({ kind, ns, name })}/usage?format=csv`;
   return (
     <main class="admin">
       {head}
@@ -170,7 +171,7 @@ export function LicensingAdminPage({ ns, name }: { ns: string; name: string }) {
         <h2 id="offers-h">{t('licensing.offers')}</h2>
         {offers.map((o) =>
           editing === o.id ? (
-            <OfferForm key={o.id} ns={ns} name={name} offer={o} onSaved={reload} />
+            <OfferForm key={o.id} repoKind={kind} ns={ns} name={name} offer={o} onSaved={reload} />
           ) : (
             <OfferCard key={o.id} offer={o}>
               {o.status === 'active' && (
@@ -187,7 +188,7 @@ export function LicensingAdminPage({ ns, name }: { ns: string; name: string }) {
           ),
         )}
         {editing === 'new' ? (
-          <OfferForm ns={ns} name={name} onSaved={reload} />
+          <OfferForm repoKind={kind} ns={ns} name={name} onSaved={reload} />
         ) : (
           <button type="button" onClick={() => setEditing('new')}>
             {t('offer.new')}

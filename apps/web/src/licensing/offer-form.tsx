@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { useI18n } from '../i18n';
+import { type RepoKind, repoApi } from '../repo-kind';
 import type { Offer } from '../types';
 import { useSubmit } from '../use-submit';
 
@@ -39,7 +40,19 @@ function offerBody(form: FormData, kind: string) {
  * Creates an offer, or edits one: the hub makes a new terms version when the terms or conditions
  * change (title, description, approval and questions change in place).
  */
-export function OfferForm({ ns, name, offer, onSaved }: { ns: string; name: string; offer?: Offer; onSaved: (o: Offer) => void }) {
+export function OfferForm({
+  ns,
+  name,
+  offer,
+  onSaved,
+  repoKind = 'model',
+}: {
+  ns: string;
+  name: string;
+  offer?: Offer;
+  onSaved: (o: Offer) => void;
+  repoKind?: RepoKind;
+}) {
   const { t } = useI18n();
   const [kind, setKind] = useState<'open' | 'custom'>(offer?.kind ?? 'custom');
   const { busy, error, onSubmit } = useSubmit(async (form) => {
@@ -47,7 +60,7 @@ export function OfferForm({ ns, name, offer, onSaved }: { ns: string; name: stri
     onSaved(
       offer
         ? await api<Offer>(`/api/v1/offers/${enc(offer.id)}`, { method: 'PATCH', body })
-        : await api<Offer>(`/api/v1/models/${enc(ns)}/${enc(name)}/offers`, { method: 'POST', body: { kind, ...body } }),
+        : await api<Offer>(`${repoApi({ kind: repoKind, ns, name })}/offers`, { method: 'POST', body: { kind, ...body } }),
     );
   });
   const questions = (offer?.questions ?? []).map((q) => `${q.required ? '' : '? '}${q.text}`).join('\n');

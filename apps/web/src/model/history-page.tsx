@@ -2,6 +2,7 @@ import { api, enc, encPath } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { formatDate, useI18n } from '../i18n';
 import type { Commit, TreePage } from '../types';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import { useLoad } from '../use-api';
 import { ModelSubpageTitle } from '../components/model-subpage-title';
 
@@ -19,21 +20,20 @@ async function filesAt(base: string, rev: string, signal: AbortSignal): Promise<
 }
 
 /** `/{ns}/{name}/commits/{rev}`: the history of a revision, newest first. */
-export function CommitsPage({ ns, name, rev }: { ns: string; name: string; rev: string }) {
+export function CommitsPage({ ns, name, rev, kind = 'model' }: { ns: string; name: string; rev: string; kind?: RepoKind }) {
   const { t, lang } = useI18n();
-  const base = `/api/v1/models/${enc(ns)}/${enc(name)}`;
-  const state = useLoad(`commits:${ns}/${name}@${rev}`, (signal) =>
-    api<{ commits: HistoryCommit[] }>(`${base}/commits?revision=${enc(rev)}&limit=100`, { signal }),
-  );
+  const base = repoApi({ kind, ns, name });
+  const repo = repoPath({ kind, ns, name });
+  const state = useLoad(`commits:${base}@${rev}`, (signal) => api<{ commits: HistoryCommit[] }>(`${base}/commits?revision=${enc(rev)}&limit=100`, { signal }));
   return (
     <main>
-      <ModelSubpageTitle ns={ns} name={name} title={t('model.historyOf', { rev })} />
+      <ModelSubpageTitle kind={kind} ns={ns} name={name} title={t('model.historyOf', { rev })} />
       {state.loading && <p class="muted">{t('loading')}</p>}
       {state.error != null && <ErrorBox error={state.error} />}
       <ul class="plain">
         {state.data?.commits.map((c) => (
           <li key={c.id} class="request" data-testid="history-commit">
-            <a href={`/${ns}/${name}/commit/${c.id}`}>{c.title}</a>
+            <a href={`${repo}/commit/${c.id}`}>{c.title}</a>
             <div class="muted small">
               <code>{c.id.slice(0, 7)}</code> · {c.authors[0]?.user ?? ''} · {formatDate(lang, c.date)}
             </div>
@@ -45,10 +45,11 @@ export function CommitsPage({ ns, name, rev }: { ns: string; name: string; rev: 
 }
 
 /** `/{ns}/{name}/commit/{oid}`: a commit and the files it added, changed and removed (its tree against its parent's). */
-export function CommitPage({ ns, name, oid }: { ns: string; name: string; oid: string }) {
+export function CommitPage({ ns, name, oid, kind = 'model' }: { ns: string; name: string; oid: string; kind?: RepoKind }) {
   const { t, lang } = useI18n();
-  const base = `/api/v1/models/${enc(ns)}/${enc(name)}`;
-  const state = useLoad(`commit:${ns}/${name}@${oid}`, async (signal) => {
+  const base = repoApi({ kind, ns, name });
+  const repo = repoPath({ kind, ns, name });
+  const state = useLoad(`commit:${base}@${oid}`, async (signal) => {
     const [history, files] = await Promise.all([
       api<{ commits: HistoryCommit[] }>(`${base}/commits?revision=${enc(oid)}&limit=1`, { signal }),
       filesAt(base, oid, signal),
@@ -63,7 +64,7 @@ export function CommitPage({ ns, name, oid }: { ns: string; name: string; oid: s
   });
   return (
     <main>
-      <ModelSubpageTitle ns={ns} name={name} title={t('model.commit', { id: oid.slice(0, 7) })} />
+      <ModelSubpageTitle kind={kind} ns={ns} name={name} title={t('model.commit', { id: oid.slice(0, 7) })} />
       {state.loading && <p class="muted">{t('loading')}</p>}
       {state.error != null && <ErrorBox error={state.error} />}
       {state.data && (
@@ -75,7 +76,7 @@ export function CommitPage({ ns, name, oid }: { ns: string; name: string; oid: s
             {state.data.commit.parents[0] && (
               <>
                 {' · '}
-                {t('model.parent')} <a href={`/${ns}/${name}/commit/${state.data.commit.parents[0]}`}>{state.data.commit.parents[0].slice(0, 7)}</a>
+                {t('model.parent')} <a href={`${repo}/commit/${state.data.commit.parents[0]}`}>{state.data.commit.parents[0].slice(0, 7)}</a>
               </>
             )}
           </p>
@@ -86,13 +87,13 @@ export function CommitPage({ ns, name, oid }: { ns: string; name: string; oid: s
                   <td>
                     <span class={`badge change-${c.kind}`}>{t(`change.${c.kind}`)}</span>
                   </td>
-                  <td>{c.kind === 'removed' ? c.path : <a href={`/${ns}/${name}/blob/${oid}/${encPath(c.path)}`}>{c.path}</a>}</td>
+                  <td>{c.kind === 'removed' ? c.path : <a href={`${repo}/blob/${oid}/${encPath(c.path)}`}>{c.path}</a>}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p>
-            <a href={`/${ns}/${name}/tree/${oid}`}>{t('model.browseAt')}</a>
+            <a href={`${repo}/tree/${oid}`}>{t('model.browseAt')}</a>
           </p>
         </>
       )}

@@ -4,7 +4,9 @@ import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { formatNumber, useI18n } from '../i18n';
 import { useSession } from '../session';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import type { ModelInfo } from '../types';
+import { TRENDING_TOP } from './trending-rank';
 
 export interface RefList {
   branches: { name: string; targetCommit: string }[];
@@ -17,17 +19,17 @@ export interface DownloadStats {
 }
 
 /** Like / unlike; the count is the hub's answer, not a guess. */
-export function LikeButton({ ns, name, likes }: { ns: string; name: string; likes: number }) {
+export function LikeButton({ ns, name, likes, kind = 'model' }: { ns: string; name: string; likes: number; kind?: RepoKind }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const [state, setState] = useState({ likes, liked: false });
   const [error, setError] = useState<unknown>(null);
-  const path = `/api/v1/models/${enc(ns)}/${enc(name)}/like`;
+  const path = `${repoApi({ kind, ns, name })}/like`;
   // Whether the user likes it is theirs to know, read after the page's own data (not in its way).
   useEffect(() => {
     if (!user) return;
-    void api<{ items: { model: { id: string } }[] }>(`/api/v1/users/${enc(user.username)}/likes?limit=100`).then(
-      (r) => r.items.some((i) => i.model.id === `${ns}/${name}`) && setState((s) => ({ ...s, liked: true })),
+    void api<{ items: { model: { id: string; kind?: RepoKind } }[] }>(`/api/v1/users/${enc(user.username)}/likes?limit=100`).then(
+      (r) => r.items.some((i) => i.model.id === `${ns}/${name}` && (i.model.kind ?? 'model') === kind) && setState((s) => ({ ...s, liked: true })),
       () => undefined,
     );
   }, [user?.username, ns, name]);
@@ -85,8 +87,8 @@ export function RevisionPicker({ repo, rev, refs }: { repo: string; rev: string;
   );
 }
 
-/** Counted downloads per UTC day, as columns. */
-export function DownloadsChart({ stats }: { stats: DownloadStats }) {
+/** Counted downloads per UTC day, as columns, and the trending rank among the top TRENDING_TOP (null: below them). */
+export function DownloadsChart({ stats, rank }: { stats: DownloadStats; rank: number | null }) {
   const { t, lang } = useI18n();
   const max = Math.max(1, ...stats.days.map((d) => d.downloads));
   const w = 8;
@@ -119,32 +121,38 @@ export function DownloadsChart({ stats }: { stats: DownloadStats }) {
       <p class="muted small" data-testid="trending">
         {t('model.trendingScore', { n: formatNumber(lang, stats.trendingScore), total: formatNumber(lang, stats.downloads) })}
       </p>
+      <p class="muted small" data-testid="trending-rank">
+        {rank ? t('model.trendingRank', { n: rank }) : t('model.trendingUnranked', { n: TRENDING_TOP })}
+      </p>
     </section>
   );
 }
 
-/** "Use this model": the hub's own address filled in, for the clients people already have. */
-export function UseSnippets({ info, rev }: { info: ModelInfo; rev: string }) {
+/** "Use this model" (or dataset): the hub's own address filled in, for the clients people already have. */
+export function UseSnippets({ info, rev, kind = 'model' }: { info: ModelInfo; rev: string; kind?: RepoKind }) {
   const { t } = useI18n();
   const [tab, setTab] = useState(0);
   const origin = location.origin;
   const id = info.id;
-  const file = 'config.json';
+  const ref = { kind, ns: info.namespace, name: info.name };
+  const file = kind === 'dataset' ? 'README.md' : 'config.json';
+  const repoType = kind === 'dataset' ? ', repo_type="dataset"' : '';
+  const repo = kind === 'dataset' ? `{ type: "dataset", name: "${id}" }` : `"${id}"`;
   const snippets: [string, string][] = [
     [
       'huggingface_hub',
-      `# pip install huggingface_hub\nimport os\nos.environ["HF_ENDPOINT"] = "${origin}"\nfrom huggingface_hub import snapshot_download\npath = snapshot_download("${id}", revision="${rev}")`,
+      `# pip install huggingface_hub\nimport os\nos.environ["HF_ENDPOINT"] = "${origin}"\nfrom huggingface_hub import snapshot_download\npath = snapshot_download("${id}"${repoType}, revision="${rev}")`,
     ],
     [
       '@huggingface/hub',
-      `import { downloadFile } from "@huggingface/hub";\nconst blob = await downloadFile({\n  repo: "${id}", path: "${file}", revision: "${rev}",\n  hubUrl: "${origin}", accessToken: process.env.HF_TOKEN,\n});`,
+      `import { downloadFile } from "@huggingface/hub";\nconst blob = await downloadFile({\n  repo: ${repo}, path: "${file}", revision: "${rev}",\n  hubUrl: "${origin}", accessToken: process.env.HF_TOKEN,\n});`,
     ],
-    ['curl', `curl -L -H "Authorization: Bearer $HF_TOKEN" \\\n  ${origin}/${id}/resolve/${enc(rev)}/${file}`],
-    ['REST', `curl -H "Authorization: Bearer $HF_TOKEN" \\\n  "${origin}/api/v1/models/${id}/files?revision=${enc(rev)}"`],
+    ['curl', `curl -L -H "Authorization: Bearer $HF_TOKEN" \\\n  ${origin}${repoPath(ref)}/resolve/${enc(rev)}/${file}`],
+    ['REST', `curl -H "Authorization: Bearer $HF_TOKEN" \\\n  "${origin}${repoApi(ref)}/files?revision=${enc(rev)}"`],
   ];
   return (
     <section aria-labelledby="use-h">
-      <h2 id="use-h">{t('model.use')}</h2>
+      <h2 id="use-h">{t(kind === 'dataset' ? 'dataset.use' : 'model.use')}</h2>
       <div role="tablist" aria-label={t('model.use')} class="tabs">
         {snippets.map(([label], i) => (
           <button key={label} type="button" role="tab" aria-selected={tab === i} class={tab === i ? '' : 'secondary'} onClick={() => setTab(i)}>

@@ -4,12 +4,19 @@ import { formatParams } from '../components/model-row';
 import { formatDate, formatNumber, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import { AccessPanel, adminOrgs } from '../licensing/access-panel';
+import { DeploymentsPanel } from '../model/deployments-panel';
 import { type DownloadStats, DownloadsChart, LikeButton, type RefList, RevisionPicker, TensorSummary, UseSnippets } from '../model/model-extras';
 import { useSession } from '../session';
 import type { AccessStatus, Commit, ModelInfo, Offer, TreePage, User, Version } from '../types';
 import { useLoad } from '../use-api';
+// What the page shows beyond a model's files and card: datasets' previews, lineage, the trending rank.
+import { DataPreviewTable, previewedFile } from '../datasets/data-preview';
+import { LicenseConflictWarning, LineagePanel, loadLineage } from '../lineage/lineage-panel';
+import { trendingRank } from '../model/trending-rank';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 
 export interface RepoLocation {
+  kind: RepoKind;
   ns: string;
   name: string;
   rev: string;
@@ -27,6 +34,10 @@ interface ModelData {
   access: AccessStatus;
   refs: RefList;
   stats: DownloadStats;
+  /** Its place in the trending order (1 is first), null below the top TRENDING_TOP. */
+  rank: number | null;
+  /** null when the hub could not say (the page shows the rest). */
+  lineage: Awaited<ReturnType<typeof loadLineage>> | null;
   /** The blob page's file, its first VIEW_BYTES (null on other pages or when it is not text). */
   file: string | null;
 }
@@ -42,7 +53,8 @@ const TEXT_FILE = /\.(md|txt|json|ya?ml|py|js|ts|toml|cfg|ini|csv|jsonl|sh|xml|h
  * the README comes from the revision shown, through the same resolve route as any client.
  */
 function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
-  const base = `/api/v1/models/${enc(loc.ns)}/${enc(loc.name)}`;
+  const base = repoApi(loc);
+  const files = repoPath(loc);
   const rev = enc(loc.rev);
   // A blob's page lists the folder it is in (a viewer for the file itself is still to come).
   const folder = loc.view === 'tree' ? loc.path : loc.view === 'blob' ? loc.path.slice(0, Math.max(0, loc.path.lastIndexOf('/'))) : '';
@@ -50,19 +62,19 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     api<ModelInfo>(base, { signal }),
     api<TreePage>(`${base}/files?revision=${rev}${folder ? `&path=${enc(folder)}` : ''}&limit=200`, { signal }),
     // A gated model's card is public; a private one's needs membership (401/403 shows a notice instead).
-    apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/README.md`, signal).catch((err: unknown) =>
+    apiText(`${files}/resolve/${rev}/README.md`, signal).catch((err: unknown) =>
       err instanceof ApiError && (err.status === 401 || err.status === 403) ? GATED : Promise.reject(err),
     ),
     api<Version[]>(`${base}/versions`, { signal }),
     api<{ commits: Commit[] }>(`${base}/commits?revision=${rev}&limit=10`, { signal }),
-    loc.view === 'blob' && TEXT_FILE.test(loc.path)
-      ? apiText(`/${enc(loc.ns)}/${enc(loc.name)}/resolve/${rev}/${encPath(loc.path)}`, signal, VIEW_BYTES).catch(() => null)
-      : null,
+    loc.view === 'blob' && TEXT_FILE.test(loc.path) ? apiText(`${files}/resolve/${rev}/${encPath(loc.path)}`, signal, VIEW_BYTES).catch(() => null) : null,
     api<Offer[]>(`${base}/offers`, { signal }),
     api<AccessStatus>(`${base}/access`, { signal }),
     api<RefList>(`${base}/refs`, { signal }),
     api<DownloadStats>(`${base}/downloads?days=30`, { signal }),
-  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats]) => ({
+    loadLineage(loc, signal).catch(() => null),
+    trendingRank(loc.kind, `${loc.ns}/${loc.name}`, signal),
+  ]).then(([info, tree, readme, versions, history, file, offers, access, refs, stats, lineage, rank]) => ({
     info,
     tree,
     readme,
@@ -73,6 +85,8 @@ function loadModel(loc: RepoLocation, signal: AbortSignal): Promise<ModelData> {
     access,
     refs,
     stats,
+    lineage,
+    rank,
   }));
 }
 
@@ -105,7 +119,7 @@ export const mayAdminister = (user: User | null | undefined, ns: string) => !!us
 export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () => preact.JSX.Element }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
-  const key = `${loc.ns}/${loc.name}@${loc.rev}:${loc.view}:${loc.path}`;
+  const key = `${loc.kind}:${loc.ns}/${loc.name}@${loc.rev}:${loc.view}:${loc.path}`;
   const state = useLoad(key, (signal) => loadModel(loc, signal));
   if (state.loading) return <main class="muted">{t('loading')}</main>;
   if (state.error != null) {
@@ -117,12 +131,16 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
       </main>
     );
   }
-  const { info, tree, readme, versions, commits, file, offers, access, refs, stats } = state.data!;
-  const repo = `/${loc.ns}/${loc.name}`;
+  const { info, tree, readme, versions, commits, file, offers, access, refs, stats, lineage, rank } = state.data!;
+  const repo = repoPath(loc);
+  const dataset = loc.kind === 'dataset';
+  const preview = dataset ? previewedFile(tree.entries, loc.view === 'blob' ? loc.path : '') : null;
   const chips = [
     info.pipelineTag,
     info.libraryName,
     info.license && `license: ${info.license}`,
+    ...(info.taskCategories ?? []),
+    ...(info.sizeCategories ?? []),
     ...(info.languages ?? []),
     ...(info.tags ?? []).slice(0, 8),
   ].filter(Boolean) as string[];
@@ -135,7 +153,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
         </h1>
         <div class="meta">
           <span>{t('model.downloads', { n: formatNumber(lang, info.downloads) })}</span>
-          <LikeButton ns={loc.ns} name={loc.name} likes={info.likes} />
+          <LikeButton kind={loc.kind} ns={loc.ns} name={loc.name} likes={info.likes} />
           {info.parameters != null && <span>{t('model.params', { n: formatParams(info.parameters) })}</span>}
           <span>{t('model.updated', { d: formatDate(lang, info.lastModified) })}</span>
         </div>
@@ -146,8 +164,9 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             </li>
           ))}
         </ul>
+        <LicenseConflictWarning conflicts={info.licenseConflicts ?? []} />
         {mayAdminister(user, loc.ns) && (
-          <nav class="admin-links" aria-label={t('model.manage')}>
+          <nav class="admin-links" aria-label={t(dataset ? 'dataset.manage' : 'model.manage')}>
             <a href={`${repo}/upload/main`}>{t('model.upload')}</a>
             <a href={`${repo}/edit/main/README.md`}>{t('model.editCard')}</a>
             <a href={`${repo}/licensing`}>{t('licensing.title')}</a>
@@ -202,25 +221,27 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
               </tbody>
             </table>
           </section>
-          {loc.view === 'blob' && (
+          {loc.view === 'blob' && !(preview && preview === loc.path) && (
             <section aria-labelledby="file-h">
               <h2 id="file-h">{loc.path}</h2>
               <FileView path={loc.path} text={file} />
             </section>
           )}
+          {preview && <DataPreviewTable ns={loc.ns} name={loc.name} rev={loc.rev} path={preview} />}
           <section aria-labelledby="card-h">
-            <h2 id="card-h">{t('model.card')}</h2>
+            <h2 id="card-h">{t(dataset ? 'dataset.card' : 'model.card')}</h2>
             {readme === GATED ? (
               <p class="muted">{t('model.cardGated')}</p>
             ) : readme ? (
               <article class="card" data-testid="card" dangerouslySetInnerHTML={{ __html: renderCard(readme) }} />
             ) : (
-              <p class="muted">{t('model.noCard')}</p>
+              <p class="muted">{t(dataset ? 'dataset.noCard' : 'model.noCard')}</p>
             )}
           </section>
+          {!dataset && <DeploymentsPanel ns={loc.ns} name={loc.name} />}
         </div>
         <aside>
-          {(info.gated !== false || offers.length > 0) && <AccessPanel ns={loc.ns} name={loc.name} offers={offers} initial={access} />}
+          {(info.gated !== false || offers.length > 0) && <AccessPanel repoKind={loc.kind} ns={loc.ns} name={loc.name} offers={offers} initial={access} />}
           <section aria-labelledby="versions-h">
             <h2 id="versions-h">{t('model.versions')}</h2>
             {versions.length === 0 && <p class="muted">{t('model.noVersions')}</p>}
@@ -251,9 +272,10 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
             </ul>
             <a href={`${repo}/commits/${enc(loc.rev)}`}>{t('model.history')}</a> · <a href={`${repo}/discussions`}>{t('proposals.title')}</a>
           </section>
-          <DownloadsChart stats={stats} />
+          {lineage && <LineagePanel up={lineage.up} down={lineage.down} />}
+          <DownloadsChart stats={stats} rank={rank} />
           {info.safetensors && <TensorSummary safetensors={info.safetensors} />}
-          <UseSnippets info={info} rev={loc.rev} />
+          <UseSnippets kind={loc.kind} info={info} rev={loc.rev} />
         </aside>
       </div>
     </main>

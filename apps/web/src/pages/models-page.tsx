@@ -4,47 +4,72 @@ import { ErrorBox } from '../components/error-box';
 import { ModelRow } from '../components/model-row';
 import { SearchBox } from '../components/search-box';
 import { formatNumber, type MessageKey, useI18n } from '../i18n';
+import { listPath, type RepoKind } from '../repo-kind';
 import type { SearchPage } from '../types';
 import { useLoad } from '../use-api';
 
-const FACETS = ['task', 'library', 'license', 'org'] as const;
+/** A facet: the key of its counts in the search answer, and the query parameter that filters on it. */
+interface FacetSpec {
+  facet: string;
+  param: string;
+}
+const f = (facet: string, param = facet): FacetSpec => ({ facet, param });
+/** What each kind is compared by (a dataset's card says task and size categories; its files, formats). */
+const FACETS: Record<RepoKind, FacetSpec[]> = {
+  model: [f('task'), f('library'), f('license'), f('languages', 'language'), f('org')],
+  dataset: [
+    f('taskCategories', 'taskCategory'),
+    f('sizeCategories', 'sizeCategory'),
+    f('formats', 'format'),
+    f('languages', 'language'),
+    f('license'),
+    f('org'),
+  ],
+};
 const SORTS = ['relevance', 'trending', 'downloads', 'likes', 'updated', 'created'] as const;
+/** Switches; licenseConflict: commercial use allowed here while something upstream forbids it (docs/lineage.md). */
+const TOGGLES: Record<RepoKind, string[]> = { model: ['verified', 'commercial', 'licenseConflict'], dataset: ['verified', 'commercial'] };
 /** The URL's parameters that the search API takes as they are: a search is a link. */
-const TOGGLES = ['verified', 'commercial'] as const;
-const PASSED = ['q', ...FACETS, ...TOGGLES, 'sort', 'cursor'];
+const passed = (kind: RepoKind) => ['q', ...FACETS[kind].map((x) => x.param), ...TOGGLES[kind], 'sort', 'cursor'];
 
 const withCursor = (base: string, cursor: string) => `${base}${base.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
 
-/** `/models?q=&task=&license=&sort=&cursor=`: the search API's state, kept in the URL. */
-export function ModelsPage() {
+/** `/models?q=&task=&license=&sort=&cursor=` (and `/datasets?...`): the search API's state, kept in the URL. */
+export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
   const { t, lang } = useI18n();
   const { query, route } = useLocation();
   const params = new URLSearchParams();
-  for (const k of PASSED) if (query[k]) params.set(k, query[k]);
+  for (const k of passed(kind)) if (query[k]) params.set(k, query[k]);
+  if (kind === 'dataset') params.set('kind', 'dataset');
   const key = params.toString();
   const page = useLoad(key, (signal) => api<SearchPage>(`/api/v1/search?${key}&limit=20`, { signal }));
+  // A facet with no value here (few models have languages) takes no room, unless it is the filter in use.
+  const facets = FACETS[kind].filter((x) => page.data?.facets[x.facet]?.length || query[x.param]);
+  const toggles = TOGGLES[kind];
   const link = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     next.delete('cursor');
+    next.delete('kind');
     for (const [k, v] of Object.entries(changes))
       if (v === null) next.delete(k);
       else next.set(k, v);
     const s = next.toString();
-    return s ? `/models?${s}` : '/models';
+    return s ? `${listPath(kind)}?${s}` : listPath(kind);
   };
-  const filtered = [...FACETS, ...TOGGLES].some((f) => query[f]);
+  const filterParams = [...FACETS[kind].map((x) => x.param), ...toggles];
+  const filtered = filterParams.some((p) => query[p]);
   return (
     <main class="with-side">
       <aside aria-label="filters">
-        {FACETS.map((f) => (
-          <section key={f} class="facet">
-            <h2>{t(`facet.${f}` as MessageKey)}</h2>
+        {facets.map(({ facet, param }) => (
+          <section key={facet} class="facet">
+            <h2>{t(`facet.${facet}` as MessageKey)}</h2>
             <ul>
-              {(page.data?.facets[f] ?? []).slice(0, 10).map((v) => {
-                const active = query[f] === v.value;
+              {(page.data?.facets[facet] ?? []).slice(0, 10).map((v) => {
+                const active = query[param] === v.value;
                 return (
                   <li key={v.value}>
-                    <a href={link({ [f]: active ? null : v.value })} aria-current={active ? 'true' : undefined} class={active ? 'active' : undefined}>
+                    <a href={link({ [param]: active ? null : v.value })} aria-current={active ? 'true' : undefined} class={active ? 'active' : undefined}>
                       {v.value} <span class="muted">{formatNumber(lang, v.count)}</span>
                     </a>
                   </li>
@@ -54,23 +79,28 @@ export function ModelsPage() {
           </section>
         ))}
         <section class="facet">
-          {TOGGLES.map((f) => (
-            <label key={f} class="toggle">
+          {toggles.map((p) => (
+            <label key={p} class="toggle">
               <input
                 type="checkbox"
-                checked={query[f] === 'true'}
-                onChange={(e) => route(link({ [f]: (e.target as HTMLInputElement).checked ? 'true' : null }))}
+                checked={query[p] === 'true'}
+                onChange={(e) => route(link({ [p]: (e.target as HTMLInputElement).checked ? 'true' : null }))}
               />{' '}
-              {t(`filter.${f}` as MessageKey)}
+              {t(`filter.${p}` as MessageKey)}
+              {p === 'licenseConflict' && (
+                <span class="muted"> {formatNumber(lang, page.data?.facets.licenseConflict?.find((v) => v.value === 'true')?.count ?? 0)}</span>
+              )}
             </label>
           ))}
         </section>
-        {filtered && <a href={link(Object.fromEntries([...FACETS, ...TOGGLES].map((f) => [f, null])))}>{t('search.clear')}</a>}
+        {filtered && <a href={link(Object.fromEntries(filterParams.map((p) => [p, null])))}>{t('search.clear')}</a>}
       </aside>
       <div class="results">
-        <SearchBox initial={query.q ?? ''} />
+        <SearchBox kind={kind} initial={query.q ?? ''} />
         <div class="toolbar">
-          <span data-testid="total">{page.data ? t('search.results', { n: formatNumber(lang, page.data.total) }) : ''}</span>
+          <span data-testid="total">
+            {page.data ? t(kind === 'dataset' ? 'datasets.results' : 'search.results', { n: formatNumber(lang, page.data.total) }) : ''}
+          </span>
           <label>
             {t('search.sort')}{' '}
             <select value={query.sort ?? 'relevance'} onChange={(e) => route(link({ sort: (e.target as HTMLSelectElement).value }))}>

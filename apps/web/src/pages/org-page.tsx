@@ -9,8 +9,8 @@ import { useState } from 'preact/hooks';
 import { NotFoundPage } from './not-found-page';
 
 /**
- * `/{org}` (or a user's namespace): who it is and its models, in one round trip. A namespace that
- * is no organization and owns no model the visitor may see is the 404 page.
+ * `/{org}` (or a user's namespace): who it is, its models and datasets, in one round trip. A namespace
+ * that is no organization and owns nothing the visitor may see is the 404 page.
  */
 export function OrgPage({ ns }: { ns: string }) {
   const { t, lang } = useI18n();
@@ -23,6 +23,7 @@ export function OrgPage({ ns }: { ns: string }) {
       }),
       api<SearchPage>(`/api/v1/search?org=${enc(ns)}&sort=trending&limit=50`, { signal }),
       api<Member[]>(`/api/v1/orgs/${enc(ns)}/members`, { signal }).catch(() => null),
+      api<SearchPage>(`/api/v1/search?kind=dataset&org=${enc(ns)}&sort=trending&limit=50`, { signal }),
     ]),
   );
   if (state.loading) return <main class="muted">{t('loading')}</main>;
@@ -32,8 +33,8 @@ export function OrgPage({ ns }: { ns: string }) {
         <ErrorBox error={state.error} />
       </main>
     );
-  const [org, models, members] = state.data!;
-  if (!org && models.total === 0) return <NotFoundPage />;
+  const [org, models, members, datasets] = state.data!;
+  if (!org && models.total === 0 && datasets.total === 0) return <NotFoundPage />;
   return (
     <main>
       <h1>
@@ -53,6 +54,16 @@ export function OrgPage({ ns }: { ns: string }) {
           <ModelRow key={m.id} m={m} />
         ))}
       </ul>
+      {datasets.total > 0 && (
+        <>
+          <h2>{t('datasets.results', { n: formatNumber(lang, datasets.total) })}</h2>
+          <ul class="models" data-testid="org-datasets">
+            {datasets.items.map((d) => (
+              <ModelRow key={d.id} m={d} />
+            ))}
+          </ul>
+        </>
+      )}
     </main>
   );
 }

@@ -1,10 +1,11 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, enc } from '../api';
+import { api } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { formatDate, type MessageKey, useI18n } from '../i18n';
 import { useLoad } from '../use-api';
 import { useSubmit } from '../use-submit';
 import { ModelSubpageTitle } from '../components/model-subpage-title';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 
 interface Proposal {
   number: number;
@@ -32,22 +33,22 @@ interface FileDiff {
   unifiedDiff?: string;
 }
 
-const apiBase = (ns: string, name: string) => `/api/v1/models/${enc(ns)}/${enc(name)}/proposals`;
+const apiBase = (kind: RepoKind, ns: string, name: string) => `${repoApi({ kind, ns, name })}/proposals`;
 
 /** `/{ns}/{name}/discussions`: pull requests and discussions, newest first. */
-export function ProposalsPage({ ns, name }: { ns: string; name: string }) {
+export function ProposalsPage({ ns, name, kind = 'model' }: { ns: string; name: string; kind?: RepoKind }) {
   const { t, lang } = useI18n();
-  const state = useLoad(`proposals:${ns}/${name}`, (signal) => api<{ items: Proposal[] }>(apiBase(ns, name), { signal }));
+  const state = useLoad(`proposals:${kind}:${ns}/${name}`, (signal) => api<{ items: Proposal[] }>(apiBase(kind, ns, name), { signal }));
   return (
     <main>
-      <ModelSubpageTitle ns={ns} name={name} title={t('proposals.title')} />
+      <ModelSubpageTitle kind={kind} ns={ns} name={name} title={t('proposals.title')} />
       {state.loading && <p class="muted">{t('loading')}</p>}
       {state.error != null && <ErrorBox error={state.error} />}
       {state.data && !state.data.items.length && <p class="muted">{t('proposals.none')}</p>}
       <ul class="plain">
         {state.data?.items.map((p) => (
           <li key={p.number} class="request" data-testid="proposal">
-            <a href={`/${ns}/${name}/discussions/${p.number}`}>
+            <a href={`${repoPath({ kind, ns, name })}/discussions/${p.number}`}>
               #{p.number} {p.title}
             </a>
             <div class="muted small">
@@ -62,11 +63,11 @@ export function ProposalsPage({ ns, name }: { ns: string; name: string }) {
 }
 
 /** `/{ns}/{name}/discussions/{N}`: the conversation, the files a pull request changes, and the review and merge buttons. */
-export function ProposalPage({ ns, name, number }: { ns: string; name: string; number: number }) {
+export function ProposalPage({ ns, name, number, kind = 'model' }: { ns: string; name: string; number: number; kind?: RepoKind }) {
   const { t, lang } = useI18n();
   const [reload, setReload] = useState(0);
-  const base = `${apiBase(ns, name)}/${number}`;
-  const state = useLoad(`proposal:${ns}/${name}#${number}:${reload}`, async (signal) => {
+  const base = `${apiBase(kind, ns, name)}/${number}`;
+  const state = useLoad(`proposal:${base}:${reload}`, async (signal) => {
     const details = await api<ProposalDetails>(base, { signal });
     const diff = details.kind === 'pull_request' ? await api<{ files: FileDiff[] }>(`${base}/diff`, { signal }) : { files: [] };
     return { details, diff };
@@ -99,7 +100,7 @@ export function ProposalPage({ ns, name, number }: { ns: string; name: string; n
   const open = p.status === 'open' || p.status === 'draft';
   return (
     <main>
-      <ModelSubpageTitle ns={ns} name={name} title={`#${p.number} ${p.title}`} />
+      <ModelSubpageTitle kind={kind} ns={ns} name={name} title={`#${p.number} ${p.title}`} />
       <p class="muted" data-testid="proposal-status">
         {t(`proposals.status.${p.status}` as MessageKey)} · {p.author ?? ''} {p.targetBranch ? `→ ${p.targetBranch}` : ''}
         {p.approvals ? ` · ${t('proposals.approvals', { n: String(p.approvals.length), of: String(p.requiredApprovals ?? 0) })}` : ''}

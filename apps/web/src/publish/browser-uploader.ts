@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha256';
 import { api, ApiError, csrfToken, enc } from '../api';
+import { type RepoRef, repoApi, repoHfApi, repoPath } from '../repo-kind';
 
 /** A file to commit, at its path in the repository. */
 export interface UploadItem {
@@ -109,8 +110,7 @@ export class BrowserUploader {
   partsSent = 0;
 
   constructor(
-    private readonly ns: string,
-    private readonly name: string,
+    private readonly repo: RepoRef,
     private readonly branch: string,
     private readonly items: UploadItem[],
     private readonly onChange: () => void,
@@ -131,7 +131,7 @@ export class BrowserUploader {
           : { op: 'put', path: item.path, contentBase64: await base64Of(item.file) },
       ),
     );
-    const commit = await api<{ commitId: string }>(`/api/v1/models/${enc(this.ns)}/${enc(this.name)}/commits`, {
+    const commit = await api<{ commitId: string }>(`${repoApi(this.repo)}/commits`, {
       method: 'POST',
       body: { branch: this.branch, summary, operations },
     });
@@ -147,10 +147,10 @@ export class BrowserUploader {
 
   private async classify(): Promise<void> {
     const files = await Promise.all(this.items.map(async (i) => ({ path: i.path, size: i.file.size, sample: await sampleOf(i.file) })));
-    const answer = await api<{ files: { path: string; uploadMode: 'lfs' | 'regular' }[] }>(
-      `/api/models/${enc(this.ns)}/${enc(this.name)}/preupload/${enc(this.branch)}`,
-      { method: 'POST', body: { files } },
-    );
+    const answer = await api<{ files: { path: string; uploadMode: 'lfs' | 'regular' }[] }>(`${repoHfApi(this.repo)}/preupload/${enc(this.branch)}`, {
+      method: 'POST',
+      body: { files },
+    });
     const modes = new Map(answer.files.map((f) => [f.path, f.uploadMode]));
     this.files.forEach((f) => (f.mode = modes.get(f.path) ?? 'regular'));
   }
@@ -168,7 +168,7 @@ export class BrowserUploader {
   }
 
   private async uploadLfs(objects: { item: UploadItem; progress: FileProgress }[]): Promise<void> {
-    const answer = await api<{ objects: BatchObject[] }>(`/${enc(this.ns)}/${enc(this.name)}.git/info/lfs/objects/batch`, {
+    const answer = await api<{ objects: BatchObject[] }>(`${repoPath(this.repo)}.git/info/lfs/objects/batch`, {
       method: 'POST',
       contentType: LFS,
       body: {

@@ -4,6 +4,7 @@ import { api, apiText, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { useI18n } from '../i18n';
 import { renderCard } from '../markdown';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import { useSubmit } from '../use-submit';
 
 const toBase64 = (text: string) => {
@@ -14,25 +15,26 @@ const toBase64 = (text: string) => {
 };
 
 /** `/{ns}/{name}/edit/{rev}/README.md`: the card's Markdown beside its preview (sanitized as shown), committed to the branch. */
-export function CardEditorPage({ ns, name, rev }: { ns: string; name: string; rev: string }) {
+export function CardEditorPage({ ns, name, rev, kind = 'model' }: { ns: string; name: string; rev: string; kind?: RepoKind }) {
   const { t } = useI18n();
   const { route } = useLocation();
   const [text, setText] = useState<string | null>(null);
+  const repo = repoPath({ kind, ns, name });
   const { busy, error, setError, onSubmit } = useSubmit(async (form) => {
     const summary = String(form.get('message') ?? '') || t('editor.defaultMessage');
-    await api(`/api/v1/models/${enc(ns)}/${enc(name)}/commits`, {
+    await api(`${repoApi({ kind, ns, name })}/commits`, {
       method: 'POST',
       body: { branch: rev, summary, operations: [{ op: 'put', path: 'README.md', contentBase64: toBase64(text ?? '') }] },
     });
-    route(`/${ns}/${name}`);
+    route(repo);
   });
   useEffect(() => {
-    apiText(`/${enc(ns)}/${enc(name)}/resolve/${enc(rev)}/README.md`).then((s) => setText(s ?? `---\nlicense: apache-2.0\n---\n\n# ${name}\n`), setError);
+    apiText(`${repo}/resolve/${enc(rev)}/README.md`).then((s) => setText(s ?? `---\nlicense: apache-2.0\n---\n\n# ${name}\n`), setError);
   }, [ns, name, rev]);
   return (
     <main class="publish">
       <h1>
-        <a href={`/${ns}/${name}`}>
+        <a href={repo}>
           {ns}/{name}
         </a>{' '}
         · {t('model.editCard')}

@@ -1,21 +1,22 @@
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
-import { api, enc } from '../api';
+import { api } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { useI18n } from '../i18n';
+import { type RepoKind, repoApi } from '../repo-kind';
 import type { ModelInfo } from '../types';
 import { useLoad } from '../use-api';
 
 /** `/{ns}/{name}/settings`: visibility, gating, and deletion confirmed by typing the model's name. */
-export function ModelSettingsPage({ ns, name }: { ns: string; name: string }) {
+export function ModelSettingsPage({ ns, name, kind = 'model' }: { ns: string; name: string; kind?: RepoKind }) {
   const { t } = useI18n();
   const { route } = useLocation();
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [confirm, setConfirm] = useState('');
-  const base = `/api/v1/models/${enc(ns)}/${enc(name)}`;
-  const state = useLoad(`${ns}/${name}#${version}`, (signal) => api<ModelInfo>(base, { signal }));
+  const base = repoApi({ kind, ns, name });
+  const state = useLoad(`${base}#${version}`, (signal) => api<ModelInfo>(base, { signal }));
   const full = `${ns}/${name}`;
   if (state.loading) return <main class="muted">{t('loading')}</main>;
   if (state.error != null)

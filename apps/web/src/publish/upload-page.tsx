@@ -3,6 +3,7 @@ import { useRef, useState } from 'preact/hooks';
 import { api, enc } from '../api';
 import { ErrorBox } from '../components/error-box';
 import { useI18n } from '../i18n';
+import { type RepoKind, repoApi, repoPath } from '../repo-kind';
 import { BrowserUploader, type UploadItem } from './browser-uploader';
 
 /** Every file under a dropped entry (a folder is walked), at its path relative to the drop. */
@@ -26,7 +27,7 @@ async function filesOf(entry: FileSystemEntry, prefix = ''): Promise<UploadItem[
 const pct = (done: number, total: number) => (total ? Math.round((100 * done) / total) : 100);
 
 /** `/{ns}/{name}/upload/{rev}`: drop files or folders, see each file's progress, commit, then optionally publish a version. */
-export function UploadPage({ ns, name, rev }: { ns: string; name: string; rev: string }) {
+export function UploadPage({ ns, name, rev, kind = 'model' }: { ns: string; name: string; rev: string; kind?: RepoKind }) {
   const { t } = useI18n();
   const { route } = useLocation();
   const [items, setItems] = useState<UploadItem[]>([]);
@@ -35,7 +36,7 @@ export function UploadPage({ ns, name, rev }: { ns: string; name: string; rev: s
   const [error, setError] = useState<unknown>(null);
   const [, setTick] = useState(0);
   const uploader = useRef<BrowserUploader | null>(null);
-  const repo = `/${ns}/${name}`;
+  const repo = repoPath({ kind, ns, name });
 
   const add = (more: UploadItem[]) => {
     uploader.current = null;
@@ -59,12 +60,12 @@ export function UploadPage({ ns, name, rev }: { ns: string; name: string; rev: s
     const message = String(form.get('message') ?? '') || t('upload.defaultMessage', { n: items.length });
     const version = String(form.get('version') ?? '').trim();
     const notes = String(form.get('notes') ?? '');
-    uploader.current ??= new BrowserUploader(ns, name, rev, items, () => setTick((n) => n + 1));
+    uploader.current ??= new BrowserUploader({ kind, ns, name }, rev, items, () => setTick((n) => n + 1));
     setBusy(true);
     setError(null);
     try {
       const { commitId } = await uploader.current.run(message);
-      if (version) await api(`/api/v1/models/${enc(ns)}/${enc(name)}/versions`, { method: 'POST', body: { name: version, notes, revision: commitId } });
+      if (version) await api(`${repoApi({ kind, ns, name })}/versions`, { method: 'POST', body: { name: version, notes, revision: commitId } });
       route(version ? `${repo}/tree/${enc(version)}` : repo);
     } catch (err) {
       setError(err);

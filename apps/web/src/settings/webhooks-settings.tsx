@@ -22,6 +22,7 @@ interface Delivery {
   lastStatusCode: number | null;
   lastError: string | null;
   createdAt: string;
+  redelivery: boolean;
 }
 
 /** The hub's webhook events (apps/api/src/common/hub-events.ts). */
@@ -29,18 +30,35 @@ const EVENTS = ['license.requested', 'license.approved', 'license.rejected', 'gr
 
 function Deliveries({ org, hook }: { org: string; hook: string }) {
   const { t, lang } = useI18n();
-  const state = useLoad(`deliveries:${hook}`, (signal) => api<Delivery[]>(`/api/v1/orgs/${enc(org)}/webhooks/${enc(hook)}/deliveries`, { signal }));
+  const [version, setVersion] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const base = `/api/v1/orgs/${enc(org)}/webhooks/${enc(hook)}/deliveries`;
+  const state = useLoad(`deliveries:${hook}#${version}`, (signal) => api<Delivery[]>(base, { signal }));
+  // A redelivery is a new delivery (GitHub's model), listed first once the list is read again.
+  const redeliver = (id: string) => {
+    setError(null);
+    return api(`${base}/${enc(id)}/redeliver`, { method: 'POST' }).then(() => setVersion((v) => v + 1), setError);
+  };
   if (state.loading) return <p class="muted">{t('loading')}</p>;
   if (state.error != null) return <ErrorBox error={state.error} />;
   if (!state.data!.length) return <p class="muted small">{t('webhooks.noDeliveries')}</p>;
   return (
-    <ul class="plain small">
-      {state.data!.map((d) => (
-        <li key={d.id}>
-          {new Date(d.createdAt).toLocaleString(lang)} · {d.event} · <span class="badge">{d.status}</span> {d.lastStatusCode ?? ''} {d.lastError ?? ''}
-        </li>
-      ))}
-    </ul>
+    <>
+      {error != null && <ErrorBox error={error} />}
+      <ul class="plain small" data-testid="deliveries">
+        {state.data!.map((d) => (
+          <li key={d.id}>
+            {new Date(d.createdAt).toLocaleString(lang)} · {d.event} · <span class="badge">{d.status}</span> {d.lastStatusCode ?? ''} {d.lastError ?? ''}
+            {d.redelivery && <span class="badge">{t('webhooks.redelivery')}</span>}{' '}
+            {d.status !== 'pending' && (
+              <button type="button" class="secondary" aria-label={`${t('webhooks.redeliver')}: ${d.event} ${d.id}`} onClick={() => void redeliver(d.id)}>
+                {t('webhooks.redeliver')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

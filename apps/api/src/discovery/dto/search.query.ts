@@ -58,6 +58,30 @@ export class SearchQuery {
 
   @ApiPropertyOptional({ example: 'zh' }) @IsOptional() @IsString() @MaxLength(35) language?: string;
 
+  @ApiPropertyOptional({ description: "A dataset card's task category", example: 'text-classification' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  taskCategory?: string;
+
+  @ApiPropertyOptional({ description: "A dataset card's size category", example: '10K<n<100K' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  sizeCategory?: string;
+
+  @ApiPropertyOptional({ description: "A data format of a dataset's files at main", example: 'parquet' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  format?: string;
+
+  @ApiPropertyOptional({ description: 'true: only repositories allowing commercial use while something upstream forbids it (docs/lineage.md)' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'licenseConflict must be true or false' })
+  licenseConflict?: boolean;
+
   @ApiPropertyOptional({ description: 'Fewest parameters (from the safetensors files): 7000000000, 7e9 or 7B' })
   @IsOptional()
   @Transform(toCount)

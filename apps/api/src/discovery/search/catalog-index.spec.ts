@@ -17,6 +17,11 @@ const row = (over: Partial<CatalogRow>): CatalogRow => ({
   languages: ['en'],
   datasets: [],
   baseModels: [],
+  baseModelRelation: null,
+  taskCategories: [],
+  sizeCategories: [],
+  dataFormats: [],
+  licenseConflict: false,
   downloads: 0,
   likes: 0,
   trendingScore: 0,
@@ -98,5 +103,45 @@ describe('CatalogIndex', () => {
     const textMatches = { docs: Int32Array.from([a.docNo, b.docNo, d.docNo]), ranks: new Float32Array(3), query: { name: 'zzz', namespace: null } };
     expect(index.query({ ...base, textMatches }).items.map((e) => e.id)).toEqual([b.id, d.id]);
     expect(index.knownDocs([a.id, d.id])).toEqual([d.docNo]);
+  });
+});
+
+describe('CatalogIndex row facets (datasets, licence conflicts)', () => {
+  const index = new CatalogIndex();
+  const csv = row({ taskCategories: ['text-classification'], sizeCategories: ['1K<n<10K'], dataFormats: ['csv'] });
+  const parquet = row({ taskCategories: ['translation'], sizeCategories: ['1K<n<10K'], dataFormats: ['parquet'], languages: ['fr'] });
+  const conflicted = row({ licenseConflict: true, baseModels: ['Acme/Base'], baseModelRelation: 'quantized' });
+  [csv, parquet, conflicted].forEach((r) => index.upsert(r));
+
+  it('filters by a row facet and counts that facet without its own filter', () => {
+    const r = index.query({ ...base, rowFilters: { formats: 'PARQUET' } });
+    expect(r.items.map((e) => e.id)).toEqual([parquet.id]);
+    expect(r.facets!.formats).toEqual([
+      { value: 'csv', count: 1 },
+      { value: 'parquet', count: 1 },
+    ]);
+    expect(r.facets!.taskCategories).toEqual([{ value: 'translation', count: 1 }]);
+  });
+
+  it('one failing filter of two keeps the row out of the results and out of the other facets', () => {
+    const r = index.query({ ...base, rowFilters: { formats: 'csv', sizeCategories: '1K<n<10K' } });
+    expect(r.items.map((e) => e.id)).toEqual([csv.id]);
+    expect(r.facets!.sizeCategories).toEqual([{ value: '1K<n<10K', count: 1 }]);
+    expect(r.facets!.formats).toEqual([
+      { value: 'csv', count: 1 },
+      { value: 'parquet', count: 1 },
+    ]);
+  });
+
+  it('the licence conflict facet and filter, and base_model:{relation}:{repo}', () => {
+    const all = index.query(base);
+    expect(all.facets!.licenseConflict).toEqual([
+      { value: 'false', count: 2 },
+      { value: 'true', count: 1 },
+    ]);
+    expect(index.query({ ...base, rowFilters: { licenseConflict: 'true' } }).items.map((e) => e.id)).toEqual([conflicted.id]);
+    expect(index.query({ ...base, hfTags: ['base_model:quantized:acme/base'] }).items.map((e) => e.id)).toEqual([conflicted.id]);
+    expect(index.query({ ...base, hfTags: ['base_model:finetune:acme/base'] }).total).toBe(0);
+    expect(index.query({ ...base, hfTags: ['base_model:Acme/Base'] }).total).toBe(1);
   });
 });

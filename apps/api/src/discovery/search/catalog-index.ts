@@ -2,6 +2,7 @@ import { CatalogEntry, CatalogRow, EngineCriteria, EngineResult, EngineSort, Tex
 import { matchesHfTag, parseHfTag } from './hf-tags';
 import { Interner } from './interner';
 import { licenseAllowsCommercialUse } from './license-commercial-use';
+import { ROW_FACETS, RowFacetCounter, rowFilterList, rowMatches } from './row-facets';
 import { relevance } from './search-text';
 import { TopK, topValues } from './top-k';
 
@@ -244,6 +245,8 @@ export class CatalogIndex {
     const hfTags = c.hfTags?.map(parseHfTag);
     const language = c.language === undefined ? undefined : (this.languages.find(lower(c.language)) ?? -2);
     const nameContains = c.nameContains?.toLowerCase();
+    const rowFilters = rowFilterList(c.rowFilters);
+    const rowCounts = c.facets ? new RowFacetCounter() : null;
     // Private models are visible through their namespace: one flag per interned namespace.
     const visibleNs = new Uint8Array(this.namespaces.size);
     for (const id of c.visibleNamespaceIds ?? []) {
@@ -322,7 +325,23 @@ export class CatalogIndex {
         }
         if (failures > 1) continue;
       }
+      // Row facets (dataset fields, licence conflict): the same rule, one failure across all facets.
+      let rowFailed = -1;
+      if (rowFilters) {
+        for (let f = 0; f < rowFilters.length; f++) {
+          if (rowMatches(this.rows[slot], rowFilters[f][0], rowFilters[f][1])) continue;
+          rowFailed = f;
+          failed = F_ROW;
+          failures++;
+        }
+        if (failures > 1) continue;
+      }
 
+      if (rowCounts) {
+        for (const facet of ROW_FACETS) {
+          if (failures === 0 || (rowFailed >= 0 && rowFilters![rowFailed][0] === facet)) rowCounts.count(this.rows[slot], facet);
+        }
+      }
       if (countFacets) {
         if (task[slot] >= 0 && (failures === 0 || failed === F_TASK)) countTask[task[slot]]++;
         if (license[slot] >= 0 && (failures === 0 || failed === F_LICENSE)) countLicense[license[slot]]++;
@@ -354,6 +373,7 @@ export class CatalogIndex {
         library: topValues(counts.library, this.libraries.values, c.facetLimit),
         org: topValues(counts.org, this.nsDisplay, c.facetLimit),
         tags: topValues(counts.tags, this.tags.values, c.facetLimit),
+        ...rowCounts!.all(c.facetLimit),
       },
     };
   }
@@ -398,3 +418,4 @@ const F_LICENSE = 2;
 const F_LIBRARY = 3;
 const F_ORG = 4;
 const F_TAGS = 5;
+const F_ROW = 6;

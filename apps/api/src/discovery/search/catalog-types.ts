@@ -1,5 +1,6 @@
 /** The search engine's vocabulary: what the catalog index holds, and what a search asks and gets. */
 import type { RepoKind } from '@model-hub/contracts';
+import type { RowFacetFilters, RowFacetName } from './row-facets';
 import type { NameQuery } from './search-text';
 
 /** One model as the search index loads it from PostgreSQL. */
@@ -19,6 +20,14 @@ export interface CatalogRow {
   languages: string[];
   datasets: string[];
   baseModels: string[];
+  /** How the model derives from its base models (null: none). */
+  baseModelRelation: string | null;
+  /** Dataset cards and files (docs/lineage.md). */
+  taskCategories: string[];
+  sizeCategories: string[];
+  dataFormats: string[];
+  /** Commercial use allowed here, forbidden upstream. */
+  licenseConflict: boolean;
   downloads: number;
   likes: number;
   trendingScore: number;
@@ -38,7 +47,7 @@ export const ENGINE_SORTS = ['relevance', 'downloads', 'likes', 'trending', 'upd
 export type EngineSort = (typeof ENGINE_SORTS)[number];
 
 export const FACETS = ['task', 'license', 'library', 'org', 'tags'] as const;
-export type FacetName = (typeof FACETS)[number];
+export type FacetName = (typeof FACETS)[number] | RowFacetName;
 export type FacetCounts = Record<FacetName, { value: string; count: number }[]>;
 
 /** Keyset position: sort value and id of the last item of the previous page. */
@@ -78,6 +87,8 @@ export interface EngineCriteria {
    */
   hfTags?: string[];
   language?: string;
+  /** Dataset task category, size category, format; the upstream licence conflict flag ('true'/'false'). */
+  rowFilters?: RowFacetFilters;
   commercial?: boolean;
   verified?: boolean;
   minParams?: number;

@@ -35,6 +35,12 @@ export class DiscoverySearchService {
       verified: q.verified,
       tags: q.tag,
       language: q.language,
+      rowFilters: {
+        taskCategories: q.taskCategory,
+        sizeCategories: q.sizeCategory,
+        formats: q.format,
+        licenseConflict: q.licenseConflict === undefined ? undefined : String(q.licenseConflict),
+      },
       minParams: q.minParams,
       maxParams: q.maxParams,
       sort: q.sort ?? 'relevance',

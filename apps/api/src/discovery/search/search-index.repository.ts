@@ -33,6 +33,11 @@ interface RawCatalogRow {
   languages: string[];
   datasets: string[];
   base_models: string[];
+  base_model_relation: string | null;
+  task_categories: string[];
+  size_categories: string[];
+  data_formats: string[];
+  license_conflict: boolean;
   downloads: number;
   likes: number;
   trending_score: number;
@@ -213,7 +218,8 @@ const CHANGES_SQL = `
   )
   SELECT snap.snap_xmin, snap.deleted, c.* FROM snap LEFT JOIN LATERAL (
     SELECT m.id::text, m.kind::text AS kind, coalesce(d.doc_no, -1) AS doc_no, m.namespace_id::text, n.name AS namespace, m.name, m.private, m.license, m.pipeline_tag,
-           m.library_name, m.tags, m.languages, m.datasets, m.base_models, m.downloads, m.likes, m.trending_score,
+           m.library_name, m.tags, m.languages, m.datasets, m.base_models, m.base_model_relation::text,
+           m.task_categories, m.size_categories, m.data_formats, m.license_conflict, m.downloads, m.likes, m.trending_score,
            m.parameters::float8 AS parameters,
            -- timestamp(3) holds UTC (Prisma's convention); node-pg would read it as local time.
            m.created_at AT TIME ZONE 'UTC' AS created_at, m.last_modified AT TIME ZONE 'UTC' AS last_modified,
@@ -247,6 +253,11 @@ const toCatalogRow = (r: RawCatalogRow): CatalogRow => ({
   languages: r.languages,
   datasets: r.datasets,
   baseModels: r.base_models,
+  baseModelRelation: r.base_model_relation,
+  taskCategories: r.task_categories ?? [],
+  sizeCategories: r.size_categories ?? [],
+  dataFormats: r.data_formats ?? [],
+  licenseConflict: r.license_conflict,
   downloads: r.downloads,
   likes: r.likes,
   trendingScore: r.trending_score,

@@ -20,6 +20,8 @@ export interface SearchItem {
   parameters: number | null;
   /** Owned by a verified organization. */
   verified: boolean;
+  /** Commercial use allowed here while something upstream forbids it (model info names it). */
+  licenseConflict: boolean;
   updatedAt: string;
 }
 
@@ -45,6 +47,7 @@ export const presentSearchItem = (e: CatalogEntry): SearchItem => ({
   trendingScore: roundScore(e.trendingScore),
   parameters: e.parameters,
   verified: e.verified,
+  licenseConflict: e.licenseConflict,
   updatedAt: e.lastModified.toISOString(),
 });
 
