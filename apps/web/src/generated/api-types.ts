@@ -1340,6 +1340,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lineage/{kind}/{namespace}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ancestors (up) or descendants (down) of a model or dataset, to a depth; nodes you may not see are counted, not named */
+        get: operations["LineageController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{namespace}/{name}/deployments": {
         parameters: {
             query?: never;
@@ -2724,6 +2741,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a settled delivery's body again, as a new delivery with redelivery: true */
+        post: operations["WebhooksController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{ns}/{name}/proposals": {
         parameters: {
             query?: never;
@@ -3164,6 +3198,8 @@ export interface components {
             parameters: null | number;
             /** @description Owned by a verified organization. */
             verified: boolean;
+            /** @description Commercial use allowed here while something upstream forbids it (model info names it). */
+            licenseConflict: boolean;
             updatedAt: string;
         };
         FacetCounts: {
@@ -3184,6 +3220,26 @@ export interface components {
                 count: number;
             }[];
             tags: {
+                value: string;
+                count: number;
+            }[];
+            taskCategories: {
+                value: string;
+                count: number;
+            }[];
+            sizeCategories: {
+                value: string;
+                count: number;
+            }[];
+            formats: {
+                value: string;
+                count: number;
+            }[];
+            languages: {
+                value: string;
+                count: number;
+            }[];
+            licenseConflict: {
                 value: string;
                 count: number;
             }[];
@@ -3452,7 +3508,39 @@ export interface components {
             likes: number;
             trendingScore: number;
         })[];
+        /** @description What model info shows of a repository's lineage (native `lineage`, Hugging Face `lineage` too). */
+        LineageSummary: {
+            baseModels: {
+                id: string;
+                /** @enum {string} */
+                relation: "dataset" | "finetune" | "adapter" | "quantized" | "merge";
+                resolved: boolean;
+            }[];
+            datasets: {
+                id: string;
+                resolved: boolean;
+            }[];
+            /** @description Upstream nodes the caller may not see. */
+            hiddenUpstream: number;
+            /** @description Datasets: the models whose card names them (count, and the first visible ones). */
+            trainedModels?: {
+                total: number;
+                hidden: number;
+                items: string[];
+            };
+        };
+        /** @description One upstream node that forbids what the repository allows. */
+        LicenseConflict: {
+            /** @description `namespace/name`; null when the caller may not see the node. */
+            repo: null | string;
+            /** @enum {string} */
+            kind: "model" | "dataset";
+            license: null | string;
+            reason: string;
+        };
         HfModelsInfoAnswer: {
+            lineage: components["schemas"]["LineageSummary"];
+            licenseConflicts: components["schemas"]["LicenseConflict"][];
             siblings?: components["schemas"]["HfSibling"][];
             _id: string;
             id: string;
@@ -3472,6 +3560,8 @@ export interface components {
             };
             description: string;
         } | {
+            lineage: components["schemas"]["LineageSummary"];
+            licenseConflicts: components["schemas"]["LicenseConflict"][];
             siblings?: components["schemas"]["HfSibling"][];
             tags: string[];
             pipeline_tag?: string;
@@ -3507,6 +3597,8 @@ export interface components {
             trendingScore: number;
         };
         HfModelsInfoAtAnswer: {
+            lineage: components["schemas"]["LineageSummary"];
+            licenseConflicts: components["schemas"]["LicenseConflict"][];
             siblings?: components["schemas"]["HfSibling"][];
             _id: string;
             id: string;
@@ -3526,6 +3618,8 @@ export interface components {
             };
             description: string;
         } | {
+            lineage: components["schemas"]["LineageSummary"];
+            licenseConflicts: components["schemas"]["LicenseConflict"][];
             siblings?: components["schemas"]["HfSibling"][];
             tags: string[];
             pipeline_tag?: string;
@@ -3762,13 +3856,11 @@ export interface components {
                 model: string;
                 credential: boolean;
             };
-            /** @description Calls of the last hour, how many failed, and their median latency. */
-            recent: {
-                calls: number;
-                errors: number;
-                p50Ms: null | number;
-            };
+            /** @description Calls of the last hour and how many failed; p50/p95 latency of the last 100 answered calls. */
+            recent: components["schemas"]["RecentCalls"];
             endpoint: string;
+            /** @description Whether the caller may call the model's deployments (ModelAccessService.mayCall; whether this one serves says `state`). */
+            mayCall: boolean;
             createdAt: string;
             updatedAt: string;
         };
@@ -3788,6 +3880,15 @@ export interface components {
             /** @enum {string} */
             datatype: "BOOL" | "UINT8" | "UINT16" | "UINT32" | "UINT64" | "INT8" | "INT16" | "INT32" | "INT64" | "FP16" | "FP32" | "FP64" | "BYTES";
             shape: number[];
+        };
+        RecentCalls: {
+            /** @description Calls of the last hour, and how many failed. */
+            calls: number;
+            errors: number;
+            /** @description Latency of the last (up to 100) answered calls. */
+            p50Ms: null | number;
+            p95Ms: null | number;
+            lastCallAt: null | string;
         };
         DeploymentsListAnswer: components["schemas"]["DeploymentInfo"][];
         OipServerAnswer: {
@@ -4444,6 +4545,42 @@ export interface components {
                 createdAt: string;
             };
         };
+        LineageGraph: {
+            root: {
+                /** @enum {string} */
+                kind: "model" | "dataset";
+                id: string;
+            };
+            /** @enum {string} */
+            direction: "up" | "down";
+            depth: number;
+            nodes: components["schemas"]["LineageNode"][];
+            /** @description Nodes the caller may not see: counted, never named; the walk does not go past them. */
+            hidden: {
+                total: number;
+                byDepth: {
+                    [key: string]: number;
+                };
+            };
+        };
+        LineageNode: {
+            /** @enum {string} */
+            kind: "model" | "dataset";
+            /** @description `namespace/name` (as the card wrote it for an unresolved node). */
+            id: string;
+            /**
+             * @description How the node relates to `via`: up, the child's relation to it; down, its relation to `via`.
+             * @enum {string}
+             */
+            relation: "dataset" | "finetune" | "adapter" | "quantized" | "merge";
+            /** @description The node one step nearer the root. */
+            via: string;
+            depth: number;
+            resolved: boolean;
+            license: null | string;
+            /** @description null for an unresolved node. */
+            visibility: ("public" | "private" | "gated") | null;
+        };
         /** @description The native API's model (`/api/v1/models/...`). */
         ModelInfo: {
             /** @description `namespace/name` */
@@ -4480,6 +4617,8 @@ export interface components {
             lastModified: string;
             /** @description Head commit of `main`. */
             sha: null | string;
+            /** @description Datasets: the data formats of the files at `main` (parquet, csv, json...). */
+            dataFormats: string[];
             license: null | string;
             pipelineTag: null | string;
             libraryName: null | string;
@@ -4487,6 +4626,9 @@ export interface components {
             languages: string[];
             datasets: string[];
             baseModels: string[];
+            /** @description Dataset cards: `task_categories` and `size_categories`. */
+            taskCategories: string[];
+            sizeCategories: string[];
             cardData: null | {
                 [key: string]: unknown;
             };
@@ -4497,6 +4639,8 @@ export interface components {
             nextCursor: null | string;
         };
         ModelsGetAnswer: {
+            lineage: components["schemas"]["LineageSummary"];
+            licenseConflicts: components["schemas"]["LicenseConflict"][];
             contributors: {
                 username: string;
                 merged: number;
@@ -4535,6 +4679,8 @@ export interface components {
             lastModified: string;
             /** @description Head commit of `main`. */
             sha: null | string;
+            /** @description Datasets: the data formats of the files at `main` (parquet, csv, json...). */
+            dataFormats: string[];
             license: null | string;
             pipelineTag: null | string;
             libraryName: null | string;
@@ -4542,6 +4688,9 @@ export interface components {
             languages: string[];
             datasets: string[];
             baseModels: string[];
+            /** @description Dataset cards: `task_categories` and `size_categories`. */
+            taskCategories: string[];
+            sizeCategories: string[];
             cardData: null | {
                 [key: string]: unknown;
             };
@@ -4952,6 +5101,9 @@ export interface components {
             deliveredAt: null | string;
             createdAt: string;
             updatedAt: string;
+            /** @description A redelivery is a new delivery (its own id) of an earlier one's body, as on GitHub. */
+            redelivery: boolean;
+            redeliveryOf: null | string;
         };
         DeliveryAttempt: {
             at: string;
@@ -7478,6 +7630,14 @@ export interface operations {
                 /** @description Card tag; repeatable, every one must match */
                 tag?: string[];
                 language?: string;
+                /** @description A dataset card's task category */
+                taskCategory?: string;
+                /** @description A dataset card's size category */
+                sizeCategory?: string;
+                /** @description A data format of a dataset's files at main */
+                format?: string;
+                /** @description true: only repositories allowing commercial use while something upstream forbids it (docs/lineage.md) */
+                licenseConflict?: boolean;
                 /** @description Fewest parameters (from the safetensors files): 7000000000, 7e9 or 7B */
                 minParams?: number;
                 /** @description Most parameters */
@@ -9000,6 +9160,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HfAccessRequestsGrantAnswer"];
+                };
+            };
+            /** @description An error, in the one error shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    LineageController_get: {
+        parameters: {
+            query?: {
+                /** @description up: ancestors (base models, datasets); down: descendants */
+                direction?: "up" | "down";
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                namespace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageGraph"];
                 };
             };
             /** @description An error, in the one error shape */
@@ -12057,6 +12254,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhooksDeliveriesAnswer"];
+                };
+            };
+            /** @description An error, in the one error shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    WebhooksController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryInfo"];
                 };
             };
             /** @description An error, in the one error shape */
