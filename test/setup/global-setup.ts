@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +12,8 @@ import { servicesFileFor, type TestServices } from './test-services';
  * template database that every test file copies into a database of its own.
  */
 export default async function globalSetup(): Promise<void> {
+  // The OpenAPI response contract the app loads (git-ignored): regenerated when a source is newer.
+  execFileSync(process.execPath, [path.join(__dirname, '../../scripts/openapi-responses.js'), '--if-stale'], { stdio: 'inherit' });
   const servicesFile = servicesFileFor(process.pid);
   const dataDir = path.join(path.dirname(servicesFile), `run-${process.pid}`);
   await fs.rm(dataDir, { recursive: true, force: true });

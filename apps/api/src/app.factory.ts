@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { applyBrowserSafety } from './common/browser-safety';
 import { inputGuardMiddleware } from './common/input-guard.middleware';
+import { declareResponses, withResponseSchemas } from './common/openapi/response-contract';
 import { QuietStartupLogger } from './common/quiet-startup.logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
@@ -43,16 +44,19 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   // No enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and closes the app once, then the
   // embedded services; Nest's own hooks would close it a second time.
 
+  // Response schemas come from the handlers' return types (scripts/openapi-responses.js).
+  declareResponses(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
+      .setOpenAPIVersion('3.1.0')
       .setTitle('Model Hub API')
       .setDescription('Models, versions, weights and licensing between the organizations of a model alliance.')
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session JWT from /api/v1/auth/login or an hf_ API token' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  SwaggerModule.setup('docs', app, withResponseSchemas(document), { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 
   await app.get(ObjectStorage).ensureBucket();
   return app;

@@ -8,6 +8,7 @@ import { LfsBatchDto } from './dto/lfs-batch.dto';
 import { LfsVerifyDto } from './dto/lfs-verify.dto';
 import { LfsBatchService } from './lfs-batch.service';
 import { RepoKindParam, type RepoKind } from '../models/repo-kind';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 export const LFS_MEDIA_TYPE = 'application/vnd.git-lfs+json';
 
@@ -50,6 +51,7 @@ export class LfsController {
   }
 
   @Public()
+  @ApiBytes(200, 'application/octet-stream')
   @Get([':namespace/:repo.git/info/lfs/objects/:oid', 'datasets/:namespace/:repo.git/info/lfs/objects/:oid'])
   @ApiOperation({ summary: "An object's bytes (download action of small blobs kept in the database; others redirect to the bucket)" })
   async object(

@@ -51,7 +51,7 @@ export class HfModelsService {
     private readonly models: ModelsService,
   ) {}
 
-  async list(principal: Principal | undefined, kind: RepoKind, query: HfListModelsQuery): Promise<WithHeaders<unknown[]>> {
+  async list(principal: Principal | undefined, kind: RepoKind, query: HfListModelsQuery) {
     const page = await this.search.search(principal, {
       kind,
       author: query.author,
@@ -87,7 +87,7 @@ export class HfModelsService {
     revision: string,
     path: string | undefined,
     query: HfTreeQuery,
-  ): Promise<WithHeaders<unknown[]>> {
+  ) {
     const model = await this.access.findReadable(principal, namespace, name, kind);
     const { commitId } = await this.revisions.resolve(model, revision);
     const page = await this.trees.list(model, commitId, { path, recursive: query.recursive, expand: query.expand, cursor: query.cursor, limit: query.limit });
@@ -101,14 +101,7 @@ export class HfModelsService {
     return (await this.trees.pathsInfo(model, commitId, paths, expand)).map(presentEntry(expand));
   }
 
-  async commits(
-    principal: Principal | undefined,
-    namespace: string,
-    name: string,
-    kind: RepoKind,
-    revision: string,
-    query: HfCommitsQuery,
-  ): Promise<WithHeaders<unknown[]>> {
+  async commits(principal: Principal | undefined, namespace: string, name: string, kind: RepoKind, revision: string, query: HfCommitsQuery) {
     const model = await this.access.findReadable(principal, namespace, name, kind);
     const page = await this.history.list(model, revision, { limit: query.limit, cursor: query.cursor });
     const body = page.commits.map((c) => ({

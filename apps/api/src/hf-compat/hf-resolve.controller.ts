@@ -7,6 +7,7 @@ import { HfResolveService } from './hf-resolve.service';
 import { WildcardPath } from '../common/wildcard-path.decorator';
 import { AcceptsUnknownQuery } from '../common/known-query.guard';
 import { RepoKindParam, type RepoKind } from '../models/repo-kind';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 /** File downloads at the Hugging Face URLs. GET routes answer HEAD too (size, ETag, commit). */
 @ApiTags('hugging-face')
@@ -16,6 +17,7 @@ import { RepoKindParam, type RepoKind } from '../models/repo-kind';
 export class HfResolveController {
   constructor(private readonly hf: HfResolveService) {}
 
+  @ApiBytes(200, 'application/octet-stream')
   @Get('resolve/:rev/*path')
   @ApiOperation({ summary: 'Download a file at a revision: 302 to a short-lived presigned URL (Range works there), or the bytes of small files' })
   resolve(
@@ -31,6 +33,7 @@ export class HfResolveController {
     return this.hf.resolve(p, ns, name, kind, rev, path, req, res);
   }
 
+  @ApiBytes(200, 'application/octet-stream')
   @Get('raw/:rev/*path')
   @ApiOperation({ summary: 'Same as resolve (fileExists in @huggingface/hub uses it)' })
   raw(

@@ -7,6 +7,7 @@ import { HubException } from '../common/hub-exception';
 import { InferenceService } from './inference.service';
 import { headerLength, INFER_HEADER_LENGTH } from './binary-tensors';
 import { readLimitedBody } from './request-body';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 /**
  * The Open Inference Protocol's REST API (KServe v2), as its specification says: health, server
@@ -62,6 +63,7 @@ export class OipController {
   }
 
   @Public()
+  @ApiBytes(200, 'application/json', 'application/octet-stream')
   @Post(['models/:model/infer', 'models/:model/versions/:version/infer'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Infer: {id?, parameters?, inputs: [{name, shape, datatype, data}], outputs?} → {model_name, model_version, id, outputs}' })

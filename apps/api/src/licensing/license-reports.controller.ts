@@ -6,6 +6,7 @@ import { AccessStatusService } from './access-status.service';
 import { AuditQuery, UsageQuery } from './dto/licensing-queries.dto';
 import { LicenseReportsService } from './license-reports.service';
 import { RepoKindParam, type RepoKind } from '../models/repo-kind';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 @ApiTags('licensing')
 @ApiBearerAuth()
@@ -23,6 +24,7 @@ export class LicenseReportsController {
     return this.accessStatus.status(p, ns, name, kind);
   }
 
+  @ApiBytes(200, 'text/csv')
   @Get(['models/:namespace/:name/usage', 'datasets/:namespace/:name/usage'])
   @ApiOperation({ summary: "Downloads under grants per licensee and period, JSON or CSV (the model's admins)" })
   usage(

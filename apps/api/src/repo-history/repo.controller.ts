@@ -9,6 +9,7 @@ import { CreateCommitDto } from './dto/commit-request.dto';
 import { HistoryQuery, RevisionQuery, TreeQuery } from './dto/repo-queries.dto';
 import { RepoApiService } from './repo-api.service';
 import { RepoKindParam, type RepoKind } from '../models/repo-kind';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 @ApiTags('repository')
 @ApiBearerAuth()
@@ -30,6 +31,7 @@ export class RepoController {
   }
 
   @Public()
+  @ApiBytes(200, 'application/octet-stream')
   @Get('files/*path')
   @ApiOperation({ summary: 'Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files' })
   download(

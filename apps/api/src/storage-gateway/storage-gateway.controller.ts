@@ -6,6 +6,7 @@ import { AcceptsUnknownQuery } from '../common/known-query.guard';
 import { WildcardPath } from '../common/wildcard-path.decorator';
 import { STORAGE_GATEWAY_PREFIX } from '../storage/storage-url-signer';
 import { StorageGatewayProxy } from './storage-gateway.proxy';
+import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 /**
  * The embedded store's objects, at URLs the hub signed (presigned download and upload URLs in
@@ -19,6 +20,7 @@ import { StorageGatewayProxy } from './storage-gateway.proxy';
 export class StorageGatewayController {
   constructor(private readonly proxy: StorageGatewayProxy) {}
 
+  @ApiBytes(200, 'application/octet-stream')
   @Get('*key')
   download(@WildcardPath('key') key: string, @Req() req: Request, @Res() res: Response) {
     return this.proxy.serve(key, req, res);

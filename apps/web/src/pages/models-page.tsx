@@ -10,10 +10,10 @@ import { useLoad } from '../use-api';
 
 /** A facet: the key of its counts in the search answer, and the query parameter that filters on it. */
 interface FacetSpec {
-  facet: string;
+  facet: keyof SearchPage['facets'];
   param: string;
 }
-const f = (facet: string, param = facet): FacetSpec => ({ facet, param });
+const f = (facet: FacetSpec['facet'], param: string = facet): FacetSpec => ({ facet, param });
 /** What each kind is compared by (a dataset's card says task and size categories; its files, formats). */
 const FACETS: Record<RepoKind, FacetSpec[]> = {
   model: [f('task'), f('library'), f('license'), f('languages', 'language'), f('org')],
