@@ -275,7 +275,23 @@ export class CatalogIndex {
     const after = c.after;
     // The sort key column itself when there is one (not for relevance with a text query).
     const keys = c.sort === 'relevance' ? (scores ?? this.sortKeys.trending) : this.sortKeys[c.sort];
-    const { priv, dataset, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, paramBuckets, commercial, verified, langCount, langKeys } = this;
+    const {
+      priv,
+      dataset,
+      ns,
+      task,
+      license,
+      library,
+      tagCount,
+      moreTags,
+      tagKeys: flatTags,
+      params,
+      paramBuckets,
+      commercial,
+      verified,
+      langCount,
+      langKeys,
+    } = this;
     const empty = new Uint32Array(0);
     const [countTask, countLicense, countLibrary, countOrg, countTags, countCommercial, countVerified, countParams] = counts
       ? [counts.task, counts.license, counts.library, counts.org, counts.tags, counts.commercial, counts.verified, counts.parameters]
@@ -289,7 +305,14 @@ export class CatalogIndex {
     const maxParams = c.maxParams ?? Infinity;
     const anyParams = minParams > -Infinity || maxParams < Infinity;
     const anyFacetFilter =
-      taskKey !== undefined || licenseKey !== undefined || libraryKey !== undefined || orgKey !== undefined || tagKeys !== undefined || wantCommercial >= 0 || wantVerified >= 0 || anyParams;
+      taskKey !== undefined ||
+      licenseKey !== undefined ||
+      libraryKey !== undefined ||
+      orgKey !== undefined ||
+      tagKeys !== undefined ||
+      wantCommercial >= 0 ||
+      wantVerified >= 0 ||
+      anyParams;
     const countFacets = counts !== null;
 
     const matched = matches?.slots ?? null;
