@@ -214,6 +214,22 @@ describe('search', () => {
       expect(facet(text, 'task')).toEqual({ 'automatic-speech-recognition': 1 });
     });
 
+    it('counts commercial use, verified and parameter size, each without its own filter', async () => {
+      const all = await search(hub, {});
+      expect(facet(all, 'commercial')).toEqual({ true: 4, false: 1 });
+      expect(facet(all, 'verified')).toEqual({ true: 2, false: 3 });
+      // Only bert and llama have safetensors (hundreds, thousands of parameters); the rest count in no bucket.
+      expect(facet(all, 'parameters')).toEqual({ '<1B': 2 });
+      const res = await search(hub, { commercial: true, verified: false, maxParams: '1k' });
+      expect(ids(res)).toEqual([]);
+      // verified facet: commercial and the range applied, not verified: bert.
+      expect(facet(res, 'verified')).toEqual({ true: 1 });
+      // parameters facet: commercial and verified=false applied: t5 and whisper, of unknown size.
+      expect(facet(res, 'parameters')).toEqual({});
+      expect(facet(await search(hub, { verified: true, maxParams: '1k' }), 'parameters')).toEqual({ '<1B': 2 });
+      expect(facet(await search(hub, { verified: false }), 'commercial')).toEqual({ true: 2, false: 1 });
+    });
+
     it('lists values most frequent first', async () => {
       const res = await search(hub, {});
       expect(res.facets.library).toEqual([{ value: 'transformers', count: 5 }]);

@@ -125,6 +125,9 @@ describe('web marketplace', () => {
       .getByTestId('results')
       .getByRole('link', { name: `${org}/sentiment-zh` })
       .waitFor();
+    // Each switch shows how many matches it keeps: sentiment-zh is verified and apache-2.0.
+    expect(await page.locator('label.toggle', { hasText: 'Verified organizations only' }).textContent()).toMatch(/only 1$/);
+    expect(await page.locator('label.toggle', { hasText: 'Commercial use allowed' }).textContent()).toMatch(/allowed 1$/);
     await page.getByLabel('Verified organizations only').check();
     await page.waitForURL(/verified=true/);
     await page

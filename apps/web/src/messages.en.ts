@@ -31,6 +31,7 @@ export const en = {
   'facet.library': 'Library',
   'facet.license': 'Licence',
   'facet.org': 'Organization',
+  'facet.parameters': 'Parameters',
   'filter.verified': 'Verified organizations only',
   'filter.commercial': 'Commercial use allowed',
   'model.verified': 'verified',

@@ -32,6 +32,7 @@ export const zh: Record<MessageKey, string> = {
   'facet.library': '框架',
   'facet.license': '许可证',
   'facet.org': '机构',
+  'facet.parameters': '参数规模',
   'filter.verified': '仅限已认证机构',
   'filter.commercial': '允许商用',
   'model.verified': '已认证',

@@ -53,7 +53,7 @@ export interface SearchBody {
     verified: boolean;
     updatedAt: string;
   }[];
-  facets: Record<'task' | 'license' | 'library' | 'org' | 'tags', { value: string; count: number }[]>;
+  facets: Record<'task' | 'license' | 'library' | 'org' | 'tags' | 'commercial' | 'verified' | 'parameters', { value: string; count: number }[]>;
   nextCursor: string | null;
 }
 

@@ -3223,6 +3223,18 @@ export interface components {
                 value: string;
                 count: number;
             }[];
+            commercial: {
+                value: string;
+                count: number;
+            }[];
+            verified: {
+                value: string;
+                count: number;
+            }[];
+            parameters: {
+                value: string;
+                count: number;
+            }[];
             taskCategories: {
                 value: string;
                 count: number;

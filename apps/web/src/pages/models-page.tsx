@@ -27,10 +27,18 @@ const FACETS: Record<RepoKind, FacetSpec[]> = {
   ],
 };
 const SORTS = ['relevance', 'trending', 'downloads', 'likes', 'updated', 'created'] as const;
-/** Switches; licenseConflict: commercial use allowed here while something upstream forbids it (docs/lineage.md). */
-const TOGGLES: Record<RepoKind, string[]> = { model: ['verified', 'commercial', 'licenseConflict'], dataset: ['verified', 'commercial'] };
+/** Switches, each shown with its facet's count of 'true'; licenseConflict: commercial use allowed here while something upstream forbids it (docs/lineage.md). */
+const TOGGLES: Record<RepoKind, FacetSpec['facet'][]> = { model: ['verified', 'commercial', 'licenseConflict'], dataset: ['verified', 'commercial'] };
+/** The API's parameter-size buckets (apps/api/src/discovery/search/param-buckets.ts) as minParams/maxParams (inclusive). */
+const PARAM_RANGES: Record<string, { minParams: string | null; maxParams: string | null }> = {
+  '<1B': { minParams: null, maxParams: '999999999' },
+  '1B-10B': { minParams: '1000000000', maxParams: '9999999999' },
+  '10B-100B': { minParams: '10000000000', maxParams: '99999999999' },
+  '>100B': { minParams: '100000000000', maxParams: null },
+};
+const RANGE_PARAMS = ['minParams', 'maxParams'] as const;
 /** The URL's parameters that the search API takes as they are: a search is a link. */
-const passed = (kind: RepoKind) => ['q', ...FACETS[kind].map((x) => x.param), ...TOGGLES[kind], 'sort', 'cursor'];
+const passed = (kind: RepoKind) => ['q', ...FACETS[kind].map((x) => x.param), ...TOGGLES[kind], ...RANGE_PARAMS, 'sort', 'cursor'];
 
 const withCursor = (base: string, cursor: string) => `${base}${base.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
 
@@ -56,7 +64,8 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
     const s = next.toString();
     return s ? `${listPath(kind)}?${s}` : listPath(kind);
   };
-  const filterParams = [...FACETS[kind].map((x) => x.param), ...toggles];
+  const filterParams = [...FACETS[kind].map((x) => x.param), ...toggles, ...RANGE_PARAMS];
+  const sizes = page.data?.facets.parameters ?? [];
   const filtered = filterParams.some((p) => query[p]);
   return (
     <main class="with-side">
@@ -78,6 +87,28 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
             </ul>
           </section>
         ))}
+        {(sizes.length > 0 || query.minParams || query.maxParams) && (
+          <section class="facet" data-testid="facet-parameters">
+            <h2>{t('facet.parameters')}</h2>
+            <ul>
+              {sizes.map((v) => {
+                const range = PARAM_RANGES[v.value];
+                const active = range !== undefined && RANGE_PARAMS.every((p) => (query[p] ?? null) === range[p]);
+                return (
+                  <li key={v.value}>
+                    <a
+                      href={link(active || !range ? { minParams: null, maxParams: null } : range)}
+                      aria-current={active ? 'true' : undefined}
+                      class={active ? 'active' : undefined}
+                    >
+                      {v.value} <span class="muted">{formatNumber(lang, v.count)}</span>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        )}
         <section class="facet">
           {toggles.map((p) => (
             <label key={p} class="toggle">
@@ -87,9 +118,7 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
                 onChange={(e) => route(link({ [p]: (e.target as HTMLInputElement).checked ? 'true' : null }))}
               />{' '}
               {t(`filter.${p}` as MessageKey)}
-              {p === 'licenseConflict' && (
-                <span class="muted"> {formatNumber(lang, page.data?.facets.licenseConflict?.find((v) => v.value === 'true')?.count ?? 0)}</span>
-              )}
+              <span class="muted"> {formatNumber(lang, page.data?.facets[p]?.find((v) => v.value === 'true')?.count ?? 0)}</span>
             </label>
           ))}
         </section>

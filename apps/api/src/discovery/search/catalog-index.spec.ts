@@ -145,3 +145,47 @@ describe('CatalogIndex row facets (datasets, licence conflicts)', () => {
     expect(index.query({ ...base, hfTags: ['base_model:Acme/Base'] }).total).toBe(1);
   });
 });
+
+describe('CatalogIndex commercial, verified and parameter-size facets', () => {
+  const index = new CatalogIndex();
+  const small = row({ parameters: 3e8, verified: true });
+  const mid = row({ parameters: 7e9, license: 'cc-by-nc-4.0', verified: true });
+  const big = row({ parameters: 7e10, license: 'cc-by-nc-4.0' });
+  const unknown = row({ parameters: null });
+  [small, mid, big, unknown].forEach((r) => index.upsert(r));
+
+  it('counts all three over every match, models of unknown size in no bucket', () => {
+    const f = index.query(base).facets!;
+    expect(f.commercial).toEqual([
+      { value: 'false', count: 2 },
+      { value: 'true', count: 2 },
+    ]);
+    expect(f.verified).toEqual([
+      { value: 'false', count: 2 },
+      { value: 'true', count: 2 },
+    ]);
+    expect(f.parameters).toEqual([
+      { value: '<1B', count: 1 },
+      { value: '1B-10B', count: 1 },
+      { value: '10B-100B', count: 1 },
+    ]);
+  });
+
+  it('leaves each facet its own filter out and applies the others', () => {
+    const r = index.query({ ...base, commercial: false, minParams: 1e9, maxParams: 1e10 - 1 });
+    expect(r.items.map((e) => e.id)).toEqual([mid.id]);
+    // commercial: the range applied (mid only), commercial not.
+    expect(r.facets!.commercial).toEqual([{ value: 'false', count: 1 }]);
+    // parameters: commercial=false applied (mid, big), the range not.
+    expect(r.facets!.parameters).toEqual([
+      { value: '1B-10B', count: 1 },
+      { value: '10B-100B', count: 1 },
+    ]);
+    // verified: both filters applied.
+    expect(r.facets!.verified).toEqual([{ value: 'true', count: 1 }]);
+    expect(index.query({ ...base, verified: true, commercial: true }).facets!.verified).toEqual([
+      { value: 'false', count: 1 },
+      { value: 'true', count: 1 },
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import { CatalogEntry, CatalogRow, EngineCriteria, EngineResult, EngineSort, Tex
 import { matchesHfTag, parseHfTag } from './hf-tags';
 import { Interner } from './interner';
 import { licenseAllowsCommercialUse } from './license-commercial-use';
+import { PARAM_BUCKETS, paramBucket, paramBucketCounts } from './param-buckets';
 import { ROW_FACETS, RowFacetCounter, rowFilterList, rowMatches } from './row-facets';
 import { relevance } from './search-text';
 import { TopK, topValues } from './top-k';
@@ -66,6 +67,8 @@ export class CatalogIndex {
   private langCount = new Uint8Array(0);
   private langKeys = new Int32Array(0);
   private params = new Float64Array(0);
+  /** The parameter-size bucket by slot (-1: unknown size), so counting it costs one read. */
+  private paramBuckets = new Int8Array(0);
   private sortKeys: Record<Exclude<EngineSort, 'relevance'>, Float64Array> = {
     downloads: new Float64Array(0),
     likes: new Float64Array(0),
@@ -134,6 +137,7 @@ export class CatalogIndex {
     this.langCount[slot] = langKeys.length;
     langKeys.forEach((k, i) => (this.langKeys[slot * LANGS + i] = k));
     this.params[slot] = row.parameters ?? NaN;
+    this.paramBuckets[slot] = paramBucket(this.params[slot]);
     this.sortKeys.downloads[slot] = row.downloads;
     this.sortKeys.likes[slot] = row.likes;
     this.sortKeys.trending[slot] = row.trendingScore;
@@ -178,7 +182,7 @@ export class CatalogIndex {
     this.slotByDoc[doc] = slot;
   }
 
-  private columns(): (Uint8Array | Int32Array | Float64Array)[] {
+  private columns(): (Uint8Array | Int8Array | Int32Array | Float64Array)[] {
     return [
       this.docBySlot,
       this.priv,
@@ -195,12 +199,13 @@ export class CatalogIndex {
       this.langCount,
       this.langKeys,
       this.params,
+      this.paramBuckets,
       ...Object.values(this.sortKeys),
     ];
   }
 
   private grow(capacity: number): void {
-    const resize = <T extends Uint8Array | Int32Array | Float64Array>(a: T, width = 1): T => {
+    const resize = <T extends Uint8Array | Int8Array | Int32Array | Float64Array>(a: T, width = 1): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity * width);
       b.set(a);
       return b;
@@ -220,6 +225,7 @@ export class CatalogIndex {
     this.langCount = resize(this.langCount);
     this.langKeys = resize(this.langKeys, LANGS);
     this.params = resize(this.params);
+    this.paramBuckets = resize(this.paramBuckets);
     for (const k of Object.keys(this.sortKeys) as (keyof typeof this.sortKeys)[]) this.sortKeys[k] = resize(this.sortKeys[k]);
     this.capacity = capacity;
   }
@@ -260,17 +266,36 @@ export class CatalogIndex {
           library: new Uint32Array(this.libraries.size),
           org: new Uint32Array(this.namespaces.size),
           tags: new Uint32Array(this.tags.size),
+          commercial: new Uint32Array(2),
+          verified: new Uint32Array(2),
+          parameters: new Uint32Array(PARAM_BUCKETS.length),
         }
       : null;
     const top = new TopK(c.limit + 1, value, this.rows);
     const after = c.after;
     // The sort key column itself when there is one (not for relevance with a text query).
     const keys = c.sort === 'relevance' ? (scores ?? this.sortKeys.trending) : this.sortKeys[c.sort];
-    const { priv, dataset, ns, task, license, library, tagCount, moreTags, tagKeys: flatTags, params, commercial, verified, langCount, langKeys } = this;
+    const {
+      priv,
+      dataset,
+      ns,
+      task,
+      license,
+      library,
+      tagCount,
+      moreTags,
+      tagKeys: flatTags,
+      params,
+      paramBuckets,
+      commercial,
+      verified,
+      langCount,
+      langKeys,
+    } = this;
     const empty = new Uint32Array(0);
-    const [countTask, countLicense, countLibrary, countOrg, countTags] = counts
-      ? [counts.task, counts.license, counts.library, counts.org, counts.tags]
-      : [empty, empty, empty, empty, empty];
+    const [countTask, countLicense, countLibrary, countOrg, countTags, countCommercial, countVerified, countParams] = counts
+      ? [counts.task, counts.license, counts.library, counts.org, counts.tags, counts.commercial, counts.verified, counts.parameters]
+      : [empty, empty, empty, empty, empty, empty, empty, empty];
     let total = 0;
     // Criteria as plain locals: the loop below runs once per model.
     const wantDataset = c.kind === undefined ? -1 : c.kind === 'dataset' ? 1 : 0;
@@ -278,7 +303,16 @@ export class CatalogIndex {
     const wantVerified = c.verified === undefined ? -1 : c.verified ? 1 : 0;
     const minParams = c.minParams ?? -Infinity;
     const maxParams = c.maxParams ?? Infinity;
-    const anyFacetFilter = taskKey !== undefined || licenseKey !== undefined || libraryKey !== undefined || orgKey !== undefined || tagKeys !== undefined;
+    const anyParams = minParams > -Infinity || maxParams < Infinity;
+    const anyFacetFilter =
+      taskKey !== undefined ||
+      licenseKey !== undefined ||
+      libraryKey !== undefined ||
+      orgKey !== undefined ||
+      tagKeys !== undefined ||
+      wantCommercial >= 0 ||
+      wantVerified >= 0 ||
+      anyParams;
     const countFacets = counts !== null;
 
     const matched = matches?.slots ?? null;
@@ -287,10 +321,6 @@ export class CatalogIndex {
       const slot = matched ? matched[i] : i;
       if (priv[slot] && !visibleNs[ns[slot]]) continue;
       if (wantDataset >= 0 && dataset[slot] !== wantDataset) continue;
-      if (wantCommercial >= 0 && commercial[slot] !== wantCommercial) continue;
-      if (wantVerified >= 0 && verified[slot] !== wantVerified) continue;
-      if (!(params[slot] >= minParams) && minParams > -Infinity) continue;
-      if (!(params[slot] <= maxParams) && maxParams < Infinity) continue;
       if (language !== undefined) {
         let found = false;
         for (let i = 0; i < langCount[slot]; i++) if (langKeys[slot * LANGS + i] === language) found = true;
@@ -319,6 +349,20 @@ export class CatalogIndex {
           failed = F_ORG;
           failures++;
         }
+        if (wantCommercial >= 0 && commercial[slot] !== wantCommercial) {
+          failed = F_COMMERCIAL;
+          failures++;
+        }
+        if (wantVerified >= 0 && verified[slot] !== wantVerified) {
+          failed = F_VERIFIED;
+          failures++;
+        }
+        // An unknown size (NaN) fails any range.
+        if (anyParams && !(params[slot] >= minParams && params[slot] <= maxParams)) {
+          failed = F_PARAMS;
+          failures++;
+        }
+        if (failures > 1) continue;
         if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) {
           failed = F_TAGS;
           failures++;
@@ -351,6 +395,9 @@ export class CatalogIndex {
           for (let t = slot * TAGS, end = t + tagCount[slot]; t < end; t++) countTags[flatTags[t]]++;
           if (moreTags[slot]) for (const k of this.extraTags.get(this.rows[slot].id) ?? []) countTags[k]++;
         }
+        if (failures === 0 || failed === F_COMMERCIAL) countCommercial[commercial[slot]]++;
+        if (failures === 0 || failed === F_VERIFIED) countVerified[verified[slot]]++;
+        if (paramBuckets[slot] >= 0 && (failures === 0 || failed === F_PARAMS)) countParams[paramBuckets[slot]]++;
       }
       if (failures) continue;
       total++;
@@ -373,6 +420,9 @@ export class CatalogIndex {
         library: topValues(counts.library, this.libraries.values, c.facetLimit),
         org: topValues(counts.org, this.nsDisplay, c.facetLimit),
         tags: topValues(counts.tags, this.tags.values, c.facetLimit),
+        commercial: topValues(counts.commercial, BOOLEAN_VALUES, 2),
+        verified: topValues(counts.verified, BOOLEAN_VALUES, 2),
+        parameters: paramBucketCounts(counts.parameters),
         ...rowCounts!.all(c.facetLimit),
       },
     };
@@ -419,3 +469,8 @@ const F_LIBRARY = 3;
 const F_ORG = 4;
 const F_TAGS = 5;
 const F_ROW = 6;
+const F_COMMERCIAL = 7;
+const F_VERIFIED = 8;
+const F_PARAMS = 9;
+/** Boolean columns hold 0/1: their facet values by index. */
+const BOOLEAN_VALUES = ['false', 'true'];

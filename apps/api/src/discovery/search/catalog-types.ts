@@ -47,7 +47,9 @@ export const ENGINE_SORTS = ['relevance', 'downloads', 'likes', 'trending', 'upd
 export type EngineSort = (typeof ENGINE_SORTS)[number];
 
 export const FACETS = ['task', 'license', 'library', 'org', 'tags'] as const;
-export type FacetName = (typeof FACETS)[number] | RowFacetName;
+/** Facets of the commercial, verified and minParams/maxParams filters ('true'/'false'; size buckets, see param-buckets.ts). */
+export const FILTER_FACETS = ['commercial', 'verified', 'parameters'] as const;
+export type FacetName = (typeof FACETS)[number] | (typeof FILTER_FACETS)[number] | RowFacetName;
 export type FacetCounts = Record<FacetName, { value: string; count: number }[]>;
 
 /** Keyset position: sort value and id of the last item of the previous page. */
