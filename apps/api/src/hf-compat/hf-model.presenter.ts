@@ -43,12 +43,8 @@ export function presentHfRepo(m: ModelRecord, extra: { sha?: string | null; sibl
   return m.kind === 'dataset' ? presentHfDataset(m, extra) : presentHfModel(m, extra);
 }
 
-/**
- * A dataset in the JSON shape of `GET /api/datasets/{repo}` (huggingface_hub's DatasetInfo,
- * @huggingface/hub's ApiDatasetInfo): no task, library or parameters; `description` from the card.
- */
-export function presentHfDataset(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
-  const description = typeof m.cardData?.pretty_name === 'string' ? m.cardData.pretty_name : '';
+/** The fields ModelInfo and DatasetInfo share. */
+function presentHfRepoCommon(m: ModelRecord, extra: { sha?: string | null }) {
   return {
     _id: m.id,
     id: m.fullName,
@@ -62,6 +58,17 @@ export function presentHfDataset(m: ModelRecord, extra: { sha?: string | null; s
     downloads: m.downloads,
     likes: m.likes,
     trendingScore: Math.round(m.trendingScore * 1000) / 1000,
+  };
+}
+
+/**
+ * A dataset in the JSON shape of `GET /api/datasets/{repo}` (huggingface_hub's DatasetInfo,
+ * @huggingface/hub's ApiDatasetInfo): no task, library or parameters; `description` from the card.
+ */
+export function presentHfDataset(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
+  const description = typeof m.cardData?.pretty_name === 'string' ? m.cardData.pretty_name : '';
+  return {
+    ...presentHfRepoCommon(m, extra),
     tags: hfTags(m),
     cardData: m.cardData ?? undefined,
     description,
@@ -72,19 +79,8 @@ export function presentHfDataset(m: ModelRecord, extra: { sha?: string | null; s
 /** A model in the JSON shape of `GET /api/models/{repo}` (and of list items). */
 export function presentHfModel(m: ModelRecord, extra: { sha?: string | null; siblings?: HfSibling[] } = {}) {
   return {
-    _id: m.id,
-    id: m.fullName,
+    ...presentHfRepoCommon(m, extra),
     modelId: m.fullName,
-    author: m.namespace,
-    sha: extra.sha ?? m.mainCommitId,
-    lastModified: m.lastModified.toISOString(),
-    createdAt: m.createdAt.toISOString(),
-    private: m.private,
-    gated: m.gated === 'none' ? false : m.gated,
-    disabled: false,
-    downloads: m.downloads,
-    likes: m.likes,
-    trendingScore: Math.round(m.trendingScore * 1000) / 1000,
     // Discovery: parameters per dtype of the safetensors files at main, and the pickle scan.
     ...(m.safetensors ? { safetensors: m.safetensors } : {}),
     ...(m.securityScan ? { securityRepoStatus: securityRepoStatus(m.securityScan) } : {}),

@@ -3468,6 +3468,11 @@ export interface components {
         };
         HfModelsListAnswer: ({
             siblings?: components["schemas"]["HfSibling"][];
+            tags: string[];
+            cardData?: {
+                [key: string]: unknown;
+            };
+            description: string;
             _id: string;
             id: string;
             author: string;
@@ -3480,11 +3485,6 @@ export interface components {
             downloads: number;
             likes: number;
             trendingScore: number;
-            tags: string[];
-            cardData?: {
-                [key: string]: unknown;
-            };
-            description: string;
         } | {
             siblings?: components["schemas"]["HfSibling"][];
             tags: string[];
@@ -3506,9 +3506,9 @@ export interface components {
                 };
                 total: number;
             };
+            modelId: string;
             _id: string;
             id: string;
-            modelId: string;
             author: string;
             sha: null | string;
             lastModified: string;
@@ -3554,6 +3554,11 @@ export interface components {
             lineage: components["schemas"]["LineageSummary"];
             licenseConflicts: components["schemas"]["LicenseConflict"][];
             siblings?: components["schemas"]["HfSibling"][];
+            tags: string[];
+            cardData?: {
+                [key: string]: unknown;
+            };
+            description: string;
             _id: string;
             id: string;
             author: string;
@@ -3566,11 +3571,6 @@ export interface components {
             downloads: number;
             likes: number;
             trendingScore: number;
-            tags: string[];
-            cardData?: {
-                [key: string]: unknown;
-            };
-            description: string;
         } | {
             lineage: components["schemas"]["LineageSummary"];
             licenseConflicts: components["schemas"]["LicenseConflict"][];
@@ -3594,9 +3594,9 @@ export interface components {
                 };
                 total: number;
             };
+            modelId: string;
             _id: string;
             id: string;
-            modelId: string;
             author: string;
             sha: null | string;
             lastModified: string;
@@ -3612,6 +3612,11 @@ export interface components {
             lineage: components["schemas"]["LineageSummary"];
             licenseConflicts: components["schemas"]["LicenseConflict"][];
             siblings?: components["schemas"]["HfSibling"][];
+            tags: string[];
+            cardData?: {
+                [key: string]: unknown;
+            };
+            description: string;
             _id: string;
             id: string;
             author: string;
@@ -3624,11 +3629,6 @@ export interface components {
             downloads: number;
             likes: number;
             trendingScore: number;
-            tags: string[];
-            cardData?: {
-                [key: string]: unknown;
-            };
-            description: string;
         } | {
             lineage: components["schemas"]["LineageSummary"];
             licenseConflicts: components["schemas"]["LicenseConflict"][];
@@ -3652,9 +3652,9 @@ export interface components {
                 };
                 total: number;
             };
+            modelId: string;
             _id: string;
             id: string;
-            modelId: string;
             author: string;
             sha: null | string;
             lastModified: string;
