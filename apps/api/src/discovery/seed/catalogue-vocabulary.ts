@@ -1,0 +1,278 @@
+import type { prng } from './seed-sql';
+
+// The words and families the seeded catalogue is made of (catalogue-seed.ts writes it).
+
+export interface Family {
+  name: string;
+  tasks: string[];
+  library: string;
+  sizes: string[];
+  /** Parameters (billions) by size suffix. */
+  zh?: boolean;
+}
+
+export const FAMILIES: Family[] = [
+  { name: 'llama', tasks: ['text-generation'], library: 'transformers', sizes: ['7b', '13b', '70b', '8b'] },
+  { name: 'qwen2.5', tasks: ['text-generation'], library: 'transformers', sizes: ['0.5b', '1.5b', '7b', '14b', '72b'], zh: true },
+  { name: 'mistral', tasks: ['text-generation'], library: 'transformers', sizes: ['7b'] },
+  { name: 'mixtral', tasks: ['text-generation'], library: 'transformers', sizes: ['8x7b'] },
+  { name: 'gemma', tasks: ['text-generation'], library: 'transformers', sizes: ['2b', '7b', '9b'] },
+  { name: 'phi', tasks: ['text-generation'], library: 'transformers', sizes: ['2', '3-mini', '3.5'] },
+  { name: 'deepseek', tasks: ['text-generation'], library: 'transformers', sizes: ['7b', '33b', '67b'], zh: true },
+  { name: 'baichuan2', tasks: ['text-generation'], library: 'transformers', sizes: ['7b', '13b'], zh: true },
+  { name: 'chatglm3', tasks: ['text-generation'], library: 'transformers', sizes: ['6b'], zh: true },
+  { name: 'internlm2', tasks: ['text-generation'], library: 'transformers', sizes: ['7b', '20b'], zh: true },
+  { name: 'yi', tasks: ['text-generation'], library: 'transformers', sizes: ['6b', '34b'], zh: true },
+  {
+    name: 'bert',
+    tasks: ['fill-mask', 'text-classification', 'token-classification', 'question-answering'],
+    library: 'transformers',
+    sizes: ['base', 'large', 'tiny'],
+  },
+  { name: 'roberta', tasks: ['fill-mask', 'text-classification'], library: 'transformers', sizes: ['base', 'large'] },
+  { name: 'deberta-v3', tasks: ['text-classification', 'token-classification'], library: 'transformers', sizes: ['small', 'base', 'large'] },
+  { name: 'macbert', tasks: ['fill-mask', 'text-classification'], library: 'transformers', sizes: ['base', 'large'], zh: true },
+  { name: 'xlm-roberta', tasks: ['fill-mask', 'token-classification'], library: 'transformers', sizes: ['base', 'large'] },
+  { name: 't5', tasks: ['translation', 'summarization', 'text2text-generation'], library: 'transformers', sizes: ['small', 'base', 'large'] },
+  { name: 'mt5', tasks: ['translation', 'summarization'], library: 'transformers', sizes: ['small', 'base'], zh: true },
+  { name: 'bart', tasks: ['summarization'], library: 'transformers', sizes: ['base', 'large'] },
+  { name: 'marian', tasks: ['translation'], library: 'transformers', sizes: ['en-zh', 'zh-en', 'en-de', 'en-fr'] },
+  { name: 'nllb', tasks: ['translation'], library: 'transformers', sizes: ['600m', '1.3b'] },
+  { name: 'whisper', tasks: ['automatic-speech-recognition'], library: 'transformers', sizes: ['tiny', 'small', 'medium', 'large-v3'] },
+  { name: 'wav2vec2', tasks: ['automatic-speech-recognition'], library: 'transformers', sizes: ['base', 'large'] },
+  { name: 'bge', tasks: ['sentence-similarity', 'feature-extraction'], library: 'sentence-transformers', sizes: ['small', 'base', 'large'], zh: true },
+  { name: 'e5', tasks: ['sentence-similarity', 'feature-extraction'], library: 'sentence-transformers', sizes: ['small', 'base', 'large'] },
+  { name: 'minilm', tasks: ['sentence-similarity'], library: 'sentence-transformers', sizes: ['l6', 'l12'] },
+  { name: 'stable-diffusion', tasks: ['text-to-image'], library: 'diffusers', sizes: ['v1-5', '2-1', 'xl'] },
+  { name: 'vit', tasks: ['image-classification'], library: 'timm', sizes: ['base', 'large', 'small'] },
+  { name: 'resnet', tasks: ['image-classification'], library: 'timm', sizes: ['18', '50', '101'] },
+  { name: 'yolo', tasks: ['object-detection'], library: 'ultralytics', sizes: ['v8n', 'v8s', 'v8m'] },
+  { name: 'detr', tasks: ['object-detection'], library: 'transformers', sizes: ['resnet-50', 'resnet-101'] },
+  { name: 'clip', tasks: ['zero-shot-image-classification'], library: 'transformers', sizes: ['vit-b-32', 'vit-l-14'] },
+  { name: 'sam', tasks: ['mask-generation'], library: 'transformers', sizes: ['vit-base', 'vit-huge'] },
+];
+
+export const VARIANTS = [
+  'chat',
+  'instruct',
+  'base',
+  'finetuned',
+  'sentiment',
+  'ner',
+  'squad',
+  'zh',
+  'chinese',
+  'multilingual',
+  'gguf',
+  'awq',
+  'gptq',
+  'lora',
+  'medical',
+  'legal',
+  'finance',
+  'code',
+  'math',
+  'v2',
+  'distilled',
+  'uncased',
+];
+export const TAG_POOL = [
+  'pytorch',
+  'safetensors',
+  'text-generation-inference',
+  'conversational',
+  'chat',
+  'code',
+  'math',
+  'medical',
+  'legal',
+  'finance',
+  'quantized',
+  'lora',
+  'merge',
+  'multilingual',
+  'sentiment',
+  'ner',
+  'rag',
+  'embeddings',
+  'vision',
+  'audio',
+  'endpoints_compatible',
+  'region:cn',
+  'region:us',
+  'region:eu',
+  '中文',
+  '金融',
+  '医疗',
+  '法律',
+];
+export const LICENSES: readonly (readonly [string | null, number])[] = [
+  ['apache-2.0', 35],
+  ['mit', 18],
+  ['llama2', 4],
+  ['llama3', 4],
+  ['cc-by-nc-4.0', 8],
+  ['openrail', 4],
+  ['cc-by-4.0', 5],
+  ['gpl-3.0', 2],
+  ['other', 5],
+  ['bsd-3-clause', 3],
+  ['cc-by-sa-4.0', 2],
+  ['gemma', 2],
+  ['cc-by-nc-sa-4.0', 2],
+  ['creativeml-openrail-m', 1],
+  [null, 5],
+];
+export const ORG_WORDS = [
+  'deep',
+  'open',
+  'neural',
+  'quantum',
+  'bright',
+  'blue',
+  'silver',
+  'cloud',
+  'data',
+  'vision',
+  'speech',
+  'alpha',
+  'nova',
+  'river',
+  'mountain',
+  'harbor',
+  'beijing',
+  'shanghai',
+  'shenzhen',
+  'hangzhou',
+  'berlin',
+  'paris',
+  'tokyo',
+  'seoul',
+  'zurich',
+  'boston',
+];
+export const ORG_SUFFIX = ['ai', 'labs', 'research', 'tech', 'nlp', 'ml', 'group', 'institute', 'university', 'studio'];
+export const FIRST = [
+  'wei',
+  'li',
+  'ming',
+  'jing',
+  'hao',
+  'yan',
+  'anna',
+  'lukas',
+  'maria',
+  'james',
+  'sofia',
+  'arjun',
+  'kenji',
+  'emma',
+  'noah',
+  'olga',
+  'omar',
+  'lea',
+  'chen',
+  'xin',
+];
+export const DOMAINS = [
+  'finance',
+  'healthcare',
+  'legal',
+  'e-commerce',
+  'education',
+  'news',
+  'customer service',
+  'government',
+  'automotive',
+  'gaming',
+  'biology',
+  'chemistry',
+  'social media',
+  'travel',
+  'retail',
+];
+export const DOMAINS_ZH = ['金融', '医疗', '法律', '电商', '教育', '新闻', '客服', '政务', '汽车', '游戏', '生物', '化学', '社交媒体', '旅游', '零售'];
+export const DATASETS = [
+  'SQuAD',
+  'GLUE',
+  'C4',
+  'WikiText',
+  'Common Crawl',
+  'IMDB',
+  'SST-2',
+  'CoNLL-2003',
+  'LibriSpeech',
+  'COCO',
+  'ImageNet',
+  'The Pile',
+  'OpenWebText',
+  'MS MARCO',
+  'XNLI',
+  'WMT19',
+];
+export const DATASETS_ZH = [
+  '中文维基百科',
+  'CLUE基准',
+  '人民日报语料',
+  '微博语料',
+  '大众点评评论',
+  '知乎问答',
+  '百度百科',
+  '新闻联播文本',
+  '法律文书',
+  '医学教材',
+  '电商商品评论',
+  '金融研报',
+];
+export const APPS_ZH = ['智能客服', '知识问答', '舆情监测', '内容审核', '推荐系统', '搜索引擎', '文档理解', '机器翻译', '语音助手', '合同审查'];
+export const EN_SENTENCES = [
+  'This model is fine-tuned for {task} on {dataset}.',
+  'It is based on {family} {size} and was trained with mixed precision.',
+  'Built for {domain} applications; evaluation results on {dataset} are reported below.',
+  'The {family} {size} checkpoint reaches strong accuracy on {dataset}.',
+  'Intended uses: {task} in {domain}, within the licence terms.',
+  'Limitations: the model may produce biased or incorrect outputs in {domain}.',
+  'Trained on English web text, books and {domain} documents.',
+  'Quantized weights are provided for fast inference on consumer hardware.',
+  'Continued pre-training on {dataset} improves {task} for {domain} text.',
+];
+export const ZH_SENTENCES = [
+  '本模型基于{family}，在{datasetZh}上针对{taskZh}任务进行了微调。',
+  '适用于{domainZh}场景下的{taskZh}，可用于{appZh}。',
+  '该模型在{datasetZh}上预训练，支持{taskZh}等下游任务。',
+  '我们在{domainZh}领域的数据上进行了继续训练。',
+  '模型权重以safetensors格式发布，可直接用于推理。',
+  '请注意：模型在{domainZh}领域可能生成不准确的内容。',
+  '支持中英文双语对话，适合构建{appZh}系统。',
+  '提供量化版本，可在消费级显卡上运行{appZh}。',
+];
+/** Added to the cards of sentiment models. */
+export const SENTIMENT_ZH = '用于{domainZh}评论的中文情感分析模型，支持正面、负面和中性三分类。';
+export const SENTIMENT_EN = 'A sentiment analysis model for {domain} reviews: positive, negative or neutral.';
+export const TASK_ZH: Record<string, string> = {
+  'text-generation': '文本生成',
+  'fill-mask': '掩码填充',
+  'text-classification': '文本分类',
+  'token-classification': '命名实体识别',
+  'question-answering': '问答',
+  translation: '机器翻译',
+  summarization: '文本摘要',
+  'automatic-speech-recognition': '语音识别',
+  'sentence-similarity': '语义相似度',
+  'feature-extraction': '特征提取',
+  'text-to-image': '文生图',
+  'image-classification': '图像分类',
+  'object-detection': '目标检测',
+  'text2text-generation': '文本到文本生成',
+  'zero-shot-image-classification': '零样本图像分类',
+  'mask-generation': '图像分割',
+};
+
+export function paramsOf(size: string, r: ReturnType<typeof prng>): number | null {
+  const b = /^(\d+(?:\.\d+)?)b$/.exec(size);
+  if (b) return Math.round(Number(b[1]) * 1e9 * (0.95 + r.next() * 0.1));
+  const m = /^(\d+)m$/.exec(size);
+  if (m) return Number(m[1]) * 1e6;
+  const named: Record<string, number> = { tiny: 4.4e6, small: 6e7, base: 1.1e8, medium: 3.5e8, large: 3.4e8, 'large-v3': 1.55e9, '8x7b': 4.67e10 };
+  return named[size] ?? (r.next() < 0.5 ? Math.round(1e7 + r.next() * 5e8) : null);
+}
