@@ -71,8 +71,8 @@ describe('the OpenAPI document describes every response', () => {
     for (const { path, method, op } of operations()) {
       expect({ path, error: op.responses.default?.content?.['application/json']?.schema }).toEqual({ path, error: { $ref: '#/components/schemas/ApiError' } });
       const success = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));
-      // Nest names an operation Controller_method, with [n] when the route has several paths.
-      const is = (ids: string[]) => ids.includes(op.operationId.replace(/\[\d+\]$/, ''));
+      // An operation is named Controller_method; its mount on the datasets prefix, Controller_methodDataset.
+      const is = (ids: string[]) => ids.includes(op.operationId.replace(/Dataset$/, ''));
       if (is(ALWAYS_ERRORS)) {
         expect(success).toEqual([]);
         continue;
@@ -88,6 +88,12 @@ describe('the OpenAPI document describes every response', () => {
     }
     expect(missing).toEqual([]);
     expect(described).toBeGreaterThan(100);
+  });
+
+  it('gives every operation an id of its own that client generators can use as a name', () => {
+    const ids = operations().map(({ op }) => (op as { operationId?: string }).operationId);
+    expect(ids.filter((id) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(id ?? ''))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('resolves every $ref to a schema of the document', () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { uniqueOperationIds } from './common/openapi/operation-ids';
 import { type NextFunction, type Request, type Response, json, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -56,7 +57,7 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session JWT from /api/v1/auth/login or an hf_ API token' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, withResponseSchemas(document), { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  SwaggerModule.setup('docs', app, withResponseSchemas(uniqueOperationIds(document)), { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 
   await app.get(ObjectStorage).ensureBucket();
   return app;

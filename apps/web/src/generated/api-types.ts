@@ -274,10 +274,10 @@ export interface paths {
             cookie?: never;
         };
         /** List models visible to you (filters, sort, cursor pagination) */
-        get: operations["ModelsController_list[0]"];
+        get: operations["ModelsController_list"];
         put?: never;
         /** Create a model (or, under /api/v1/datasets, a dataset) in your namespace or an organization you belong to */
-        post: operations["ModelsController_create[0]"];
+        post: operations["ModelsController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -292,10 +292,10 @@ export interface paths {
             cookie?: never;
         };
         /** List models visible to you (filters, sort, cursor pagination) */
-        get: operations["ModelsController_list[1]"];
+        get: operations["ModelsController_listDataset"];
         put?: never;
         /** Create a model (or, under /api/v1/datasets, a dataset) in your namespace or an organization you belong to */
-        post: operations["ModelsController_create[1]"];
+        post: operations["ModelsController_createDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -310,15 +310,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read a model (404 when private and you are not a member); contributors: authors of merged proposals */
-        get: operations["ModelsController_get[0]"];
+        get: operations["ModelsController_get"];
         put?: never;
         post?: never;
         /** Delete a model and its history (organization admin or owner, or the user) */
-        delete: operations["ModelsController_remove[0]"];
+        delete: operations["ModelsController_remove"];
         options?: never;
         head?: never;
         /** Change visibility / gating (organization admin or owner, or the user) */
-        patch: operations["ModelsController_update[0]"];
+        patch: operations["ModelsController_update"];
         trace?: never;
     };
     "/api/v1/datasets/{namespace}/{name}": {
@@ -329,15 +329,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read a model (404 when private and you are not a member); contributors: authors of merged proposals */
-        get: operations["ModelsController_get[1]"];
+        get: operations["ModelsController_getDataset"];
         put?: never;
         post?: never;
         /** Delete a model and its history (organization admin or owner, or the user) */
-        delete: operations["ModelsController_remove[1]"];
+        delete: operations["ModelsController_removeDataset"];
         options?: never;
         head?: never;
         /** Change visibility / gating (organization admin or owner, or the user) */
-        patch: operations["ModelsController_update[1]"];
+        patch: operations["ModelsController_updateDataset"];
         trace?: never;
     };
     "/api/v1/models/{namespace}/{name}/versions": {
@@ -348,10 +348,10 @@ export interface paths {
             cookie?: never;
         };
         /** List versions, newest first, with their status */
-        get: operations["VersionsController_list[0]"];
+        get: operations["VersionsController_list"];
         put?: never;
         /** Create an immutable version of a revision (409 version_exists when the name is taken) */
-        post: operations["VersionsController_create[0]"];
+        post: operations["VersionsController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -366,10 +366,10 @@ export interface paths {
             cookie?: never;
         };
         /** List versions, newest first, with their status */
-        get: operations["VersionsController_list[1]"];
+        get: operations["VersionsController_listDataset"];
         put?: never;
         /** Create an immutable version of a revision (409 version_exists when the name is taken) */
-        post: operations["VersionsController_create[1]"];
+        post: operations["VersionsController_createDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -384,7 +384,7 @@ export interface paths {
             cookie?: never;
         };
         /** The highest semver version that is not deprecated (else the newest) */
-        get: operations["VersionsController_latest[0]"];
+        get: operations["VersionsController_latest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -401,7 +401,7 @@ export interface paths {
             cookie?: never;
         };
         /** The highest semver version that is not deprecated (else the newest) */
-        get: operations["VersionsController_latest[1]"];
+        get: operations["VersionsController_latestDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -418,11 +418,11 @@ export interface paths {
             cookie?: never;
         };
         /** Read a version */
-        get: operations["VersionsController_get[0]"];
+        get: operations["VersionsController_get"];
         put?: never;
         post?: never;
         /** Always 409 version_immutable: versions are never deleted (deprecate instead) */
-        delete: operations["VersionsController_remove[0]"];
+        delete: operations["VersionsController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -436,11 +436,11 @@ export interface paths {
             cookie?: never;
         };
         /** Read a version */
-        get: operations["VersionsController_get[1]"];
+        get: operations["VersionsController_getDataset"];
         put?: never;
         post?: never;
         /** Always 409 version_immutable: versions are never deleted (deprecate instead) */
-        delete: operations["VersionsController_remove[1]"];
+        delete: operations["VersionsController_removeDataset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -456,7 +456,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Deprecate a version, with a message */
-        post: operations["VersionsController_deprecate[0]"];
+        post: operations["VersionsController_deprecate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -473,7 +473,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Deprecate a version, with a message */
-        post: operations["VersionsController_deprecate[1]"];
+        post: operations["VersionsController_deprecateDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -488,7 +488,7 @@ export interface paths {
             cookie?: never;
         };
         /** The file tree at a revision (path, recursive, expand, cursor, limit) */
-        get: operations["RepoController_files[0]"];
+        get: operations["RepoController_files"];
         put?: never;
         post?: never;
         delete?: never;
@@ -505,7 +505,7 @@ export interface paths {
             cookie?: never;
         };
         /** The file tree at a revision (path, recursive, expand, cursor, limit) */
-        get: operations["RepoController_files[1]"];
+        get: operations["RepoController_filesDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -522,7 +522,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files */
-        get: operations["RepoController_download[0]"];
+        get: operations["RepoController_download"];
         put?: never;
         post?: never;
         delete?: never;
@@ -539,7 +539,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download a file (GET) or its headers (HEAD): 302 to the bucket, or the bytes of inline files */
-        get: operations["RepoController_download[1]"];
+        get: operations["RepoController_downloadDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -556,10 +556,10 @@ export interface paths {
             cookie?: never;
         };
         /** Commit history of a revision, newest first */
-        get: operations["RepoController_history[0]"];
+        get: operations["RepoController_history"];
         put?: never;
         /** Commit operations atomically to a branch (409 parent_mismatch when parentCommit is not the head) */
-        post: operations["RepoController_commit[0]"];
+        post: operations["RepoController_commit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -574,10 +574,10 @@ export interface paths {
             cookie?: never;
         };
         /** Commit history of a revision, newest first */
-        get: operations["RepoController_history[1]"];
+        get: operations["RepoController_historyDataset"];
         put?: never;
         /** Commit operations atomically to a branch (409 parent_mismatch when parentCommit is not the head) */
-        post: operations["RepoController_commit[1]"];
+        post: operations["RepoController_commitDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -592,7 +592,7 @@ export interface paths {
             cookie?: never;
         };
         /** Branches and versions (tags) with their commits */
-        get: operations["RepoController_refs[0]"];
+        get: operations["RepoController_refs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -609,7 +609,7 @@ export interface paths {
             cookie?: never;
         };
         /** Branches and versions (tags) with their commits */
-        get: operations["RepoController_refs[1]"];
+        get: operations["RepoController_refsDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -628,7 +628,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a branch at a revision (409 branch_exists) */
-        post: operations["RepoController_createBranch[0]"];
+        post: operations["RepoController_createBranch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -645,7 +645,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a branch at a revision (409 branch_exists) */
-        post: operations["RepoController_createBranch[1]"];
+        post: operations["RepoController_createBranchDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -663,7 +663,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a branch (not main) */
-        delete: operations["RepoController_deleteBranch[0]"];
+        delete: operations["RepoController_deleteBranch"];
         options?: never;
         head?: never;
         patch?: never;
@@ -680,7 +680,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a branch (not main) */
-        delete: operations["RepoController_deleteBranch[1]"];
+        delete: operations["RepoController_deleteBranchDataset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -730,9 +730,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Like a model (once; liking again changes nothing) */
-        post: operations["SignalsController_like[0]"];
+        post: operations["SignalsController_like"];
         /** Take a like back */
-        delete: operations["SignalsController_unlike[0]"];
+        delete: operations["SignalsController_unlike"];
         options?: never;
         head?: never;
         patch?: never;
@@ -748,9 +748,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Like a model (once; liking again changes nothing) */
-        post: operations["SignalsController_like[1]"];
+        post: operations["SignalsController_likeDataset"];
         /** Take a like back */
-        delete: operations["SignalsController_unlike[1]"];
+        delete: operations["SignalsController_unlikeDataset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -781,7 +781,7 @@ export interface paths {
             cookie?: never;
         };
         /** Counted downloads: total, trending score and one count per UTC day */
-        get: operations["SignalsController_downloadStats[0]"];
+        get: operations["SignalsController_downloadStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -798,7 +798,7 @@ export interface paths {
             cookie?: never;
         };
         /** Counted downloads: total, trending score and one count per UTC day */
-        get: operations["SignalsController_downloadStats[1]"];
+        get: operations["SignalsController_downloadStatsDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -817,9 +817,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Like a model */
-        post: operations["HfLikesController_like[0]"];
+        post: operations["HfLikesController_like"];
         /** Take a like back */
-        delete: operations["HfLikesController_unlike[0]"];
+        delete: operations["HfLikesController_unlike"];
         options?: never;
         head?: never;
         patch?: never;
@@ -835,9 +835,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Like a model */
-        post: operations["HfLikesController_like[1]"];
+        post: operations["HfLikesController_likeDataset"];
         /** Take a like back */
-        delete: operations["HfLikesController_unlike[1]"];
+        delete: operations["HfLikesController_unlikeDataset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -886,10 +886,10 @@ export interface paths {
             cookie?: never;
         };
         /** A model's licence offers, withdrawn ones included (status) */
-        get: operations["OffersController_list[0]"];
+        get: operations["OffersController_list"];
         put?: never;
         /** Publish a licence offer (the model's admins); one that needs approval gates the model */
-        post: operations["OffersController_create[0]"];
+        post: operations["OffersController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -904,10 +904,10 @@ export interface paths {
             cookie?: never;
         };
         /** A model's licence offers, withdrawn ones included (status) */
-        get: operations["OffersController_list[1]"];
+        get: operations["OffersController_listDataset"];
         put?: never;
         /** Publish a licence offer (the model's admins); one that needs approval gates the model */
-        post: operations["OffersController_create[1]"];
+        post: operations["OffersController_createDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1110,7 +1110,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every grant on a model (the model's admins) */
-        get: operations["GrantsController_listForModel[0]"];
+        get: operations["GrantsController_listForModel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1127,7 +1127,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every grant on a model (the model's admins) */
-        get: operations["GrantsController_listForModel[1]"];
+        get: operations["GrantsController_listForModelDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1161,7 +1161,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether you can download the files, through what (public, member, grant), and your request */
-        get: operations["LicenseReportsController_access[0]"];
+        get: operations["LicenseReportsController_access"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1178,7 +1178,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether you can download the files, through what (public, member, grant), and your request */
-        get: operations["LicenseReportsController_access[1]"];
+        get: operations["LicenseReportsController_accessDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1195,7 +1195,7 @@ export interface paths {
             cookie?: never;
         };
         /** Downloads under grants per licensee and period, JSON or CSV (the model's admins) */
-        get: operations["LicenseReportsController_usage[0]"];
+        get: operations["LicenseReportsController_usage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1212,7 +1212,7 @@ export interface paths {
             cookie?: never;
         };
         /** Downloads under grants per licensee and period, JSON or CSV (the model's admins) */
-        get: operations["LicenseReportsController_usage[1]"];
+        get: operations["LicenseReportsController_usageDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1246,7 +1246,7 @@ export interface paths {
             cookie?: never;
         };
         /** Users' licence requests of the model as access requests: pending, accepted or rejected */
-        get: operations["HfAccessRequestsController_list[0]"];
+        get: operations["HfAccessRequestsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1263,7 +1263,7 @@ export interface paths {
             cookie?: never;
         };
         /** Users' licence requests of the model as access requests: pending, accepted or rejected */
-        get: operations["HfAccessRequestsController_list[1]"];
+        get: operations["HfAccessRequestsController_listDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1282,7 +1282,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Accept (approve) or reject a user's pending licence request */
-        post: operations["HfAccessRequestsController_handle[0]"];
+        post: operations["HfAccessRequestsController_handle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1299,7 +1299,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Accept (approve) or reject a user's pending licence request */
-        post: operations["HfAccessRequestsController_handle[1]"];
+        post: operations["HfAccessRequestsController_handleDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1316,7 +1316,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Grant a user the model's single open licence offer at once */
-        post: operations["HfAccessRequestsController_grant[0]"];
+        post: operations["HfAccessRequestsController_grant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1333,7 +1333,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Grant a user the model's single open licence offer at once */
-        post: operations["HfAccessRequestsController_grant[1]"];
+        post: operations["HfAccessRequestsController_grantDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1469,7 +1469,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model metadata: inputs and outputs with datatypes and shapes (-1: dynamic) */
-        get: operations["OipController_metadata[0]"];
+        get: operations["OipController_metadata"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1486,7 +1486,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model metadata: inputs and outputs with datatypes and shapes (-1: dynamic) */
-        get: operations["OipController_metadata[1]"];
+        get: operations["OipController_metadataVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1503,7 +1503,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model readiness (OIP) */
-        get: operations["OipController_modelReady[0]"];
+        get: operations["OipController_modelReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1520,7 +1520,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model readiness (OIP) */
-        get: operations["OipController_modelReady[1]"];
+        get: operations["OipController_modelReadyVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1539,7 +1539,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Infer: {id?, parameters?, inputs: [{name, shape, datatype, data}], outputs?} → {model_name, model_version, id, outputs} */
-        post: operations["OipController_infer[0]"];
+        post: operations["OipController_infer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1556,7 +1556,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Infer: {id?, parameters?, inputs: [{name, shape, datatype, data}], outputs?} → {model_name, model_version, id, outputs} */
-        post: operations["OipController_infer[1]"];
+        post: operations["OipController_inferVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1656,7 +1656,7 @@ export interface paths {
             cookie?: never;
         };
         /** List models (Hugging Face format; paginated by an absolute Link header) */
-        get: operations["HfModelsController_list[0]"];
+        get: operations["HfModelsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1673,7 +1673,7 @@ export interface paths {
             cookie?: never;
         };
         /** List models (Hugging Face format; paginated by an absolute Link header) */
-        get: operations["HfModelsController_list[1]"];
+        get: operations["HfModelsController_listDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1690,7 +1690,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model info at the main branch */
-        get: operations["HfModelsController_info[0]"];
+        get: operations["HfModelsController_info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1707,7 +1707,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model info at the main branch */
-        get: operations["HfModelsController_info[1]"];
+        get: operations["HfModelsController_infoDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1724,7 +1724,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model info at a revision (HEAD, branch, version, commit id) */
-        get: operations["HfModelsController_infoAt[0]"];
+        get: operations["HfModelsController_infoAt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1741,7 +1741,7 @@ export interface paths {
             cookie?: never;
         };
         /** Model info at a revision (HEAD, branch, version, commit id) */
-        get: operations["HfModelsController_infoAt[1]"];
+        get: operations["HfModelsController_infoAtDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1758,7 +1758,7 @@ export interface paths {
             cookie?: never;
         };
         /** File tree at a revision (root) */
-        get: operations["HfModelsController_tree[0]"];
+        get: operations["HfModelsController_tree"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1775,7 +1775,7 @@ export interface paths {
             cookie?: never;
         };
         /** File tree at a revision (root) */
-        get: operations["HfModelsController_tree[1]"];
+        get: operations["HfModelsController_treeDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1792,7 +1792,7 @@ export interface paths {
             cookie?: never;
         };
         /** File tree at a revision under a folder */
-        get: operations["HfModelsController_treeAt[0]"];
+        get: operations["HfModelsController_treeAt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1809,7 +1809,7 @@ export interface paths {
             cookie?: never;
         };
         /** File tree at a revision under a folder */
-        get: operations["HfModelsController_treeAt[1]"];
+        get: operations["HfModelsController_treeAtDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1828,7 +1828,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Information on given paths at a revision */
-        post: operations["HfModelsController_pathsInfo[0]"];
+        post: operations["HfModelsController_pathsInfo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1845,7 +1845,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Information on given paths at a revision */
-        post: operations["HfModelsController_pathsInfo[1]"];
+        post: operations["HfModelsController_pathsInfoDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1860,7 +1860,7 @@ export interface paths {
             cookie?: never;
         };
         /** Commit history of a revision, newest first */
-        get: operations["HfModelsController_commits[0]"];
+        get: operations["HfModelsController_commits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1877,7 +1877,7 @@ export interface paths {
             cookie?: never;
         };
         /** Commit history of a revision, newest first */
-        get: operations["HfModelsController_commits[1]"];
+        get: operations["HfModelsController_commitsDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1894,7 +1894,7 @@ export interface paths {
             cookie?: never;
         };
         /** Branches and tags (versions) */
-        get: operations["HfModelsController_refs[0]"];
+        get: operations["HfModelsController_refs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1911,7 +1911,7 @@ export interface paths {
             cookie?: never;
         };
         /** Branches and tags (versions) */
-        get: operations["HfModelsController_refs[1]"];
+        get: operations["HfModelsController_refsDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1930,7 +1930,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a version (immutable tag) on a revision; 409 if it exists */
-        post: operations["HfModelsController_createTag[0]"];
+        post: operations["HfModelsController_createTag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1947,7 +1947,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a version (immutable tag) on a revision; 409 if it exists */
-        post: operations["HfModelsController_createTag[1]"];
+        post: operations["HfModelsController_createTagDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1965,7 +1965,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Always 409: versions are immutable (deprecate instead) */
-        delete: operations["HfModelsController_deleteTag[0]"];
+        delete: operations["HfModelsController_deleteTag"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1982,7 +1982,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Always 409: versions are immutable (deprecate instead) */
-        delete: operations["HfModelsController_deleteTag[1]"];
+        delete: operations["HfModelsController_deleteTagDataset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1998,9 +1998,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a branch (from startingPoint, default main) */
-        post: operations["HfModelsController_createBranch[0]"];
+        post: operations["HfModelsController_createBranch"];
         /** Delete a branch (not main) */
-        delete: operations["HfModelsController_deleteBranch[0]"];
+        delete: operations["HfModelsController_deleteBranch"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2016,9 +2016,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a branch (from startingPoint, default main) */
-        post: operations["HfModelsController_createBranch[1]"];
+        post: operations["HfModelsController_createBranchDataset"];
         /** Delete a branch (not main) */
-        delete: operations["HfModelsController_deleteBranch[1]"];
+        delete: operations["HfModelsController_deleteBranchDataset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2032,7 +2032,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether the caller may read and download (404 RepoNotFound; 401/403 GatedRepo) */
-        get: operations["HfModelsController_authCheck[0]"];
+        get: operations["HfModelsController_authCheck"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2049,7 +2049,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether the caller may read and download (404 RepoNotFound; 401/403 GatedRepo) */
-        get: operations["HfModelsController_authCheck[1]"];
+        get: operations["HfModelsController_authCheckDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2068,7 +2068,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Squash a branch's history into one commit (versions keep their commits) */
-        post: operations["HfModelsController_superSquash[0]"];
+        post: operations["HfModelsController_superSquash"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2085,7 +2085,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Squash a branch's history into one commit (versions keep their commits) */
-        post: operations["HfModelsController_superSquash[1]"];
+        post: operations["HfModelsController_superSquashDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,7 +2101,7 @@ export interface paths {
         };
         get?: never;
         /** Change private / gated (namespace admins) */
-        put: operations["HfModelsController_settings[0]"];
+        put: operations["HfModelsController_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2118,7 +2118,7 @@ export interface paths {
         };
         get?: never;
         /** Change private / gated (namespace admins) */
-        put: operations["HfModelsController_settings[1]"];
+        put: operations["HfModelsController_settingsDataset"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2136,7 +2136,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Which files to upload through LFS and which inline (rule: docs/hugging-face.md) */
-        post: operations["HfCommitController_preupload[0]"];
+        post: operations["HfCommitController_preupload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2153,7 +2153,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Which files to upload through LFS and which inline (rule: docs/hugging-face.md) */
-        post: operations["HfCommitController_preupload[1]"];
+        post: operations["HfCommitController_preuploadDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2170,7 +2170,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Commit many operations atomically to a branch */
-        post: operations["HfCommitController_commit[0]"];
+        post: operations["HfCommitController_commit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2187,7 +2187,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Commit many operations atomically to a branch */
-        post: operations["HfCommitController_commit[1]"];
+        post: operations["HfCommitController_commitDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2202,10 +2202,10 @@ export interface paths {
             cookie?: never;
         };
         /** Discussions and pull requests, newest first ({discussions, count, start}; 50 a page) */
-        get: operations["HfDiscussionsController_list[0]"];
+        get: operations["HfDiscussionsController_list"];
         put?: never;
         /** Open a discussion, or a pull request (a draft until a commit lands on refs/pr/N) */
-        post: operations["HfDiscussionsController_create[0]"];
+        post: operations["HfDiscussionsController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2220,10 +2220,10 @@ export interface paths {
             cookie?: never;
         };
         /** Discussions and pull requests, newest first ({discussions, count, start}; 50 a page) */
-        get: operations["HfDiscussionsController_list[1]"];
+        get: operations["HfDiscussionsController_listDataset"];
         put?: never;
         /** Open a discussion, or a pull request (a draft until a commit lands on refs/pr/N) */
-        post: operations["HfDiscussionsController_create[1]"];
+        post: operations["HfDiscussionsController_createDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2238,7 +2238,7 @@ export interface paths {
             cookie?: never;
         };
         /** A discussion with its events; for pull requests changes.base, filesWithConflicts and (diff=1) the diff */
-        get: operations["HfDiscussionsController_details[0]"];
+        get: operations["HfDiscussionsController_details"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2255,7 +2255,7 @@ export interface paths {
             cookie?: never;
         };
         /** A discussion with its events; for pull requests changes.base, filesWithConflicts and (diff=1) the diff */
-        get: operations["HfDiscussionsController_details[1]"];
+        get: operations["HfDiscussionsController_detailsDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2274,7 +2274,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Comment ({newMessage}) */
-        post: operations["HfDiscussionsController_comment[0]"];
+        post: operations["HfDiscussionsController_comment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2291,7 +2291,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Comment ({newMessage}) */
-        post: operations["HfDiscussionsController_comment[1]"];
+        post: operations["HfDiscussionsController_commentDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2308,7 +2308,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close or reopen ({newStatus}); a merged pull request cannot be reopened */
-        post: operations["HfDiscussionsController_status[0]"];
+        post: operations["HfDiscussionsController_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2325,7 +2325,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close or reopen ({newStatus}); a merged pull request cannot be reopened */
-        post: operations["HfDiscussionsController_status[1]"];
+        post: operations["HfDiscussionsController_statusDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2342,7 +2342,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rename ({newTitle}) */
-        post: operations["HfDiscussionsController_title[0]"];
+        post: operations["HfDiscussionsController_title"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2359,7 +2359,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rename ({newTitle}) */
-        post: operations["HfDiscussionsController_title[1]"];
+        post: operations["HfDiscussionsController_titleDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2376,7 +2376,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Edit a comment of yours ({updatedComment}) */
-        post: operations["HfDiscussionsController_editComment[0]"];
+        post: operations["HfDiscussionsController_editComment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2393,7 +2393,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Edit a comment of yours ({updatedComment}) */
-        post: operations["HfDiscussionsController_editComment[1]"];
+        post: operations["HfDiscussionsController_editCommentDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2410,7 +2410,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Merge a pull request (members with write; 409 merge_conflict naming the paths) */
-        post: operations["HfDiscussionsController_merge[0]"];
+        post: operations["HfDiscussionsController_merge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2427,7 +2427,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Merge a pull request (members with write; 409 merge_conflict naming the paths) */
-        post: operations["HfDiscussionsController_merge[1]"];
+        post: operations["HfDiscussionsController_mergeDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2442,7 +2442,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download a file at a revision: 302 to a short-lived presigned URL (Range works there), or the bytes of small files */
-        get: operations["HfResolveController_resolve[0]"];
+        get: operations["HfResolveController_resolve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2459,7 +2459,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download a file at a revision: 302 to a short-lived presigned URL (Range works there), or the bytes of small files */
-        get: operations["HfResolveController_resolve[1]"];
+        get: operations["HfResolveController_resolveN"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2476,7 +2476,7 @@ export interface paths {
             cookie?: never;
         };
         /** Same as resolve (fileExists in @huggingface/hub uses it) */
-        get: operations["HfResolveController_raw[0]"];
+        get: operations["HfResolveController_raw"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2493,7 +2493,7 @@ export interface paths {
             cookie?: never;
         };
         /** Same as resolve (fileExists in @huggingface/hub uses it) */
-        get: operations["HfResolveController_raw[1]"];
+        get: operations["HfResolveController_rawN"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2512,7 +2512,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** git-lfs batch API: upload (write access) or download instructions for objects named by sha256 */
-        post: operations["LfsController_batch[0]"];
+        post: operations["LfsController_batch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2529,7 +2529,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** git-lfs batch API: upload (write access) or download instructions for objects named by sha256 */
-        post: operations["LfsController_batch[1]"];
+        post: operations["LfsController_batchDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2546,7 +2546,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** git-lfs verify action: read back a single-PUT upload and record its blob now */
-        post: operations["LfsController_verify[0]"];
+        post: operations["LfsController_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2563,7 +2563,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** git-lfs verify action: read back a single-PUT upload and record its blob now */
-        post: operations["LfsController_verify[1]"];
+        post: operations["LfsController_verifyDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2578,7 +2578,7 @@ export interface paths {
             cookie?: never;
         };
         /** An object's bytes (download action of small blobs kept in the database; others redirect to the bucket) */
-        get: operations["LfsController_object[0]"];
+        get: operations["LfsController_object"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2595,7 +2595,7 @@ export interface paths {
             cookie?: never;
         };
         /** An object's bytes (download action of small blobs kept in the database; others redirect to the bucket) */
-        get: operations["LfsController_object[1]"];
+        get: operations["LfsController_objectDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2766,7 +2766,7 @@ export interface paths {
             cookie?: never;
         };
         /** Discussions and pull requests of a model, newest first (50 a page) */
-        get: operations["ProposalsController_list[0]"];
+        get: operations["ProposalsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2783,7 +2783,7 @@ export interface paths {
             cookie?: never;
         };
         /** Discussions and pull requests of a model, newest first (50 a page) */
-        get: operations["ProposalsController_list[1]"];
+        get: operations["ProposalsController_listDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2800,7 +2800,7 @@ export interface paths {
             cookie?: never;
         };
         /** A proposal with its events, head, conflicting files and approvals */
-        get: operations["ProposalsController_get[0]"];
+        get: operations["ProposalsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2817,7 +2817,7 @@ export interface paths {
             cookie?: never;
         };
         /** A proposal with its events, head, conflicting files and approvals */
-        get: operations["ProposalsController_get[1]"];
+        get: operations["ProposalsController_getDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2834,7 +2834,7 @@ export interface paths {
             cookie?: never;
         };
         /** Per file added/changed/deleted/renamed, unified text diffs, safetensors tensor changes, security scans */
-        get: operations["ProposalsController_diff[0]"];
+        get: operations["ProposalsController_diff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2851,7 +2851,7 @@ export interface paths {
             cookie?: never;
         };
         /** Per file added/changed/deleted/renamed, unified text diffs, safetensors tensor changes, security scans */
-        get: operations["ProposalsController_diff[1]"];
+        get: operations["ProposalsController_diffDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2870,7 +2870,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Comment on a proposal */
-        post: operations["ProposalsController_comment[0]"];
+        post: operations["ProposalsController_comment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2887,7 +2887,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Comment on a proposal */
-        post: operations["ProposalsController_comment[1]"];
+        post: operations["ProposalsController_commentDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2904,7 +2904,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Review a pull request: approved or changes_requested (members with write) */
-        post: operations["ProposalsController_review[0]"];
+        post: operations["ProposalsController_review"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2921,7 +2921,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Review a pull request: approved or changes_requested (members with write) */
-        post: operations["ProposalsController_review[1]"];
+        post: operations["ProposalsController_reviewDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2938,7 +2938,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Merge into the target branch, optionally publishing a version; 409 merge_conflict with filesWithConflicts */
-        post: operations["ProposalsController_merge[0]"];
+        post: operations["ProposalsController_merge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2955,7 +2955,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Merge into the target branch, optionally publishing a version; 409 merge_conflict with filesWithConflicts */
-        post: operations["ProposalsController_merge[1]"];
+        post: operations["ProposalsController_mergeDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2972,7 +2972,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close (author or members); the ref stays readable */
-        post: operations["ProposalsController_close[0]"];
+        post: operations["ProposalsController_close"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2989,7 +2989,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close (author or members); the ref stays readable */
-        post: operations["ProposalsController_close[1]"];
+        post: operations["ProposalsController_closeDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3006,7 +3006,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reopen a closed proposal (a merged one cannot be) */
-        post: operations["ProposalsController_reopen[0]"];
+        post: operations["ProposalsController_reopen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3023,7 +3023,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reopen a closed proposal (a merged one cannot be) */
-        post: operations["ProposalsController_reopen[1]"];
+        post: operations["ProposalsController_reopenDataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3038,7 +3038,7 @@ export interface paths {
             cookie?: never;
         };
         /** Authors of merged proposals (credited contributors) */
-        get: operations["ProposalsController_contributors[0]"];
+        get: operations["ProposalsController_contributors"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3055,7 +3055,7 @@ export interface paths {
             cookie?: never;
         };
         /** Authors of merged proposals (credited contributors) */
-        get: operations["ProposalsController_contributors[1]"];
+        get: operations["ProposalsController_contributorsDataset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6347,7 +6347,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_list[0]": {
+    ModelsController_list: {
         parameters: {
             query?: {
                 /** @description Only models of this user or organization */
@@ -6389,7 +6389,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_create[0]": {
+    ModelsController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6422,7 +6422,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_list[1]": {
+    ModelsController_listDataset: {
         parameters: {
             query?: {
                 /** @description Only models of this user or organization */
@@ -6464,7 +6464,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_create[1]": {
+    ModelsController_createDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6497,7 +6497,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_get[0]": {
+    ModelsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6529,7 +6529,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_remove[0]": {
+    ModelsController_remove: {
         parameters: {
             query?: never;
             header?: never;
@@ -6559,7 +6559,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_update[0]": {
+    ModelsController_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -6595,7 +6595,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_get[1]": {
+    ModelsController_getDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6627,7 +6627,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_remove[1]": {
+    ModelsController_removeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6657,7 +6657,7 @@ export interface operations {
             };
         };
     };
-    "ModelsController_update[1]": {
+    ModelsController_updateDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6693,7 +6693,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_list[0]": {
+    VersionsController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -6725,7 +6725,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_create[0]": {
+    VersionsController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -6761,7 +6761,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_list[1]": {
+    VersionsController_listDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6793,7 +6793,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_create[1]": {
+    VersionsController_createDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6829,7 +6829,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_latest[0]": {
+    VersionsController_latest: {
         parameters: {
             query?: never;
             header?: never;
@@ -6861,7 +6861,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_latest[1]": {
+    VersionsController_latestDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6893,7 +6893,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_get[0]": {
+    VersionsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6926,7 +6926,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_remove[0]": {
+    VersionsController_remove: {
         parameters: {
             query?: never;
             header?: never;
@@ -6950,7 +6950,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_get[1]": {
+    VersionsController_getDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -6983,7 +6983,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_remove[1]": {
+    VersionsController_removeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7007,7 +7007,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_deprecate[0]": {
+    VersionsController_deprecate: {
         parameters: {
             query?: never;
             header?: never;
@@ -7044,7 +7044,7 @@ export interface operations {
             };
         };
     };
-    "VersionsController_deprecate[1]": {
+    VersionsController_deprecateDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7081,7 +7081,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_files[0]": {
+    RepoController_files: {
         parameters: {
             query?: {
                 /** @description Branch, version, commit id (or a 7+ prefix), refs/heads/x, refs/tags/x or HEAD (default) */
@@ -7125,7 +7125,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_files[1]": {
+    RepoController_filesDataset: {
         parameters: {
             query?: {
                 /** @description Branch, version, commit id (or a 7+ prefix), refs/heads/x, refs/tags/x or HEAD (default) */
@@ -7169,7 +7169,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_download[0]": {
+    RepoController_download: {
         parameters: {
             query?: {
                 /** @description Branch, version, commit id (or a 7+ prefix), refs/heads/x, refs/tags/x or HEAD (default) */
@@ -7204,7 +7204,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_download[1]": {
+    RepoController_downloadDataset: {
         parameters: {
             query?: {
                 /** @description Branch, version, commit id (or a 7+ prefix), refs/heads/x, refs/tags/x or HEAD (default) */
@@ -7239,7 +7239,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_history[0]": {
+    RepoController_history: {
         parameters: {
             query?: {
                 /** @description Branch, version, commit id (or a 7+ prefix), refs/heads/x, refs/tags/x or HEAD (default) */
@@ -7277,7 +7277,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_commit[0]": {
+    RepoController_commit: {
         parameters: {
             query?: never;
             header?: never;
@@ -7313,7 +7313,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_history[1]": {
+    RepoController_historyDataset: {
         parameters: {
             query?: {
                 /** @description Branch, version, commit id (or a 7+ prefix), refs/heads/x, refs/tags/x or HEAD (default) */
@@ -7351,7 +7351,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_commit[1]": {
+    RepoController_commitDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7387,7 +7387,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_refs[0]": {
+    RepoController_refs: {
         parameters: {
             query?: never;
             header?: never;
@@ -7419,7 +7419,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_refs[1]": {
+    RepoController_refsDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7451,7 +7451,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_createBranch[0]": {
+    RepoController_createBranch: {
         parameters: {
             query?: never;
             header?: never;
@@ -7487,7 +7487,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_createBranch[1]": {
+    RepoController_createBranchDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7523,7 +7523,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_deleteBranch[0]": {
+    RepoController_deleteBranch: {
         parameters: {
             query?: never;
             header?: never;
@@ -7554,7 +7554,7 @@ export interface operations {
             };
         };
     };
-    "RepoController_deleteBranch[1]": {
+    RepoController_deleteBranchDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7686,7 +7686,7 @@ export interface operations {
             };
         };
     };
-    "SignalsController_like[0]": {
+    SignalsController_like: {
         parameters: {
             query?: never;
             header?: never;
@@ -7718,7 +7718,7 @@ export interface operations {
             };
         };
     };
-    "SignalsController_unlike[0]": {
+    SignalsController_unlike: {
         parameters: {
             query?: never;
             header?: never;
@@ -7748,7 +7748,7 @@ export interface operations {
             };
         };
     };
-    "SignalsController_like[1]": {
+    SignalsController_likeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7780,7 +7780,7 @@ export interface operations {
             };
         };
     };
-    "SignalsController_unlike[1]": {
+    SignalsController_unlikeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7845,7 +7845,7 @@ export interface operations {
             };
         };
     };
-    "SignalsController_downloadStats[0]": {
+    SignalsController_downloadStats: {
         parameters: {
             query?: {
                 /** @description UTC days up to today */
@@ -7880,7 +7880,7 @@ export interface operations {
             };
         };
     };
-    "SignalsController_downloadStats[1]": {
+    SignalsController_downloadStatsDataset: {
         parameters: {
             query?: {
                 /** @description UTC days up to today */
@@ -7915,7 +7915,7 @@ export interface operations {
             };
         };
     };
-    "HfLikesController_like[0]": {
+    HfLikesController_like: {
         parameters: {
             query?: never;
             header?: never;
@@ -7947,7 +7947,7 @@ export interface operations {
             };
         };
     };
-    "HfLikesController_unlike[0]": {
+    HfLikesController_unlike: {
         parameters: {
             query?: never;
             header?: never;
@@ -7979,7 +7979,7 @@ export interface operations {
             };
         };
     };
-    "HfLikesController_like[1]": {
+    HfLikesController_likeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -8011,7 +8011,7 @@ export interface operations {
             };
         };
     };
-    "HfLikesController_unlike[1]": {
+    HfLikesController_unlikeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -8144,7 +8144,7 @@ export interface operations {
             };
         };
     };
-    "OffersController_list[0]": {
+    OffersController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -8176,7 +8176,7 @@ export interface operations {
             };
         };
     };
-    "OffersController_create[0]": {
+    OffersController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -8212,7 +8212,7 @@ export interface operations {
             };
         };
     };
-    "OffersController_list[1]": {
+    OffersController_listDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -8244,7 +8244,7 @@ export interface operations {
             };
         };
     };
-    "OffersController_create[1]": {
+    OffersController_createDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -8680,7 +8680,7 @@ export interface operations {
             };
         };
     };
-    "GrantsController_listForModel[0]": {
+    GrantsController_listForModel: {
         parameters: {
             query?: never;
             header?: never;
@@ -8712,7 +8712,7 @@ export interface operations {
             };
         };
     };
-    "GrantsController_listForModel[1]": {
+    GrantsController_listForModelDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -8779,7 +8779,7 @@ export interface operations {
             };
         };
     };
-    "LicenseReportsController_access[0]": {
+    LicenseReportsController_access: {
         parameters: {
             query?: never;
             header?: never;
@@ -8811,7 +8811,7 @@ export interface operations {
             };
         };
     };
-    "LicenseReportsController_access[1]": {
+    LicenseReportsController_accessDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -8843,7 +8843,7 @@ export interface operations {
             };
         };
     };
-    "LicenseReportsController_usage[0]": {
+    LicenseReportsController_usage: {
         parameters: {
             query?: {
                 /** @description Period start, inclusive (default: 30 days before `to`) */
@@ -8890,7 +8890,7 @@ export interface operations {
             };
         };
     };
-    "LicenseReportsController_usage[1]": {
+    LicenseReportsController_usageDataset: {
         parameters: {
             query?: {
                 /** @description Period start, inclusive (default: 30 days before `to`) */
@@ -8977,7 +8977,7 @@ export interface operations {
             };
         };
     };
-    "HfAccessRequestsController_list[0]": {
+    HfAccessRequestsController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -9009,7 +9009,7 @@ export interface operations {
             };
         };
     };
-    "HfAccessRequestsController_list[1]": {
+    HfAccessRequestsController_listDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -9041,7 +9041,7 @@ export interface operations {
             };
         };
     };
-    "HfAccessRequestsController_handle[0]": {
+    HfAccessRequestsController_handle: {
         parameters: {
             query?: never;
             header?: never;
@@ -9077,7 +9077,7 @@ export interface operations {
             };
         };
     };
-    "HfAccessRequestsController_handle[1]": {
+    HfAccessRequestsController_handleDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -9113,7 +9113,7 @@ export interface operations {
             };
         };
     };
-    "HfAccessRequestsController_grant[0]": {
+    HfAccessRequestsController_grant: {
         parameters: {
             query?: never;
             header?: never;
@@ -9149,7 +9149,7 @@ export interface operations {
             };
         };
     };
-    "HfAccessRequestsController_grant[1]": {
+    HfAccessRequestsController_grantDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -9474,7 +9474,7 @@ export interface operations {
             };
         };
     };
-    "OipController_metadata[0]": {
+    OipController_metadata: {
         parameters: {
             query?: never;
             header?: never;
@@ -9506,7 +9506,7 @@ export interface operations {
             };
         };
     };
-    "OipController_metadata[1]": {
+    OipController_metadataVersion: {
         parameters: {
             query?: never;
             header?: never;
@@ -9538,7 +9538,7 @@ export interface operations {
             };
         };
     };
-    "OipController_modelReady[0]": {
+    OipController_modelReady: {
         parameters: {
             query?: never;
             header?: never;
@@ -9570,7 +9570,7 @@ export interface operations {
             };
         };
     };
-    "OipController_modelReady[1]": {
+    OipController_modelReadyVersion: {
         parameters: {
             query?: never;
             header?: never;
@@ -9602,7 +9602,7 @@ export interface operations {
             };
         };
     };
-    "OipController_infer[0]": {
+    OipController_infer: {
         parameters: {
             query?: never;
             header?: never;
@@ -9635,7 +9635,7 @@ export interface operations {
             };
         };
     };
-    "OipController_infer[1]": {
+    OipController_inferVersion: {
         parameters: {
             query?: never;
             header?: never;
@@ -9827,7 +9827,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_list[0]": {
+    HfModelsController_list: {
         parameters: {
             query?: {
                 search?: string;
@@ -9869,7 +9869,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_list[1]": {
+    HfModelsController_listDataset: {
         parameters: {
             query?: {
                 search?: string;
@@ -9911,7 +9911,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_info[0]": {
+    HfModelsController_info: {
         parameters: {
             query?: {
                 /** @description Sizes, blob ids and LFS details of the siblings (files_metadata=True) */
@@ -9947,7 +9947,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_info[1]": {
+    HfModelsController_infoDataset: {
         parameters: {
             query?: {
                 /** @description Sizes, blob ids and LFS details of the siblings (files_metadata=True) */
@@ -9983,7 +9983,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_infoAt[0]": {
+    HfModelsController_infoAt: {
         parameters: {
             query?: {
                 /** @description Sizes, blob ids and LFS details of the siblings (files_metadata=True) */
@@ -10020,7 +10020,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_infoAt[1]": {
+    HfModelsController_infoAtDataset: {
         parameters: {
             query?: {
                 /** @description Sizes, blob ids and LFS details of the siblings (files_metadata=True) */
@@ -10057,7 +10057,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_tree[0]": {
+    HfModelsController_tree: {
         parameters: {
             query?: {
                 recursive?: boolean;
@@ -10095,7 +10095,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_tree[1]": {
+    HfModelsController_treeDataset: {
         parameters: {
             query?: {
                 recursive?: boolean;
@@ -10133,7 +10133,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_treeAt[0]": {
+    HfModelsController_treeAt: {
         parameters: {
             query?: {
                 recursive?: boolean;
@@ -10171,7 +10171,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_treeAt[1]": {
+    HfModelsController_treeAtDataset: {
         parameters: {
             query?: {
                 recursive?: boolean;
@@ -10209,7 +10209,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_pathsInfo[0]": {
+    HfModelsController_pathsInfo: {
         parameters: {
             query?: never;
             header?: never;
@@ -10246,7 +10246,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_pathsInfo[1]": {
+    HfModelsController_pathsInfoDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10283,7 +10283,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_commits[0]": {
+    HfModelsController_commits: {
         parameters: {
             query?: {
                 cursor?: string;
@@ -10321,7 +10321,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_commits[1]": {
+    HfModelsController_commitsDataset: {
         parameters: {
             query?: {
                 cursor?: string;
@@ -10359,7 +10359,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_refs[0]": {
+    HfModelsController_refs: {
         parameters: {
             query: {
                 include_prs: string;
@@ -10393,7 +10393,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_refs[1]": {
+    HfModelsController_refsDataset: {
         parameters: {
             query: {
                 include_prs: string;
@@ -10427,7 +10427,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_createTag[0]": {
+    HfModelsController_createTag: {
         parameters: {
             query?: never;
             header?: never;
@@ -10464,7 +10464,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_createTag[1]": {
+    HfModelsController_createTagDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10501,7 +10501,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_deleteTag[0]": {
+    HfModelsController_deleteTag: {
         parameters: {
             query?: never;
             header?: never;
@@ -10525,7 +10525,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_deleteTag[1]": {
+    HfModelsController_deleteTagDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10549,7 +10549,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_createBranch[0]": {
+    HfModelsController_createBranch: {
         parameters: {
             query?: never;
             header?: never;
@@ -10586,7 +10586,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_deleteBranch[0]": {
+    HfModelsController_deleteBranch: {
         parameters: {
             query?: never;
             header?: never;
@@ -10617,7 +10617,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_createBranch[1]": {
+    HfModelsController_createBranchDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10654,7 +10654,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_deleteBranch[1]": {
+    HfModelsController_deleteBranchDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10685,7 +10685,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_authCheck[0]": {
+    HfModelsController_authCheck: {
         parameters: {
             query?: never;
             header?: never;
@@ -10717,7 +10717,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_authCheck[1]": {
+    HfModelsController_authCheckDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10749,7 +10749,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_superSquash[0]": {
+    HfModelsController_superSquash: {
         parameters: {
             query?: never;
             header?: never;
@@ -10786,7 +10786,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_superSquash[1]": {
+    HfModelsController_superSquashDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10823,7 +10823,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_settings[0]": {
+    HfModelsController_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -10859,7 +10859,7 @@ export interface operations {
             };
         };
     };
-    "HfModelsController_settings[1]": {
+    HfModelsController_settingsDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -10895,7 +10895,7 @@ export interface operations {
             };
         };
     };
-    "HfCommitController_preupload[0]": {
+    HfCommitController_preupload: {
         parameters: {
             query: {
                 create_pr: string;
@@ -10934,7 +10934,7 @@ export interface operations {
             };
         };
     };
-    "HfCommitController_preupload[1]": {
+    HfCommitController_preuploadDataset: {
         parameters: {
             query: {
                 create_pr: string;
@@ -10973,7 +10973,7 @@ export interface operations {
             };
         };
     };
-    "HfCommitController_commit[0]": {
+    HfCommitController_commit: {
         parameters: {
             query: {
                 create_pr: string;
@@ -11013,7 +11013,7 @@ export interface operations {
             };
         };
     };
-    "HfCommitController_commit[1]": {
+    HfCommitController_commitDataset: {
         parameters: {
             query: {
                 create_pr: string;
@@ -11053,7 +11053,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_list[0]": {
+    HfDiscussionsController_list: {
         parameters: {
             query?: {
                 /** @description Page (50 a page), from 0 */
@@ -11091,7 +11091,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_create[0]": {
+    HfDiscussionsController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -11127,7 +11127,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_list[1]": {
+    HfDiscussionsController_listDataset: {
         parameters: {
             query?: {
                 /** @description Page (50 a page), from 0 */
@@ -11165,7 +11165,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_create[1]": {
+    HfDiscussionsController_createDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11201,7 +11201,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_details[0]": {
+    HfDiscussionsController_details: {
         parameters: {
             query?: {
                 /** @description 1: include the git-style diff of a pull request */
@@ -11237,7 +11237,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_details[1]": {
+    HfDiscussionsController_detailsDataset: {
         parameters: {
             query?: {
                 /** @description 1: include the git-style diff of a pull request */
@@ -11273,7 +11273,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_comment[0]": {
+    HfDiscussionsController_comment: {
         parameters: {
             query?: never;
             header?: never;
@@ -11310,7 +11310,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_comment[1]": {
+    HfDiscussionsController_commentDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11347,7 +11347,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_status[0]": {
+    HfDiscussionsController_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -11384,7 +11384,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_status[1]": {
+    HfDiscussionsController_statusDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11421,7 +11421,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_title[0]": {
+    HfDiscussionsController_title: {
         parameters: {
             query?: never;
             header?: never;
@@ -11458,7 +11458,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_title[1]": {
+    HfDiscussionsController_titleDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11495,7 +11495,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_editComment[0]": {
+    HfDiscussionsController_editComment: {
         parameters: {
             query?: never;
             header?: never;
@@ -11533,7 +11533,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_editComment[1]": {
+    HfDiscussionsController_editCommentDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11571,7 +11571,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_merge[0]": {
+    HfDiscussionsController_merge: {
         parameters: {
             query?: never;
             header?: never;
@@ -11608,7 +11608,7 @@ export interface operations {
             };
         };
     };
-    "HfDiscussionsController_merge[1]": {
+    HfDiscussionsController_mergeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11645,7 +11645,7 @@ export interface operations {
             };
         };
     };
-    "HfResolveController_resolve[0]": {
+    HfResolveController_resolve: {
         parameters: {
             query?: never;
             header?: never;
@@ -11678,7 +11678,7 @@ export interface operations {
             };
         };
     };
-    "HfResolveController_resolve[1]": {
+    HfResolveController_resolveN: {
         parameters: {
             query?: never;
             header?: never;
@@ -11711,7 +11711,7 @@ export interface operations {
             };
         };
     };
-    "HfResolveController_raw[0]": {
+    HfResolveController_raw: {
         parameters: {
             query?: never;
             header?: never;
@@ -11744,7 +11744,7 @@ export interface operations {
             };
         };
     };
-    "HfResolveController_raw[1]": {
+    HfResolveController_rawN: {
         parameters: {
             query?: never;
             header?: never;
@@ -11777,7 +11777,7 @@ export interface operations {
             };
         };
     };
-    "LfsController_batch[0]": {
+    LfsController_batch: {
         parameters: {
             query?: never;
             header?: never;
@@ -11813,7 +11813,7 @@ export interface operations {
             };
         };
     };
-    "LfsController_batch[1]": {
+    LfsController_batchDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11849,7 +11849,7 @@ export interface operations {
             };
         };
     };
-    "LfsController_verify[0]": {
+    LfsController_verify: {
         parameters: {
             query?: never;
             header?: never;
@@ -11885,7 +11885,7 @@ export interface operations {
             };
         };
     };
-    "LfsController_verify[1]": {
+    LfsController_verifyDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -11921,7 +11921,7 @@ export interface operations {
             };
         };
     };
-    "LfsController_object[0]": {
+    LfsController_object: {
         parameters: {
             query?: never;
             header?: never;
@@ -11954,7 +11954,7 @@ export interface operations {
             };
         };
     };
-    "LfsController_object[1]": {
+    LfsController_objectDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12312,7 +12312,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_list[0]": {
+    ProposalsController_list: {
         parameters: {
             query?: {
                 /** @description Page (50 a page), from 0 */
@@ -12350,7 +12350,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_list[1]": {
+    ProposalsController_listDataset: {
         parameters: {
             query?: {
                 /** @description Page (50 a page), from 0 */
@@ -12388,7 +12388,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_get[0]": {
+    ProposalsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -12421,7 +12421,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_get[1]": {
+    ProposalsController_getDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12454,7 +12454,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_diff[0]": {
+    ProposalsController_diff: {
         parameters: {
             query?: never;
             header?: never;
@@ -12487,7 +12487,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_diff[1]": {
+    ProposalsController_diffDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12520,7 +12520,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_comment[0]": {
+    ProposalsController_comment: {
         parameters: {
             query?: never;
             header?: never;
@@ -12557,7 +12557,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_comment[1]": {
+    ProposalsController_commentDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12594,7 +12594,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_review[0]": {
+    ProposalsController_review: {
         parameters: {
             query?: never;
             header?: never;
@@ -12631,7 +12631,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_review[1]": {
+    ProposalsController_reviewDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12668,7 +12668,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_merge[0]": {
+    ProposalsController_merge: {
         parameters: {
             query?: never;
             header?: never;
@@ -12705,7 +12705,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_merge[1]": {
+    ProposalsController_mergeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12742,7 +12742,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_close[0]": {
+    ProposalsController_close: {
         parameters: {
             query?: never;
             header?: never;
@@ -12779,7 +12779,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_close[1]": {
+    ProposalsController_closeDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12816,7 +12816,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_reopen[0]": {
+    ProposalsController_reopen: {
         parameters: {
             query?: never;
             header?: never;
@@ -12853,7 +12853,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_reopen[1]": {
+    ProposalsController_reopenDataset: {
         parameters: {
             query?: never;
             header?: never;
@@ -12890,7 +12890,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_contributors[0]": {
+    ProposalsController_contributors: {
         parameters: {
             query?: never;
             header?: never;
@@ -12922,7 +12922,7 @@ export interface operations {
             };
         };
     };
-    "ProposalsController_contributors[1]": {
+    ProposalsController_contributorsDataset: {
         parameters: {
             query?: never;
             header?: never;
