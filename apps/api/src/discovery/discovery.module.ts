@@ -9,6 +9,7 @@ import { SecurityPolicyController } from './policy/security-policy.controller';
 import { SecurityPolicyService } from './policy/security-policy.service';
 import { RepoScanService } from './scanners/repo-scan.service';
 import { DiscoverySearchService } from './search/discovery-search.service';
+import { SearchRequestWarmup } from './search/search-request-warmup';
 import { SearchController } from './search/search.controller';
 import { DownloadStatsRepository } from './signals/download-stats.repository';
 import { DownloadStatsService } from './signals/download-stats.service';
@@ -27,6 +28,7 @@ import { TrendingRepository } from './signals/trending.repository';
   controllers: [SearchController, SignalsController, HfLikesController, SecurityPolicyController],
   providers: [
     DiscoverySearchService,
+    SearchRequestWarmup,
     LikeRepository,
     LikesService,
     DownloadStatsRepository,

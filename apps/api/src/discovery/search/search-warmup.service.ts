@@ -29,6 +29,8 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<void> | null = null;
   /** Done, with what it warmed (tests and the benchmark wait for it). */
   report: { round: number; words: number; parts: number; matches: number; milliseconds: number } | null = null;
+  /** Run last, with the words warmed: the request path's own warm-up (SearchRequestWarmup). */
+  afterWarm: ((words: string[]) => Promise<void>) | null = null;
 
   constructor(
     private readonly engine: SearchEngine,
@@ -89,6 +91,8 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.stopped) return;
       await this.engine.search({ visibleNamespaceIds: null, text, sort: 'relevance', limit: 20, facets: true, facetLimit: 20 });
     }
+    if (this.stopped) return;
+    await this.afterWarm?.(warmed);
     if (this.stopped) return;
     const words = warmed.length;
     const load = this.engine.partCacheLoad;
