@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../common/auth/principal';
 import { HubException } from '../common/hub-exception';
 import { rateLimitHeaders } from '../licensing/grant-access.service';
@@ -8,11 +9,12 @@ import type { ModelRecord } from '../models/model.repository';
 import { CallMeter } from './call-meter.service';
 import type { DeploymentRecord } from './deployment.repository';
 import { EmbeddedBackend } from './embedded-backend.service';
-import { binaryAnswer } from './binary-tensors';
+import { binaryAnswer, headerLength, INFER_HEADER_LENGTH } from './binary-tensors';
 import { LiveDeployments } from './live-deployments';
 import { JsonParsePool, OFF_LOOP_JSON_BYTES } from './json-parse-pool';
 import { parseInferRequest, parseLargeInferRequest } from './oip-request';
 import { RemoteBackend } from './remote-backend.service';
+import { readLimitedBody } from './request-body';
 import type { TensorSpec } from './tensor-codec';
 
 /** A call the decision allowed, about to read its body and run. */
@@ -106,6 +108,29 @@ export class InferenceService {
       );
       throw e;
     }
+  }
+
+  /**
+   * `POST .../infer` whole: authorized before its body is read (under the deployment's limit),
+   * run, recorded, then answered. Written with writeHead/end: no ETag of the answer's bytes (a
+   * POST's answer is never revalidated), nothing else the framework adds per call.
+   */
+  async serve(principal: Principal | undefined, modelParam: string, version: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const declared = req.headers['content-length'];
+    const call = await this.prepare(principal, modelParam, version, Number(declared ?? 0));
+    // The quota headers go on every answer of the call, its errors included.
+    for (const [name, value] of Object.entries(call.headers)) res.setHeader(name, value);
+    let body: Buffer;
+    try {
+      body = await readLimitedBody(req, declared, call.deployment.limits.maxRequestBytes);
+    } catch (e) {
+      if (e instanceof HubException) await this.recordRefused(call, e.getStatus(), Number(declared ?? 0));
+      throw e;
+    }
+    const answer = await this.run(call, body, headerLength(req.headers[INFER_HEADER_LENGTH], body.length));
+    const headers: Record<string, string | number> = { 'Content-Type': answer.contentType, 'Content-Length': answer.body.length };
+    if (answer.headerLength !== undefined) headers['Inference-Header-Content-Length'] = answer.headerLength;
+    res.writeHead(answer.status, headers).end(answer.body);
   }
 
   /** Runs the call and records it (the answer, or the error it throws) before returning. */

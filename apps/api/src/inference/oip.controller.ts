@@ -3,10 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Public } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { HubException } from '../common/hub-exception';
 import { InferenceService } from './inference.service';
-import { headerLength, INFER_HEADER_LENGTH } from './binary-tensors';
-import { readLimitedBody } from './request-body';
 import { ApiBytes } from '../common/openapi/api-bytes.decorator';
 
 /**
@@ -67,24 +64,13 @@ export class OipController {
   @Post(['models/:model/infer', 'models/:model/versions/:version/infer'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Infer: {id?, parameters?, inputs: [{name, shape, datatype, data}], outputs?} → {model_name, model_version, id, outputs}' })
-  async infer(
+  infer(
     @CurrentPrincipal() p: Principal | undefined,
     @Param('model') model: string,
     @Req() req: Request,
     @Res() res: Response,
     @Param('version') version?: string,
   ): Promise<void> {
-    const call = await this.inference.prepare(p, model, version, Number(req.headers['content-length'] ?? 0));
-    for (const [name, value] of Object.entries(call.headers)) res.setHeader(name, value);
-    let body: Buffer;
-    try {
-      body = await readLimitedBody(req, req.headers['content-length'], call.deployment.limits.maxRequestBytes);
-    } catch (e) {
-      if (e instanceof HubException) await this.inference.recordRefused(call, e.getStatus(), Number(req.headers['content-length'] ?? 0));
-      throw e;
-    }
-    const answer = await this.inference.run(call, body, headerLength(req.headers[INFER_HEADER_LENGTH], body.length));
-    if (answer.headerLength !== undefined) res.setHeader('Inference-Header-Content-Length', String(answer.headerLength));
-    res.status(answer.status).type(answer.contentType).send(answer.body);
+    return this.inference.serve(p, model, version, req, res);
   }
 }
