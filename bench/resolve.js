@@ -9,7 +9,8 @@
  * presigned the S3 way). Measured, 16 HEAD requests in flight with keep-alive:
  * - a bare Node server answering the same headers (the reference), then the hub on a public model
  *   (anonymous and with a token) and on a gated model with a licence grant;
- * - one replica, then two replicas on one database with the requests spread round-robin;
+ * - one replica, then two replicas on one database with the requests spread round-robin, and
+ *   the CPU time per request of the hub and of this client, which bound the two-replica ratio;
  * - how long a revoked token, a moved branch and a revoked grant take to show on the other replica.
  */
 const crypto = require('node:crypto');
@@ -30,6 +31,13 @@ const args = Object.fromEntries(
 const DURATION_MS = Number(args.seconds ?? 4) * 1000;
 
 const json = async (res) => res.json();
+
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 async function register(base, username) {
   const user = await json(
@@ -132,10 +140,21 @@ async function main() {
       await db.query('SELECT pg_stat_clear_snapshot()');
       return Number((await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
     };
-    const perRequest = async (measure) => {
+    // CPU time per request: of the hub processes measured (h) and of this client process (c).
+    const perRequest = async (measure, pids = [services.hubPid]) => {
       const before = await committed();
+      const hubBefore = pids.map(cpuSeconds);
+      const clientBefore = process.cpuUsage();
       const rps = await measure();
-      return { rps, transactionsPerRequest: ((await committed()) - before - 2) / (rps * (DURATION_MS / 1000)) };
+      const client = process.cpuUsage(clientBefore);
+      const hubSeconds = pids.map((pid, i) => cpuSeconds(pid) - hubBefore[i]).reduce((a, b) => a + b, 0);
+      const requests = rps * (DURATION_MS / 1000);
+      return {
+        rps,
+        transactionsPerRequest: ((await committed()) - before - 2) / requests,
+        hubCpuUsPerRequest: (hubSeconds * 1e6) / requests,
+        clientCpuUsPerRequest: (client.user + client.system) / requests,
+      };
     };
     await rate(url(a, open)); // warm the hub's code and caches
     const bareRps = await rate(`http://127.0.0.1:${bare.address().port}/x`);
@@ -157,10 +176,14 @@ async function main() {
     const b = replica.hubUrl;
     await rate([url(a, open), url(b, open)]);
     const one = await perRequest(() => rate(url(a, open)));
-    const other = await perRequest(() => rate(url(b, open)));
-    const two = await perRequest(() => rate([url(a, open), url(b, open)]));
+    const other = await perRequest(() => rate(url(b, open)), [replica.hubPid]);
+    const two = await perRequest(() => rate([url(a, open), url(b, open)]), [services.hubPid, replica.hubPid]);
     await db.end();
-    results.replicas = { one, other, two, ratio: two.rps / one.rps };
+    // On two cores one replica can use one core (X1 <= 1/h), and two replicas share both with
+    // the client (X2 * (h + c) <= 2): the ratio cannot exceed 2h / (h + c) (bench/README.md).
+    const h = one.hubCpuUsPerRequest;
+    const c = one.clientCpuUsPerRequest;
+    results.replicas = { one, other, two, ratio: two.rps / one.rps, ceiling: (2 * h) / (h + c) };
     console.log('replicas', results.replicas);
 
     // Invalidation: warm the other replica's caches, change through the first, poll the second.

@@ -3,16 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { uniqueOperationIds } from './common/openapi/operation-ids';
-import { type NextFunction, type Request, type Response, json, text, urlencoded } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, json, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { applyBrowserSafety } from './common/browser-safety';
+import { browserSafety } from './common/browser-safety';
+import { bindRequestLogger, createHttpLogger } from './common/http-logger';
 import { inputGuardMiddleware } from './common/input-guard.middleware';
 import { declareResponses, withResponseSchemas } from './common/openapi/response-contract';
 import { QuietStartupLogger } from './common/quiet-startup.logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { hubValidationPipe } from './common/validation';
+import { HotRoutes } from './hot-routes/hot-routes';
+import { requestOriginMiddleware } from './links/request-origin.middleware';
 import { ResolvedHubConfig } from './config/hub-config';
 import { isInferRequest } from './inference/infer-route';
 import { ObjectStorage } from './storage/object-storage';
@@ -23,12 +26,17 @@ import { serveWebApp } from './web/web-app';
  * errors, OpenAPI. `main.ts` and the end-to-end tests both start here.
  */
 export async function createApp(config: ResolvedHubConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { bufferLogs: true, bodyParser: false });
+  // One instance of each of these for the Express stack and the hot routes, so both answer alike.
+  const httpLogger = createHttpLogger(config);
+  const safety = browserSafety(config);
+  const filter = new AllExceptionsFilter();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, httpLogger), { bufferLogs: true, bodyParser: false });
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  applyBrowserSafety(app, config);
+  app.use(httpLogger);
+  for (const handler of safety) app.use(handler);
   // The web marketplace (apps/web/dist) when built: before the routes, for browser navigations only.
   serveWebApp(app);
   // application/*+json too: git-lfs clients send application/vnd.git-lfs+json.
@@ -41,7 +49,14 @@ export async function createApp(config: ResolvedHubConfig): Promise<NestExpressA
   // NUL characters, lone surrogates and deep nesting: a 400 before any route or validation runs.
   app.use(inputGuardMiddleware);
   app.useGlobalPipes(hubValidationPipe);
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(filter);
+  // Resolve requests answered before Express routing and Nest (hot-routes/hot-routes.ts), by the
+  // same middleware as above (the web app and the body parsers leave these requests alone) and
+  // as the module middleware (request origin, nestjs-pino's request logger; cookies go to Nest).
+  app.get(HotRoutes).attach(app, {
+    middleware: [requestIdMiddleware, httpLogger as RequestHandler, ...safety, inputGuardMiddleware, requestOriginMiddleware, bindRequestLogger],
+    filter,
+  });
   // No enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and closes the app once, then the
   // embedded services; Nest's own hooks would close it a second time.
 

@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { HttpLogger } from 'pino-http';
 import { AuthModule } from './auth/auth.module';
 import { ResolvedHubConfig } from './config/hub-config';
 import { CoreModule } from './core.module';
 import { DatasetPreviewModule } from './datasets/preview/dataset-preview.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { HotRoutesModule } from './hot-routes/hot-routes.module';
 import { HealthModule } from './health/health.module';
 import { HfCompatModule } from './hf-compat/hf-compat.module';
 import { InferenceModule } from './inference/inference.module';
@@ -20,20 +21,14 @@ import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: ResolvedHubConfig): DynamicModule {
+  static forConfig(config: ResolvedHubConfig, httpLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CoreModule.forConfig(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // The id set by requestIdMiddleware, so every log line of a request carries it.
-            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-          },
-        }),
+        // The app's one pino-http (common/http-logger.ts), mounted by createApp and shared with the hot routes.
+        LoggerModule.forRoot({ pinoHttp: { logger: httpLogger.logger }, useExisting: true }),
+        HotRoutesModule,
         HealthModule,
         AuthModule,
         UsersModule,

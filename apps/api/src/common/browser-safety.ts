@@ -1,4 +1,5 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import cors from 'cors';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { HubConfig } from '../config/hub-config';
 
@@ -37,12 +38,13 @@ function storageOrigin(s3: StorageAddress | undefined): string[] {
 }
 
 /**
- * Security headers on every answer and the CORS policy (docs/platform.md#browsers). The CSP is
+ * The middleware giving security headers on every answer and the CORS policy (docs/platform.md#browsers). The CSP is
  * strict (same-origin scripts, no framing) because everything the hub serves as HTML is its own:
  * the API docs today, the web marketplace later. Files are served as attachments, never as pages.
+ * One instance serves both the Express stack and the hot routes (hot-routes/hot-routes.ts).
  */
-export function applyBrowserSafety(app: NestExpressApplication, config: Pick<HubConfig, 'corsOrigins' | 'publicUrl'> & { s3?: StorageAddress }): void {
-  app.use(
+export function browserSafety(config: Pick<HubConfig, 'corsOrigins' | 'publicUrl'> & { s3?: StorageAddress }): RequestHandler[] {
+  const handlers: RequestHandler[] = [
     helmet({
       contentSecurityPolicy: {
         directives: {
@@ -66,16 +68,20 @@ export function applyBrowserSafety(app: NestExpressApplication, config: Pick<Hub
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       strictTransportSecurity: config.publicUrl?.startsWith('https:') ? { maxAge: 180 * 24 * 3600 } : false,
     }),
-  );
+  ];
   const origins = config.corsOrigins;
   if (origins === '*' || origins.length) {
-    app.enableCors({
-      origin: origins === '*' ? '*' : origins,
-      // Cookies only for origins named one by one; `*` cannot carry them anyway.
-      credentials: origins !== '*',
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposedHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
-    });
+    // The `cors` middleware Nest's enableCors mounts, built here so the hot routes run the same instance.
+    handlers.push(
+      cors({
+        origin: origins === '*' ? '*' : origins,
+        // Cookies only for origins named one by one; `*` cannot carry them anyway.
+        credentials: origins !== '*',
+        methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        exposedHeaders: EXPOSED_HEADERS,
+        maxAge: 600,
+      }),
+    );
   }
+  return handlers;
 }

@@ -15,6 +15,7 @@ import { HfModelsService } from './hf-models.service';
 import { HfReposController } from './hf-repos.controller';
 import { HfReposService } from './hf-repos.service';
 import { HfResolveController } from './hf-resolve.controller';
+import { HfResolveHotRoute } from './hf-resolve.hot-route';
 import { HfResolveService } from './hf-resolve.service';
 import { HfWhoamiController } from './hf-whoami.controller';
 import { HfWhoamiService } from './hf-whoami.service';
@@ -28,6 +29,6 @@ import { HfWhoamiService } from './hf-whoami.service';
   imports: [UsersModule, OrgsModule, ModelsModule, RepoHistoryModule, BlobsModule, ProposalsModule],
   // The resolve controller's `:ns/:name/...` routes go last so no fixed route is shadowed.
   controllers: [HfWhoamiController, HfReposController, HfModelsController, HfCommitController, HfDiscussionsController, HfResolveController],
-  providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfPreuploadService, HfResolveService, HfDiscussionsService],
+  providers: [HfWhoamiService, HfReposService, HfModelsService, HfCommitService, HfPreuploadService, HfResolveService, HfResolveHotRoute, HfDiscussionsService],
 })
 export class HfCompatModule {}

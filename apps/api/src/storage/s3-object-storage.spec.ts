@@ -83,6 +83,43 @@ describe('S3ObjectStorage.presignGet', () => {
   });
 });
 
+describe('S3ObjectStorage.presignGet within one second', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('signs a file once per second, as the SDK would at that second, and anew the next second', async () => {
+    const fake = (now: string) =>
+      jest.useFakeTimers({
+        now: new Date(now),
+        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'],
+      });
+    const storage = new S3ObjectStorage(configFor({}));
+    const client = (storage as unknown as { publicClient: Parameters<typeof getSignedUrl>[0] }).publicClient;
+    const presign = jest.spyOn(storage as unknown as { signGet: () => Promise<string> }, 'signGet');
+    fake('2026-11-28T12:00:00.100Z');
+    const first = await storage.presignGet('blobs/ab', { expiresIn: 900, filename: 'a.bin' });
+    fake('2026-11-28T12:00:00.900Z');
+    expect(await storage.presignGet('blobs/ab', { expiresIn: 900, filename: 'a.bin' })).toBe(first);
+    expect(presign).toHaveBeenCalledTimes(1);
+    // Another name or lifetime is another URL.
+    expect(await storage.presignGet('blobs/ab', { expiresIn: 900, filename: 'b.bin' })).not.toBe(first);
+    expect(await storage.presignGet('blobs/ab', { expiresIn: 60, filename: 'a.bin' })).not.toBe(first);
+    fake('2026-11-28T12:00:00Z');
+    const sdk = await getSignedUrl(
+      client,
+      new GetObjectCommand({ Bucket: 'model-hub', Key: 'blobs/ab', ResponseContentDisposition: contentDisposition('a.bin') }),
+      {
+        expiresIn: 900,
+      },
+    );
+    expect(normalized(first)).toEqual(normalized(sdk));
+    fake('2026-11-28T12:00:01.000Z');
+    const next = new URL(await storage.presignGet('blobs/ab', { expiresIn: 900, filename: 'a.bin' }));
+    expect(next.searchParams.get('X-Amz-Date')).toBe('20261128T120001Z');
+    expect(next.searchParams.get('X-Amz-Expires')).toBe('900');
+    storage.onModuleDestroy();
+  });
+});
+
 describe('contentDisposition', () => {
   it('gives an ASCII fallback and the exact UTF-8 name', () => {
     expect(contentDisposition('model.safetensors')).toBe(`attachment; filename="model.safetensors"; filename*=UTF-8''model.safetensors`);

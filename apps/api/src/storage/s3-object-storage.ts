@@ -20,6 +20,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
 import { ByteRange, CompletedPart, MultipartUploadSummary, ObjectChangedError, ObjectHead, ObjectStorage, ObjectSummary } from './object-storage';
+import { PerSecondMemo } from './per-second-memo';
 import { createS3Client } from './s3-client.factory';
 
 const CHECKSUM_HEADER = 'x-amz-checksum-sha256';
@@ -93,12 +94,20 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
   async presignGet(key: string, opts: { expiresIn: number; filename?: string; range?: string }): Promise<string> {
     // A signed Range header is rare (no download route sends one today): the SDK signs it.
     if (opts.range) return this.presignGetWithSdk(key, opts);
+    // Signed at the start of the current second, the time X-Amz-Date would carry anyway, so the
+    // URL is the same for every resolve of this file in this second: signed once (storage/per-second-memo.ts).
+    return this.downloadUrls.get(`${opts.expiresIn}\n${opts.filename ?? ''}\n${key}`, (second) => this.signGet(key, opts, new Date(second * 1000)));
+  }
+
+  private readonly downloadUrls = new PerSecondMemo<string>();
+
+  private async signGet(key: string, opts: { expiresIn: number; filename?: string }, signingDate: Date): Promise<string> {
     const shape = await (this.getShape ??= this.learnGetShape());
     const query: Record<string, string> = { ...shape.query };
     if (opts.filename) query['response-content-disposition'] = contentDisposition(opts.filename);
     const signed = await shape.presigner.presign(
       { ...shape.request, path: shape.pathPrefix + key.split('/').map(encodeKeySegment).join('/'), query, headers: { host: shape.host } },
-      { expiresIn: opts.expiresIn, signingRegion: shape.region, signingService: shape.service },
+      { expiresIn: opts.expiresIn, signingRegion: shape.region, signingService: shape.service, signingDate },
     );
     const qs = Object.entries(signed.query ?? {})
       .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)

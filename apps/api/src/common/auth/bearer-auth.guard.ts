@@ -30,17 +30,15 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     await super.canActivate(context);
     const scope =
       this.reflector.getAllAndOverride<TokenScope>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? defaultScope(req.method, isPublic);
-    if (!hasScope(req.user!, scope)) {
-      throw HubException.forbidden(`This action needs a token with the '${scope}' scope`, 'insufficient_scope');
-    }
+    requireScope(req.user!, scope);
     return true;
   }
 
   override handleRequest<TUser = Principal>(err: unknown, user: TUser | false, info: unknown): TUser {
     if (err) throw err;
     if (!user) {
-      const reason = typeof info === 'string' ? info : 'The bearer token is missing, invalid, expired or revoked';
-      throw HubException.unauthorized(reason.startsWith('Bearer') ? 'The bearer token is missing, invalid, expired or revoked' : reason);
+      const reason = typeof info === 'string' ? info : '';
+      throw reason && !reason.startsWith('Bearer') ? HubException.unauthorized(reason) : invalidBearerToken();
     }
     return user;
   }
@@ -54,4 +52,12 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
  */
 export function defaultScope(method: string, isPublic: boolean): TokenScope {
   return isPublic || method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+}
+
+/** The 401 for a bearer credential that was sent but is not (or no longer) valid. */
+export const invalidBearerToken = () => HubException.unauthorized('The bearer token is missing, invalid, expired or revoked');
+
+/** 403 `insufficient_scope` unless the principal's token has `scope` (the hot routes apply it too). */
+export function requireScope(principal: Principal, scope: TokenScope): void {
+  if (!hasScope(principal, scope)) throw HubException.forbidden(`This action needs a token with the '${scope}' scope`, 'insufficient_scope');
 }
