@@ -15,12 +15,15 @@ export interface HotMatch {
 }
 
 /**
- * A public GET route answered before Express and Nest run (the request every client repeats).
+ * A public route answered before Express and Nest run (the requests clients repeat most: resolve,
+ * infer).
  * It registers the Express route paths Nest gave its controller; a request is taken only when
  * Express itself would have routed it to one of them.
  */
 export interface HotRoute {
   readonly paths: readonly string[];
+  /** A POST route that reads its own body (no body parser runs on the hot path); GET and HEAD otherwise. */
+  readonly readsBody?: boolean;
   handle(req: HubRequest, res: Response, match: HotMatch): Promise<void>;
 }
 
@@ -34,14 +37,15 @@ export interface HotPipeline {
 const BEARER = /^bearer ([^ ]+)$/i;
 
 /**
- * The hot routes registry. It takes over the HTTP server's request listener: a GET or HEAD that
- * Express would route to a registered route is answered here, with the same middleware instances
+ * The hot routes registry. It takes over the HTTP server's request listener: a GET or HEAD (or
+ * a POST, for a route that reads its own body) that Express would route to a registered route is
+ * answered here, with the same middleware instances
  * (request id, logger, helmet, CORS, input guard, request origin), the same bearer authentication
  * and scope rule as the global guard, the route's own service and the app's exception filter;
  * every other request goes to Express and Nest unchanged.
  *
  * It leaves to Nest, which answers them the same way, the requests whose handling it does not
- * repeat: a query string (passport also reads `access_token` there), a body, cookies (the browser
+ * repeat: a query string (passport also reads `access_token` there), a body on a GET or HEAD, cookies (the browser
  * session middleware), an Authorization header that is not one bearer token, an absolute URL.
  */
 @Injectable()
@@ -78,14 +82,17 @@ export class HotRoutes {
 
   private take(req: IncomingMessage): { route: HotRoute; match: HotMatch; layer: RouteLayer } | null {
     const method = req.method;
-    if ((method !== 'GET' && method !== 'HEAD') || !this.routes.length || !this.express) return null;
+    const bodyless = method === 'GET' || method === 'HEAD';
+    if ((!bodyless && method !== 'POST') || !this.routes.length || !this.express) return null;
     const url = req.url;
     if (!url || url.charCodeAt(0) !== 47 || url.includes('?') || url.includes('#')) return null;
     const h = req.headers;
-    if (h.cookie !== undefined || h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0')) return null;
+    if (h.cookie !== undefined) return null;
+    if (bodyless && (h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0'))) return null;
     if (h.authorization !== undefined && !BEARER.test(h.authorization)) return null;
     this.index ??= RouteIndex.of(this.express.router.stack as unknown as RouteLayer[], this.routes);
-    return this.index.find(method, url);
+    const hit = this.index.find(method, url);
+    return hit && (bodyless || hit.route.readsBody) ? hit : null;
   }
 
   /** What Express's app.handle does, then the middleware chain, authentication and the route. */

@@ -16,7 +16,7 @@ const PARAMETRIC = /[:*{}()]/;
 const MIDDLEWARE_PATH = /^\/(?:\{\*\w+\}|\*\w+)$/;
 
 /**
- * Which route layer Express would pick for a GET or HEAD, without running Express: the route
+ * Which route layer Express would pick for a request, without running Express: the route
  * layers in stack order, indexed by their literal first path segment (those starting with a
  * parameter are checked for every request). Matching uses the layers' own matchers, so case,
  * trailing slash and percent-decoding are exactly Express's, and so are the params.

@@ -14,6 +14,7 @@ import { InferenceService } from './inference.service';
 import { JsonParsePool } from './json-parse-pool';
 import { LiveDeployments } from './live-deployments';
 import { OipController } from './oip.controller';
+import { OipInferHotRoute } from './oip-infer.hot-route';
 import { RemoteBackend } from './remote-backend.service';
 
 /**
@@ -37,6 +38,7 @@ import { RemoteBackend } from './remote-backend.service';
     InferenceSecretBox,
     DeploymentsService,
     InferenceService,
+    OipInferHotRoute,
   ],
   exports: [EmbeddedBackend],
 })
