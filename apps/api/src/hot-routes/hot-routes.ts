@@ -1,4 +1,4 @@
-import { type ExceptionFilter, Injectable } from '@nestjs/common';
+import { type ExceptionFilter, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, NextFunction, RequestHandler, Response } from 'express';
@@ -49,7 +49,7 @@ const BEARER = /^bearer ([^ ]+)$/i;
  * session middleware), an Authorization header that is not one bearer token, an absolute URL.
  */
 @Injectable()
-export class HotRoutes {
+export class HotRoutes implements OnApplicationBootstrap {
   private readonly routes: HotRoute[] = [];
   private index: RouteIndex<HotRoute> | null = null;
   private express: Express | null = null;
@@ -58,6 +58,11 @@ export class HotRoutes {
   served = 0;
 
   constructor(private readonly auth: AuthService) {}
+
+  /** Nest has registered every route by now: a hot route with no Express route fails the start. */
+  onApplicationBootstrap(): void {
+    if (this.express && this.routes.length) this.index = RouteIndex.of(this.express.router.stack as unknown as RouteLayer[], this.routes);
+  }
 
   register(route: HotRoute): void {
     this.routes.push(route);
