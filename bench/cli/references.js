@@ -1,13 +1,7 @@
 // What bench/cli/run.js measures the command line against, and the data it moves: the AWS SDK
 // straight to the store (multipart upload, GetObject), @huggingface/hub's downloadFile, and the
 // generated files.
-const {
-  S3Client,
-  CreateMultipartUploadCommand,
-  UploadPartCommand,
-  CompleteMultipartUploadCommand,
-  GetObjectCommand,
-} = require('@aws-sdk/client-s3');
+const { S3Client, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, GetObjectCommand } = require('@aws-sdk/client-s3');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -92,7 +92,13 @@ async function runStore(store, data) {
     const sdkBigUp = await sdkUploadBig(s3, 'bench-ref', 'big', big, SIZE, PART, PARALLEL);
     const cliBigUp = await modelhub(['upload', 'bench/cli-big', path.dirname(big)], cliEnv);
     let t0 = now();
-    await hf.uploadFiles({ repo: 'bench/hf-big', accessToken: token, hubUrl, useXet: false, files: [{ path: 'weights.bin', content: pathToFileURL(bigForHf) }] });
+    await hf.uploadFiles({
+      repo: 'bench/hf-big',
+      accessToken: token,
+      hubUrl,
+      useXet: false,
+      files: [{ path: 'weights.bin', content: pathToFileURL(bigForHf) }],
+    });
     const hfBigUp = seconds(t0);
     const { timings, lfs } = cliBigUp.result;
     const partsSeconds = timings.lfsSeconds - lfs.confirmSeconds;

@@ -138,7 +138,9 @@ export class Uploader {
       return [{ abs: path.resolve(o.source), rel: path.basename(o.source), size: stat.size, mtimeMs: stat.mtimeMs, repoPath }];
     }
     const keep = pathFilter(o.include, o.exclude);
-    return walk(path.resolve(o.source)).filter((f) => keep(f.rel)).map((f) => ({ ...f, repoPath: prefix ? `${prefix}/${f.rel}` : f.rel }));
+    return walk(path.resolve(o.source))
+      .filter((f) => keep(f.rel))
+      .map((f) => ({ ...f, repoPath: prefix ? `${prefix}/${f.rel}` : f.rel }));
   }
 
   /**
