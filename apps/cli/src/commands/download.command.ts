@@ -1,8 +1,8 @@
 import { type Command } from 'commander';
 import path from 'node:path';
 import { parseRepoId } from '../core/hub-client';
-import { Downloader } from '../download/downloader';
-import { ProgressDisplay, progressMode } from '../progress/progress-display';
+import type * as DownloaderModule from '../download/downloader';
+import type * as ProgressModule from '../progress/progress-display';
 import { examples, run, typeOption, type TypeOptions } from './command-context';
 import { addTransferOptions, limiterOf, type TransferOptions } from './transfer-options';
 
@@ -28,6 +28,11 @@ export function registerDownloadCommand(program: Command): void {
     )
     .action(
       run(async (ctx, id: string, files: string[], opts: TransferOptions & TypeOptions & { localDir?: string }) => {
+        // Loaded on use: `--help` and the other commands start without the transfer code.
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { Downloader } = require('../download/downloader') as typeof DownloaderModule;
+        const { ProgressDisplay, progressMode } = require('../progress/progress-display') as typeof ProgressModule;
+        /* eslint-enable @typescript-eslint/no-require-imports */
         const repo = parseRepoId(id, opts.type);
         const localDir = path.resolve(opts.localDir ?? repo.name);
         const progress = new ProgressDisplay(progressMode(ctx.out.quiet, ctx.out.json), 'download');

@@ -1,8 +1,8 @@
 import { type Command } from 'commander';
 import { CliError, EXIT } from '../core/errors';
 import { modelPath, parseRepoId } from '../core/hub-client';
-import { ProgressDisplay, progressMode } from '../progress/progress-display';
-import { Uploader } from '../upload/uploader';
+import type * as ProgressModule from '../progress/progress-display';
+import type * as UploaderModule from '../upload/uploader';
 import { examples, run, typeOption, type TypeOptions } from './command-context';
 import { addTransferOptions, limiterOf, type TransferOptions } from './transfer-options';
 
@@ -43,6 +43,11 @@ export function registerUploadCommand(program: Command): void {
       run(async (ctx, id: string, source: string, pathInRepo: string | undefined, opts: UploadCommandOptions) => {
         if (opts.createPr && opts.version)
           throw new CliError('--version publishes a commit of a branch: merge the pull request with --version instead', EXIT.usage, 'usage');
+        // Loaded on use: `--help` and the other commands start without the transfer code.
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { Uploader } = require('../upload/uploader') as typeof UploaderModule;
+        const { ProgressDisplay, progressMode } = require('../progress/progress-display') as typeof ProgressModule;
+        /* eslint-enable @typescript-eslint/no-require-imports */
         const repo = parseRepoId(id, opts.type);
         const progress = new ProgressDisplay(progressMode(ctx.out.quiet, ctx.out.json), 'upload');
         const result = await new Uploader(ctx.client, repo, progress).upload({

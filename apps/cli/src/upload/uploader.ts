@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT } from '../core/errors';
@@ -45,11 +46,17 @@ interface PlannedFile extends LocalFile {
   repoPath: string;
   sha256?: string;
   mode?: 'lfs' | 'regular';
+  /** A small file's bytes, read once for the preupload sample and kept for the inline commit. */
+  content?: Buffer;
 }
 
 /** Inline content per commit, past which files go through LFS too (the hub's body limit is 200 MB of base64). */
 const INLINE_BUDGET = 64 * 1024 * 1024;
 const PREUPLOAD_BATCH = 250;
+/** Preupload calls in flight at once. */
+const PREUPLOAD_PARALLEL = 4;
+/** Files up to this size are read whole at once (and kept while their total stays within INLINE_BUDGET). */
+const READ_WHOLE = 1024 * 1024;
 
 /** `upload`: the files of a folder (or one file) as one atomic commit. */
 export class Uploader {
@@ -68,7 +75,7 @@ export class Uploader {
     }
     const lfsFiles = files.filter((f) => f.mode === 'lfs');
     const t0 = Date.now();
-    await mapLimit(lfsFiles, 4, async (f) => void (f.sha256 = await sha256File(f.abs)));
+    await mapLimit(lfsFiles, 4, async (f) => void (f.sha256 = f.content ? createHash('sha256').update(f.content).digest('hex') : await sha256File(f.abs)));
     const hashSeconds = (Date.now() - t0) / 1000;
 
     const total = files.reduce((s, f) => s + f.size, 0);
@@ -131,7 +138,9 @@ export class Uploader {
       return [{ abs: path.resolve(o.source), rel: path.basename(o.source), size: stat.size, mtimeMs: stat.mtimeMs, repoPath }];
     }
     const keep = pathFilter(o.include, o.exclude);
-    return (await walk(path.resolve(o.source))).filter((f) => keep(f.rel)).map((f) => ({ ...f, repoPath: prefix ? `${prefix}/${f.rel}` : f.rel }));
+    return walk(path.resolve(o.source))
+      .filter((f) => keep(f.rel))
+      .map((f) => ({ ...f, repoPath: prefix ? `${prefix}/${f.rel}` : f.rel }));
   }
 
   /**
@@ -146,9 +155,19 @@ export class Uploader {
     const gitAttributes = await readIfThere('.gitattributes');
     const gitIgnore = await readIfThere('.gitignore');
     const ignored = new Set<string>();
-    for (let i = 0; i < files.length; i += PREUPLOAD_BATCH) {
-      const chunk = files.slice(i, i + PREUPLOAD_BATCH);
-      const samples = await mapLimit(chunk, 16, async (f) => (await headBytes(f.abs, 512)).toString('base64'));
+    const batches: PlannedFile[][] = [];
+    for (let i = 0; i < files.length; i += PREUPLOAD_BATCH) batches.push(files.slice(i, i + PREUPLOAD_BATCH));
+    let held = 0;
+    await mapLimit(batches, PREUPLOAD_PARALLEL, async (chunk) => {
+      const samples = await Promise.all(
+        chunk.map(async (f) => {
+          if (f.size > READ_WHOLE || held + f.size > INLINE_BUDGET) return (await headBytes(f.abs, 512)).toString('base64');
+          // Small files: read once, synchronously (cheaper than a thread-pool round trip each), kept for the commit.
+          f.content = fs.readFileSync(f.abs);
+          held += f.content.length;
+          return f.content.subarray(0, 512).toString('base64');
+        }),
+      );
       const answer = await this.client.post<{ files: { path: string; uploadMode: 'lfs' | 'regular'; shouldIgnore?: boolean }[] }>(
         `${hfModelPath(this.repo)}/preupload/${encodeURIComponent(revision)}${prQuery(createPr)}`,
         {
@@ -160,7 +179,7 @@ export class Uploader {
       for (const f of answer.files) if (f.shouldIgnore) ignored.add(f.path);
       const modes = new Map(answer.files.map((f) => [f.path, f.uploadMode]));
       for (const f of chunk) f.mode = modes.get(f.repoPath) ?? 'regular';
-    }
+    });
     const kept = files.filter((f) => !ignored.has(f.repoPath));
     let inline = 0;
     for (const f of kept.filter((x) => x.mode === 'regular').sort((a, b) => a.size - b.size)) {
@@ -174,7 +193,7 @@ export class Uploader {
   private async commit(files: PlannedFile[], o: UploadOptions): Promise<{ commitOid: string; commitUrl: string; pullRequestUrl?: string }> {
     const lines: string[] = [JSON.stringify({ key: 'header', value: { summary: o.message ?? defaultMessage(files), description: o.description ?? '' } })];
     const regular = files.filter((f) => f.mode === 'regular');
-    const contents = await mapLimit(regular, 16, (f) => fs.promises.readFile(f.abs));
+    const contents = await mapLimit(regular, 16, async (f) => f.content ?? (await fs.promises.readFile(f.abs)));
     regular.forEach((f, i) =>
       lines.push(JSON.stringify({ key: 'file', value: { path: f.repoPath, content: contents[i].toString('base64'), encoding: 'base64' } })),
     );
