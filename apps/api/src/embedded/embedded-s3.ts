@@ -19,6 +19,8 @@ export interface RunningS3 {
   rename: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
   /** The sha256 of an object completed from parts assembled and hashed as they landed, if it is one. */
   hashOf: (bucket: string, key: string) => ArrivalHash | null;
+  /** Aborts a multipart upload: its parts' files go (s3rver's API has no AbortMultipartUpload). */
+  abortUpload: (bucket: string, uploadId: string) => Promise<void>;
   accessKeyId: string;
   secretAccessKey: string;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     hashOf: assembly.hashOf,
+    abortUpload: assembly.abort,
     rename: async (bucket: string, fromKey: string, toKey: string) => {
       assembly.forget(bucket, fromKey);
       assembly.forget(bucket, toKey);
