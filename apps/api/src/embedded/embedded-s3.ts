@@ -47,6 +47,7 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
   server.logger.silent = true;
   const store = server.store as FilesystemStore;
   const assembly = hookMultipartAssembly(store);
+  await assembly.sweep(dir);
   const rename = renamer(store);
   const credentials = {
     accessKeyId: 'S3RVER',

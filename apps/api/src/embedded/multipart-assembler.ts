@@ -46,6 +46,8 @@ export interface UploadState {
   running: Promise<void> | null;
   /** Record writes, one at a time and in order (a PUT's clearing before a later PUT's landing). */
   records: Promise<unknown>;
+  /** When a PUT or completion last opened it (an upload in use is never forgotten to make room). */
+  lastUsed: number;
 }
 
 /** A PUT of a part under way: its generation, and where it writes when it is placed. */
@@ -63,8 +65,9 @@ export interface AssembledObject {
   etag: string;
 }
 
-/** Uploads tracked at once; beyond, an idle one is forgotten (it is read from disk again when needed). */
+/** Uploads tracked at once; beyond, one idle for IDLE_MS is forgotten (it is read from disk again when needed). */
 const MAX_UPLOADS = 256;
+const IDLE_MS = 60_000;
 
 export class UploadRefusedError extends Error {
   constructor(readonly code: 'NoSuchUpload' | 'OperationAborted') {
@@ -96,7 +99,10 @@ export class MultipartAssembler {
   /** The upload in `dir` (its folder must exist), read from disk the first time this process sees it. */
   async open(dir: string): Promise<UploadState> {
     const known = this.uploads.get(dir);
-    if (known) return known;
+    if (known) {
+      known.lastUsed = Date.now();
+      return known;
+    }
     let opening = this.opening.get(dir);
     if (!opening) {
       opening = this.load(dir).finally(() => this.opening.delete(dir));
@@ -249,6 +255,7 @@ export class MultipartAssembler {
       broken: false,
       running: null,
       records: Promise.resolve(),
+      lastUsed: Date.now(),
     };
     for (const [n, r] of records) {
       const inSlot = r.placed && partSize !== null && r.offset === (n - 1) * partSize;
@@ -262,7 +269,7 @@ export class MultipartAssembler {
 
   private evictIdle(): void {
     for (const [dir, state] of this.uploads) {
-      if (state.active === 0 && !state.completing) return this.forget(dir);
+      if (state.active === 0 && !state.completing && Date.now() - state.lastUsed > IDLE_MS) return this.forget(dir);
     }
   }
 

@@ -44,6 +44,7 @@ export function hookMultipartAssembly(store: FilesystemStore): {
   hashOf(bucket: string, key: string): ArrivalHash | null;
   forget(bucket: string, key: string): void;
   abort(bucket: string, uploadId: string): Promise<void>;
+  sweep(root: string): Promise<void>;
   stop(): Promise<void>;
 } {
   const assembler = new MultipartAssembler();
@@ -195,10 +196,21 @@ export function hookMultipartAssembly(store: FilesystemStore): {
       },
     );
     assembler.forget(dir);
-    if (ended) await fs.rm(dir, { recursive: true, force: true });
+    if (ended) await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };
 
-  return { hashOf: (bucket, key) => hashes.get(id(bucket, key)) ?? null, forget, abort, stop: () => assembler.stop() };
+  /** At start: folders of uploads that ended (no `key`) while a hub died before removing them. */
+  const sweep = async (root: string): Promise<void> => {
+    for (const bucket of await fs.readdir(root, { withFileTypes: true })) {
+      if (!bucket.isDirectory()) continue;
+      const uploads = store.getResourcePath(bucket.name, undefined, 'uploads');
+      for (const upload of await fs.readdir(uploads).catch(() => [])) {
+        if (!(await exists(path.join(uploads, upload, 'key')))) await fs.rm(path.join(uploads, upload), { recursive: true, force: true });
+      }
+    }
+  };
+
+  return { hashOf: (bucket, key) => hashes.get(id(bucket, key)) ?? null, forget, abort, sweep, stop: () => assembler.stop() };
 }
 
 /** The parts one after another into a new file of the upload, hashed on the way. */
