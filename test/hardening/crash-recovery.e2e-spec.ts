@@ -166,6 +166,11 @@ describe('crash recovery of the embedded services', () => {
     const { pathname, search } = new URL(upload.href);
     const parts = [...before, ...after].sort((a, b) => a.partNumber - b.partNumber);
     expect(await completeMultipart(`${base}${pathname}${search}`, { oid, parts })).toMatchObject({ status: 200, body: { oid, size: bytes.length } });
+    await request(base)
+      .post('/api/v1/models/crasher/placed/commits')
+      .set(auth)
+      .send({ summary: 'placed', operations: [{ op: 'lfs', path: 'placed.bin', sha256: oid, size: bytes.length }] })
+      .expect(201);
     const down = await lfsBatch(repoAt(), 'download', [{ oid, size: bytes.length }]);
     expect(sha256Hex(Buffer.from(await (await fetch(down.body.objects![0].actions!.download!.href)).arrayBuffer()))).toBe(oid);
   }, 240_000);
