@@ -42,8 +42,9 @@ export interface UploadState {
   hashed: { generation: number; size: number }[];
   /** The hashing thread failed on this upload: it completes by concatenation. */
   broken: boolean;
-  /** The one hashing loop of this upload. */
+  /** The one hashing loop of this upload, and whether it should look again (something changed since it looked). */
   running: Promise<void> | null;
+  wanted: boolean;
   /** Record writes, one at a time and in order (a PUT's clearing before a later PUT's landing). */
   records: Promise<unknown>;
   /** When a PUT or completion last opened it (an upload in use is never forgotten to make room). */
@@ -254,6 +255,7 @@ export class MultipartAssembler {
       hashed: [],
       broken: false,
       running: null,
+      wanted: false,
       records: Promise.resolve(),
       lastUsed: Date.now(),
     };
@@ -280,7 +282,20 @@ export class MultipartAssembler {
   }
 
   private kick(state: UploadState): void {
-    state.running ??= this.advance(state).finally(() => (state.running = null));
+    state.wanted = true;
+    state.running ??= this.loop(state);
+  }
+
+  /** Runs `advance` until no kick came during the last pass; `running` is cleared in the same step as that check, so no kick is lost. */
+  private async loop(state: UploadState): Promise<void> {
+    try {
+      while (state.wanted) {
+        state.wanted = false;
+        await this.advance(state);
+      }
+    } finally {
+      state.running = null;
+    }
   }
 
   /** Hashes the contiguous prefix of placed parts, following the next one as its bytes are written. */
