@@ -145,7 +145,10 @@ describe('crash recovery of the embedded services', () => {
       return `${base}${pathname}${search}`;
     };
     const part = (n: number) => bytes.subarray((n - 1) * 5 * MiB, n * 5 * MiB);
-    const put = async (n: number) => ({ partNumber: n, etag: (await fetch(partUrl(n), { method: 'PUT', body: part(n) as unknown as Uint8Array<ArrayBuffer> })).headers.get('etag')! });
+    const put = async (n: number) => ({
+      partNumber: n,
+      etag: (await fetch(partUrl(n), { method: 'PUT', body: part(n) as unknown as Uint8Array<ArrayBuffer> })).headers.get('etag')!,
+    });
     const before = [await put(3), await put(1)];
     // Part 2 half written into its slot when the hub dies.
     const folder = path.join(dataDir, 's3', 'model-hub', '._S3rver_uploads', new URL(partUrl(1)).searchParams.get('uploadId')!);

@@ -77,7 +77,10 @@ export class UploadRefusedError extends Error {
 }
 
 /** S3's ETag of a multipart object: md5 of the parts' binary md5s, dash, part count. */
-export const multipartEtag = (md5s: string[]) => `${createHash('md5').update(Buffer.concat(md5s.map((m) => Buffer.from(m, 'hex')))).digest('hex')}-${md5s.length}`;
+export const multipartEtag = (md5s: string[]) =>
+  `${createHash('md5')
+    .update(Buffer.concat(md5s.map((m) => Buffer.from(m, 'hex'))))
+    .digest('hex')}-${md5s.length}`;
 
 /**
  * The state of the embedded store's multipart uploads, and their sha256 taken as the parts land.

@@ -129,11 +129,7 @@ export function hookMultipartAssembly(store: FilesystemStore): {
       ]);
       const object =
         (await assembler.assembled(state, sorted)) ??
-        (await concatenate(
-          dir,
-          await partsOf(state, sorted),
-          (ranges, out) => assembler.concatenate(ranges, out),
-        ));
+        (await concatenate(dir, await partsOf(state, sorted), (ranges, out) => assembler.concatenate(ranges, out)));
       if (object.file === path.join(dir, ASSEMBLED)) await fs.truncate(object.file, object.size);
       forget(bucket, key);
       const objectPath = store.getResourcePath(bucket, key, 'object');
