@@ -133,6 +133,51 @@ describe('crash recovery of the embedded services', () => {
     expect(sha256Hex(Buffer.from(await res.arrayBuffer()))).toBe(oid);
   }, 240_000);
 
+  it('killed while parts are written in place: the parts sent again after the restart complete the upload, with the right bytes', async () => {
+    await request(base).post('/api/v1/models').set(auth).send({ namespace: 'crasher', name: 'placed', visibility: 'public' }).expect(201);
+    const repoAt = () => lfsRepo(base, { namespace: 'crasher', name: 'placed' }, auth.Authorization.slice(7));
+    const bytes = Buffer.concat([Buffer.alloc(10 * MiB, 3), Buffer.alloc(10 * MiB, 9)]);
+    bytes.write('placed crash', 7 * MiB);
+    const oid = sha256Hex(bytes);
+    const upload = (await lfsBatch(repoAt(), 'upload', [{ oid, size: bytes.length }])).body.objects![0].actions!.upload!;
+    const partUrl = (n: number) => {
+      const { pathname, search } = new URL(upload.header![String(n).padStart(5, '0')]);
+      return `${base}${pathname}${search}`;
+    };
+    const part = (n: number) => bytes.subarray((n - 1) * 5 * MiB, n * 5 * MiB);
+    const put = async (n: number) => ({
+      partNumber: n,
+      etag: (await fetch(partUrl(n), { method: 'PUT', body: part(n) as unknown as Uint8Array<ArrayBuffer> })).headers.get('etag')!,
+    });
+    const before = [await put(3), await put(1)];
+    // Part 2 half written into its slot when the hub dies.
+    const folder = path.join(dataDir, 's3', 'model-hub', '._S3rver_uploads', new URL(partUrl(1)).searchParams.get('uploadId')!);
+    const cut = http.request(partUrl(2), { method: 'PUT', headers: { 'Content-Length': String(5 * MiB) } });
+    cut.on('error', () => undefined);
+    cut.write(part(2).subarray(0, 3 * MiB));
+    // Its slot is at 5 MiB, and its last byte sent is a 3 (the file reads 0 where nothing was written).
+    const lastSent = async () => {
+      const file = await fs.open(path.join(folder, 'hub-assembled'), 'r');
+      const { buffer } = await file.read(Buffer.alloc(1), 0, 1, 8 * MiB - 1).finally(() => file.close());
+      return buffer[0] === 3;
+    };
+    await until('part 2 to be half written', lastSent);
+    await crash();
+
+    await start();
+    const after = [await put(2), await put(4)];
+    const { pathname, search } = new URL(upload.href);
+    const parts = [...before, ...after].sort((a, b) => a.partNumber - b.partNumber);
+    expect(await completeMultipart(`${base}${pathname}${search}`, { oid, parts })).toMatchObject({ status: 200, body: { oid, size: bytes.length } });
+    await request(base)
+      .post('/api/v1/models/crasher/placed/commits')
+      .set(auth)
+      .send({ summary: 'placed', operations: [{ op: 'lfs', path: 'placed.bin', sha256: oid, size: bytes.length }] })
+      .expect(201);
+    const down = await lfsBatch(repoAt(), 'download', [{ oid, size: bytes.length }]);
+    expect(sha256Hex(Buffer.from(await (await fetch(down.body.objects![0].actions!.download!.href)).arrayBuffer()))).toBe(oid);
+  }, 240_000);
+
   it('killed during a 20,000-file commit: no commit, the branch unchanged, and the same commit succeeds after the restart', async () => {
     await request(base).post('/api/v1/models').set(auth).send({ namespace: 'crasher', name: 'many', visibility: 'public' }).expect(201);
     await request(base)

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { request } from 'node:http';
+import path from 'node:path';
 import { UploadVerifier } from '../../apps/api/src/blobs/upload-verifier.service';
+import { ObjectStorage } from '../../apps/api/src/storage/object-storage';
 import { type EmbeddedStoreHub, startEmbeddedStoreHub } from '../support/embedded-store-hub';
 import { registerUser, type TestUser } from '../support/factories';
 import { completeMultipart, LFS_MEDIA_TYPE, lfsBatch, lfsRepo, sha256Hex, uploadLfsObject } from '../support/lfs-client';
@@ -114,8 +117,19 @@ describe('upload verification in the stream (embedded store)', () => {
         return { partNumber, etag: res.headers.get('etag')! };
       };
       const complete = (parts: { partNumber: number; etag: string }[]) => completeMultipart(upload.href, { oid, parts });
-      return { put, partUrl, complete, completionUrl: upload.href };
+      // The staging key and the store's upload id, from a part URL (/_storage/<key>?uploadId=..).
+      const url = new URL(partUrl(1));
+      const key = decodeURIComponent(url.pathname.slice('/_storage/'.length));
+      const uploadId = url.searchParams.get('uploadId')!;
+      const folder = path.join(hub.dataDir, 's3', hub.config.s3.bucket, '._S3rver_uploads', uploadId);
+      return { put, partUrl, complete, completionUrl: upload.href, key, uploadId, files: () => fs.readdir(folder).catch(() => null) };
     }
+
+    /** A PUT of a part whose answer is not checked (refusals are what is tested). */
+    const rawPut = async (url: string, body: Buffer) => {
+      const res = await fetch(url, { method: 'PUT', body: body as unknown as Uint8Array<ArrayBuffer> });
+      return { status: res.status, text: await res.text() };
+    };
 
     const download = async (path: string, range?: string) => {
       const res = await fetch(`${hub.url}/${model.namespace}/${model.name}/resolve/main/${path}`, {
@@ -130,6 +144,8 @@ describe('upload verification in the stream (embedded store)', () => {
       const mp = await startMultipart(bytes);
       const parts = [];
       for (const [i, part] of partsOf(bytes).entries()) parts.push(await mp.put(i + 1, part));
+      // Each part written in place in the one assembled file, nothing to concatenate.
+      expect((await mp.files())!.sort()).toEqual(['1.at', '2.at', '3.at', 'hub-assembled', 'key', 'metadata']);
       expect(await mp.complete(parts)).toEqual({ status: 200, body: { oid: sha256Hex(bytes), size: bytes.length } });
       expect(readBacks()).toBe(before);
       await commit(sha256Hex(bytes), bytes.length, 'in-order.bin').expect(200);
@@ -196,7 +212,7 @@ describe('upload verification in the stream (embedded store)', () => {
       expect(sha256Hex((await download('after-cut.bin')).bytes)).toBe(sha256Hex(bytes));
     });
 
-    it('reads the object back when the completion names other parts than those hashed, and judges the stored bytes', async () => {
+    it('refuses a completion that names the ETag of a part since uploaded again (InvalidPart), and the upload goes on', async () => {
       const bytes = randomBytes(PART + 99);
       const chunks = partsOf(bytes);
       const before = readBacks();
@@ -207,11 +223,12 @@ describe('upload verification in the stream (embedded store)', () => {
       await mp.put(1, randomBytes(PART));
       const refused = await mp.complete([first, second]);
       expect(refused.status).toBe(400);
-      expect(refused.body.code).toBe('blob_mismatch');
-      expect(readBacks()).toBe(before + 1);
+      expect(refused.body.code).toBe('invalid_parts');
+      expect((await mp.complete([await mp.put(1, chunks[0]), second])).status).toBe(200);
+      expect(readBacks()).toBe(before);
     });
 
-    it('falls back to reading the object back after a restart lost the hashing state, and the blob is right', async () => {
+    it('after a restart the store hashes the parts already placed: the completion still needs no read-back', async () => {
       const bytes = randomBytes(PART + 4321);
       const mp = await startMultipart(bytes);
       const parts = [await mp.put(1, partsOf(bytes)[0]), await mp.put(2, partsOf(bytes)[1])];
@@ -223,9 +240,101 @@ describe('upload verification in the stream (embedded store)', () => {
       // The new hub may listen on another port.
       const completion = new URL(mp.completionUrl);
       expect((await completeMultipart(`${hub.url}${completion.pathname}${completion.search}`, { oid: sha256Hex(bytes), parts })).status).toBe(200);
-      expect(readBacks()).toBe(1);
+      expect(readBacks()).toBe(0);
       await commit(sha256Hex(bytes), bytes.length, 'after-restart-multipart.bin').expect(200);
       expect(sha256Hex((await download('after-restart-multipart.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('parts of other sizes than the declared one are concatenated from wherever they lie, hashed on the way', async () => {
+      const bytes = randomBytes(2 * PART + 500);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      // Part 1 short of its slot, part 2 longer than a slot (so not placed), part 3 in its slot.
+      const parts = [
+        await mp.put(2, bytes.subarray(PART - 100, 2 * PART)),
+        await mp.put(1, bytes.subarray(0, PART - 100)),
+        await mp.put(3, bytes.subarray(2 * PART)),
+      ];
+      expect((await mp.files())!.sort()).toEqual(['1.at', '2', '2.md5', '3.at', 'hub-assembled', 'key', 'metadata']);
+      expect(await mp.complete(parts)).toEqual({ status: 200, body: { oid: sha256Hex(bytes), size: bytes.length } });
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'odd-sizes.bin').expect(200);
+      expect(sha256Hex((await download('odd-sizes.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('a part sent again while its first PUT still writes its slot goes to a part file; the first, landing late, is not the part', async () => {
+      const bytes = randomBytes(PART + 10);
+      const chunks = partsOf(bytes);
+      const before = readBacks();
+      const mp = await startMultipart(bytes);
+      // The first PUT of part 1 (placed in its slot) sends half its bytes, and waits.
+      const slow = request(new URL(mp.partUrl(1)), { method: 'PUT', headers: { 'Content-Length': String(PART) } });
+      const slowAnswer = new Promise<{ status: number; etag: string }>((resolve, reject) => {
+        slow.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, etag: String(res.headers.etag) });
+        });
+        slow.on('error', reject);
+      });
+      slow.write(chunks[0].subarray(0, PART / 2));
+      const assembled = path.join(hub.dataDir, 's3', hub.config.s3.bucket, '._S3rver_uploads', mp.uploadId, 'hub-assembled');
+      const deadline = Date.now() + 10_000;
+      while (((await fs.stat(assembled).catch(() => null))?.size ?? 0) < PART / 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const good = await mp.put(1, chunks[0]);
+      const second = await mp.put(2, chunks[1]);
+      expect((await mp.files())!).toEqual(expect.arrayContaining(['1', '1.md5', '2.at']));
+      slow.end(randomBytes(PART / 2));
+      const late = await slowAnswer;
+      expect(late.status).toBe(200);
+      const stale = await mp.complete([{ partNumber: 1, etag: late.etag }, second]);
+      expect(stale.status).toBe(400);
+      expect(stale.body.code).toBe('invalid_parts');
+      expect((await mp.complete([good, second])).status).toBe(200);
+      expect(readBacks()).toBe(before);
+      await commit(sha256Hex(bytes), bytes.length, 'sent-twice.bin').expect(200);
+      expect(sha256Hex((await download('sent-twice.bin')).bytes)).toBe(sha256Hex(bytes));
+    });
+
+    it('a completion naming a part never uploaded is refused (InvalidPart, 400), and the upload can still complete', async () => {
+      const bytes = randomBytes(PART + 3);
+      const chunks = partsOf(bytes);
+      const mp = await startMultipart(bytes);
+      const first = await mp.put(1, chunks[0]);
+      const refused = await mp.complete([first, { partNumber: 2, etag: `"${'0'.repeat(32)}"` }]);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('invalid_parts');
+      expect((await mp.complete([first, await mp.put(2, chunks[1])])).status).toBe(200);
+    });
+
+    it('an unknown upload is NoSuchUpload (404) to a part PUT and to a completion, never a 500', async () => {
+      const storage = hub.app.get(ObjectStorage);
+      const [signed] = await storage.presignUploadParts('staging/nothing', 'no-such-upload', [1], { expiresIn: 60 });
+      const { pathname, search } = new URL(signed);
+      const put = await rawPut(`${hub.url}${pathname}${search}`, randomBytes(1024));
+      expect(put.status).toBe(404);
+      expect(put.text).toContain('<Code>NoSuchUpload</Code>');
+      await expect(storage.completeMultipart('staging/nothing', 'no-such-upload', [{ partNumber: 1, etag: 'f'.repeat(32) }])).rejects.toMatchObject({
+        name: 'NoSuchUpload',
+      });
+    });
+
+    it('an aborted upload is gone: its files removed, a part PUT NoSuchUpload, its completion 410', async () => {
+      const bytes = randomBytes(PART + 3);
+      const chunks = partsOf(bytes);
+      const mp = await startMultipart(bytes);
+      const first = await mp.put(1, chunks[0]);
+      await hub.app.get(ObjectStorage).abortMultipart(mp.key, mp.uploadId);
+      expect(await mp.files()).toBeNull();
+      const late = await rawPut(mp.partUrl(2), chunks[1]);
+      expect(late.status).toBe(404);
+      expect(late.text).toContain('<Code>NoSuchUpload</Code>');
+      expect(await mp.files()).toBeNull();
+      const completion = await mp.complete([first, { partNumber: 2, etag: 'f'.repeat(32) }]);
+      expect(completion.status).toBe(410);
+      // Aborting what is no longer there is no error.
+      await hub.app.get(ObjectStorage).abortMultipart(mp.key, mp.uploadId);
     });
 
     it('refuses wrong bytes sent by a plain client on the hash taken as the parts landed', async () => {

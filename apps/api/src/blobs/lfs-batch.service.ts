@@ -207,7 +207,7 @@ export class LfsBatchService {
 
     const chunkSize = this.chunkSizeFor(size);
     const partCount = Math.ceil(size / chunkSize);
-    const multipartUploadId = await this.storage.createMultipart(key);
+    const multipartUploadId = await this.storage.createMultipart(key, { partSize: chunkSize });
     try {
       await this.uploads.create({
         id,

@@ -57,6 +57,8 @@ export class MultipartCompletionService {
       const alreadyDone = (err as { name?: string }).name === 'NoSuchUpload' && (await this.storage.head(upload.stagingKey));
       if (!alreadyDone) {
         await this.uploads.release(upload.id);
+        // Aborted in the storage (the housekeeping's sweep of uploads it has no record of).
+        if ((err as { name?: string }).name === 'NoSuchUpload') throw gone('This upload no longer exists in the storage: start it again through the batch API');
         if (BAD_PARTS.has((err as { name?: string }).name ?? '')) {
           throw HubException.badRequest('invalid_parts', `The storage refused the part list: ${(err as Error).message}`);
         }

@@ -363,6 +363,8 @@ export interface ResolvedHubConfig extends HubConfig {
       handler: RequestListener;
       rename: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
       hashOf: (bucket: string, key: string) => ArrivalHash | null;
+      /** AbortMultipartUpload, which the store's own API lacks. */
+      abortUpload: (bucket: string, uploadId: string) => Promise<void>;
     };
   };
   jwt: { secret: string; expiresInSeconds: number };

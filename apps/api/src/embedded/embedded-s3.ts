@@ -19,6 +19,8 @@ export interface RunningS3 {
   rename: (bucket: string, fromKey: string, toKey: string) => Promise<void>;
   /** The sha256 of an object completed from parts assembled and hashed as they landed, if it is one. */
   hashOf: (bucket: string, key: string) => ArrivalHash | null;
+  /** Aborts a multipart upload: its parts' files go (s3rver's API has no AbortMultipartUpload). */
+  abortUpload: (bucket: string, uploadId: string) => Promise<void>;
   accessKeyId: string;
   secretAccessKey: string;
   stop(): Promise<void>;
@@ -45,11 +47,13 @@ export async function startEmbeddedS3(dir: string, options: { private: true } | 
   server.logger.silent = true;
   const store = server.store as FilesystemStore;
   const assembly = hookMultipartAssembly(store);
+  await assembly.sweep(dir);
   const rename = renamer(store);
   const credentials = {
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     hashOf: assembly.hashOf,
+    abortUpload: assembly.abort,
     rename: async (bucket: string, fromKey: string, toKey: string) => {
       assembly.forget(bucket, fromKey);
       assembly.forget(bucket, toKey);

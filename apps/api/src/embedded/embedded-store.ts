@@ -19,7 +19,14 @@ export async function startEmbeddedStore(config: HubConfig): Promise<{ s3: Resol
       accessKeyId: embedded.accessKeyId,
       secretAccessKey: embedded.secretAccessKey,
       forcePathStyle: true,
-      embedded: { socketPath: embedded.socketPath!, urlSecret, handler: embedded.handler, rename: embedded.rename, hashOf: embedded.hashOf },
+      embedded: {
+        socketPath: embedded.socketPath!,
+        urlSecret,
+        handler: embedded.handler,
+        rename: embedded.rename,
+        hashOf: embedded.hashOf,
+        abortUpload: embedded.abortUpload,
+      },
     };
     return { s3, stop: embedded.stop };
   } catch (err) {

@@ -39,6 +39,11 @@ export class EmbeddedObjectStorage extends S3ObjectStorage {
     return head && head.etag === known.etag && head.size === known.size ? known : null;
   }
 
+  override async abortMultipart(key: string, uploadId: string): Promise<void> {
+    void key;
+    await this.config.s3.embedded!.abortUpload(this.bucket, uploadId);
+  }
+
   override async presignPut(key: string, opts: { expiresIn: number; contentLength?: number; sha256?: string }): Promise<string> {
     return this.links.to(this.signer.sign('PUT', key, { 'content-length': opts.contentLength?.toString() }, opts.expiresIn));
   }

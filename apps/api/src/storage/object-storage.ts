@@ -84,8 +84,12 @@ export abstract class ObjectStorage {
    */
   abstract presignGet(key: string, opts: { expiresIn: number; filename?: string; range?: string }): Promise<string>;
 
-  /** Starts a multipart upload; returns its upload id. */
-  abstract createMultipart(key: string): Promise<string>;
+  /**
+   * Starts a multipart upload; returns its upload id. `partSize`, the size of every part but the
+   * last, is kept with the upload (metadata `x-amz-meta-hub-part-size`): the embedded store then
+   * writes each part in place in the object as it lands.
+   */
+  abstract createMultipart(key: string, opts?: { partSize?: number }): Promise<string>;
   /** A URL the client PUTs one part to (parts are numbered from 1); the answer's ETag names it. */
   abstract presignUploadPart(key: string, uploadId: string, partNumber: number, opts: { expiresIn: number }): Promise<string>;
   /** `presignUploadPart` for many parts at once (a 500 GiB file has thousands), in the order given. */

@@ -143,8 +143,9 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
     return getSignedUrl(this.publicClient, command, { expiresIn: opts.expiresIn });
   }
 
-  async createMultipart(key: string): Promise<string> {
-    const res = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
+  async createMultipart(key: string, opts: { partSize?: number } = {}): Promise<string> {
+    const Metadata = opts.partSize ? { 'hub-part-size': String(opts.partSize) } : undefined;
+    const res = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, Metadata }));
     if (!res.UploadId) throw new Error(`The storage returned no upload id for ${key}`);
     return res.UploadId;
   }
