@@ -48,11 +48,11 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A hub (started by `start`) and a browser with one English page on it, for a describe block; `close` ends both. */
-export async function openBrowserOn<H extends { url?: string; close(): Promise<unknown> }>(start: Promise<H>) {
+/** A hub (started by `start`) and a browser with one page on it (English unless `locale` says), for a describe block; `close` ends both. */
+export async function openBrowserOn<H extends { url?: string; close(): Promise<unknown> }>(start: Promise<H>, options: { locale?: string } = {}) {
   ensureWebBuild();
   const [hub, browser] = await Promise.all([start, launchBrowser()]);
-  const context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
+  const context = await browser.newContext({ baseURL: hub.url, locale: options.locale ?? 'en-US' });
   const page = await context.newPage();
   const close = async () => {
     await context.close();
