@@ -129,7 +129,7 @@ export function WebhooksSettings() {
           <h3>{h.url}</h3>
           <p class="small muted">{h.events.join(', ')}</p>
           <Deliveries org={org} hook={h.id} />
-          <button type="button" class="danger" onClick={() => void remove(h.id)}>
+          <button type="button" class="danger" aria-label={t('org.removeNamed', { user: h.url })} onClick={() => void remove(h.id)}>
             {t('org.remove')}
           </button>
         </article>
