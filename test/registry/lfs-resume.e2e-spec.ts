@@ -68,7 +68,11 @@ describe('git-lfs batch: resuming an unfinished multipart upload', () => {
     // The same oid declared with another size (another part plan) starts afresh.
     const resized = await uploadOf(alice, bytes, 16 * MiB);
     expect([idOf(alices.href), idOf(bobs.href)]).not.toContain(idOf(resized.href));
-    const owners = await hubSql<{ user_id: string; n: number }>(hub, 'SELECT user_id::text, count(*)::int AS n FROM uploads WHERE sha256 = $1 GROUP BY user_id', oid);
+    const owners = await hubSql<{ user_id: string; n: number }>(
+      hub,
+      'SELECT user_id::text, count(*)::int AS n FROM uploads WHERE sha256 = $1 GROUP BY user_id',
+      oid,
+    );
     expect(owners.map((o) => o.n).sort()).toEqual([1, 2]);
     // Bob completes his own; Alice's stays hers, pending.
     const parts = await putParts(bobs, bytes);

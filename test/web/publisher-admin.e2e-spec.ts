@@ -98,7 +98,7 @@ describe('web: publisher and administrator pages', () => {
     await axeClean(buyerPage, 'rejected');
   });
 
-  it("edits the offer: a title alone keeps the terms version, new terms make version 2; the audit log records both", async () => {
+  it('edits the offer: a title alone keeps the terms version, new terms make version 2; the audit log records both', async () => {
     await pub.goto(`/${model.id}/licensing`);
     const offer = pub.getByTestId('offer');
     await offer.getByRole('button', { name: 'Edit offer' }).click();
@@ -122,10 +122,17 @@ describe('web: publisher and administrator pages', () => {
   it('lists the webhook deliveries with their status, and redelivers one', async () => {
     // Deliveries go out through the job queue: wait for the rejection's, then read the page.
     const [hook] = (await hub.http().get(`/api/v1/orgs/${pubOrg}/webhooks`).set(publisher.auth).expect(200)).body as { id: string }[];
-    await eventually(async () => {
-      const deliveries = (await hub.http().get(`/api/v1/orgs/${pubOrg}/webhooks/${hook.id}/deliveries`).set(publisher.auth)).body as { event: string; status: string }[];
-      return deliveries.some((d) => d.event === 'license.rejected' && d.status === 'delivered');
-    }, 30_000, 'the delivery of license.rejected');
+    await eventually(
+      async () => {
+        const deliveries = (await hub.http().get(`/api/v1/orgs/${pubOrg}/webhooks/${hook.id}/deliveries`).set(publisher.auth)).body as {
+          event: string;
+          status: string;
+        }[];
+        return deliveries.some((d) => d.event === 'license.rejected' && d.status === 'delivered');
+      },
+      30_000,
+      'the delivery of license.rejected',
+    );
     await pub.goto('/settings/webhooks');
     const list = pub.getByTestId('deliveries');
     await list.getByText('license.rejected').waitFor();
@@ -141,7 +148,10 @@ describe('web: publisher and administrator pages', () => {
     await grantTo(hub, buyer, buyerOrg, offerId, publisher, {}, 2);
     await hub.http().get(`/${model.id}/resolve/main/${model.configPath}`).set(buyer.auth).expect(200);
     await pub.goto(`/${model.id}/licensing`);
-    await pub.getByTestId('usage-chart').getByRole('rowheader', { name: `${buyerOrg} (1 user)` }).waitFor();
+    await pub
+      .getByTestId('usage-chart')
+      .getByRole('rowheader', { name: `${buyerOrg} (1 user)` })
+      .waitFor();
     const [download] = await Promise.all([pub.waitForEvent('download'), pub.getByRole('link', { name: 'Download CSV' }).click()]);
     const csv = await readFile((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toMatch(/licensee/i);
@@ -161,7 +171,10 @@ describe('web: publisher and administrator pages', () => {
     const unread = async () => Number(/(\d+) unread/.exec((await bell.getAttribute('aria-label')) ?? '')?.[1]);
     await eventually(async () => (await unread()) > 0, 10_000, 'an unread notification');
     const before = await unread();
-    await pub.getByRole('button', { name: /^Mark read/ }).first().click();
+    await pub
+      .getByRole('button', { name: /^Mark read/ })
+      .first()
+      .click();
     await pub.getByRole('link', { name: `Notifications: ${before - 1} unread` }).waitFor();
     await axeClean(pub, 'notifications');
   });

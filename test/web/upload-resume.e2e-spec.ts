@@ -46,7 +46,10 @@ describe('web upload: resumable after a failed part', () => {
     refuse2 = true;
     await page.getByTestId('file-input').setInputFiles([{ name: 'weights.bin', mimeType: 'application/octet-stream', buffer: file }]);
     await page.getByRole('button', { name: 'Upload and commit' }).click();
-    await page.getByRole('alert').getByText(/part 2/).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('alert')
+      .getByText(/part 2/)
+      .waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('upload-file').textContent()).toContain('failed');
     // Parts 1 and 3 once each; part 2 tried three times.
     expect([...puts].sort()).toEqual(['1', '2', '2', '2', '3']);

@@ -49,7 +49,10 @@ describe('web marketplace in Chinese (zh-CN)', () => {
       publisher,
       org,
       'qinggan',
-      { meta: { license: 'apache-2.0', pipeline_tag: 'text-classification', language: ['zh'], tags: ['sentiment'] }, body: '# 情感分析\n\nEnglish inside the card is data.' },
+      {
+        meta: { license: 'apache-2.0', pipeline_tag: 'text-classification', language: ['zh'], tags: ['sentiment'] },
+        body: '# 情感分析\n\nEnglish inside the card is data.',
+      },
       { files: [put('legacy/model.pt', stateDictPickle()), put('training_args.bin', customClassPickle())] },
     );
     await hub.http().post(`/api/v1/models/${model}/versions`).set(publisher.auth).send({ name: 'v1.0', notes: '第一版' }).expect(201);
