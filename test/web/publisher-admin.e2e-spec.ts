@@ -4,7 +4,7 @@ import { createModelWithFiles, eventually, grantTo, publishOffer, requestOffer, 
 import { ENV, startReceiver } from '../licensing/webhook-receiver';
 import { createOrg, registerUser, type TestUser } from '../support/factories';
 import { startTestHub, type TestHub } from '../support/test-hub';
-import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+import { ensureWebBuild, launchBrowser, screenshot, seriousViolations, signInInBrowser } from './support/browser';
 
 jest.setTimeout(120_000);
 
@@ -33,11 +33,7 @@ describe('web: publisher and administrator pages', () => {
     const context = await browser.newContext({ baseURL: hub.url, locale: 'en-US', acceptDownloads: true });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Username or email').fill(user.username);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('username').waitFor();
+    await signInInBrowser(page, user);
     return page;
   };
   const axeClean = async (page: Page, name: string) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { startEmbeddedStoreHub, type EmbeddedStoreHub } from '../support/embedded-store-hub';
-import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+import { ensureWebBuild, launchBrowser, screenshot, seriousViolations, signUpInBrowser } from './support/browser';
 
 jest.setTimeout(120_000);
 
@@ -70,12 +70,7 @@ describe('web upload: resumable after a failed part', () => {
     context = await browser.newContext({ baseURL: hub.url, locale: 'en-US', acceptDownloads: true });
     page = await context.newPage();
     await routeParts(page);
-    await page.goto('/join');
-    await page.getByLabel('Username').fill(user);
-    await page.getByLabel('Email').fill(`${user}@example.org`);
-    await page.getByLabel('Password').fill('correct-horse-battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('username').waitFor();
+    await signUpInBrowser(page, user);
   });
 
   afterAll(async () => {

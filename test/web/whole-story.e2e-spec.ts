@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmbeddedStoreHub, type EmbeddedStoreHub } from '../support/embedded-store-hub';
-import { ensureWebBuild, launchBrowser, screenshot, seriousViolations } from './support/browser';
+import { ensureWebBuild, launchBrowser, screenshot, seriousViolations, signUpInBrowser } from './support/browser';
 
 jest.setTimeout(180_000);
 
@@ -45,14 +45,7 @@ describe('web marketplace: the whole story', () => {
     expect(await seriousViolations(page)).toEqual([]);
   };
 
-  const signUp = async (page: Page, username: string) => {
-    await page.goto('/join');
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Email').fill(`${username}@example.org`);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('username').waitFor();
-  };
+  const signUp = (page: Page, username: string) => signUpInBrowser(page, username, PASSWORD);
 
   const createOrg = async (page: Page, name: string) => {
     await page.getByRole('link', { name: 'New organization' }).click();

@@ -89,3 +89,22 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+/** Signs up through the join page (English UI), waiting until the header shows the account. */
+export async function signUpInBrowser(page: Page, username: string, password = 'correct-horse-battery'): Promise<void> {
+  await page.goto('/join');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.org`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('username').waitFor();
+}
+
+/** Signs in through the login page (English UI), waiting until the header shows the account. */
+export async function signInInBrowser(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username or email').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('username').waitFor();
+}
