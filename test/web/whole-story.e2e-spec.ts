@@ -248,7 +248,7 @@ describe('web marketplace: the whole story', () => {
     const chart = pub.getByTestId('usage-chart');
     await chart.waitFor();
     expect(await chart.textContent()).toContain(buyerOrg);
-    expect(await pub.getByTestId('audit-log').textContent()).toContain('file.downloaded');
+    expect(await pub.getByTestId('audit-log').textContent()).toContain('file downloaded');
     const csv = await pub.request.get(`/api/v1/models/${model}/usage?format=csv`);
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(buyerOrg);
