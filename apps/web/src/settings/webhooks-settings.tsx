@@ -48,7 +48,8 @@ function Deliveries({ org, hook }: { org: string; hook: string }) {
       <ul class="plain small" data-testid="deliveries">
         {state.data!.map((d) => (
           <li key={d.id}>
-            {new Date(d.createdAt).toLocaleString(lang)} · {d.event} · <span class="badge">{t(`webhooks.status.${d.status}`)}</span> {d.lastStatusCode ?? ''} {d.lastError ?? ''}
+            {new Date(d.createdAt).toLocaleString(lang)} · {d.event} · <span class="badge">{t(`webhooks.status.${d.status}`)}</span> {d.lastStatusCode ?? ''}{' '}
+            {d.lastError ?? ''}
             {d.redelivery && <span class="badge">{t('webhooks.redelivery')}</span>}{' '}
             {d.status !== 'pending' && (
               <button type="button" class="secondary" aria-label={`${t('webhooks.redeliver')}: ${d.event} ${d.id}`} onClick={() => void redeliver(d.id)}>
