@@ -23,8 +23,21 @@ export function initialLang(): Lang {
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** `{n, plural, one {# model} other {# models}}`: the branch Intl.PluralRules picks for `n`, `#` being `n` as given. */
+const PLURAL = /\{(\w+), plural, one \{([^{}]*)\} other \{([^{}]*)\}\}/g;
+
+/** The number a parameter stands for: numbers as they are, formatted ones ("1,234") read back; compact ones ("12K") are many. */
+const countOf = (v: string | number | undefined) => (typeof v === 'number' ? v : Number(String(v ?? '').replace(/[,\s]/g, '')));
+
 export function translator(lang: Lang): Translate {
-  return (key, params) => MESSAGES[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? ''));
+  const rules = new Intl.PluralRules(lang);
+  return (key, params) =>
+    MESSAGES[lang][key]
+      .replace(PLURAL, (_, k: string, one: string, other: string) => {
+        const n = countOf(params?.[k]);
+        return (Number.isFinite(n) && rules.select(n) === 'one' ? one : other).replace(/#/g, String(params?.[k] ?? ''));
+      })
+      .replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? ''));
 }
 
 export const I18n = createContext<{ lang: Lang; t: Translate; setLang: (l: Lang) => void }>({ lang: 'en', t: translator('en'), setLang: () => undefined });

@@ -101,6 +101,7 @@ function App() {
   );
   useEffect(() => {
     document.documentElement.lang = lang;
+    document.title = i18n.t('brand');
   }, [lang]);
   const [unread, setUnread] = useState(0);
   useEffect(() => {

@@ -48,11 +48,11 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A hub (started by `start`) and a browser with one English page on it, for a describe block; `close` ends both. */
-export async function openBrowserOn<H extends { url?: string; close(): Promise<unknown> }>(start: Promise<H>) {
+/** A hub (started by `start`) and a browser with one page on it (English unless `locale` says), for a describe block; `close` ends both. */
+export async function openBrowserOn<H extends { url?: string; close(): Promise<unknown> }>(start: Promise<H>, options: { locale?: string } = {}) {
   ensureWebBuild();
   const [hub, browser] = await Promise.all([start, launchBrowser()]);
-  const context = await browser.newContext({ baseURL: hub.url, locale: 'en-US' });
+  const context = await browser.newContext({ baseURL: hub.url, locale: options.locale ?? 'en-US' });
   const page = await context.newPage();
   const close = async () => {
     await context.close();
@@ -88,4 +88,23 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Signs up through the join page (English UI), waiting until the header shows the account. */
+export async function signUpInBrowser(page: Page, username: string, password = 'correct-horse-battery'): Promise<void> {
+  await page.goto('/join');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.org`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('username').waitFor();
+}
+
+/** Signs in through the login page (English UI), waiting until the header shows the account. */
+export async function signInInBrowser(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username or email').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('username').waitFor();
 }

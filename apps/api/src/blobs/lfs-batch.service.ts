@@ -15,7 +15,7 @@ import { BlobInModel, BlobRepository } from './blob.repository';
 import { BlobService } from './blob.service';
 import { LfsBatchDto } from './dto/lfs-batch.dto';
 import { LfsVerifyDto } from './dto/lfs-verify.dto';
-import { UploadRepository } from './upload.repository';
+import { isClaimLive, UploadRecord, UploadRepository } from './upload.repository';
 import { signCompletionToken } from './completion-token';
 import type { RepoKind } from '../models/repo-kind';
 import { repoWebPath } from '../models/repo-kind';
@@ -166,6 +166,8 @@ export class LfsBatchService {
       );
     }
     if (await this.alreadyAvailable(principal, model, oid, size, mayReuseModelBytes)) return { oid, size, authenticated: true };
+    const resumed = multipartOk ? await this.ownUnfinishedUpload(principal, model, oid, size) : null;
+    if (resumed) return this.multipartAnswer(model, resumed);
 
     const id = randomUUID();
     const key = stagingKey(model.id, id);
@@ -224,22 +226,43 @@ export class LfsBatchService {
       await this.storage.abortMultipart(key, multipartUploadId).catch(() => undefined);
       throw err;
     }
+    return this.multipartAnswer(model, { id, stagingKey: key, multipartUploadId, partCount, expiresAt, sha256: oid, size: BigInt(size) });
+  }
+
+  /**
+   * The caller's own pending multipart upload of these bytes to this model, with the part count
+   * a new one would get: answered again (same upload id, parts and completion URL), so a client
+   * that lost a part sends only what is missing. Never another user's upload, nor one being completed.
+   */
+  private async ownUnfinishedUpload(principal: Principal, model: ModelRecord, oid: string, size: number): Promise<UploadRecord | null> {
+    if (size <= this.config.blobs.multipartThresholdBytes) return null;
+    const partCount = Math.ceil(size / this.chunkSizeFor(size));
+    const pending = await this.uploads.findPending(oid, model.id, principal.userId);
+    return pending.find((u) => u.multipartUploadId && u.partCount === partCount && u.size === BigInt(size) && !isClaimLive(u)) ?? null;
+  }
+
+  /** A multipart upload's action: presigned part URLs (as `00001`...) and the signed completion URL. */
+  private async multipartAnswer(
+    model: ModelRecord,
+    upload: Pick<UploadRecord, 'id' | 'stagingKey' | 'multipartUploadId' | 'partCount' | 'expiresAt' | 'sha256' | 'size'>,
+  ): Promise<LfsObjectResult> {
+    const size = Number(upload.size);
     // Parts are uploaded one after another over what can be hours: their URLs live as long as the upload.
     const partTtl = Math.min(this.config.blobs.uploadExpiryHours * 3600, MAX_PRESIGN_SECONDS);
-    const header: Record<string, string> = { chunk_size: String(chunkSize) };
-    const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
-    const urls = await this.storage.presignUploadParts(key, multipartUploadId, numbers, { expiresIn: partTtl });
+    const header: Record<string, string> = { chunk_size: String(this.chunkSizeFor(size)) };
+    const numbers = Array.from({ length: upload.partCount! }, (_, i) => i + 1);
+    const urls = await this.storage.presignUploadParts(upload.stagingKey, upload.multipartUploadId!, numbers, { expiresIn: partTtl });
     numbers.forEach((n, i) => (header[String(n).padStart(5, '0')] = urls[i]));
-    const token = signCompletionToken(this.config.jwt.secret, id, expiresAt);
+    const token = signCompletionToken(this.config.jwt.secret, upload.id, upload.expiresAt);
     return {
-      oid,
+      oid: upload.sha256,
       size,
       authenticated: true,
       actions: {
         upload: {
-          href: `${this.links.origin()}/api/blobs/uploads/${id}/complete?token=${encodeURIComponent(token)}`,
+          href: `${this.links.origin()}/api/blobs/uploads/${upload.id}/complete?token=${encodeURIComponent(token)}`,
           header,
-          expires_in: Math.floor((expiresAt.getTime() - Date.now()) / 1000),
+          expires_in: Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000),
         },
       },
     };

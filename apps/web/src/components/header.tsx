@@ -16,9 +16,9 @@ export function Header() {
   return (
     <header class="top">
       <a class="brand" href="/">
-        Model Hub
+        {t('brand')}
       </a>
-      <nav aria-label="main">
+      <nav aria-label={t('nav.main')}>
         <a href="/models">{t('nav.models')}</a>
         <a href="/datasets">{t('nav.datasets')}</a>
       </nav>

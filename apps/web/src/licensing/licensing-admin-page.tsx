@@ -56,7 +56,7 @@ function RequestRow({ request, onChange }: { request: LicenseRequest; onChange: 
   };
   return (
     <li class="request" data-testid="incoming-request">
-      <strong>{request.grantee.name}</strong> ({request.grantee.type}) · {request.offerTitle} v{request.termsVersion} ·{' '}
+      <strong>{request.grantee.name}</strong> ({t(`grantee.${request.grantee.type}`)}) · {request.offerTitle} v{request.termsVersion} ·{' '}
       <span class="badge">{t(`request.${request.status}`)}</span>
       <div class="muted small">
         {request.requester} · {formatDate(lang, request.createdAt)}
@@ -107,7 +107,7 @@ function GrantRow({ grant, onChange }: { grant: Grant; onChange: () => void }) {
         <code>{grant.id.slice(0, 8)}</code>
       </td>
       <td>
-        {grant.grantee.name} ({grant.grantee.type})
+        {grant.grantee.name} ({t(`grantee.${grant.grantee.type}`)})
       </td>
       <td>
         {grant.offerTitle} v{grant.termsVersion}
@@ -266,7 +266,7 @@ export function LicensingAdminPage({ ns, name, kind = 'model' }: { ns: string; n
                 {audit.map((e) => (
                   <tr key={e.id}>
                     <td>{new Date(e.at).toLocaleString(lang)}</td>
-                    <td>{e.action}</td>
+                    <td title={e.action}>{t(`audit.do.${e.action}`)}</td>
                     <td>{e.actor ?? ''}</td>
                     <td>{e.licensee?.name ?? ''}</td>
                     <td>{e.path ?? ''}</td>

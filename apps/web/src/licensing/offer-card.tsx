@@ -1,8 +1,9 @@
-import { formatNumber, useI18n } from '../i18n';
+import { formatNumber, type Translate, useI18n } from '../i18n';
 import { renderCard } from '../markdown';
 import type { Offer, Price } from '../types';
 
-export const formatPrice = (p: Price | null, free: string) => (p ? `${p.amount} ${p.currency}${p.period === 'once' ? '' : ` / ${p.period}`}` : free);
+export const formatPrice = (p: Price | null, t: Translate) =>
+  p ? `${p.amount} ${p.currency}${p.period === 'once' ? '' : ` / ${t(`offer.period.${p.period}`)}`}` : t('offer.free');
 
 /** An offer as a buyer reads it: its conditions, then its terms (Markdown, sanitized as cards are). */
 export function OfferCard({ offer, children }: { offer: Offer; children?: preact.ComponentChildren }) {
@@ -21,7 +22,7 @@ export function OfferCard({ offer, children }: { offer: Offer; children?: preact
         <dt>{t('offer.termsVersion')}</dt>
         <dd data-testid="terms-version">{offer.termsVersion}</dd>
         <dt>{t('offer.price')}</dt>
-        <dd>{formatPrice(offer.price, t('offer.free'))}</dd>
+        <dd>{formatPrice(offer.price, t)}</dd>
         <dt>{t('offer.seats')}</dt>
         <dd>{offer.seats == null ? t('offer.unlimited') : formatNumber(lang, offer.seats)}</dd>
         <dt>{t('offer.commercial')}</dt>

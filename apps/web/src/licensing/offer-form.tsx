@@ -13,15 +13,29 @@ const splitList = (v: string) =>
     .filter(Boolean);
 const intOrNull = (v: string) => (v.trim() === '' ? null : Number(v));
 
-/** The offer's fields from the form, as the hub's offer routes take them. */
-function offerBody(form: FormData, kind: string) {
-  const get = (k: string) => String(form.get(k) ?? '');
-  const amount = get('priceAmount').trim();
-  const questions = get('questions')
+/** A question keeps its id while its text stays (answers already given are keyed by it); a new one gets a free `qN`. */
+function questionsOf(text: string, before: Offer['questions']) {
+  const used = new Set(before.map((q) => q.id));
+  let n = 0;
+  const freshId = () => {
+    while (used.has(`q${++n}`));
+    return `q${n}`;
+  };
+  return text
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
-    .map((line, i) => ({ id: `q${i + 1}`, text: line.replace(/^\?\s*/, ''), required: !line.startsWith('?') }));
+    .map((line) => {
+      const question = line.replace(/^\?\s*/, '');
+      return { id: before.find((q) => q.text === question)?.id ?? freshId(), text: question, required: !line.startsWith('?') };
+    });
+}
+
+/** The offer's fields from the form, as the hub's offer routes take them. */
+function offerBody(form: FormData, kind: string, before: Offer['questions']) {
+  const get = (k: string) => String(form.get(k) ?? '');
+  const amount = get('priceAmount').trim();
+  const questions = questionsOf(get('questions'), before);
   return {
     title: get('title'),
     description: get('description'),
@@ -56,7 +70,7 @@ export function OfferForm({
   const { t } = useI18n();
   const [kind, setKind] = useState<'open' | 'custom'>(offer?.kind ?? 'custom');
   const { busy, error, onSubmit } = useSubmit(async (form) => {
-    const body = offerBody(form, kind);
+    const body = offerBody(form, kind, offer?.questions ?? []);
     onSaved(
       offer
         ? await api<Offer>(`/api/v1/offers/${enc(offer.id)}`, { method: 'PATCH', body })
@@ -139,9 +153,9 @@ export function OfferForm({
         <label>
           {t('offer.pricePeriod')}
           <select name="pricePeriod" value={offer?.price?.period ?? 'year'}>
-            {['once', 'month', 'year', 'per-call'].map((p) => (
+            {(['once', 'month', 'year', 'per-call'] as const).map((p) => (
               <option key={p} value={p}>
-                {p}
+                {t(`offer.period.${p}`)}
               </option>
             ))}
           </select>

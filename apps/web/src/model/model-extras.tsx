@@ -148,7 +148,7 @@ export function UseSnippets({ info, rev, kind = 'model' }: { info: ModelInfo; re
       `import { downloadFile } from "@huggingface/hub";\nconst blob = await downloadFile({\n  repo: ${repo}, path: "${file}", revision: "${rev}",\n  hubUrl: "${origin}", accessToken: process.env.HF_TOKEN,\n});`,
     ],
     ['curl', `curl -L -H "Authorization: Bearer $HF_TOKEN" \\\n  ${origin}${repoPath(ref)}/resolve/${enc(rev)}/${file}`],
-    ['REST', `curl -H "Authorization: Bearer $HF_TOKEN" \\\n  "${origin}${repoApi(ref)}/files?revision=${enc(rev)}"`],
+    [t('model.snippetHubApi'), `curl -H "Authorization: Bearer $HF_TOKEN" \\\n  "${origin}${repoApi(ref)}/files?revision=${enc(rev)}"`],
   ];
   return (
     <section aria-labelledby="use-h">

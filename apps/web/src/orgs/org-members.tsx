@@ -52,7 +52,12 @@ export function OrgMembers({ org, members, verified, onChange }: { org: string; 
                     ))}
                   </select>
                 </label>{' '}
-                <button type="button" class="secondary" onClick={() => void call(`/members/${enc(m.username)}`, 'DELETE')}>
+                <button
+                  type="button"
+                  class="secondary"
+                  aria-label={t('org.removeNamed', { user: m.username })}
+                  onClick={() => void call(`/members/${enc(m.username)}`, 'DELETE')}
+                >
                   {t('org.remove')}
                 </button>
               </>

@@ -138,7 +138,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
   const chips = [
     info.pipelineTag,
     info.libraryName,
-    info.license && `license: ${info.license}`,
+    info.license && t('model.licenseChip', { license: info.license }),
     ...(info.taskCategories ?? []),
     ...(info.sizeCategories ?? []),
     ...(info.languages ?? []),
@@ -157,7 +157,7 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
           {info.parameters != null && <span>{t('model.params', { n: formatParams(info.parameters) })}</span>}
           <span>{t('model.updated', { d: formatDate(lang, info.lastModified) })}</span>
         </div>
-        <ul class="chips" aria-label="metadata">
+        <ul class="chips" aria-label={t('model.metadata')}>
           {chips.map((c) => (
             <li key={c} class="chip">
               {c}
@@ -201,7 +201,11 @@ export function ModelPage({ loc, notFound }: { loc: RepoLocation; notFound: () =
                           <a href={`${repo}/blob/${enc(loc.rev)}/${encPath(e.path)}`}>{label}</a>
                         )}
                         {e.lfs && <span class="badge">LFS</span>}
-                        {e.security && <span class="badge">{e.security.status}</span>}
+                        {e.security && (
+                          <span class={`badge${e.security.status === 'safe' || e.security.status === 'pending' ? '' : ' warn'}`} data-testid="scan-status">
+                            {t(`scan.${e.security.status}`)}
+                          </span>
+                        )}
                       </td>
                       <td class="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td>
                       <td>

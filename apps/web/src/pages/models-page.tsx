@@ -69,7 +69,8 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
   const filtered = filterParams.some((p) => query[p]);
   return (
     <main class="with-side">
-      <aside aria-label="filters">
+      <h1 class="sr-only">{t(kind === 'dataset' ? 'nav.datasets' : 'nav.models')}</h1>
+      <aside aria-label={t('search.filters')}>
         {facets.map(({ facet, param }) => (
           <section key={facet} class="facet">
             <h2>{t(`facet.${facet}` as MessageKey)}</h2>
@@ -151,7 +152,7 @@ export function ModelsPage({ kind = 'model' }: { kind?: RepoKind }) {
             ))}
           </ul>
         )}
-        <nav class="pager" aria-label="pages">
+        <nav class="pager" aria-label={t('search.pages')}>
           {query.cursor && <a href={link({})}>{t('search.first')}</a>}
           {page.data?.nextCursor && <a href={withCursor(link({}), page.data.nextCursor)}>{t('search.next')}</a>}
         </nav>

@@ -43,7 +43,7 @@ export function OrgPage({ ns }: { ns: string }) {
       </h1>
       {org && (
         <p class="muted">
-          {ns} · {org.kind}
+          {ns} · {t(`org.kind.${org.kind}`)}
           {org.description ? ` · ${org.description}` : ''}
         </p>
       )}

@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha256';
 import { api, ApiError, csrfToken, enc } from '../api';
 import { type RepoRef, repoApi, repoHfApi, repoPath } from '../repo-kind';
+import { PartLedger, uploadKeyOf } from './part-ledger';
 
 /** A file to commit, at its path in the repository. */
 export interface UploadItem {
@@ -29,14 +30,6 @@ interface BatchObject {
   size: number;
   actions?: { upload?: LfsAction; verify?: LfsAction };
   error?: { code: number; message: string };
-}
-
-/** What a multipart upload keeps between tries: its URLs and the ETags of the parts already stored. */
-interface PartPlan {
-  chunkSize: number;
-  completion: string;
-  urls: Map<number, string>;
-  etags: Map<number, string>;
 }
 
 const LFS = 'application/vnd.git-lfs+json';
@@ -98,13 +91,15 @@ class Slots {
  * Uploads files from the browser as the hub's clients do: the preupload call says which go through
  * LFS; those are hashed here (sha256), announced in one LFS batch, sent straight to storage (parts in
  * parallel when the hub plans a multipart upload, each part tried up to three times), completed;
- * then one commit names them all. A run that failed keeps its hashes and the parts that were stored,
- * so `run` again sends only what is missing.
+ * then one commit names them all. A run that failed keeps its hashes, and the parts that were stored
+ * stay in a PartLedger (localStorage), so `run` again, or a new uploader after a reload, sends only
+ * what is missing.
  */
 export class BrowserUploader {
   readonly files: FileProgress[];
   private readonly hashes = new Map<string, string>();
-  private readonly plans = new Map<string, PartPlan>();
+  /** Stored parts of unfinished multipart uploads, by upload id. */
+  private readonly ledgers = new Map<string, PartLedger>();
   private readonly slots = new Slots(PARALLEL_PARTS);
   /** Parts PUT to storage (retries included), for the page to show what a resume saved. */
   partsSent = 0;
@@ -195,7 +190,6 @@ export class BrowserUploader {
       if (!upload) {
         // The hub holds these bytes already.
         Object.assign(progress, { state: 'skipped', done: item.file.size });
-        this.plans.delete(answer.oid);
         return;
       }
       if (upload.header?.chunk_size) await this.multipart(item, progress, answer.oid, upload, half);
@@ -219,31 +213,29 @@ export class BrowserUploader {
 
   private async multipart(item: UploadItem, progress: FileProgress, oid: string, upload: LfsAction, half: number): Promise<void> {
     const header = upload.header!;
-    const known = this.plans.get(oid);
-    const plan: PartPlan = {
-      chunkSize: Number(header.chunk_size),
-      completion: upload.href,
-      urls: new Map(Object.entries(header).flatMap(([k, v]) => (/^\d+$/.test(k) ? [[Number(k), v] as const] : []))),
-      // Parts stored by an earlier try stay stored: the hub answers the same upload id again.
-      etags: known && known.completion === upload.href ? known.etags : new Map(),
-    };
-    this.plans.set(oid, plan);
+    const chunkSize = Number(header.chunk_size);
+    const urls = new Map(Object.entries(header).flatMap(([k, v]) => (/^\d+$/.test(k) ? [[Number(k), v] as const] : [])));
+    const key = uploadKeyOf(upload.href);
+    // Parts stored by an earlier try (on this page, or before a reload) stay stored: the hub answers the same upload again.
+    const ledger = this.ledgers.get(key) ?? new PartLedger(key);
+    this.ledgers.set(key, ledger);
     const sentOf = new Map<number, number>();
     const report = () => {
       let sent = 0;
-      for (const [n] of plan.etags) sent += Math.min(plan.chunkSize, item.file.size - (n - 1) * plan.chunkSize);
-      for (const [n, s] of sentOf) if (!plan.etags.has(n)) sent += s;
+      for (const [n] of ledger.etags) sent += Math.min(chunkSize, item.file.size - (n - 1) * chunkSize);
+      for (const [n, s] of sentOf) if (!ledger.etags.has(n)) sent += s;
       progress.done = half + sent / 2;
       this.onChange();
     };
     report();
-    await Promise.all(
-      [...plan.urls]
-        .filter(([n]) => !plan.etags.has(n))
+    // Settled, not all: a part that fails lets the others finish, so a retry has only the failed ones to send.
+    const results = await Promise.allSettled(
+      [...urls]
+        .filter(([n]) => !ledger.etags.has(n))
         .map(([n, url]) =>
           this.slots.run(async () => {
-            const start = (n - 1) * plan.chunkSize;
-            const blob = item.file.slice(start, start + plan.chunkSize);
+            const start = (n - 1) * chunkSize;
+            const blob = item.file.slice(start, start + chunkSize);
             for (let attempt = 1; ; attempt++) {
               try {
                 this.partsSent++;
@@ -252,7 +244,7 @@ export class BrowserUploader {
                   report();
                 });
                 if (!etag) throw new Error(`part ${n} was stored without an ETag (the storage must expose it to the browser)`);
-                plan.etags.set(n, etag);
+                ledger.set(n, etag);
                 report();
                 return;
               } catch (err) {
@@ -264,12 +256,15 @@ export class BrowserUploader {
           }),
         ),
     );
-    const parts = [...plan.urls.keys()].sort((a, b) => a - b).map((partNumber) => ({ partNumber, etag: plan.etags.get(partNumber)! }));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const parts = [...urls.keys()].sort((a, b) => a - b).map((partNumber) => ({ partNumber, etag: ledger.etags.get(partNumber)! }));
     try {
-      await api(plan.completion, { method: 'POST', contentType: LFS, body: { oid, parts } });
+      await api(upload.href, { method: 'POST', contentType: LFS, body: { oid, parts } });
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 'upload_already_completed')) throw err;
     }
-    this.plans.delete(oid);
+    ledger.forget();
+    this.ledgers.delete(key);
   }
 }

@@ -41,7 +41,12 @@ export function NotificationsSettings() {
             <strong>{n.title}</strong> <span class="small">{new Date(n.createdAt).toLocaleString(lang)}</span>
             <div class="small">{n.body}</div>
             {!n.read && (
-              <button type="button" class="secondary" onClick={() => void read(`/api/v1/me/notifications/${enc(n.id)}/read`)}>
+              <button
+                type="button"
+                class="secondary"
+                aria-label={t('notes.markReadNamed', { title: n.title })}
+                onClick={() => void read(`/api/v1/me/notifications/${enc(n.id)}/read`)}
+              >
                 {t('notes.markRead')}
               </button>
             )}

@@ -48,7 +48,8 @@ function Deliveries({ org, hook }: { org: string; hook: string }) {
       <ul class="plain small" data-testid="deliveries">
         {state.data!.map((d) => (
           <li key={d.id}>
-            {new Date(d.createdAt).toLocaleString(lang)} · {d.event} · <span class="badge">{d.status}</span> {d.lastStatusCode ?? ''} {d.lastError ?? ''}
+            {new Date(d.createdAt).toLocaleString(lang)} · {d.event} · <span class="badge">{t(`webhooks.status.${d.status}`)}</span> {d.lastStatusCode ?? ''}{' '}
+            {d.lastError ?? ''}
             {d.redelivery && <span class="badge">{t('webhooks.redelivery')}</span>}{' '}
             {d.status !== 'pending' && (
               <button type="button" class="secondary" aria-label={`${t('webhooks.redeliver')}: ${d.event} ${d.id}`} onClick={() => void redeliver(d.id)}>
@@ -129,7 +130,7 @@ export function WebhooksSettings() {
           <h3>{h.url}</h3>
           <p class="small muted">{h.events.join(', ')}</p>
           <Deliveries org={org} hook={h.id} />
-          <button type="button" class="danger" onClick={() => void remove(h.id)}>
+          <button type="button" class="danger" aria-label={t('org.removeNamed', { user: h.url })} onClick={() => void remove(h.id)}>
             {t('org.remove')}
           </button>
         </article>
