@@ -112,7 +112,7 @@ describe('web marketplace: datasets', () => {
     await page.getByRole('link', { name: 'csv 1' }).click();
     await page.waitForURL('**/datasets?format=csv');
     await page.getByTestId('results').getByRole('link', { name: dataset }).waitFor();
-    expect(await page.getByTestId('total').textContent()).toBe('1 datasets');
+    expect(await page.getByTestId('total').textContent()).toBe('1 dataset');
     await page.getByRole('link', { name: 'n<1K 1' }).waitFor();
     await axeClean('search');
     // The owner's page lists its datasets beside its models.

@@ -114,7 +114,7 @@ describe('web: deployments and the playground on the model page', () => {
     await page.reload();
     await page.getByTestId('deployment-row').waitFor();
     expect(await page.getByTestId('deployment-latency').textContent()).toMatch(/^p50 [\d.]+ ms · p95 [\d.]+ ms$/);
-    expect(await page.getByTestId('deployment-row').textContent()).toContain('3 calls, 1 errors');
+    expect(await page.getByTestId('deployment-row').textContent()).toContain('3 calls, 1 error');
   });
 
   it('a signed-in user without a grant sees the deployment but no Run button, in Chinese too', async () => {
