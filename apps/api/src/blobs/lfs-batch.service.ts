@@ -166,13 +166,15 @@ export class LfsBatchService {
       );
     }
     if (await this.alreadyAvailable(principal, model, oid, size, mayReuseModelBytes)) return { oid, size, authenticated: true };
-    const resumed = multipartOk ? await this.ownUnfinishedUpload(principal, model, oid, size) : null;
-    if (resumed) return this.multipartAnswer(model, resumed);
+    const useMultipart = multipartOk && size > this.config.blobs.multipartThresholdBytes;
+    const chunkSize = this.chunkSizeFor(size);
+    const partCount = Math.ceil(size / chunkSize);
+    const resumed = useMultipart ? await this.ownUnfinishedUpload(principal, model, oid, size, partCount) : null;
+    if (resumed) return this.multipartAnswer(model, resumed, chunkSize);
 
     const id = randomUUID();
     const key = stagingKey(model.id, id);
     const expiresAt = new Date(Date.now() + this.config.blobs.uploadExpiryHours * 3600_000);
-    const useMultipart = multipartOk && size > this.config.blobs.multipartThresholdBytes;
     if (!useMultipart && size > MAX_SINGLE_PUT_BYTES) {
       return objectError(oid, size, 422, `Object ${oid} is larger than 5 GiB: upload it with the multipart transfer`);
     }
@@ -207,8 +209,6 @@ export class LfsBatchService {
       };
     }
 
-    const chunkSize = this.chunkSizeFor(size);
-    const partCount = Math.ceil(size / chunkSize);
     const multipartUploadId = await this.storage.createMultipart(key, { partSize: chunkSize });
     try {
       await this.uploads.create({
@@ -226,7 +226,7 @@ export class LfsBatchService {
       await this.storage.abortMultipart(key, multipartUploadId).catch(() => undefined);
       throw err;
     }
-    return this.multipartAnswer(model, { id, stagingKey: key, multipartUploadId, partCount, expiresAt, sha256: oid, size: BigInt(size) });
+    return this.multipartAnswer(model, { id, stagingKey: key, multipartUploadId, partCount, expiresAt, sha256: oid, size: BigInt(size) }, chunkSize);
   }
 
   /**
@@ -234,9 +234,7 @@ export class LfsBatchService {
    * a new one would get: answered again (same upload id, parts and completion URL), so a client
    * that lost a part sends only what is missing. Never another user's upload, nor one being completed.
    */
-  private async ownUnfinishedUpload(principal: Principal, model: ModelRecord, oid: string, size: number): Promise<UploadRecord | null> {
-    if (size <= this.config.blobs.multipartThresholdBytes) return null;
-    const partCount = Math.ceil(size / this.chunkSizeFor(size));
+  private async ownUnfinishedUpload(principal: Principal, model: ModelRecord, oid: string, size: number, partCount: number): Promise<UploadRecord | null> {
     const pending = await this.uploads.findPending(oid, model.id, principal.userId);
     return pending.find((u) => u.multipartUploadId && u.partCount === partCount && u.size === BigInt(size) && !isClaimLive(u)) ?? null;
   }
@@ -245,11 +243,12 @@ export class LfsBatchService {
   private async multipartAnswer(
     model: ModelRecord,
     upload: Pick<UploadRecord, 'id' | 'stagingKey' | 'multipartUploadId' | 'partCount' | 'expiresAt' | 'sha256' | 'size'>,
+    chunkSize: number,
   ): Promise<LfsObjectResult> {
     const size = Number(upload.size);
     // Parts are uploaded one after another over what can be hours: their URLs live as long as the upload.
     const partTtl = Math.min(this.config.blobs.uploadExpiryHours * 3600, MAX_PRESIGN_SECONDS);
-    const header: Record<string, string> = { chunk_size: String(this.chunkSizeFor(size)) };
+    const header: Record<string, string> = { chunk_size: String(chunkSize) };
     const numbers = Array.from({ length: upload.partCount! }, (_, i) => i + 1);
     const urls = await this.storage.presignUploadParts(upload.stagingKey, upload.multipartUploadId!, numbers, { expiresIn: partTtl });
     numbers.forEach((n, i) => (header[String(n).padStart(5, '0')] = urls[i]));

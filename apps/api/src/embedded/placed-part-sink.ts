@@ -48,10 +48,6 @@ export class PlacedPartSink extends Writable {
     super({ highWaterMark: 4 << 20 });
   }
 
-  get size(): number {
-    return this.written;
-  }
-
   override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
     const buffers = chunks.map((c) => c.chunk);
     const length = buffers.reduce((sum, b) => sum + b.length, 0);
@@ -68,9 +64,5 @@ export class PlacedPartSink extends Writable {
       },
       (err: Error) => callback(err),
     );
-  }
-
-  override _final(callback: (err?: Error | null) => void): void {
-    callback();
   }
 }

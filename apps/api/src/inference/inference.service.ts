@@ -117,14 +117,15 @@ export class InferenceService {
    */
   async serve(principal: Principal | undefined, modelParam: string, version: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const declared = req.headers['content-length'];
-    const call = await this.prepare(principal, modelParam, version, Number(declared ?? 0));
+    const declaredBytes = Number(declared ?? 0);
+    const call = await this.prepare(principal, modelParam, version, declaredBytes);
     // The quota headers go on every answer of the call, its errors included.
     for (const [name, value] of Object.entries(call.headers)) res.setHeader(name, value);
     let body: Buffer;
     try {
       body = await readLimitedBody(req, declared, call.deployment.limits.maxRequestBytes);
     } catch (e) {
-      if (e instanceof HubException) await this.recordRefused(call, e.getStatus(), Number(declared ?? 0));
+      if (e instanceof HubException) await this.recordRefused(call, e.getStatus(), declaredBytes);
       throw e;
     }
     const answer = await this.run(call, body, headerLength(req.headers[INFER_HEADER_LENGTH], body.length));
