@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CliError, EXIT, HubApiError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import { encodePath, type HubClient, modelPath, type RepoRef, repoRoute, toHubError } from '../core/hub-client';
-import { hashRange, pathFilter, sha256File } from '../core/local-files';
+import { hashBuffers, hashRange, pathFilter, sha256File } from '../core/local-files';
 import { type ProgressDisplay } from '../progress/progress-display';
 import { Concurrency, mapLimit } from '../transfer/concurrency';
 import { getRangeInto, type Meter, writeBody } from '../transfer/http-transfer';
@@ -147,8 +147,12 @@ export class Downloader {
       let sha256: string | undefined;
       const first = await this.gets.run(async () => {
         const r = await this.resolve(commitId, e);
-        // Small files come inline in the answer itself.
-        if (r.body) await writeBody(r.body, (incomplete = state.fresh(e.path)), meter);
+        // Small files come inline in the answer itself, hashed as they are written.
+        if (r.body) {
+          const hash = createHash('sha256');
+          await writeBody(r.body, (incomplete = state.incomplete(e.path)), meter, hash);
+          sha256 = hash.digest('hex');
+        }
         return r;
       });
       if (first.url && e.size > 2 * CHUNK) {
@@ -245,12 +249,12 @@ export class Downloader {
     // The sha256 follows the chunks in order as they land (read back from the page cache), so
     // that checking it costs no time after the last byte.
     const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const buffers = hashBuffers();
     let hashed = 0;
     const advance = async () => {
       while (hashed < count && done.has(hashed)) {
         const start = hashed * CHUNK;
-        await hashRange(incomplete, start, Math.min(start + CHUNK, e.size), hash, buffer);
+        await hashRange(incomplete, start, Math.min(start + CHUNK, e.size), hash, buffers);
         hashed++;
       }
     };
