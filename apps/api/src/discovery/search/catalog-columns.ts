@@ -7,6 +7,9 @@ const NONE = -1;
 /** Tags (and languages) per model kept in the flat arrays; the rare model with more keeps the rest aside. */
 export const TAGS = 8;
 export const LANGS = 4;
+/** Bits of CatalogColumns.rowFields. */
+export const ROW_FIELDS = 1;
+export const MANY_LANGUAGES = 2;
 export const lower = (s: string) => s.trim().toLowerCase();
 
 /**
@@ -41,6 +44,9 @@ export class CatalogColumns {
   /** 1 for a dataset, 0 for a model. */
   protected dataset = new Uint8Array(0);
   protected verified = new Uint8Array(0);
+  /** ROW_FIELDS: dataset card fields to count from the row (most models have none); MANY_LANGUAGES: more than the column holds. */
+  protected rowFields = new Uint8Array(0);
+  protected licenseConflict = new Uint8Array(0);
   protected commercial = new Uint8Array(0);
   protected ns = new Int32Array(0);
   protected task = new Int32Array(0);
@@ -108,6 +114,10 @@ export class CatalogColumns {
     this.priv[slot] = row.private ? 1 : 0;
     this.dataset[slot] = row.kind === 'dataset' ? 1 : 0;
     this.verified[slot] = row.verified ? 1 : 0;
+    const langKeys = [...new Set(row.languages.map((l) => this.languages.id(lower(l))))];
+    this.rowFields[slot] =
+      (row.taskCategories.length || row.sizeCategories.length || row.dataFormats.length ? ROW_FIELDS : 0) | (langKeys.length > LANGS ? MANY_LANGUAGES : 0);
+    this.licenseConflict[slot] = row.licenseConflict ? 1 : 0;
     this.commercial[slot] = row.offerCommercial || licenseAllowsCommercialUse(row.license) ? 1 : 0;
     this.ns[slot] = nsKey;
     this.task[slot] = row.task ? this.tasks.id(lower(row.task)) : NONE;
@@ -119,9 +129,8 @@ export class CatalogColumns {
     for (let i = 0; i < Math.min(tagKeys.length, TAGS); i++) this.tagKeys[slot * TAGS + i] = tagKeys[i];
     if (tagKeys.length > TAGS) this.extraTags.set(row.id, tagKeys.slice(TAGS));
     else this.extraTags.delete(row.id);
-    const langKeys = [...new Set(row.languages.map((l) => this.languages.id(lower(l))))].slice(0, LANGS);
-    this.langCount[slot] = langKeys.length;
-    langKeys.forEach((k, i) => (this.langKeys[slot * LANGS + i] = k));
+    this.langCount[slot] = Math.min(langKeys.length, LANGS);
+    langKeys.slice(0, LANGS).forEach((k, i) => (this.langKeys[slot * LANGS + i] = k));
     this.params[slot] = row.parameters ?? NaN;
     this.paramBuckets[slot] = paramBucket(this.params[slot]);
     this.sortKeys.downloads[slot] = row.downloads;
@@ -174,6 +183,8 @@ export class CatalogColumns {
       this.priv,
       this.dataset,
       this.verified,
+      this.rowFields,
+      this.licenseConflict,
       this.commercial,
       this.ns,
       this.task,
@@ -200,6 +211,8 @@ export class CatalogColumns {
     this.priv = resize(this.priv);
     this.dataset = resize(this.dataset);
     this.verified = resize(this.verified);
+    this.rowFields = resize(this.rowFields);
+    this.licenseConflict = resize(this.licenseConflict);
     this.commercial = resize(this.commercial);
     this.ns = resize(this.ns);
     this.task = resize(this.task);

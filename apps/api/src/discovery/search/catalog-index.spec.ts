@@ -146,6 +146,22 @@ describe('CatalogIndex row facets (datasets, licence conflicts)', () => {
   });
 });
 
+describe('CatalogIndex language facet', () => {
+  const index = new CatalogIndex();
+  const many = row({ languages: ['en', 'fr', 'de', 'es', 'it', 'zh'] });
+  const cased = row({ languages: ['EN', 'fr', 'fr'] });
+  const dataset = row({ kind: 'dataset', languages: ['ja'], dataFormats: ['csv'] });
+  [many, cased, dataset].forEach((r) => index.upsert(r));
+
+  it('counts every language once per model, case folded, beyond what the column holds too', () => {
+    const count = (r: ReturnType<CatalogIndex['query']>) => Object.fromEntries(r.facets!.languages.map((f) => [f.value, f.count]));
+    expect(count(index.query(base))).toEqual({ en: 2, fr: 2, de: 1, es: 1, it: 1, zh: 1, ja: 1 });
+    expect(count(index.query({ ...base, kind: 'model' }))).toEqual({ en: 2, fr: 2, de: 1, es: 1, it: 1, zh: 1 });
+    // A model failing only the format filter still counts in formats, not in languages.
+    expect(count(index.query({ ...base, rowFilters: { formats: 'parquet' } }))).toEqual({});
+  });
+});
+
 describe('CatalogIndex commercial, verified and parameter-size facets', () => {
   const index = new CatalogIndex();
   const small = row({ parameters: 3e8, verified: true });

@@ -1,9 +1,9 @@
 import { EngineCriteria, EngineResult, EngineSort, TextMatches } from './catalog-types';
-import { CatalogColumns, LANGS, lower, TAGS } from './catalog-columns';
+import { CatalogColumns, LANGS, lower, MANY_LANGUAGES, ROW_FIELDS, TAGS } from './catalog-columns';
 import { matchesHfTag, parseHfTag } from './hf-tags';
 import { Interner } from './interner';
 import { PARAM_BUCKETS, paramBucketCounts } from './param-buckets';
-import { ROW_FACETS, RowFacetCounter, rowFilterList, rowMatches } from './row-facets';
+import { RowFacetCounter, rowFilterList, rowMatches } from './row-facets';
 import { relevance } from './search-text';
 import { TopK, topValues } from './top-k';
 
@@ -39,7 +39,9 @@ export class CatalogIndex extends CatalogColumns {
     const language = c.language === undefined ? undefined : (this.languages.find(lower(c.language)) ?? -2);
     const nameContains = c.nameContains?.toLowerCase();
     const rowFilters = rowFilterList(c.rowFilters);
-    const rowCounts = c.facets ? new RowFacetCounter() : null;
+    const rowCounts = c.facets ? new RowFacetCounter(this.languages.values) : null;
+    const countLanguage = rowCounts?.languageCounts ?? new Uint32Array(0);
+    const countConflict = rowCounts?.conflictCounts ?? new Uint32Array(0);
     // Private models are visible through their namespace: one flag per interned namespace.
     const visibleNs = new Uint8Array(this.namespaces.size);
     for (const id of c.visibleNamespaceIds ?? []) {
@@ -78,6 +80,8 @@ export class CatalogIndex extends CatalogColumns {
       verified,
       langCount,
       langKeys,
+      rowFields,
+      licenseConflict,
     } = this;
     const empty = new Uint32Array(0);
     const [countTask, countLicense, countLibrary, countOrg, countTags, countCommercial, countVerified, countParams] = counts
@@ -168,10 +172,15 @@ export class CatalogIndex extends CatalogColumns {
         if (failures > 1) continue;
       }
 
+      // A model failing only a row facet's filter counts in that facet alone.
       if (rowCounts) {
-        for (const facet of ROW_FACETS) {
-          if (failures === 0 || (rowFailed >= 0 && rowFilters![rowFailed][0] === facet)) rowCounts.count(this.rows[slot], facet);
-        }
+        if (failures === 0) {
+          const fields = rowFields[slot];
+          if (fields & ROW_FIELDS) rowCounts.countFields(this.rows[slot]);
+          if (fields & MANY_LANGUAGES) rowCounts.countLanguages(this.rows[slot]);
+          else for (let t = slot * LANGS, end = t + langCount[slot]; t < end; t++) countLanguage[langKeys[t]]++;
+          countConflict[licenseConflict[slot]]++;
+        } else if (rowFailed >= 0) rowCounts.count(this.rows[slot], rowFilters![rowFailed][0]);
       }
       if (countFacets) {
         if (task[slot] >= 0 && (failures === 0 || failed === F_TASK)) countTask[task[slot]]++;

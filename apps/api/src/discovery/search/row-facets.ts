@@ -34,15 +34,50 @@ export function rowFilterList(filters: RowFacetFilters | undefined): [RowFacetNa
   return list.length ? list : null;
 }
 
+const BOOLEAN_FLAGS = ['false', 'true'];
+
+function add(counts: Map<string, number>, values: readonly string[]): void {
+  for (let i = 0; i < values.length; i++) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
+}
+
 export const rowMatches = (e: CatalogRow, facet: RowFacetName, value: string): boolean => rowFacetValues(e, facet).some((v) => lower(v) === value);
 
-/** Counts per facet value, for the rows `count` is called with. */
+/**
+ * Counts per facet value of the rows it is given. It runs once per model of a search (120,000 at
+ * the landing page), so what the index holds in columns is counted into arrays by the caller
+ * (`languageCounts` by the index's interned, lower-cased language, `conflictCounts` by flag), and
+ * rows are read only for dataset card fields and for models with more languages than the column.
+ */
 export class RowFacetCounter {
-  private readonly counts = new Map<RowFacetName, Map<string, number>>(ROW_FACETS.map((f) => [f, new Map()]));
+  private readonly counts = new Map<RowFacetName, Map<string, number>>(ROW_FACETS.filter((f) => f !== 'licenseConflict').map((f) => [f, new Map()]));
+  private readonly taskCategories = this.counts.get('taskCategories')!;
+  private readonly sizeCategories = this.counts.get('sizeCategories')!;
+  private readonly formats = this.counts.get('formats')!;
+  private readonly languages = this.counts.get('languages')!;
+  readonly languageCounts: Uint32Array;
+  readonly conflictCounts = new Uint32Array(2);
+
+  /** `languageValues`: the index's languages by key. */
+  constructor(private readonly languageValues: readonly string[]) {
+    this.languageCounts = new Uint32Array(languageValues.length);
+  }
+
+  /** The dataset card fields of `e`. */
+  countFields(e: CatalogRow): void {
+    add(this.taskCategories, e.taskCategories);
+    add(this.sizeCategories, e.sizeCategories);
+    add(this.formats, e.dataFormats);
+  }
+
+  /** The languages of `e`, from the row (lower-cased, as the index interns them). */
+  countLanguages(e: CatalogRow): void {
+    add(this.languages, [...new Set(e.languages.map(lower))]);
+  }
 
   count(e: CatalogRow, facet: RowFacetName): void {
-    const m = this.counts.get(facet)!;
-    for (const v of rowFacetValues(e, facet)) m.set(v, (m.get(v) ?? 0) + 1);
+    if (facet === 'licenseConflict') this.conflictCounts[e.licenseConflict ? 1 : 0]++;
+    else if (facet === 'languages') this.countLanguages(e);
+    else add(this.counts.get(facet)!, rowFacetValues(e, facet));
   }
 
   /** Every row facet's most frequent values. */
@@ -51,7 +86,15 @@ export class RowFacetCounter {
   }
 
   top(facet: RowFacetName, limit: number): { value: string; count: number }[] {
-    return [...this.counts.get(facet)!]
+    if (facet === 'languages') {
+      this.languageCounts.forEach((n, key) => n && this.languages.set(this.languageValues[key], (this.languages.get(this.languageValues[key]) ?? 0) + n));
+      this.languageCounts.fill(0);
+    }
+    const entries: [string, number][] =
+      facet === 'licenseConflict'
+        ? BOOLEAN_FLAGS.map((v, i): [string, number] => [v, this.conflictCounts[i]]).filter(([, n]) => n > 0)
+        : [...this.counts.get(facet)!];
+    return entries
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
       .slice(0, limit);

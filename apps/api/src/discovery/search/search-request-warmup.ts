@@ -4,8 +4,9 @@ import { SearchQuery } from '../dto/search.query';
 import { DiscoverySearchService } from './discovery-search.service';
 import { SearchWarmup } from './search-warmup.service';
 
-/** Query shapes of the landing page and the search box, as a browser sends them. */
+/** Query shapes of the landing page, the search box and an organization's page, as a browser sends them. */
 const REQUEST_SHAPES: Record<string, string>[] = [{}, { sort: 'trending' }, { q: 'model', sort: 'downloads', limit: '20' }];
+const orgPage = (org: string): Record<string, string> => ({ org, sort: 'trending', limit: '50' });
 
 /**
  * The last step of the search warm-up: the request's own path once per shape (query validation,
@@ -21,11 +22,17 @@ export class SearchRequestWarmup implements OnModuleInit {
 
   onModuleInit(): void {
     this.warmup.afterWarm = async (words) => {
-      const shapes = [...REQUEST_SHAPES, ...words.slice(0, 2).map((q) => ({ q }))];
-      for (const raw of shapes) {
+      const run = async (raw: Record<string, string>) => {
         const query = (await hubValidationPipe.transform(raw, { type: 'query', metatype: SearchQuery })) as SearchQuery;
-        JSON.stringify(await this.search.search(undefined, query));
+        return this.search.search(undefined, query);
+      };
+      let org: string | undefined;
+      for (const raw of [...REQUEST_SHAPES, ...words.slice(0, 2).map((q) => ({ q }))]) {
+        const page = await run(raw);
+        org ??= page.facets.org[0]?.value;
+        JSON.stringify(page);
       }
+      if (org) JSON.stringify(await run(orgPage(org)));
     };
   }
 }
