@@ -126,6 +126,8 @@ export async function putFileRange(
         return (res.headers.etag as string | undefined) ?? null;
       }
       const text = await drain(res);
+      // Refused before the whole body went: the rest is not read from disk for nothing.
+      req.destroy();
       if (!retriable(res.statusCode!) || attempt >= RETRIES) throw new CliError(`Upload to storage failed: ${res.statusCode} ${text}`);
     } catch (err) {
       if (err instanceof CliError || attempt >= RETRIES)
