@@ -59,14 +59,13 @@ export class HotRoutes implements OnApplicationBootstrap {
 
   constructor(private readonly auth: AuthService) {}
 
-  /** Nest has registered every route by now: a hot route with no Express route fails the start. */
+  /** Nest has registered every route by now (hot routes register at module init): a hot route with no Express route fails the start. */
   onApplicationBootstrap(): void {
     if (this.express && this.routes.length) this.index = RouteIndex.of(this.express.router.stack as unknown as RouteLayer[], this.routes);
   }
 
   register(route: HotRoute): void {
     this.routes.push(route);
-    this.index = null;
   }
 
   /** Puts the registry in front of the app's Express handler. */
@@ -88,14 +87,13 @@ export class HotRoutes implements OnApplicationBootstrap {
   private take(req: IncomingMessage): { route: HotRoute; match: HotMatch; layer: RouteLayer } | null {
     const method = req.method;
     const bodyless = method === 'GET' || method === 'HEAD';
-    if ((!bodyless && method !== 'POST') || !this.routes.length || !this.express) return null;
+    if ((!bodyless && method !== 'POST') || !this.index) return null;
     const url = req.url;
     if (!url || url.charCodeAt(0) !== 47 || url.includes('?') || url.includes('#')) return null;
     const h = req.headers;
     if (h.cookie !== undefined) return null;
     if (bodyless && (h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0'))) return null;
     if (h.authorization !== undefined && !BEARER.test(h.authorization)) return null;
-    this.index ??= RouteIndex.of(this.express.router.stack as unknown as RouteLayer[], this.routes);
     const hit = this.index.find(method, url);
     return hit && (bodyless || hit.route.readsBody) ? hit : null;
   }
