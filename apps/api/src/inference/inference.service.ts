@@ -92,7 +92,7 @@ export class InferenceService {
    * nothing through). A refusal (401, 403, 429) is recorded as a call with its status, under the
    * grant it was refused under if any; a model the caller may not see is not (404, nothing to tell).
    */
-  async prepare(principal: Principal | undefined, modelParam: string, version: string | undefined, requestBytes: number): Promise<PreparedCall> {
+  private async prepare(principal: Principal | undefined, modelParam: string, version: string | undefined, requestBytes: number): Promise<PreparedCall> {
     const { model, deployment } = await this.resolve(principal, modelParam, version);
     const startedAt = performance.now();
     try {
@@ -125,7 +125,8 @@ export class InferenceService {
     try {
       body = await readLimitedBody(req, declared, call.deployment.limits.maxRequestBytes);
     } catch (e) {
-      if (e instanceof HubException) await this.recordRefused(call, e.getStatus(), declaredBytes);
+      // A refusal after the call was authorized (its body too large): recorded as an error of the call.
+      if (e instanceof HubException) await this.record(call, e.getStatus(), declaredBytes, 0);
       throw e;
     }
     const answer = await this.run(call, body, headerLength(req.headers[INFER_HEADER_LENGTH], body.length));
@@ -135,7 +136,7 @@ export class InferenceService {
   }
 
   /** Runs the call and records it (the answer, or the error it throws) before returning. */
-  async run(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
+  private async run(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
     let answer: CallAnswer;
     try {
       answer = await this.execute(call, body, headerLength);
@@ -146,11 +147,6 @@ export class InferenceService {
     }
     await this.record(call, answer.status, body.length, answer.body.length);
     return answer;
-  }
-
-  /** A refusal after the call was authorized (its body too large): recorded as an error of the call. */
-  async recordRefused(call: PreparedCall, status: number, requestBytes: number): Promise<void> {
-    await this.record(call, status, requestBytes, 0);
   }
 
   private async execute(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
