@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { PART_SIZE_METADATA } from '../storage/object-storage';
 import { PartHashWorker } from './part-hash-worker';
-import { ASSEMBLED, readRecords } from './part-records';
+import { ASSEMBLED, exists, readRecords } from './part-records';
 import { GIVEN_UP, LANDED, PartSignal } from './placed-part-sink';
 
-/** The upload's metadata field (`x-amz-meta-hub-part-size`) that declares its part size. */
-export const PART_SIZE_HEADER = 'x-amz-meta-hub-part-size';
+/** The upload's metadata field, as s3rver stores it, that declares its part size. */
+export const PART_SIZE_HEADER = `x-amz-meta-${PART_SIZE_METADATA}`;
 
 /** A complete PUT of a part, as the store answered it. Generation 0: found recorded on disk. */
 interface PartVersion {
@@ -241,13 +242,10 @@ export class MultipartAssembler {
     const partSize = Number.isSafeInteger(declared) && declared > 0 ? declared : null;
     const records = await readRecords(dir);
     const assembled = path.join(dir, ASSEMBLED);
-    const exists = await fs.stat(assembled).then(
-      () => true,
-      () => false,
-    );
+    const assembledExists = await exists(assembled);
     // Placed parts without their file: a completion renamed it into place, and the hub died before the folder went.
-    if (!exists && [...records.values()].some((r) => r.placed)) throw new UploadRefusedError('NoSuchUpload');
-    if (partSize !== null && !exists) await (await fs.open(assembled, 'a')).close();
+    if (!assembledExists && [...records.values()].some((r) => r.placed)) throw new UploadRefusedError('NoSuchUpload');
+    if (partSize !== null && !assembledExists) await (await fs.open(assembled, 'a')).close();
     const state: UploadState = {
       dir,
       partSize,

@@ -7,7 +7,7 @@ import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArrivalHash } from '../storage/object-storage';
 import { MultipartAssembler, multipartEtag, type PartPut, UploadRefusedError, type UploadState } from './multipart-assembler';
-import { ASSEMBLED, CONCATENATED, clearRecord, readRecord, recordPartFile, recordPlaced, type PartRecord } from './part-records';
+import { ASSEMBLED, CONCATENATED, clearRecord, exists, readRecord, recordPartFile, recordPlaced, type PartRecord } from './part-records';
 import { PlacedPartSink } from './placed-part-sink';
 
 /** The part of s3rver's filesystem store (3.7) these hooks replace or wrap. */
@@ -25,11 +25,6 @@ export interface FilesystemStore {
 const S3Error = require('s3rver/lib/models/error') as new (code: string, message: string) => Error;
 const s3Error = (err: unknown) => (err instanceof UploadRefusedError ? new S3Error(err.code, err.message) : err);
 const noSuchUpload = () => new S3Error('NoSuchUpload', 'The specified upload does not exist. It may have been aborted or completed.');
-const exists = (file: string) =>
-  fs.access(file).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * s3rver's multipart upload, made to complete without a concatenation or a second read: parts

@@ -16,6 +16,12 @@ import type { FileRange } from './part-hash-worker';
  * a record always describes bytes that are complete, and of the last PUT to start.
  */
 export const ASSEMBLED = 'hub-assembled';
+
+export const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  );
 export const CONCATENATED = 'hub-concatenated';
 
 /** A part as recorded: where its bytes are, and its md5 (the ETag the store answered). */

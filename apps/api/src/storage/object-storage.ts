@@ -55,6 +55,9 @@ export class ObjectChangedError extends Error {
  * gateway; services depend on this class only. Presigned URLs are for clients, so they use the
  * public endpoint (S3_PUBLIC_ENDPOINT) when one is configured; every other call uses the internal one.
  */
+/** The upload metadata (`x-amz-meta-hub-part-size`) that declares a multipart upload's part size. */
+export const PART_SIZE_METADATA = 'hub-part-size';
+
 export abstract class ObjectStorage {
   /** Creates the bucket when it does not exist yet. */
   abstract ensureBucket(): Promise<void>;
@@ -86,7 +89,7 @@ export abstract class ObjectStorage {
 
   /**
    * Starts a multipart upload; returns its upload id. `partSize`, the size of every part but the
-   * last, is kept with the upload (metadata `x-amz-meta-hub-part-size`): the embedded store then
+   * last, is kept with the upload (metadata PART_SIZE_METADATA): the embedded store then
    * writes each part in place in the object as it lands.
    */
   abstract createMultipart(key: string, opts?: { partSize?: number }): Promise<string>;

@@ -19,7 +19,16 @@ import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner'
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { HUB_CONFIG, ResolvedHubConfig } from '../config/hub-config';
-import { ByteRange, CompletedPart, MultipartUploadSummary, ObjectChangedError, ObjectHead, ObjectStorage, ObjectSummary } from './object-storage';
+import {
+  ByteRange,
+  CompletedPart,
+  MultipartUploadSummary,
+  ObjectChangedError,
+  ObjectHead,
+  ObjectStorage,
+  ObjectSummary,
+  PART_SIZE_METADATA,
+} from './object-storage';
 import { PerSecondMemo } from './per-second-memo';
 import { createS3Client } from './s3-client.factory';
 
@@ -144,7 +153,7 @@ export class S3ObjectStorage extends ObjectStorage implements OnModuleDestroy {
   }
 
   async createMultipart(key: string, opts: { partSize?: number } = {}): Promise<string> {
-    const Metadata = opts.partSize ? { 'hub-part-size': String(opts.partSize) } : undefined;
+    const Metadata = opts.partSize ? { [PART_SIZE_METADATA]: String(opts.partSize) } : undefined;
     const res = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, Metadata }));
     if (!res.UploadId) throw new Error(`The storage returned no upload id for ${key}`);
     return res.UploadId;
