@@ -86,17 +86,20 @@ export class RowFacetCounter {
   }
 
   top(facet: RowFacetName, limit: number): { value: string; count: number }[] {
-    if (facet === 'languages') {
-      this.languageCounts.forEach((n, key) => n && this.languages.set(this.languageValues[key], (this.languages.get(this.languageValues[key]) ?? 0) + n));
-      this.languageCounts.fill(0);
-    }
-    const entries: [string, number][] =
-      facet === 'licenseConflict'
-        ? BOOLEAN_FLAGS.map((v, i): [string, number] => [v, this.conflictCounts[i]]).filter(([, n]) => n > 0)
-        : [...this.counts.get(facet)!];
-    return entries
+    return [...this.entries(facet)]
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
       .slice(0, limit);
+  }
+
+  /** A facet's values and counts: the column-counted languages added to those read from rows. */
+  private entries(facet: RowFacetName): Iterable<[string, number]> {
+    if (facet === 'licenseConflict') return BOOLEAN_FLAGS.map((v, i): [string, number] => [v, this.conflictCounts[i]]).filter(([, n]) => n > 0);
+    if (facet !== 'languages') return this.counts.get(facet)!;
+    const merged = new Map(this.languages);
+    this.languageCounts.forEach((n, key) => {
+      if (n) merged.set(this.languageValues[key], (merged.get(this.languageValues[key]) ?? 0) + n);
+    });
+    return merged;
   }
 }
