@@ -48,8 +48,8 @@ const queries = (org) => [
 ];
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function get(base, query) {
-  const url = new URL('/api/v1/search', base);
+function get(base, query, pathname = '/api/v1/search') {
+  const url = new URL(pathname, base);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return timedGet(agent, url);
 }

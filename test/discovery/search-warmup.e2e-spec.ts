@@ -1,4 +1,6 @@
+import type { IncomingMessage, Server } from 'node:http';
 import { Pool } from 'pg';
+import { DiscoverySearchService } from '../../apps/api/src/discovery/search/discovery-search.service';
 import { SearchIndexRepository } from '../../apps/api/src/discovery/search/search-index.repository';
 import { SearchWarmup } from '../../apps/api/src/discovery/search/search-warmup.service';
 import { seedCatalogue } from '../../apps/api/src/discovery/seed/catalogue-seed';
@@ -78,6 +80,31 @@ describe('search warm-up', () => {
     expect(again).not.toHaveBeenCalled();
     again.mockRestore();
   }, 90_000);
+
+  it('runs its last step over HTTP to the hub itself once the hub listens', async () => {
+    const listening = await startTestHub({ databaseUrl: cold.databaseUrl, listen: true });
+    others.push(listening);
+    const warmup = listening.app.get(SearchWarmup);
+    await warmup.done();
+    const urls: string[] = [];
+    const server = listening.app.getHttpServer() as Server;
+    const seen = (req: IncomingMessage) => urls.push(req.url!);
+    server.on('request', seen);
+    const search = jest.spyOn(listening.app.get(DiscoverySearchService), 'search');
+    await warmup.afterWarm!(['chat', 'model']);
+    server.off('request', seen);
+    // The landing shapes, the two words, an organization's page: each a request, answered by the search.
+    expect(urls.map((u) => new URL(u, 'http://hub').searchParams.toString())).toEqual([
+      '',
+      'sort=trending',
+      'q=model&sort=downloads&limit=20',
+      'q=chat',
+      'q=model',
+      expect.stringMatching(/^org=[^&]+&sort=trending&limit=50$/),
+    ]);
+    expect(search).toHaveBeenCalledTimes(6);
+    search.mockRestore();
+  }, 60_000);
 
   it('answers searches while it warms, and stops cleanly when the process closes during it', async () => {
     const warming = await startTestHub({ databaseUrl: cold.databaseUrl });

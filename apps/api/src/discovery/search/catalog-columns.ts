@@ -229,6 +229,11 @@ export class CatalogColumns {
     this.capacity = capacity;
   }
 
+  protected hasEveryTag(slot: number, keys: Int32Array): boolean {
+    for (let i = 0; i < keys.length; i++) if (!this.hasTag(slot, keys[i])) return false;
+    return true;
+  }
+
   protected hasTag(slot: number, key: number): boolean {
     const base = slot * TAGS;
     for (let i = 0; i < this.tagCount[slot]; i++) if (this.tagKeys[base + i] === key) return true;

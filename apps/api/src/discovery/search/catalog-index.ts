@@ -1,6 +1,6 @@
 import { EngineCriteria, EngineResult, EngineSort, TextMatches } from './catalog-types';
 import { CatalogColumns, LANGS, lower, MANY_LANGUAGES, ROW_FIELDS, TAGS } from './catalog-columns';
-import { matchesHfTag, parseHfTag } from './hf-tags';
+import { matchesEveryHfTag, parseHfTag } from './hf-tags';
 import { Interner } from './interner';
 import { PARAM_BUCKETS, paramBucketCounts } from './param-buckets';
 import { RowFacetCounter, rowFilterList, rowMatches } from './row-facets';
@@ -34,7 +34,8 @@ export class CatalogIndex extends CatalogColumns {
     const licenseKey = keyOf(this.licenses, c.license);
     const libraryKey = keyOf(this.libraries, c.library);
     const orgKey = c.org === undefined ? undefined : (this.namespaceByName.get(lower(c.org)) ?? -2);
-    const tagKeys = c.tags?.length ? c.tags.map((t) => keyOf(this.tags, t)!) : undefined;
+    // A typed array: a plain array's map depends on whether the code that built it was optimized.
+    const tagKeys = c.tags?.length ? Int32Array.from(c.tags, (t) => keyOf(this.tags, t)!) : undefined;
     const hfTags = c.hfTags?.map(parseHfTag);
     const language = c.language === undefined ? undefined : (this.languages.find(lower(c.language)) ?? -2);
     const nameContains = c.nameContains?.toLowerCase();
@@ -108,6 +109,8 @@ export class CatalogIndex extends CatalogColumns {
 
     const matched = matches?.slots ?? null;
     const count = matched ? matched.length : this.n;
+    // No closure in this loop captures `slot`: a captured loop variable lives in a context object
+    // allocated per model, and code compiled for one such context is thrown away for another.
     for (let i = 0; i < count; i++) {
       const slot = matched ? matched[i] : i;
       if (priv[slot] && !visibleNs[ns[slot]]) continue;
@@ -118,7 +121,7 @@ export class CatalogIndex extends CatalogColumns {
         if (!found) continue;
       }
       if (nameContains !== undefined && !this.rows[slot].name.toLowerCase().includes(nameContains)) continue;
-      if (hfTags && !hfTags.every((t) => matchesHfTag(this.rows[slot], t))) continue;
+      if (hfTags && !matchesEveryHfTag(this.rows[slot], hfTags)) continue;
 
       // The facet filters: a model failing exactly one of them still counts in that facet.
       let failed = 0;
@@ -154,7 +157,7 @@ export class CatalogIndex extends CatalogColumns {
           failures++;
         }
         if (failures > 1) continue;
-        if (tagKeys && !tagKeys.every((k) => this.hasTag(slot, k))) {
+        if (tagKeys && !this.hasEveryTag(slot, tagKeys)) {
           failed = F_TAGS;
           failures++;
         }

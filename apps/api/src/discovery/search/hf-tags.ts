@@ -20,7 +20,12 @@ export function parseHfTag(tag: string): HfTag {
   return { kind: 'any', value: lower(tag) };
 }
 
-export function matchesHfTag(e: CatalogRow, t: HfTag): boolean {
+export function matchesEveryHfTag(e: CatalogRow, tags: HfTag[]): boolean {
+  for (let i = 0; i < tags.length; i++) if (!matchesHfTag(e, tags[i])) return false;
+  return true;
+}
+
+function matchesHfTag(e: CatalogRow, t: HfTag): boolean {
   switch (t.kind) {
     case 'license':
       return e.license !== null && lower(e.license) === t.value;

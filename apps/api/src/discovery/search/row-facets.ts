@@ -86,20 +86,23 @@ export class RowFacetCounter {
   }
 
   top(facet: RowFacetName, limit: number): { value: string; count: number }[] {
-    return [...this.entries(facet)]
+    return this.entries(facet)
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
       .slice(0, limit);
   }
 
-  /** A facet's values and counts: the column-counted languages added to those read from rows. */
-  private entries(facet: RowFacetName): Iterable<[string, number]> {
+  /**
+   * A facet's values and counts: the column-counted languages added to those read from rows.
+   * Always an array: `top`, compiled for one kind of iterable, would be thrown away for another.
+   */
+  private entries(facet: RowFacetName): [string, number][] {
     if (facet === 'licenseConflict') return BOOLEAN_FLAGS.map((v, i): [string, number] => [v, this.conflictCounts[i]]).filter(([, n]) => n > 0);
-    if (facet !== 'languages') return this.counts.get(facet)!;
+    if (facet !== 'languages') return [...this.counts.get(facet)!];
     const merged = new Map(this.languages);
     this.languageCounts.forEach((n, key) => {
       if (n) merged.set(this.languageValues[key], (merged.get(this.languageValues[key]) ?? 0) + n);
     });
-    return merged;
+    return [...merged];
   }
 }

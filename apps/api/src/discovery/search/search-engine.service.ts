@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HubException } from '../../common/hub-exception';
+import { REPO_KINDS } from '../../models/repo-kind';
 import { CatalogIndex } from './catalog-index';
 import { CatalogEntry, EngineCriteria, EngineSort, ENGINE_SORTS, FacetCounts } from './catalog-types';
 import { CachedPart, intersect, PartMatchCache } from './part-match-cache';
@@ -63,7 +64,7 @@ export class SearchEngine {
     const matched = parts && intersect(parts);
     const textMatches = text && matched ? { docs: matched.docs, ranks: matched.ranks, query: nameQuery(text) } : undefined;
     const after = req.cursor ? decodeCursor(req.cursor, req.sort) : undefined;
-    const result = this.index.query({ ...req, textMatches, after });
+    const result = this.index.query(criteria(req, textMatches, after));
     const page = result.items.slice(0, req.limit);
     const last = page[page.length - 1];
     const lastValue = result.sortValues[page.length - 1];
@@ -176,6 +177,40 @@ export class SearchEngine {
     this.partMatches.applyRematch(parts, changedDocs, documents);
   }
 }
+
+/**
+ * The index's criteria as one object shape whoever asks (the native search, the listings, the
+ * warm-up): the index's loop is compiled for the shapes it has seen, and a caller's own shape
+ * (a spread of its request) would throw that code away at its first query. So would a sort or
+ * kind parsed from a URL, which is not the interned constant the compiled comparisons expect.
+ */
+function criteria(req: SearchRequest, textMatches: EngineCriteria['textMatches'], after: EngineCriteria['after']): EngineCriteria {
+  return {
+    kind: req.kind && constant(REPO_KINDS, req.kind),
+    visibleNamespaceIds: req.visibleNamespaceIds,
+    textMatches,
+    nameContains: req.nameContains,
+    task: req.task,
+    library: req.library,
+    license: req.license,
+    org: req.org,
+    tags: req.tags,
+    hfTags: req.hfTags,
+    language: req.language,
+    rowFilters: req.rowFilters,
+    commercial: req.commercial,
+    verified: req.verified,
+    minParams: req.minParams,
+    maxParams: req.maxParams,
+    sort: constant(ENGINE_SORTS, req.sort),
+    after,
+    limit: req.limit,
+    facets: req.facets,
+    facetLimit: req.facetLimit,
+  };
+}
+
+const constant = <T extends string>(constants: readonly T[], value: T): T => constants.find((c) => c === value) ?? value;
 
 /** Opaque to clients: base64url of {s: sort, v: value, id}. */
 export const encodeCursor = (sort: EngineSort, value: number, id: string) => Buffer.from(JSON.stringify({ s: sort, v: value, id })).toString('base64url');

@@ -16,7 +16,7 @@ const MIN_DOCS = 50;
 /**
  * Makes a process's first searches as fast as its later ones (docs/discovery.md, "Search from
  * the first query"): in the background after start, it loads the search index, runs the
- * in-memory query over it once per filter and sort (compiled code for every branch), and matches
+ * in-memory query over it for every filter under every sort (compiled code for every branch), and matches
  * the catalogue's most frequent words, the ones whose first PostgreSQL match is slow, into the
  * part cache. Searches are answered meanwhile; they share the index load and any part being
  * fetched. Every replica warms itself. SEARCH_WARMUP=false turns it off.
@@ -78,7 +78,7 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
     const started = Date.now();
     await this.engine.refresh();
     if (this.stopped) return;
-    await this.compileQueries();
+    const filters = await this.compileQueries();
     const warmed: string[] = [];
     for (const word of await this.repo.frequentWords(WARM_WORDS, MIN_SHARE, MIN_DOCS)) {
       const load = this.engine.partCacheLoad;
@@ -86,11 +86,9 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
       await this.engine.warmText(word);
       warmed.push(word);
     }
-    // The text path too (relevance over the matches), with words now cached.
-    for (const text of [warmed.slice(0, 2).join(' '), ...warmed.slice(0, 2)].filter(Boolean)) {
-      if (this.stopped) return;
-      await this.engine.search({ visibleNamespaceIds: null, text, sort: 'relevance', limit: 20, facets: true, facetLimit: 20 });
-    }
+    // The text path too (one word and several, under every filter and sort), with words now cached.
+    const texts = [warmed[0], warmed.slice(0, 3).join(' ')].filter(Boolean);
+    await this.eachSort(texts.flatMap((text) => filters.map((f) => ({ ...f, text }))));
     if (this.stopped) return;
     await this.afterWarm?.(warmed);
     if (this.stopped) return;
@@ -103,28 +101,38 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * One query per filter and sort over the whole index, each twice: the first pass of the index's
-   * loop over 100,000 models otherwise runs unoptimised, in the first user's search.
+   * Every filter under every sort, each twice (the filters are returned for the text queries): the index's loop over 100,000 models is compiled
+   * for the branches and value types it has run, and the first query of a combination it has not
+   * seen (an organization sorted by creation, say) would throw that code away in a user's search.
    */
-  private async compileQueries(): Promise<void> {
+  private async compileQueries(): Promise<SearchRequest[]> {
     const base: SearchRequest = { visibleNamespaceIds: null, sort: 'relevance', limit: 20, facets: true, facetLimit: 20 };
     const first = await this.engine.search(base);
     const top = (values: { value: string }[] | undefined) => values?.[0]?.value;
     const facets = first.facets;
-    const variants: Partial<SearchRequest>[] = [
-      ...ENGINE_SORTS.map((sort) => ({ sort })),
+    const filters: Partial<SearchRequest>[] = [
+      {},
       { task: top(facets?.task) },
       { license: top(facets?.license), commercial: true, language: 'en' },
       { library: top(facets?.library), verified: true },
       { org: top(facets?.org) },
-      { tags: facets?.tags[0] ? [facets.tags[0].value] : undefined, sort: 'updated' },
-      { minParams: 1e9, maxParams: 1e10, sort: 'likes' },
+      { tags: facets?.tags[0] ? [facets.tags[0].value] : undefined },
+      { minParams: 1e9, maxParams: 1e10 },
       { hfTags: ['license:apache-2.0'], facets: false },
     ];
+    const requests = filters.map((f) => ({ ...base, ...f }));
+    await this.eachSort(requests);
+    return requests;
+  }
+
+  /** Each request under every sort, twice over. */
+  private async eachSort(requests: SearchRequest[]): Promise<void> {
     for (let round = 0; round < 2; round++) {
-      for (const v of variants) {
-        if (this.stopped) return;
-        await this.engine.search({ ...base, ...v });
+      for (const sort of ENGINE_SORTS) {
+        for (const r of requests) {
+          if (this.stopped) return;
+          await this.engine.search({ ...r, sort });
+        }
       }
     }
   }
