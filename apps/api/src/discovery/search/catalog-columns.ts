@@ -229,6 +229,13 @@ export class CatalogColumns {
     this.capacity = capacity;
   }
 
+  /** From the column, or from the row for a model with more languages than the column holds. */
+  protected hasLanguage(slot: number, key: number): boolean {
+    const base = slot * LANGS;
+    for (let i = 0; i < this.langCount[slot]; i++) if (this.langKeys[base + i] === key) return true;
+    return (this.rowFields[slot] & MANY_LANGUAGES) !== 0 && this.rows[slot].languages.some((l) => this.languages.find(lower(l)) === key);
+  }
+
   protected hasEveryTag(slot: number, keys: Int32Array): boolean {
     for (let i = 0; i < keys.length; i++) if (!this.hasTag(slot, keys[i])) return false;
     return true;

@@ -160,6 +160,14 @@ describe('CatalogIndex language facet', () => {
     // A model failing only the format filter still counts in formats, not in languages.
     expect(count(index.query({ ...base, rowFilters: { formats: 'parquet' } }))).toEqual({});
   });
+
+  it("filters by any of a model's languages, beyond what the column holds too", () => {
+    const ids = (language: string) => index.query({ ...base, language }).items.map((e) => e.id);
+    expect(ids('zh')).toEqual([many.id]);
+    expect(ids('it')).toEqual([many.id]);
+    expect(ids('En').sort()).toEqual([many.id, cased.id].sort());
+    expect(ids('pt')).toEqual([]);
+  });
 });
 
 describe('CatalogIndex commercial, verified and parameter-size facets', () => {

@@ -115,11 +115,7 @@ export class CatalogIndex extends CatalogColumns {
       const slot = matched ? matched[i] : i;
       if (priv[slot] && !visibleNs[ns[slot]]) continue;
       if (wantDataset >= 0 && dataset[slot] !== wantDataset) continue;
-      if (language !== undefined) {
-        let found = false;
-        for (let i = 0; i < langCount[slot]; i++) if (langKeys[slot * LANGS + i] === language) found = true;
-        if (!found) continue;
-      }
+      if (language !== undefined && !this.hasLanguage(slot, language)) continue;
       if (nameContains !== undefined && !this.rows[slot].name.toLowerCase().includes(nameContains)) continue;
       if (hfTags && !matchesEveryHfTag(this.rows[slot], hfTags)) continue;
 
