@@ -16,9 +16,9 @@ const MIN_DOCS = 50;
 /**
  * Makes a process's first searches as fast as its later ones (docs/discovery.md, "Search from
  * the first query"): in the background after start, it loads the search index, runs the
- * in-memory query over it for every filter under every sort (compiled code for every branch), and matches
- * the catalogue's most frequent words, the ones whose first PostgreSQL match is slow, into the
- * part cache. Searches are answered meanwhile; they share the index load and any part being
+ * in-memory query over it for every filter under every sort (compiled code for every branch),
+ * and matches the catalogue's most frequent words, the ones whose first PostgreSQL match is
+ * slow, into the part cache. Searches are answered meanwhile; they share the index load and any part being
  * fetched. Every replica warms itself. SEARCH_WARMUP=false turns it off.
  */
 @Injectable()
@@ -101,9 +101,10 @@ export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Every filter under every sort, each twice (the filters are returned for the text queries): the index's loop over 100,000 models is compiled
-   * for the branches and value types it has run, and the first query of a combination it has not
-   * seen (an organization sorted by creation, say) would throw that code away in a user's search.
+   * Every filter under every sort, each twice; the filters are returned for the text queries. The
+   * index's loop over 100,000 models is compiled for the branches and value types it has run, and
+   * the first query of a combination it has not seen (an organization sorted by creation, say)
+   * would throw that code away in a user's search.
    */
   private async compileQueries(): Promise<SearchRequest[]> {
     const base: SearchRequest = { visibleNamespaceIds: null, sort: 'relevance', limit: 20, facets: true, facetLimit: 20 };
