@@ -88,7 +88,11 @@ describe('search warm-up', () => {
     await warmup.done();
     const urls: string[] = [];
     const server = listening.app.getHttpServer() as Server;
-    const seen = (req: IncomingMessage) => urls.push(req.url!);
+    const agents = new Set<string | undefined>();
+    const seen = (req: IncomingMessage) => {
+      agents.add(req.headers['user-agent']);
+      urls.push(req.url!);
+    };
     server.on('request', seen);
     const search = jest.spyOn(listening.app.get(DiscoverySearchService), 'search');
     await warmup.afterWarm!(['chat', 'model']);
@@ -102,6 +106,7 @@ describe('search warm-up', () => {
       'q=model',
       expect.stringMatching(/^org=[^&]+&sort=trending&limit=50$/),
     ]);
+    expect([...agents]).toEqual(['model-hub-search-warmup']);
     expect(search).toHaveBeenCalledTimes(6);
     search.mockRestore();
   }, 60_000);

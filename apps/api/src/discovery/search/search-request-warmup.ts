@@ -69,7 +69,8 @@ function fetchSearch(agent: Agent, base: string, raw: Record<string, string>): P
   const url = new URL('/api/v1/search', base);
   for (const [k, v] of Object.entries(raw)) url.searchParams.set(k, v);
   return new Promise((resolve, reject) => {
-    get(url, { agent, headers: { accept: 'application/json' } }, (res) => {
+    // Named in the access log, which shows these requests like any other.
+    get(url, { agent, headers: { accept: 'application/json', 'user-agent': 'model-hub-search-warmup' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
