@@ -33,11 +33,13 @@ export class SearchRequestWarmup implements OnModuleInit {
   onModuleInit(): void {
     this.warmup.afterWarm = async (words) => {
       const base = this.ownAddress();
-      const agent = base ? new Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
+      const self = base === null ? null : { base, agent: new Agent({ keepAlive: true, maxSockets: 1 }) };
       const run = async (raw: Record<string, string>): Promise<SearchBody> => {
-        if (base && agent) return fetchSearch(agent, base, raw);
+        if (self) return fetchSearch(self.agent, self.base, raw);
         const query = (await hubValidationPipe.transform(raw, { type: 'query', metatype: SearchQuery })) as SearchQuery;
-        return JSON.parse(JSON.stringify(await this.search.search(undefined, query))) as SearchBody;
+        const page = await this.search.search(undefined, query);
+        JSON.stringify(page);
+        return page;
       };
       try {
         let org: string | undefined;
@@ -50,7 +52,7 @@ export class SearchRequestWarmup implements OnModuleInit {
         // Only the first searches' speed depends on it: the hub answers either way.
         this.logger.warn(`Search request warm-up skipped: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
-        agent?.destroy();
+        self?.agent.destroy();
       }
     };
   }

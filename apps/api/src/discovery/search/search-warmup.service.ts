@@ -18,8 +18,8 @@ const MIN_DOCS = 50;
  * the first query"): in the background after start, it loads the search index, runs the
  * in-memory query over it for every filter under every sort (compiled code for every branch),
  * and matches the catalogue's most frequent words, the ones whose first PostgreSQL match is
- * slow, into the part cache. Searches are answered meanwhile; they share the index load and any part being
- * fetched. Every replica warms itself. SEARCH_WARMUP=false turns it off.
+ * slow, into the part cache. Searches are answered meanwhile; they share the index load and any
+ * part being fetched. Every replica warms itself. SEARCH_WARMUP=false turns it off.
  */
 @Injectable()
 export class SearchWarmup implements OnApplicationBootstrap, OnModuleDestroy {
