@@ -45,7 +45,13 @@ function call(base, method, url, body, headers = {}) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const text = Buffer.concat(chunks).toString('utf8');
           const json = res.headers['inference-header-content-length'] ? text.slice(0, Number(res.headers['inference-header-content-length'])) : text;
-          resolve({ status: res.statusCode, ms, body: json.startsWith('{') || json.startsWith('[') ? JSON.parse(json) : json });
+          const model = /(?:^|, )model;dur=([\d.]+)/.exec(res.headers['server-timing'] ?? '');
+          resolve({
+            status: res.statusCode,
+            ms,
+            modelMs: model ? Number(model[1]) : undefined,
+            body: json.startsWith('{') || json.startsWith('[') ? JSON.parse(json) : json,
+          });
         });
       },
     );
@@ -80,8 +86,11 @@ async function startHub(dataDir) {
 }
 
 /** CPU time (user + system, all threads) a process has used, in ms: a cost per call that a busy machine does not inflate the way it does wall time. */
-const cpuMs = (pid) => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+const cpuMs = (pid, thread) => {
+  const fields = fs
+    .readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]
+    .split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
 };
 
@@ -119,21 +128,33 @@ async function publish(base, auth, name, files) {
   }
 }
 
-/** `calls` calls with `concurrency` in flight; per-call latencies and calls/s. */
+/**
+ * `calls` calls with `concurrency` in flight; per-call latencies and calls/s. A hub call returns
+ * its latency and its Server-Timing `model` (onnxruntime's run in the hub's worker): their
+ * difference is what the hub and the HTTP round trip added to that call.
+ */
 async function load(concurrency, calls, one) {
   const latencies = [];
+  const added = [];
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < calls) {
         next++;
-        latencies.push(await one());
+        const r = await one();
+        latencies.push(typeof r === 'number' ? r : r.ms);
+        if (typeof r !== 'number') added.push(r.ms - r.modelMs);
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: calls / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  return {
+    perSecond: calls / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    addedP50: added.length ? percentile(added, 50) : undefined,
+  };
 }
 
 async function main() {
@@ -161,7 +182,7 @@ async function main() {
     const viaHub = async () => {
       const r = await call(base, 'POST', '/v2/models/bench--ocr-cls/infer', body);
       if (r.status !== 200) throw new Error(`infer: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.ms;
+      return r;
     };
     // The same tensor in the binary tensor extension: a JSON header, then the 110,592 bytes; the output in binary too.
     const header = Buffer.from(
@@ -175,15 +196,18 @@ async function main() {
     const viaHubBinary = async () => {
       const r = await call(base, 'POST', '/v2/models/bench--ocr-cls/infer', binaryBody, binaryHeaders);
       if (r.status !== 200) throw new Error(`infer (binary): ${r.status} ${JSON.stringify(r.body)}`);
-      return r.ms;
+      return r;
     };
     for (let i = 0; i < 20; i++) await Promise.all([direct(), viaHub(), viaHubBinary()]);
 
     const rows = [];
     const cpu = { direct: 0, json: 0, binary: 0 };
+    const loopCpu = { json: 0, binary: 0 };
     const measured = async (key, pid, c, one) => {
       const before = pid ? cpuMs(pid) : process.cpuUsage();
+      const loopBefore = pid ? cpuMs(pid, pid) : 0; // the main thread: the event loop
       const r = await load(c, CALLS, one);
+      if (pid) loopCpu[key] += cpuMs(pid, pid) - loopBefore;
       const used = pid
         ? cpuMs(pid) - before
         : (() => {
@@ -242,9 +266,13 @@ async function main() {
     console.log(
       `hub overhead per call at concurrency 1 (p50 hub - p50 direct): JSON ${(rows[0].hub.p50 - rows[0].direct.p50).toFixed(2)} ms, binary ${(rows[0].binary.p50 - rows[0].direct.p50).toFixed(2)} ms`,
     );
+    console.log(
+      `the same, in band (p50 of each call's latency - its Server-Timing model run): JSON ${rows[0].hub.addedP50.toFixed(2)} ms, binary ${rows[0].binary.addedP50.toFixed(2)} ms`,
+    );
     const perCall = (ms) => (ms / (3 * CALLS)).toFixed(2);
     console.log(
-      `CPU per call (all threads): direct ${perCall(cpu.direct)} ms (the bench process), hub JSON ${perCall(cpu.json)} ms, hub binary ${perCall(cpu.binary)} ms (the hub process; PostgreSQL not counted)`,
+      `CPU per call (all threads): direct ${perCall(cpu.direct)} ms (the bench process), hub JSON ${perCall(cpu.json)} ms, hub binary ${perCall(cpu.binary)} ms ` +
+        `(the hub process; PostgreSQL not counted), of which its event loop: JSON ${perCall(loopCpu.json)} ms, binary ${perCall(loopCpu.binary)} ms`,
     );
     console.log(
       `GET /healthz while saturated with binary calls (${busyBinary.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(healthBinary, 50).toFixed(2)} ms, p95 ${percentile(healthBinary, 95).toFixed(2)} ms over ${healthBinary.length} probes`,

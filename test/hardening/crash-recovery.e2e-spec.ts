@@ -84,6 +84,16 @@ describe('crash recovery of the embedded services', () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
+  it("connects to its embedded PostgreSQL over the unix socket in the cluster's folder", async () => {
+    const backends = await hubSql<{ application_name: string; client_addr: string | null }>(
+      dataDir,
+      "SELECT application_name, client_addr FROM pg_stat_activity WHERE datname = 'hub' AND pid <> pg_backend_pid()",
+    );
+    expect(backends.length).toBeGreaterThan(0);
+    expect(backends.filter((b) => b.client_addr !== null)).toEqual([]);
+    expect((await readPostmaster(path.join(dataDir, 'postgres')))!.socketDir).toBe(path.join(dataDir, 'postgres'));
+  });
+
   it('killed while completing a multipart upload: no blob for unverified bytes, and the upload done again succeeds', async () => {
     await request(base).post('/api/v1/models').set(auth).send({ namespace: 'crasher', name: 'weights', visibility: 'public' }).expect(201);
     const repoAt = () => lfsRepo(base, { namespace: 'crasher', name: 'weights' }, auth.Authorization.slice(7));

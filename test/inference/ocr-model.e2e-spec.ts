@@ -67,6 +67,12 @@ describe('a real OCR model served through /v2', () => {
       .send({ id: 'call-1', inputs: [{ name: 'x', shape, datatype: 'FP32', data }] })
       .expect(200);
     expect(res.body).toMatchObject({ model_name: `${owner.username}--paddle-ocr`, model_version: 'v1', id: 'call-1' });
+    // The model's own run time and the hub's whole time, the first within the second.
+    const timing = /^model;dur=(\d+\.\d{3}), total;dur=(\d+\.\d{3})$/.exec(res.headers['server-timing']);
+    expect(timing).not.toBeNull();
+    const [modelMs, totalMs] = [Number(timing![1]), Number(timing![2])];
+    expect(modelMs).toBeGreaterThan(0);
+    expect(modelMs).toBeLessThan(totalMs);
     const session = await InferenceSession.create(OCR_RECOGNIZER);
     const local = await session.run({ x: new Tensor('float32', Float32Array.from(data), shape) });
     const [name] = session.outputNames;

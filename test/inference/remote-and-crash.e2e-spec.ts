@@ -91,6 +91,10 @@ describe('remote deployments and the metering across a crash', () => {
     const res = await hub.http().post(url).send(addBody);
     expect([res.status, res.body.error]).toEqual([200, undefined]);
     expect(res.body.outputs).toEqual([{ name: 'z', datatype: 'FP32', shape: [1, 3], data: [5, 7, 9] }]);
+    // The upstream's round trip, within the hub's whole time.
+    const [, upstreamMs, totalMs] = /^upstream;dur=(\d+\.\d{3}), total;dur=(\d+\.\d{3})$/.exec(res.headers['server-timing'])!.map(Number);
+    expect(upstreamMs).toBeGreaterThan(0);
+    expect(upstreamMs).toBeLessThan(totalMs);
     // The caller's bad tensor comes back as the upstream's 400.
     const bad = await hub
       .http()

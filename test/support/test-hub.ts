@@ -28,7 +28,9 @@ export async function createTestDatabase(): Promise<string> {
   } finally {
     await admin.end();
   }
-  return services.pgAdminUrl.replace(/\/postgres$/, `/${name}`);
+  const url = new URL(services.pgAdminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /**

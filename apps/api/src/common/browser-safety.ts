@@ -13,6 +13,7 @@ const EXPOSED_HEADERS = [
   'Content-Disposition',
   'Accept-Ranges',
   'Retry-After',
+  'Server-Timing',
   'X-Request-Id',
   'X-Error-Code',
   'X-Error-Message',

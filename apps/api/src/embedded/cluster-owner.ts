@@ -37,6 +37,8 @@ export interface Postmaster {
   port: number;
   /** `ready` once the server accepts connections. */
   status: string;
+  /** The directory of its unix socket; none when the data folder's path is too long for one. */
+  socketDir?: string;
 }
 
 /** The server's own postmaster.pid: pid, data directory, start time, port, socket directory, address, shared memory key, status. */
@@ -44,7 +46,7 @@ export async function readPostmaster(dir: string): Promise<Postmaster | undefine
   const text = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
   if (!text) return undefined;
   const lines = text.split('\n');
-  return { pid: Number(lines[0]), port: Number(lines[3]), status: (lines[7] ?? '').trim() };
+  return { pid: Number(lines[0]), port: Number(lines[3]), status: (lines[7] ?? '').trim(), socketDir: lines[4]?.trim() || undefined };
 }
 
 /**

@@ -40,7 +40,7 @@ export async function startEmbeddedPostgres(dir: string, database: string, log: 
       await stopServer();
       await releaseOwner();
     };
-    return { urlFor: (db) => embeddedUrl(port, secret, db), stop };
+    return { urlFor: (db) => embeddedUrl(port, secret, db, server.socketDir), stop };
   } catch (err) {
     await stopServer();
     await releaseOwner();
@@ -56,7 +56,7 @@ export async function startEmbeddedPostgres(dir: string, database: string, log: 
 export async function attachOrStartEmbeddedPostgres(dir: string, database: string): Promise<RunningPostgres> {
   const [server, owner, secret] = await Promise.all([runningServer(dir), readOwner(dir), readSecret(dir)]);
   if (server?.status === 'ready' && owner && isRunning(owner) && secret) {
-    return { urlFor: (db: string) => embeddedUrl(server.port, secret, db), stop: async () => {} };
+    return { urlFor: (db: string) => embeddedUrl(server.port, secret, db, server.socketDir), stop: async () => {} };
   }
   return startEmbeddedPostgres(dir, database);
 }

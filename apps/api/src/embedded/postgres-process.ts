@@ -21,6 +21,8 @@ export function runPostgresProgram(program: 'initdb', args: string[]): Promise<v
 
 export interface PostgresServer {
   pid: number;
+  /** Where its unix socket is, if it has one. */
+  socketDir?: string;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function startPostgresServer(dir: string, port: number, flags: stri
     await stop(child, exited);
     throw err;
   }
-  return { pid: child.pid!, stop: () => stop(child, exited) };
+  return { pid: child.pid!, socketDir: socketDir || undefined, stop: () => stop(child, exited) };
 }
 
 async function ready(dir: string, child: ChildProcess): Promise<void> {

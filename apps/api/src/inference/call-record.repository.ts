@@ -29,16 +29,21 @@ export interface CallRecord {
 
 const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
 
-/**
- * Calls and, for calls under a grant, their licence audit log's entry of that grant and hour
- * (`model.called`, {calls, errors}): the audit log shows calls like downloads without a row per call.
- */
+/** The calls of a batch, one row each. */
 const INSERT_CALLS_SQL = `
-  WITH calls AS (
-    INSERT INTO inference_calls (at, deployment_id, model_id, version_name, caller_user_id, caller_name, via, grant_id, licensee_org_id,
-      licensee_user_id, licensee_name, status, latency_ms, request_bytes, response_bytes, price_amount, price_currency)
-    SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::uuid[], $9::uuid[],
-      $10::uuid[], $11::text[], $12::int[], $13::float8[], $14::int[], $15::int[], $16::numeric[], $17::text[])
+  INSERT INTO inference_calls (at, deployment_id, model_id, version_name, caller_user_id, caller_name, via, grant_id, licensee_org_id,
+    licensee_user_id, licensee_name, status, latency_ms, request_bytes, response_bytes, price_amount, price_currency)
+  SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::uuid[], $9::uuid[],
+    $10::uuid[], $11::text[], $12::int[], $13::float8[], $14::int[], $15::int[], $16::numeric[], $17::text[])`;
+
+/**
+ * A batch with calls under a grant: the calls and their licence audit log's entry of that grant
+ * and hour (`model.called`, {calls, errors}), in one statement: the audit log shows calls like
+ * downloads without a row per call. PostgreSQL takes ~0.4 ms longer over this statement than
+ * over the calls alone, so a batch without grant calls sends only those.
+ */
+const INSERT_CALLS_AND_AUDIT_SQL = `
+  WITH calls AS (${INSERT_CALLS_SQL}
     RETURNING 1
   ), audit AS (
     INSERT INTO license_audit_events (at, action, actor_user_id, actor_name, model_id, model_name, publisher_org_id, licensee_org_id,
@@ -96,42 +101,45 @@ export class CallRecordRepository implements OnModuleDestroy {
     const priced = (c: CallRecord) => c.price !== null && c.status < 400;
     const hour = [...hours.values()];
     const hcol = <T>(f: (h: (typeof hour)[number]) => T) => hour.map(f);
-    await this.pool.query({
-      name: 'model-hub-insert-calls',
-      text: INSERT_CALLS_SQL,
-      values: [
-        col((c) => c.at),
-        col((c) => c.deploymentId),
-        col((c) => c.modelId),
-        col((c) => c.versionName),
-        col((c) => c.callerUserId),
-        col((c) => c.callerName),
-        col((c) => c.via),
-        col((c) => c.grantId),
-        col((c) => c.licenseeOrgId),
-        col((c) => c.licenseeUserId),
-        col((c) => c.licenseeName),
-        col((c) => c.status),
-        col((c) => c.latencyMs),
-        col((c) => c.requestBytes),
-        col((c) => c.responseBytes),
-        col((c) => (priced(c) ? c.price!.amount : null)),
-        col((c) => (priced(c) ? c.price!.currency : null)),
-        hcol((h) => h.at),
-        hcol((h) => h.call.callerUserId),
-        hcol((h) => h.call.callerName),
-        hcol((h) => h.call.modelId),
-        hcol((h) => h.call.modelName),
-        hcol((h) => h.call.publisherOrgId),
-        hcol((h) => h.call.licenseeOrgId),
-        hcol((h) => h.call.licenseeUserId),
-        hcol((h) => h.call.licenseeName),
-        hcol((h) => h.call.offerId),
-        hcol((h) => h.call.termsVersion),
-        hcol((h) => h.call.grantId),
-        hcol((h) => h.calls),
-        hcol((h) => h.errors),
-      ],
-    });
+    const callValues = [
+      col((c) => c.at),
+      col((c) => c.deploymentId),
+      col((c) => c.modelId),
+      col((c) => c.versionName),
+      col((c) => c.callerUserId),
+      col((c) => c.callerName),
+      col((c) => c.via),
+      col((c) => c.grantId),
+      col((c) => c.licenseeOrgId),
+      col((c) => c.licenseeUserId),
+      col((c) => c.licenseeName),
+      col((c) => c.status),
+      col((c) => c.latencyMs),
+      col((c) => c.requestBytes),
+      col((c) => c.responseBytes),
+      col((c) => (priced(c) ? c.price!.amount : null)),
+      col((c) => (priced(c) ? c.price!.currency : null)),
+    ];
+    if (!hour.length) {
+      await this.pool.query({ name: 'model-hub-insert-calls', text: INSERT_CALLS_SQL, values: callValues });
+      return;
+    }
+    const hourValues = [
+      hcol((h) => h.at),
+      hcol((h) => h.call.callerUserId),
+      hcol((h) => h.call.callerName),
+      hcol((h) => h.call.modelId),
+      hcol((h) => h.call.modelName),
+      hcol((h) => h.call.publisherOrgId),
+      hcol((h) => h.call.licenseeOrgId),
+      hcol((h) => h.call.licenseeUserId),
+      hcol((h) => h.call.licenseeName),
+      hcol((h) => h.call.offerId),
+      hcol((h) => h.call.termsVersion),
+      hcol((h) => h.call.grantId),
+      hcol((h) => h.calls),
+      hcol((h) => h.errors),
+    ];
+    await this.pool.query({ name: 'model-hub-insert-calls-audit', text: INSERT_CALLS_AND_AUDIT_SQL, values: [...callValues, ...hourValues] });
   }
 }

@@ -52,8 +52,8 @@ export class EmbeddedBackend implements OnModuleDestroy {
     this.limiters.forget(deploymentId);
   }
 
-  /** Runs one infer request under the deployment's limits; outputs as OIP tensors. */
-  async infer(model: ModelRecord, deployment: DeploymentRecord, request: InferRequest): Promise<OipTensor[]> {
+  /** Runs one infer request under the deployment's limits; outputs as OIP tensors, and the model's own run time. */
+  async infer(model: ModelRecord, deployment: DeploymentRecord, request: InferRequest): Promise<{ outputs: OipTensor[]; runMs: number }> {
     return this.limiters.of(deployment).run(() =>
       this.cache.with(
         deployment.id,
@@ -76,7 +76,7 @@ export class EmbeddedBackend implements OnModuleDestroy {
   }
 }
 
-async function run(session: WorkerSession, signature: Signature, request: InferRequest): Promise<OipTensor[]> {
+async function run(session: WorkerSession, signature: Signature, request: InferRequest): Promise<{ outputs: OipTensor[]; runMs: number }> {
   const feeds: Record<string, RawTensor> = {};
   const given = new Map(request.inputs.map((t) => [t.name, t]));
   for (const spec of signature.inputs) {
@@ -99,12 +99,12 @@ async function run(session: WorkerSession, signature: Signature, request: InferR
   const wanted = request.outputs?.map((o) => o.name) ?? outputNames;
   const bad = wanted.find((n) => !outputNames.includes(n));
   if (bad !== undefined) throw HubException.badRequest('unknown_output', `Output '${bad}' is not an output of the model (it has ${outputNames.join(', ')})`);
-  let results: Record<string, RawTensor>;
+  let results: { outputs: Record<string, RawTensor>; runMs: number };
   try {
     results = await session.run(feeds, wanted);
   } catch (e) {
     // onnxruntime refuses inputs the signature cannot express (e.g. dimensions that do not fit a node): the caller's to fix.
     throw HubException.badRequest('inference_failed', `The model could not run on these inputs: ${(e as Error).message}`);
   }
-  return wanted.map((name) => encodeOutput(name, results[name], wantsBinary(request, name)));
+  return { outputs: wanted.map((name) => encodeOutput(name, results.outputs[name], wantsBinary(request, name))), runMs: results.runMs };
 }

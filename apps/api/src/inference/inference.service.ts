@@ -36,6 +36,8 @@ export interface CallAnswer {
   body: Buffer;
   /** Set when the answer carries binary tensors: the length of its JSON header. */
   headerLength?: number;
+  /** Where the backend's own time went: the model's run (embedded) or the upstream's round trip (remote). */
+  backendTiming: { metric: 'model' | 'upstream'; ms: number };
 }
 
 export interface ModelMetadata {
@@ -130,7 +132,11 @@ export class InferenceService {
       throw e;
     }
     const answer = await this.run(call, body, headerLength(req.headers[INFER_HEADER_LENGTH], body.length));
-    const headers: Record<string, string | number> = { 'Content-Type': answer.contentType, 'Content-Length': answer.body.length };
+    const headers: Record<string, string | number> = {
+      'Content-Type': answer.contentType,
+      'Content-Length': answer.body.length,
+      'Server-Timing': serverTiming(answer.backendTiming, performance.now() - call.startedAt),
+    };
     if (answer.headerLength !== undefined) headers['Inference-Header-Content-Length'] = answer.headerLength;
     res.writeHead(answer.status, headers).end(answer.body);
   }
@@ -152,11 +158,13 @@ export class InferenceService {
   private async execute(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
     const { model, deployment } = call;
     if (deployment.backend === 'remote') {
-      return this.remote.infer(deployment, body, headerLength);
+      const { upstreamMs, ...answer } = await this.remote.infer(deployment, body, headerLength);
+      return { ...answer, backendTiming: { metric: 'upstream', ms: upstreamMs } };
     }
     const request =
       headerLength === undefined && body.length >= OFF_LOOP_JSON_BYTES ? await parseLargeInferRequest(body, this.json) : parseInferRequest(body, headerLength);
-    const outputs = await this.embedded.infer(model, deployment, request);
+    const { outputs, runMs } = await this.embedded.infer(model, deployment, request);
+    const backendTiming = { metric: 'model', ms: runMs } as const;
     const header = {
       model_name: oipName(model),
       model_version: deployment.versionName,
@@ -164,10 +172,10 @@ export class InferenceService {
       outputs,
     };
     const binary = new Map(outputs.filter((o) => o.binary).map((o) => [o.name, o.binary!]));
-    if (!binary.size) return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(header)) };
+    if (!binary.size) return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(header)), backendTiming };
     for (const o of outputs) delete o.binary;
     const answer = binaryAnswer(header, binary);
-    return { status: 200, contentType: 'application/octet-stream', body: answer.body, headerLength: answer.headerLength };
+    return { status: 200, contentType: 'application/octet-stream', body: answer.body, headerLength: answer.headerLength, backendTiming };
   }
 
   private record(call: PreparedCall, status: number, requestBytes: number, responseBytes: number): Promise<void> {
@@ -207,6 +215,14 @@ export class InferenceService {
     return { model, deployment, all };
   }
 }
+
+/**
+ * `Server-Timing` of an answer (W3C Server Timing): the backend's own time and the hub's whole
+ * time from the call's authorization to its answer, the record's commit included; the hub's own
+ * share is the difference (docs/inference.md).
+ */
+const serverTiming = (backend: CallAnswer['backendTiming'], totalMs: number) =>
+  `${backend.metric};dur=${backend.ms.toFixed(3)}, total;dur=${totalMs.toFixed(3)}`;
 
 const oipName = (model: ModelRecord) => `${model.namespace}--${model.name}`;
 

@@ -19,7 +19,8 @@ export interface RawValueMetadata {
 export interface WorkerSession {
   inputs: RawValueMetadata[];
   outputs: RawValueMetadata[];
-  run(feeds: Record<string, RawTensor>, fetches: string[]): Promise<Record<string, RawTensor>>;
+  /** The outputs, and how long onnxruntime's `run` itself took in the worker (Server-Timing's `model`). */
+  run(feeds: Record<string, RawTensor>, fetches: string[]): Promise<{ outputs: Record<string, RawTensor>; runMs: number }>;
   release(): Promise<void>;
 }
 
@@ -41,7 +42,9 @@ parentPort.on('message', async (m) => {
       if (!s) throw new Error('session not loaded');
       const feeds = {};
       for (const [name, t] of Object.entries(m.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      const startedAt = performance.now();
       const results = await s.run(feeds, m.fetches);
+      const runMs = performance.now() - startedAt;
       const outputs = {};
       const transfer = [];
       for (const name of m.fetches) {
@@ -49,7 +52,7 @@ parentPort.on('message', async (m) => {
         outputs[name] = { type: t.type, data: t.data, dims: t.dims };
         if (t.data.buffer && !transfer.includes(t.data.buffer)) transfer.push(t.data.buffer);
       }
-      parentPort.postMessage({ id: m.id, outputs }, transfer);
+      parentPort.postMessage({ id: m.id, outputs, runMs }, transfer);
     } else if (m.op === 'release') {
       const s = sessions.get(m.key);
       sessions.delete(m.key);
@@ -67,6 +70,7 @@ interface Reply {
   error?: string;
   inputs?: RawValueMetadata[];
   outputs?: RawValueMetadata[] | Record<string, RawTensor>;
+  runMs?: number;
 }
 
 class OnnxWorker {
@@ -134,7 +138,7 @@ export class OnnxWorkerPool {
         // The feeds are the call's own arrays: moved to the worker, not copied.
         const transfer = Object.values(feeds).flatMap((t) => (t.data.buffer instanceof ArrayBuffer ? [t.data.buffer] : []));
         const r = await worker.call({ op: 'run', key, feeds, fetches }, [...new Set(transfer)]);
-        return r.outputs as Record<string, RawTensor>;
+        return { outputs: r.outputs as Record<string, RawTensor>, runMs: r.runMs! };
       },
       release: async () => {
         worker.sessions--;

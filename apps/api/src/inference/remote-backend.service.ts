@@ -15,6 +15,8 @@ export interface UpstreamAnswer {
   body: Buffer;
   /** The upstream's Inference-Header-Content-Length (binary tensors), passed on. */
   headerLength?: number;
+  /** From the request's first byte sent to the answer's last byte received (Server-Timing's `upstream`). */
+  upstreamMs: number;
 }
 
 /** Answers larger than this are refused with 502 rather than held in memory. */
@@ -50,6 +52,7 @@ export class RemoteBackend {
 
 function send(target: URL, body: Buffer, headerLength: number | undefined, credential: string | null, timeoutMs: number): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
     const client = target.protocol === 'https:' ? https : http;
     const req = client.request(target, {
       method: 'POST',
@@ -96,6 +99,7 @@ function send(target: URL, body: Buffer, headerLength: number | undefined, crede
           status,
           contentType: res.headers['content-type'] ?? 'application/json',
           body: answer,
+          upstreamMs: performance.now() - startedAt,
           ...(typeof upstreamHeader === 'string' && /^\d+$/.test(upstreamHeader) ? { headerLength: Number(upstreamHeader) } : {}),
         });
       });
