@@ -90,6 +90,10 @@ describe('web: deployments and the playground on the model page', () => {
     expect(answer).toContain('[2, 3]');
     expect(answer).toContain('FP32');
     expect(await page.getByTestId('play-latency').textContent()).toMatch(/^\d+\.\d ms$/);
+    // The answer's Server-Timing: the model's run inside the hub's whole time for the call.
+    const timing = /^model (\d+\.\d) ms of (\d+\.\d) ms in the hub$/.exec((await page.getByTestId('play-timing').textContent()) ?? '');
+    expect(timing).not.toBeNull();
+    expect(Number(timing![1])).toBeLessThanOrEqual(Number(timing![2]));
 
     // The snippets call the hub's real endpoint with a token placeholder.
     const endpoint = `${hub.url}/v2/models/${repo.replace('/', '--')}/versions/v1/infer`;

@@ -15,7 +15,10 @@ export function csrfToken(): string | null {
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; contentType?: string } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal; contentType?: string; onHeaders?: (headers: Headers) => void } = {},
+): Promise<T> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { Accept: init.contentType ?? 'application/json' };
   if (init.body !== undefined) headers['Content-Type'] = init.contentType ?? 'application/json';
@@ -34,6 +37,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError('The hub cannot be reached', 0, 'network_error', null);
   }
+  init.onHeaders?.(res.headers);
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as { error?: string; message?: string; code?: string; requestId?: string } | null;
   if (!res.ok) {

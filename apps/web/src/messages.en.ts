@@ -351,6 +351,8 @@ export const en = {
   'play.badJson': 'The request is not valid JSON: {m}',
   'play.answer': 'Answer',
   'play.latency': '{ms} ms',
+  'play.timing.model': 'model {backend} ms of {total} ms in the hub',
+  'play.timing.upstream': 'inference server {backend} ms of {total} ms in the hub',
   'play.output': 'Output',
   'play.datatype': 'Datatype',
   'play.shape': 'Shape',

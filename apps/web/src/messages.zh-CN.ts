@@ -352,6 +352,8 @@ export const zh: Record<MessageKey, string> = {
   'play.badJson': '请求不是有效的 JSON：{m}',
   'play.answer': '结果',
   'play.latency': '{ms} 毫秒',
+  'play.timing.model': '模型 {backend} 毫秒，中心内共 {total} 毫秒',
+  'play.timing.upstream': '推理服务器 {backend} 毫秒，中心内共 {total} 毫秒',
   'play.output': '输出',
   'play.datatype': '数据类型',
   'play.shape': '形状',

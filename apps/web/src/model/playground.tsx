@@ -11,6 +11,26 @@ interface OutputTensor extends TensorSpec {
 interface Answer {
   outputs: OutputTensor[];
   ms: number;
+  timing: ServerTiming | null;
+}
+
+/** The answer's Server-Timing: the backend's own time (`model` or `upstream`) and the hub's whole time. */
+interface ServerTiming {
+  backend: 'model' | 'upstream';
+  backendMs: number;
+  totalMs: number;
+}
+
+export function parseServerTiming(header: string | null): ServerTiming | null {
+  const durations = new Map(
+    (header ?? '').split(',').flatMap((metric) => {
+      const m = /^\s*([\w-]+)\s*;.*\bdur=([\d.]+)/.exec(metric);
+      return m ? [[m[1], Number(m[2])] as const] : [];
+    }),
+  );
+  const backend = durations.has('model') ? 'model' : durations.has('upstream') ? 'upstream' : null;
+  const totalMs = durations.get('total');
+  return backend && totalMs !== undefined ? { backend, backendMs: durations.get(backend)!, totalMs } : null;
 }
 
 /** Values shown of an output; the rest are counted (a page is no place for a million floats). */
@@ -86,9 +106,14 @@ export function Playground({ deployment }: { deployment: Deployment }) {
     }
     setRunning(true);
     const started = performance.now();
+    let timing: ServerTiming | null = null;
     try {
-      const res = await api<{ outputs: OutputTensor[] }>(deployment.endpoint, { method: 'POST', body: parsed });
-      setAnswer({ outputs: res.outputs, ms: performance.now() - started });
+      const res = await api<{ outputs: OutputTensor[] }>(deployment.endpoint, {
+        method: 'POST',
+        body: parsed,
+        onHeaders: (headers) => (timing = parseServerTiming(headers.get('Server-Timing'))),
+      });
+      setAnswer({ outputs: res.outputs, ms: performance.now() - started, timing });
     } catch (err) {
       setError(err);
     } finally {
@@ -140,6 +165,17 @@ export function Playground({ deployment }: { deployment: Deployment }) {
           <div data-testid="play-answer">
             <p>
               <strong>{t('play.answer')}</strong> · <span data-testid="play-latency">{t('play.latency', { ms: answer.ms.toFixed(1) })}</span>
+              {answer.timing && (
+                <>
+                  {' · '}
+                  <span data-testid="play-timing" class="muted">
+                    {t(answer.timing.backend === 'model' ? 'play.timing.model' : 'play.timing.upstream', {
+                      backend: answer.timing.backendMs.toFixed(1),
+                      total: answer.timing.totalMs.toFixed(1),
+                    })}
+                  </span>
+                </>
+              )}
             </p>
             <table class="files">
               <thead>
