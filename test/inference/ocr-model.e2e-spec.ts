@@ -1,6 +1,7 @@
 /** @jest-environment ./test/inference/onnx-environment.js */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createToken, registerUser, type TestUser } from '../support/factories';
+import { hubSql } from '../support/models';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { deploy, OCR_CLASSIFIER, OCR_RECOGNIZER, pseudoRandom, publishThroughHfClient, readFile } from './inference-support';
 
@@ -61,11 +62,16 @@ describe('a real OCR model served through /v2', () => {
       shape.reduce((a, b) => a * b, 1),
       7,
     );
+    const request = JSON.stringify({ id: 'call-1', inputs: [{ name: 'x', shape, datatype: 'FP32', data }] });
     const res = await hub
       .http()
       .post(`/v2/models/${encodeURIComponent(repo)}/versions/v1/infer`)
-      .send({ id: 'call-1', inputs: [{ name: 'x', shape, datatype: 'FP32', data }] })
+      .set('Content-Type', 'application/json')
+      .send(request)
       .expect(200);
+    // Parsed off the event loop (the body moved to the parsing thread), and recorded with its size.
+    const [record] = await hubSql<{ request_bytes: number }>(hub, 'SELECT request_bytes FROM inference_calls ORDER BY id DESC LIMIT 1');
+    expect(record.request_bytes).toBe(Buffer.byteLength(request));
     expect(res.body).toMatchObject({ model_name: `${owner.username}--paddle-ocr`, model_version: 'v1', id: 'call-1' });
     // The model's own run time and the hub's whole time, the first within the second.
     const timing = /^model;dur=(\d+\.\d{3}), total;dur=(\d+\.\d{3})$/.exec(res.headers['server-timing']);

@@ -143,15 +143,16 @@ export class InferenceService {
 
   /** Runs the call and records it (the answer, or the error it throws) before returning. */
   private async run(call: PreparedCall, body: Buffer, headerLength: number | undefined): Promise<CallAnswer> {
+    const requestBytes = body.length; // before execute: a large JSON body moves to the parsing thread
     let answer: CallAnswer;
     try {
       answer = await this.execute(call, body, headerLength);
     } catch (e) {
       const status = e instanceof HubException ? e.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
-      await this.record(call, status, body.length, 0);
+      await this.record(call, status, requestBytes, 0);
       throw e;
     }
-    await this.record(call, answer.status, body.length, answer.body.length);
+    await this.record(call, answer.status, requestBytes, answer.body.length);
     return answer;
   }
 

@@ -42,15 +42,20 @@ export class JsonParsePool implements OnModuleDestroy {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  /** The parsed body; rejects with JSON.parse's message when it is not JSON. */
+  /**
+   * The parsed body; rejects with JSON.parse's message when it is not JSON. A body that owns its
+   * whole memory (readLimitedBody's) is moved to the worker, so it is empty here afterwards; a
+   * slice of a shared pool is copied first.
+   */
   parse(body: Buffer): Promise<unknown> {
     const worker = this.started();
     const id = this.nextId++;
-    // A copy of its own, moved to the worker (the request's buffer may be a slice of a shared pool).
-    const bytes = new Uint8Array(body).buffer;
+    const length = body.length;
+    const owned = body.byteOffset === 0 && body.buffer instanceof ArrayBuffer && body.buffer.byteLength === length;
+    const bytes = owned ? (body.buffer as ArrayBuffer) : new Uint8Array(body).buffer;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes, length: body.length }, [bytes]);
+      worker.postMessage({ id, bytes, length }, [bytes]);
     });
   }
 

@@ -28,10 +28,13 @@ export function parseInferRequest(body: Buffer, headerLength?: number): InferReq
   return checkInferRequest(value, body, headerLength);
 }
 
-/** `parseInferRequest` for a large JSON body: parsed in a worker thread (JsonParsePool), checked here. */
+/**
+ * `parseInferRequest` for a large JSON body: parsed in a worker thread (JsonParsePool), checked
+ * here. The body may have moved to that thread: nothing reads it after (JSON has no binary part).
+ */
 export async function parseLargeInferRequest(body: Buffer, pool: JsonParsePool): Promise<InferRequest> {
   const value = await pool.parse(body).catch((e: unknown) => Promise.reject(malformed(e)));
-  return checkInferRequest(value, body, undefined);
+  return checkInferRequest(value, Buffer.alloc(0), undefined);
 }
 
 const malformed = (e: unknown) => HubException.badRequest('malformed_json', `Malformed JSON in request body: ${(e as Error).message}`);
