@@ -231,5 +231,14 @@ describe('web marketplace', () => {
     expect(await api!.json()).toMatchObject({ code: expect.any(String), requestId: expect.any(String) });
     const resolve = await page.request.get(`/${org}/sentiment-zh/resolve/main/README.md`, { headers: { Accept: 'text/html' } });
     expect(await resolve.text()).toContain('中文情感分析模型');
+
+    // The front page to any client that does not ask for JSON (curl's `*/*`, no Accept at all).
+    for (const accept of ['*/*', undefined]) {
+      const request = hub.http().get('/');
+      const front = await (accept ? request.set('Accept', accept) : request).expect(200);
+      expect(front.headers['content-type']).toMatch(/^text\/html/);
+    }
+    await hub.http().get('/').set('Accept', 'application/json').expect(404);
+    expect((await hub.http().get('/no/such/page/here').set('Accept', '*/*').expect(404)).headers['content-type']).toMatch(/json/);
   });
 });

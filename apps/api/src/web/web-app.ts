@@ -26,6 +26,12 @@ const DATASET = /^\/datasets(\/[^/]+\/[^/]+(?:\/.*)?)$/;
 
 export type WebRoute = 'api' | 'page' | 'not-found';
 
+/**
+ * Whether a request wants the app rather than the API's JSON: an HTML navigation, and at `/` any
+ * client that does not ask for JSON (curl on the address `npm start` prints gets the front page).
+ */
+const wantsPage = (req: Request) => req.accepts(req.path === '/' ? ['html', 'json'] : ['json', 'html']) === 'html';
+
 /** What a browser navigation to `path` is: handed to the API, the app's page, or the app's 404 page. */
 export function classifyWebPath(path: string): WebRoute {
   const first = path.split('/')[1] ?? '';
@@ -39,7 +45,7 @@ export function classifyWebPath(path: string): WebRoute {
 /**
  * Serves the web marketplace (docs/web.md) from the API's own port when it has been built:
  * hashed assets with a year's cache, and index.html for browser navigations (GET or HEAD that
- * accept text/html) to the app's pages; any other navigation gets index.html with status 404,
+ * prefer text/html; at `/`, that do not prefer JSON) to the app's pages; any other navigation gets index.html with status 404,
  * which the app renders as its 404 page. Requests for JSON, and every API, file, LFS and docs
  * path, go on to the routes with their own answers and errors.
  */
@@ -49,7 +55,7 @@ export function serveWebApp(app: NestExpressApplication, dist = WEB_DIST_DIR): b
   const index = readFileSync(indexFile);
   app.useStaticAssets(join(dist, 'assets'), { prefix: '/assets/', index: false, immutable: true, maxAge: '365d' });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.accepts(['json', 'html']) !== 'html') return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !wantsPage(req)) return next();
     const route = classifyWebPath(req.path);
     if (route === 'api') return next();
     res.status(route === 'page' ? 200 : 404);
